@@ -1,0 +1,27 @@
+# Two commands for a fresh machine: `make demo` runs wfm on the bundled sample data,
+# `make test` runs the tests. Both install the system packages HiGHS needs first.
+# The build cache lives outside the clone so CI and later runs reuse it.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/wfm/target
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+WFM := $(CARGO_TARGET_DIR)/debug/wfm
+OUT ?= out
+
+.PHONY: demo test deps build
+
+# HiGHS is built from source by good_lp: it needs cmake, a C++ compiler and libclang (bindgen).
+deps:
+	@if ! command -v cmake >/dev/null || ! command -v c++ >/dev/null || ! ldconfig -p | grep -q 'libclang[-.0-9]*\.so'; then \
+		echo "installing cmake, g++ and libclang-dev (needed to build HiGHS)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq cmake g++ libclang-dev; \
+	fi
+
+build: deps
+	cargo build --bin wfm
+
+demo: build
+	mkdir -p $(OUT)
+	$(WFM) ingest data/sample/history.csv --tz Europe/London -o $(OUT)/history.csv
+	@echo "canonical history written to $(OUT)/history.csv"
+
+test: deps
+	cargo test --all-targets

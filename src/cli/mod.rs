@@ -1,0 +1,39 @@
+//! Command-line interface: one file per subcommand, each a thin layer that parses
+//! arguments into library types, calls the library and writes outputs.
+
+use clap::{Parser, Subcommand};
+
+pub mod generate;
+pub mod ingest;
+
+/// Contact-center workforce management: ingest ACD history, forecast, staff with
+/// Erlang, schedule shifts and roster agents.
+#[derive(Debug, Parser)]
+#[command(name = "wfm", version, about, long_about = None)]
+pub struct Cli {
+    /// Only print errors.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print debug logging (or set RUST_LOG).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands, one per stage of planning.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read ACD exports (interval reports or call-by-call records) into the canonical interval table.
+    Ingest(ingest::IngestArgs),
+    /// Write the deterministic synthetic sample history (data/sample/).
+    Generate(generate::GenerateArgs),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Ingest(args) => ingest::run(args, cli.quiet),
+        Command::Generate(args) => generate::run(args, cli.quiet),
+    }
+}

@@ -1,0 +1,86 @@
+//! Typed errors of the library, each mapped to one documented exit code.
+
+use std::path::{Path, PathBuf};
+
+/// Everything the library reports as failure. The variant decides the exit code
+/// (see [`Error::exit_code`]); the message is written for a planner to act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input data, configuration or arguments (exit code 2).
+    #[error("{0}")]
+    Input(String),
+    /// A file could not be read (exit code 2) or written (exit code 4).
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+        writing: bool,
+    },
+    /// The optimiser failed or ran out of time without any solution (exit code 3).
+    #[error("solver: {0}")]
+    Solver(String),
+    /// A plan was produced but leaves requirements unmet and `--strict` was given (exit code 1).
+    #[error("{0}")]
+    Shortfall(String),
+}
+
+/// Result alias used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A bad value at a known place in an input file:
+    /// `FILE: line L, column "C": found "V"; expected WHAT`.
+    pub fn at(
+        file: impl AsRef<Path>,
+        line: u64,
+        column: &str,
+        value: &str,
+        expected: &str,
+    ) -> Self {
+        Error::Input(format!(
+            "{}: line {line}, column \"{column}\": found \"{value}\"; expected {expected}",
+            file.as_ref().display()
+        ))
+    }
+
+    /// A problem with a whole line of an input file (no single column to blame).
+    pub fn at_line(file: impl AsRef<Path>, line: u64, message: &str) -> Self {
+        Error::Input(format!("{}: line {line}: {message}", file.as_ref().display()))
+    }
+
+    /// Bad input that has no file position (arguments, configuration values).
+    pub fn input(message: impl Into<String>) -> Self {
+        Error::Input(message.into())
+    }
+
+    /// Reading `path` failed.
+    pub fn read(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+            writing: false,
+        }
+    }
+
+    /// Writing `path` failed.
+    pub fn write(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+            writing: true,
+        }
+    }
+
+    /// Process exit code: 1 shortfall under `--strict`, 2 bad input, 3 solver failure,
+    /// 4 output could not be written.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) => 2,
+            Error::Io { writing: false, .. } => 2,
+            Error::Io { writing: true, .. } => 4,
+            Error::Solver(_) => 3,
+            Error::Shortfall(_) => 1,
+        }
+    }
+}

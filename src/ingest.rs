@@ -1,0 +1,1 @@
+//! Ingest of ACD exports (interval reports and call-by-call records).

@@ -1,0 +1,13 @@
+//! wfm: contact-center workforce management as a library. The `wfm` binary is a thin
+//! command-line layer (`cli`) over these modules, one per planning stage; they exchange
+//! plain typed data (interval series, requirement tables), not files.
+
+pub mod cli;
+pub mod error;
+pub mod generate;
+pub mod ingest;
+pub mod interval;
+pub mod output;
+pub mod units;
+
+pub use error::{Error, Result};

@@ -1,0 +1,39 @@
+//! `wfm` binary: parses arguments, sets up logging and maps errors to exit codes.
+//! Exit codes: 0 ok, 1 plan produced with shortfall under `--strict`, 2 bad input,
+//! 3 solver failure, 4 output could not be written.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = wfm::cli::Cli::parse();
+    let default_level = if cli.quiet {
+        "error"
+    } else if cli.verbose {
+        "debug"
+    } else {
+        "warn"
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+    match wfm::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            let code = error
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<wfm::Error>())
+                .map(wfm::Error::exit_code)
+                .unwrap_or(4);
+            ExitCode::from(code)
+        }
+    }
+}

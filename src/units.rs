@@ -1,0 +1,172 @@
+//! Parsing of the human units planners type: durations (`20s`, `3m`, `1h30m`),
+//! shares (`80%`, `0.8`), interval lengths and clock times.
+
+use crate::error::{Error, Result};
+
+/// Parses a duration such as `20s`, `3m`, `1h30m`, `1h 30m 15s` or a bare number of
+/// seconds (`180`), returning seconds. Fractions are allowed (`2.5m`).
+pub fn parse_duration_seconds(text: &str) -> Result<f64> {
+    let bad = || {
+        Error::input(format!(
+            "\"{text}\" is not a duration; expected e.g. 20s, 3m, 1h30m or a number of seconds"
+        ))
+    };
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(seconds) = compact.parse::<f64>() {
+        return if seconds.is_finite() { Ok(seconds) } else { Err(bad()) };
+    }
+    let mut total = 0.0;
+    let mut number = String::new();
+    let mut last_unit_rank = 0;
+    for ch in compact.chars() {
+        if ch.is_ascii_digit() || ch == '.' || (ch == '-' && number.is_empty() && total == 0.0) {
+            number.push(ch);
+            continue;
+        }
+        let (scale, rank) = match ch.to_ascii_lowercase() {
+            'h' => (3600.0, 1),
+            'm' => (60.0, 2),
+            's' => (1.0, 3),
+            _ => return Err(bad()),
+        };
+        if number.is_empty() || rank <= last_unit_rank {
+            return Err(bad());
+        }
+        let value: f64 = number.parse().map_err(|_| bad())?;
+        total += value * scale;
+        number.clear();
+        last_unit_rank = rank;
+    }
+    if !number.is_empty() || !total.is_finite() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+/// Parses a share: `80%` -> 0.8, `0.8` -> 0.8, `12.5%` -> 0.125.
+/// A bare number above 1 is rejected because `80` could mean 80% or 8000%.
+pub fn parse_share(text: &str) -> Result<f64> {
+    let trimmed = text.trim();
+    let bad = || {
+        Error::input(format!(
+            "\"{text}\" is not a share; expected a percentage such as 80% or a fraction such as 0.8"
+        ))
+    };
+    let value = if let Some(percent) = trimmed.strip_suffix('%') {
+        percent.trim().parse::<f64>().map_err(|_| bad())? / 100.0
+    } else {
+        let value = trimmed.parse::<f64>().map_err(|_| bad())?;
+        if value > 1.0 {
+            return Err(bad());
+        }
+        value
+    };
+    if !value.is_finite() {
+        return Err(bad());
+    }
+    Ok(value)
+}
+
+/// Parses an interval length (`30m`, `15m`, `1h`, or bare minutes `30`) into whole
+/// minutes, accepting only lengths that divide a day evenly.
+pub fn parse_interval_minutes(text: &str) -> Result<u32> {
+    let trimmed = text.trim();
+    let minutes = match trimmed.parse::<f64>() {
+        Ok(bare) => bare,
+        Err(_) => parse_duration_seconds(trimmed)? / 60.0,
+    };
+    let whole = minutes.round();
+    if (minutes - whole).abs() > 1e-9 || whole <= 0.0 || 1440.0 % whole != 0.0 {
+        return Err(Error::input(format!(
+            "\"{text}\" is not an interval length; expected whole minutes that divide a day, such as 15m, 30m or 60m"
+        )));
+    }
+    Ok(whole as u32)
+}
+
+/// Parses a clock time `HH:MM` (hours may exceed 23 for times past midnight, e.g.
+/// `25:30`) into minutes after midnight.
+pub fn parse_clock_minutes(text: &str) -> Result<u32> {
+    let bad = || Error::input(format!("\"{text}\" is not a clock time; expected HH:MM"));
+    let (hours, minutes) = text.trim().split_once(':').ok_or_else(bad)?;
+    let hours: u32 = hours.parse().map_err(|_| bad())?;
+    let minutes: u32 = minutes.parse().map_err(|_| bad())?;
+    if minutes >= 60 || hours > 48 {
+        return Err(bad());
+    }
+    Ok(hours * 60 + minutes)
+}
+
+/// Formats minutes after midnight as `HH:MM` (`1530` -> `25:30`).
+pub fn format_clock_minutes(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Formats a number for CSV output deterministically: integers without a decimal
+/// point, other values rounded to at most `decimals` places with trailing zeros trimmed.
+pub fn format_number(value: f64, decimals: usize) -> String {
+    if value == value.trunc() && value.abs() < 1e15 {
+        return format!("{}", value as i64);
+    }
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_seconds("20s").unwrap(), 20.0);
+        assert_eq!(parse_duration_seconds("3m").unwrap(), 180.0);
+        assert_eq!(parse_duration_seconds("1h30m").unwrap(), 5400.0);
+        assert_eq!(parse_duration_seconds("1h 30m 15s").unwrap(), 5415.0);
+        assert_eq!(parse_duration_seconds("180").unwrap(), 180.0);
+        assert_eq!(parse_duration_seconds("2.5m").unwrap(), 150.0);
+        assert!(parse_duration_seconds("30m1h").is_err());
+        assert!(parse_duration_seconds("abc").is_err());
+        assert!(parse_duration_seconds("").is_err());
+        assert!(parse_duration_seconds("5x").is_err());
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(parse_share("80%").unwrap(), 0.8);
+        assert_eq!(parse_share("0.8").unwrap(), 0.8);
+        assert_eq!(parse_share("12.5%").unwrap(), 0.125);
+        assert!(parse_share("80").is_err());
+        assert!(parse_share("x%").is_err());
+    }
+
+    #[test]
+    fn intervals_and_clock() {
+        assert_eq!(parse_interval_minutes("30m").unwrap(), 30);
+        assert_eq!(parse_interval_minutes("1h").unwrap(), 60);
+        assert_eq!(parse_interval_minutes("15").unwrap(), 15);
+        assert!(parse_interval_minutes("7m").is_err());
+        assert_eq!(parse_clock_minutes("25:30").unwrap(), 1530);
+        assert_eq!(format_clock_minutes(1530), "25:30");
+        assert!(parse_clock_minutes("10:75").is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(format_number(12.0, 3), "12");
+        assert_eq!(format_number(183.4567, 3), "183.457");
+        assert_eq!(format_number(0.5, 3), "0.5");
+        assert_eq!(format_number(-0.0001, 3), "0");
+    }
+}
