@@ -1,2 +1,301 @@
 //! The canonical interval table: one row per (queue, interval start) with offered,
 //! handled and abandoned calls and handle time, in the site's time zone.
+//!
+//! Interval starts are kept as instants in the site's IANA zone, so a daylight-saving
+//! day simply has 46 or 50 half-hours: the repeated local hour of a fall-back day is
+//! two distinct instants (different UTC offsets), never a duplicated key.
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike};
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+use crate::output::write_atomic;
+use crate::units::format_number;
+
+/// Column names of the canonical table, in output order.
+pub const CANONICAL_COLUMNS: [&str; 8] = [
+    "queue",
+    "interval_start",
+    "offered",
+    "handled",
+    "abandoned",
+    "aht_seconds",
+    "asa_seconds",
+    "answered_within_target",
+];
+
+/// One queue's traffic in one interval. Measures are `None` where the source had no
+/// data for the interval (a gap kept as missing) or did not report that measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalRecord {
+    pub queue: String,
+    pub interval_start: DateTime<Tz>,
+    /// Calls offered to the queue, abandoned ones included (they are demand).
+    pub offered: Option<f64>,
+    /// Calls answered by an agent.
+    pub handled: Option<f64>,
+    /// Calls that hung up before an agent answered.
+    pub abandoned: Option<f64>,
+    /// Average handle time of handled calls: talk + hold + after-call work, seconds.
+    pub aht_seconds: Option<f64>,
+    /// Average speed of answer of handled calls, seconds.
+    pub asa_seconds: Option<f64>,
+    /// Handled calls answered within the service-level target time.
+    pub answered_within_target: Option<f64>,
+}
+
+impl IntervalRecord {
+    /// A record with every measure missing (a gap in the source).
+    pub fn missing(queue: &str, interval_start: DateTime<Tz>) -> Self {
+        IntervalRecord {
+            queue: queue.to_string(),
+            interval_start,
+            offered: None,
+            handled: None,
+            abandoned: None,
+            aht_seconds: None,
+            asa_seconds: None,
+            answered_within_target: None,
+        }
+    }
+
+    /// A record of an interval with no calls (handle times are undefined, so missing).
+    pub fn zero(queue: &str, interval_start: DateTime<Tz>, with_optional: bool) -> Self {
+        let optional_zero = if with_optional { Some(0.0) } else { None };
+        IntervalRecord {
+            offered: Some(0.0),
+            handled: Some(0.0),
+            abandoned: Some(0.0),
+            answered_within_target: optional_zero,
+            ..IntervalRecord::missing(queue, interval_start)
+        }
+    }
+}
+
+/// The canonical table: records sorted by queue, then interval start, with no
+/// duplicate keys and one fixed interval length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalTable {
+    pub time_zone: Tz,
+    pub interval_minutes: u32,
+    pub records: Vec<IntervalRecord>,
+}
+
+impl IntervalTable {
+    /// The distinct queue names in table order.
+    pub fn queues(&self) -> Vec<String> {
+        let mut queues: Vec<String> = Vec::new();
+        for record in &self.records {
+            if queues.last() != Some(&record.queue) {
+                queues.push(record.queue.clone());
+            }
+        }
+        queues
+    }
+
+    /// Writes the table as CSV (see `docs/formats.md`).
+    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        let io = |e: csv::Error| Error::write("<csv>", e.into());
+        writer.write_record(CANONICAL_COLUMNS).map_err(io)?;
+        for record in &self.records {
+            writer
+                .write_record([
+                    record.queue.clone(),
+                    format_timestamp(&record.interval_start),
+                    optional_number(record.offered, 0),
+                    optional_number(record.handled, 0),
+                    optional_number(record.abandoned, 0),
+                    optional_number(record.aht_seconds, 3),
+                    optional_number(record.asa_seconds, 3),
+                    optional_number(record.answered_within_target, 0),
+                ])
+                .map_err(io)?;
+        }
+        writer.flush().map_err(|e| Error::write("<csv>", e))?;
+        Ok(())
+    }
+
+    /// Writes the table to `path` atomically, as CSV.
+    pub fn write_csv_file(&self, path: &Path) -> Result<()> {
+        write_atomic(path, |out| {
+            self.write_csv(out).map_err(|error| match error {
+                Error::Io { source, .. } => Error::write(path, source),
+                other => other,
+            })
+        })
+    }
+}
+
+/// Writes the table to `path` atomically as Parquet: `interval_start` as a
+/// millisecond datetime in the site's zone, measures as nullable floats.
+pub fn write_parquet_file(table: &IntervalTable, path: &Path) -> Result<()> {
+    use polars::prelude::{
+        Column, DataFrame, DataType, ParquetWriter, TimeUnit, TimeZone as PolarsZone,
+    };
+    let polars_error = |e: polars::error::PolarsError| Error::write(path, std::io::Error::other(e));
+    let records = &table.records;
+    let measure = |name: &str, get: fn(&IntervalRecord) -> Option<f64>| {
+        Column::new(name.into(), records.iter().map(get).collect::<Vec<_>>())
+    };
+    let starts: Vec<i64> = records
+        .iter()
+        .map(|r| r.interval_start.timestamp_millis())
+        .collect();
+    let zone = PolarsZone::from_chrono(&table.time_zone);
+    let interval_start = Column::new("interval_start".into(), starts)
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(zone)))
+        .map_err(polars_error)?;
+    let queues: Vec<&str> = records.iter().map(|r| r.queue.as_str()).collect();
+    let mut frame = DataFrame::new(
+        records.len(),
+        vec![
+            Column::new("queue".into(), queues),
+            interval_start,
+            measure("offered", |r| r.offered),
+            measure("handled", |r| r.handled),
+            measure("abandoned", |r| r.abandoned),
+            measure("aht_seconds", |r| r.aht_seconds),
+            measure("asa_seconds", |r| r.asa_seconds),
+            measure("answered_within_target", |r| r.answered_within_target),
+        ],
+    )
+    .map_err(polars_error)?;
+    write_atomic(path, |out| {
+        ParquetWriter::new(out)
+            .finish(&mut frame)
+            .map(|_| ())
+            .map_err(polars_error)
+    })
+}
+
+/// RFC 3339 with the UTC offset and no fraction: `2026-03-29T00:30:00+00:00`.
+pub fn format_timestamp(instant: &DateTime<Tz>) -> String {
+    instant.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+fn optional_number(value: Option<f64>, decimals: usize) -> String {
+    value
+        .map(|v| format_number(v, decimals))
+        .unwrap_or_default()
+}
+
+/// The first instant of a local calendar day. Where local midnight does not exist
+/// (zones that spring forward at 00:00) it is the first valid minute after it.
+pub fn local_day_start(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight is a valid time");
+    for minute in 0..=180 {
+        let local = midnight + Duration::minutes(minute);
+        if let Some(instant) = zone.from_local_datetime(&local).earliest() {
+            return instant;
+        }
+    }
+    // No zone has a gap longer than three hours; fall back to reading midnight as UTC.
+    zone.from_utc_datetime(&midnight)
+}
+
+/// Every interval start of a local day: 48 half-hours normally, 46 on a spring-forward
+/// day and 50 on a fall-back day (in zones with one-hour shifts).
+pub fn local_day_intervals(date: NaiveDate, zone: Tz, interval_minutes: u32) -> Vec<DateTime<Tz>> {
+    let start = local_day_start(date, zone);
+    let end = local_day_start(date + Duration::days(1), zone);
+    let step = Duration::minutes(i64::from(interval_minutes));
+    let mut instants = Vec::new();
+    let mut instant = start;
+    while instant < end {
+        instants.push(instant);
+        instant += step;
+    }
+    instants
+}
+
+/// Minutes since local midnight of the wall-clock time of `instant`.
+pub fn local_minute_of_day(instant: &DateTime<Tz>) -> u32 {
+    instant.hour() * 60 + instant.minute()
+}
+
+/// The start of the `interval_minutes` interval that contains `instant`, aligned on the
+/// local wall clock (so 30-minute intervals start at :00 and :30 local time).
+pub fn interval_floor(instant: &DateTime<Tz>, interval_minutes: u32) -> DateTime<Tz> {
+    let into_interval = local_minute_of_day(instant) % interval_minutes;
+    // Subtract on the instant, never by setting local fields: in the repeated hour of
+    // a fall-back day a local time has two instants and would be ambiguous.
+    let nanoseconds = (i64::from(into_interval) * 60 + i64::from(instant.second())) * 1_000_000_000
+        + i64::from(instant.nanosecond());
+    *instant - Duration::nanoseconds(nanoseconds)
+}
+
+/// How a naive local time maps to the site's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalTime {
+    /// The time exists once.
+    Single(DateTime<Tz>),
+    /// The time occurs twice (fall back): the earlier and the later instant.
+    Repeated(DateTime<Tz>, DateTime<Tz>),
+    /// The time is skipped (spring forward).
+    Skipped,
+}
+
+/// Resolves a naive local time in `zone`.
+pub fn resolve_local(local: &NaiveDateTime, zone: Tz) -> LocalTime {
+    match zone.from_local_datetime(local) {
+        chrono::LocalResult::Single(instant) => LocalTime::Single(instant),
+        chrono::LocalResult::Ambiguous(earlier, later) => LocalTime::Repeated(earlier, later),
+        chrono::LocalResult::None => LocalTime::Skipped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Europe::London;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn daylight_saving_days_have_46_and_50_half_hours() {
+        assert_eq!(
+            local_day_intervals(date("2026-03-28"), London, 30).len(),
+            48
+        );
+        let spring = local_day_intervals(date("2026-03-29"), London, 30);
+        assert_eq!(spring.len(), 46);
+        assert_eq!(format_timestamp(&spring[2]), "2026-03-29T02:00:00+01:00");
+        let autumn = local_day_intervals(date("2026-10-25"), London, 30);
+        assert_eq!(autumn.len(), 50);
+        assert_eq!(format_timestamp(&autumn[2]), "2026-10-25T01:00:00+01:00");
+        assert_eq!(format_timestamp(&autumn[4]), "2026-10-25T01:00:00+00:00");
+        assert_eq!(
+            local_day_intervals(date("2026-10-25"), London, 15).len(),
+            100
+        );
+        assert_eq!(
+            local_day_intervals(date("2026-10-25"), chrono_tz::UTC, 60).len(),
+            24
+        );
+    }
+
+    #[test]
+    fn floors_on_the_local_clock() {
+        let instant = London
+            .from_local_datetime(&date("2026-07-01").and_hms_opt(9, 44, 10).unwrap())
+            .unwrap();
+        assert_eq!(
+            format_timestamp(&interval_floor(&instant, 30)),
+            "2026-07-01T09:30:00+01:00"
+        );
+        assert_eq!(
+            format_timestamp(&interval_floor(&instant, 15)),
+            "2026-07-01T09:30:00+01:00"
+        );
+        assert_eq!(
+            format_timestamp(&interval_floor(&instant, 60)),
+            "2026-07-01T09:00:00+01:00"
+        );
+    }
+}

@@ -1,10 +1,161 @@
-//! `wfm ingest`.
+//! `wfm ingest`: ACD exports in, the canonical interval table out (CSV or Parquet).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::ingest::{ingest_paths, parse_column_map, Fill, IngestOptions, SourceKind};
+use crate::units::{parse_duration_seconds, parse_interval_minutes};
 
 /// Arguments of `wfm ingest`.
 #[derive(Debug, clap::Args)]
-pub struct IngestArgs {}
+pub struct IngestArgs {
+    /// ACD export files (CSV or other delimited text); several queues per file or one file per queue.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output file: canonical CSV, or Parquet when it ends in `.parquet`.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// What the rows are: interval reports or call-by-call records.
+    #[arg(long, value_enum, default_value_t = SourceKind::Intervals)]
+    pub kind: SourceKind,
+    /// Column mapping KEY=Header,... (e.g. offered="Calls Offered",interval_start=Interval).
+    #[arg(long)]
+    pub map: Option<String>,
+    /// TOML file with a [columns] table (KEY = "Header") and optional delimiter,
+    /// time_format, answered and abandoned; flags given on the command line win.
+    #[arg(long = "map-file")]
+    pub map_file: Option<PathBuf>,
+    /// The site's IANA time zone; naive timestamps are read as local time there.
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// Output interval length: 15m, 30m or 60m.
+    #[arg(long, default_value = "30m")]
+    pub interval: String,
+    /// Queue name for files without a queue column; with one, keep only this queue.
+    #[arg(long)]
+    pub queue: Option<String>,
+    /// Field delimiter (one character, `tab` for tabs); sniffed from the header when absent.
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// What gaps become: empty measures (missing) or zero calls.
+    #[arg(long, value_enum, default_value_t = Fill::Missing)]
+    pub fill: Fill,
+    /// Outcome codes of answered calls (call records), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub answered: Option<Vec<String>>,
+    /// Outcome codes of abandoned calls (call records), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub abandoned: Option<Vec<String>>,
+    /// Service-level target time for answered_within_target from call records.
+    #[arg(long, default_value = "20s")]
+    pub target: String,
+    /// chrono format of the timestamps when they are not ISO 8601, e.g. "%d/%m/%Y %H:%M".
+    #[arg(long = "time-format")]
+    pub time_format: Option<String>,
+}
+
+/// The `--map-file` TOML.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MapFile {
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
+    delimiter: Option<String>,
+    time_format: Option<String>,
+    answered: Option<Vec<String>>,
+    abandoned: Option<Vec<String>>,
+}
 
 /// Runs `wfm ingest`.
-pub fn run(_args: IngestArgs, _quiet: bool) -> anyhow::Result<()> {
-    anyhow::bail!("wfm ingest is being built")
+pub fn run(args: IngestArgs, quiet: bool) -> anyhow::Result<()> {
+    let options = options_from_args(&args)?;
+    let (table, summary) = ingest_paths(&args.inputs, &options)?;
+    write_table(&table, &args.output)?;
+    if !quiet {
+        eprintln!("{}", summary.render(options.fill));
+        eprintln!("wrote {}", args.output.display());
+    }
+    Ok(())
+}
+
+/// Writes the canonical table in the format the output's extension asks for.
+pub fn write_table(table: &crate::interval::IntervalTable, output: &Path) -> anyhow::Result<()> {
+    let parquet = output
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("parquet"));
+    if parquet {
+        crate::interval::write_parquet_file(table, output)
+    } else {
+        table.write_csv_file(output)
+    }
+    .with_context(|| format!("writing {}", output.display()))
+}
+
+fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
+    let file = match &args.map_file {
+        Some(path) => read_map_file(path)?,
+        None => MapFile::default(),
+    };
+    let mut columns = file.columns;
+    if let Some(map) = &args.map {
+        columns.extend(parse_column_map(map)?);
+    }
+    let delimiter = args
+        .delimiter
+        .as_deref()
+        .or(file.delimiter.as_deref())
+        .map(parse_delimiter)
+        .transpose()?;
+    let defaults = IngestOptions::default();
+    Ok(IngestOptions {
+        kind: args.kind,
+        columns,
+        time_zone: parse_time_zone(&args.tz)?,
+        interval_minutes: parse_interval_minutes(&args.interval)?,
+        queue: args.queue.clone(),
+        delimiter,
+        fill: args.fill,
+        answered_outcomes: args
+            .answered
+            .clone()
+            .or(file.answered)
+            .unwrap_or(defaults.answered_outcomes),
+        abandoned_outcomes: args
+            .abandoned
+            .clone()
+            .or(file.abandoned)
+            .unwrap_or(defaults.abandoned_outcomes),
+        target_seconds: parse_duration_seconds(&args.target)?,
+        time_format: args.time_format.clone().or(file.time_format),
+    })
+}
+
+fn read_map_file(path: &Path) -> anyhow::Result<MapFile> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+    toml::from_str(&text)
+        .map_err(|e| Error::input(format!("{}: {e}", path.display())))
+        .map_err(Into::into)
+}
+
+/// Parses an IANA zone name such as `Europe/London`.
+pub fn parse_time_zone(name: &str) -> crate::Result<chrono_tz::Tz> {
+    name.parse::<chrono_tz::Tz>().map_err(|_| {
+        Error::input(format!(
+            "unknown time zone \"{name}\"; expected an IANA name such as Europe/London or America/New_York"
+        ))
+    })
+}
+
+fn parse_delimiter(text: &str) -> crate::Result<u8> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        _ => Err(Error::input(format!(
+            "delimiter \"{text}\" is not one ASCII character; expected e.g. , ; | or tab"
+        ))),
+    }
 }

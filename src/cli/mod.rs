@@ -21,7 +21,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands, one per stage of planning.
+/// The subcommands, one per stage of planning. (Argument structs are parsed once, so
+/// their size difference does not matter.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read ACD exports (interval reports or call-by-call records) into the canonical interval table.
