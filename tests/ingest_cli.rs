@@ -296,3 +296,47 @@ fn failed_run_leaves_an_existing_output_untouched() {
         .code(2);
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "previous\n");
 }
+
+#[test]
+fn parquet_output_keeps_zone_aware_starts_and_values() {
+    use polars::prelude::{ChunkAgg, DataType, ParquetReader, SerReader, TimeUnit};
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("history.parquet");
+    ingest_report(dir.path(), &output).assert().success();
+    let frame = ParquetReader::new(std::fs::File::open(&output).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(
+        frame
+            .get_column_names()
+            .iter()
+            .map(|name| name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "queue",
+            "interval_start",
+            "offered",
+            "handled",
+            "abandoned",
+            "aht_seconds",
+            "asa_seconds",
+            "answered_within_target"
+        ]
+    );
+    assert_eq!(frame.height(), 5);
+    match frame.column("interval_start").unwrap().dtype() {
+        DataType::Datetime(TimeUnit::Milliseconds, Some(zone)) => {
+            assert_eq!(zone.as_str(), "Europe/London")
+        }
+        other => panic!("unexpected interval_start type {other:?}"),
+    }
+    let starts = frame
+        .column("interval_start")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    // 2026-10-25T01:00:00+00:00, the second pass through the repeated hour.
+    assert_eq!(starts.i64().unwrap().get(3), Some(1_792_890_000_000));
+    let offered = frame.column("offered").unwrap().f64().unwrap().sum();
+    assert_eq!(offered, Some(27.0));
+}
