@@ -31,6 +31,9 @@ fn bank_dir() -> Option<PathBuf> {
     }
 }
 
+/// Offered, handled and answered-within-target calls of one interval.
+type Counts = (Option<f64>, Option<f64>, Option<f64>);
+
 fn israel() -> chrono_tz::Tz {
     chrono_tz::Asia::Jerusalem
 }
@@ -160,7 +163,7 @@ fn missing_days_are_gaps_and_the_published_intervals_agree() {
         ..IngestOptions::default()
     };
     let (published, _) = ingest_paths(&[dir.join("intervals_30min.csv")], &options).unwrap();
-    let observed: BTreeMap<i64, (Option<f64>, Option<f64>, Option<f64>)> = calls
+    let observed: BTreeMap<i64, Counts> = calls
         .records
         .iter()
         .map(|r| {
