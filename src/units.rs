@@ -16,7 +16,11 @@ pub fn parse_duration_seconds(text: &str) -> Result<f64> {
         return Err(bad());
     }
     if let Ok(seconds) = compact.parse::<f64>() {
-        return if seconds.is_finite() { Ok(seconds) } else { Err(bad()) };
+        return if seconds.is_finite() {
+            Ok(seconds)
+        } else {
+            Err(bad())
+        };
     }
     let mut total = 0.0;
     let mut number = String::new();
