@@ -1,10 +1,52 @@
-//! `wfm generate`.
+//! `wfm generate`: writes the deterministic synthetic sample (see `docs/sample-data.md`).
+
+use std::path::PathBuf;
+
+use crate::generate::{
+    self as wfm_generate, GenerateOptions, DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START,
+    DEFAULT_TIME_ZONE,
+};
 
 /// Arguments of `wfm generate`.
 #[derive(Debug, clap::Args)]
-pub struct GenerateArgs {}
+pub struct GenerateArgs {
+    /// Random seed; the same seed and options give byte-identical files.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// First day of the history (YYYY-MM-DD, local date at the site).
+    #[arg(long, default_value = DEFAULT_START)]
+    pub start: String,
+    /// Days of history to generate (1 to 3660).
+    #[arg(long, default_value_t = DEFAULT_DAYS)]
+    pub days: u32,
+    /// IANA time zone of the site; half-hours are local to it.
+    #[arg(long, default_value = DEFAULT_TIME_ZONE)]
+    pub tz: String,
+    /// Directory for history.csv and calendar.csv (created if missing).
+    #[arg(long, default_value = "data/sample")]
+    pub out_dir: PathBuf,
+}
 
 /// Runs `wfm generate`.
-pub fn run(_args: GenerateArgs, _quiet: bool) -> anyhow::Result<()> {
-    anyhow::bail!("wfm generate is being built")
+pub fn run(args: GenerateArgs, quiet: bool) -> anyhow::Result<()> {
+    let options = GenerateOptions::new(
+        args.seed,
+        wfm_generate::parse_start_date(&args.start)?,
+        args.days,
+        wfm_generate::parse_time_zone(&args.tz)?,
+    )?;
+    let data = wfm_generate::generate(&options);
+    wfm_generate::write_sample(&args.out_dir, &data)?;
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} interval rows, {} to {}) and {} ({} calendar rows)",
+            args.out_dir.join("history.csv").display(),
+            data.history.len(),
+            options.start,
+            options.last_day(),
+            args.out_dir.join("calendar.csv").display(),
+            data.calendar.len(),
+        );
+    }
+    Ok(())
 }
