@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Weekday};
 use chrono_tz::Tz;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -123,18 +123,9 @@ impl Default for GenerateOptions {
             seed: DEFAULT_SEED,
             start: parse_start_date(DEFAULT_START).expect("valid default start"),
             days: DEFAULT_DAYS,
-            tz: parse_time_zone(DEFAULT_TIME_ZONE).expect("valid default time zone"),
+            tz: crate::units::parse_time_zone(DEFAULT_TIME_ZONE).expect("valid default time zone"),
         }
     }
-}
-
-/// Parses an IANA time-zone name such as `Europe/London`.
-pub fn parse_time_zone(name: &str) -> Result<Tz> {
-    name.trim().parse::<Tz>().map_err(|_| {
-        Error::input(format!(
-            "unknown time zone \"{name}\"; expected an IANA name such as Europe/London"
-        ))
-    })
 }
 
 /// Parses a start date in `YYYY-MM-DD` form.
@@ -533,32 +524,10 @@ fn round_tenth(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
-/// The half-hour starts of a local date: UTC instants from the day's first local moment
-/// to the next day's, in 30-minute steps. A spring-forward day therefore has 46 intervals
-/// and a fall-back day 50 (Europe/London), with no duplicated or missing keys.
+/// The half-hour starts of a local date: 46 on a spring-forward day and 50 on a
+/// fall-back day (Europe/London), with no duplicated or missing keys.
 pub fn day_interval_starts(date: NaiveDate, tz: Tz) -> Vec<DateTime<Tz>> {
-    let begin = local_day_start(date, tz);
-    let next = date.succ_opt().expect("date within the supported range");
-    let end = local_day_start(next, tz);
-    let step = TimeDelta::minutes(INTERVAL_MINUTES);
-    let mut starts = Vec::with_capacity(50);
-    let mut current = begin;
-    while current < end {
-        starts.push(current);
-        current += step;
-    }
-    starts
-}
-
-/// First instant of a local date. Midnight itself is skipped by DST in a few zones
-/// (e.g. America/Sao_Paulo in some years); the day then begins at the first wall-clock
-/// quarter-hour that exists.
-fn local_day_start(date: NaiveDate, tz: Tz) -> DateTime<Tz> {
-    let midnight: NaiveDateTime = date.and_hms_opt(0, 0, 0).expect("midnight exists");
-    (0..=16)
-        .map(|quarter| midnight + TimeDelta::minutes(15 * quarter))
-        .find_map(|local| local.and_local_timezone(tz).earliest())
-        .expect("a DST gap never exceeds four hours")
+    crate::interval::local_day_intervals(date, tz, INTERVAL_MINUTES as u32)
 }
 
 /// Easter Sunday in the Gregorian calendar by the anonymous Gregorian algorithm
@@ -786,16 +755,11 @@ pub fn build_calendar(first: NaiveDate, last: NaiveDate) -> Vec<CalendarEntry> {
     entries
 }
 
-/// RFC 3339 local time with the UTC offset, e.g. `2025-07-01T09:00:00+01:00`.
-pub fn format_interval_start(start: &DateTime<Tz>) -> String {
-    start.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
-
 /// The CSV fields of a history row, in [`HISTORY_HEADER`] order.
 pub fn history_fields(record: &IntervalRecord) -> [String; 6] {
     [
         record.queue.to_string(),
-        format_interval_start(&record.interval_start),
+        crate::interval::format_timestamp(&record.interval_start),
         format_number(f64::from(record.offered), 0),
         format_number(f64::from(record.handled), 0),
         format_number(f64::from(record.abandoned), 0),
@@ -990,7 +954,7 @@ mod tests {
         let spring: Vec<String> =
             day_interval_starts(date("2025-03-30"), chrono_tz::Europe::London)
                 .iter()
-                .map(format_interval_start)
+                .map(crate::interval::format_timestamp)
                 .collect();
         assert_eq!(
             spring[..3],
@@ -1004,7 +968,7 @@ mod tests {
         let autumn: Vec<String> =
             day_interval_starts(date("2025-10-26"), chrono_tz::Europe::London)
                 .iter()
-                .map(format_interval_start)
+                .map(crate::interval::format_timestamp)
                 .collect();
         assert_eq!(
             autumn[2..6],
@@ -1021,15 +985,15 @@ mod tests {
     #[test]
     fn unusual_time_zones_keep_whole_days() {
         // Midnight skipped by DST: the day starts at 01:00 and has 23 hours.
-        let sao_paulo = parse_time_zone("America/Sao_Paulo").unwrap();
+        let sao_paulo = crate::units::parse_time_zone("America/Sao_Paulo").unwrap();
         let starts = day_interval_starts(date("2018-11-04"), sao_paulo);
         assert_eq!(starts.len(), 46);
         assert_eq!(
-            format_interval_start(&starts[0]),
+            crate::interval::format_timestamp(&starts[0]),
             "2018-11-04T01:00:00-02:00"
         );
         // A 30-minute DST shift gives a 23.5-hour day.
-        let lord_howe = parse_time_zone("Australia/Lord_Howe").unwrap();
+        let lord_howe = crate::units::parse_time_zone("Australia/Lord_Howe").unwrap();
         assert_eq!(day_interval_starts(date("2025-10-05"), lord_howe).len(), 47);
     }
 
@@ -1047,13 +1011,13 @@ mod tests {
         }
         let first = &history[0];
         assert_eq!(
-            format_interval_start(&first.interval_start),
+            crate::interval::format_timestamp(&first.interval_start),
             "2024-11-01T00:00:00+00:00"
         );
         let last = history.last().unwrap();
         assert_eq!(last.queue, "support");
         assert_eq!(
-            format_interval_start(&last.interval_start),
+            crate::interval::format_timestamp(&last.interval_start),
             "2026-11-30T23:30:00+00:00"
         );
     }
@@ -1294,7 +1258,7 @@ mod tests {
     #[test]
     fn bad_options_are_input_errors() {
         let start = date("2024-11-01");
-        let tz = parse_time_zone("Europe/London").unwrap();
+        let tz = crate::units::parse_time_zone("Europe/London").unwrap();
         assert!(matches!(
             GenerateOptions::new(7, start, 0, tz),
             Err(Error::Input(_))
@@ -1305,7 +1269,7 @@ mod tests {
         ));
         assert!(GenerateOptions::new(7, start, MAX_DAYS, tz).is_ok());
         assert!(matches!(
-            parse_time_zone("Mars/Olympus"),
+            crate::units::parse_time_zone("Mars/Olympus"),
             Err(Error::Input(_))
         ));
         assert!(matches!(

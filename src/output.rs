@@ -30,6 +30,13 @@ where
     temp.as_file()
         .sync_all()
         .map_err(|e| Error::write(path, e))?;
+    // Temporary files are created private (0600); outputs are ordinary files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::write(path, e))?;
+    }
     temp.persist(path)
         .map_err(|e| Error::write(path, e.error))?;
     Ok(())

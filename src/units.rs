@@ -50,6 +50,15 @@ pub fn parse_duration_seconds(text: &str) -> Result<f64> {
     Ok(total)
 }
 
+/// Parses an IANA time-zone name such as `Europe/London`.
+pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        Error::input(format!(
+            "unknown time zone \"{name}\"; expected an IANA name such as Europe/London or America/New_York"
+        ))
+    })
+}
+
 /// Parses a share: `80%` -> 0.8, `0.8` -> 0.8, `12.5%` -> 0.125.
 /// A bare number above 1 is rejected because `80` could mean 80% or 8000%.
 pub fn parse_share(text: &str) -> Result<f64> {

@@ -33,7 +33,7 @@ pub fn run(args: GenerateArgs, quiet: bool) -> anyhow::Result<()> {
         args.seed,
         wfm_generate::parse_start_date(&args.start)?,
         args.days,
-        wfm_generate::parse_time_zone(&args.tz)?,
+        crate::units::parse_time_zone(&args.tz)?,
     )?;
     let data = wfm_generate::generate(&options);
     wfm_generate::write_sample(&args.out_dir, &data)?;

@@ -114,7 +114,7 @@ fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
     Ok(IngestOptions {
         kind: args.kind,
         columns,
-        time_zone: parse_time_zone(&args.tz)?,
+        time_zone: crate::units::parse_time_zone(&args.tz)?,
         interval_minutes: parse_interval_minutes(&args.interval)?,
         queue: args.queue.clone(),
         delimiter,
@@ -139,15 +139,6 @@ fn read_map_file(path: &Path) -> anyhow::Result<MapFile> {
     toml::from_str(&text)
         .map_err(|e| Error::input(format!("{}: {e}", path.display())))
         .map_err(Into::into)
-}
-
-/// Parses an IANA zone name such as `Europe/London`.
-pub fn parse_time_zone(name: &str) -> crate::Result<chrono_tz::Tz> {
-    name.parse::<chrono_tz::Tz>().map_err(|_| {
-        Error::input(format!(
-            "unknown time zone \"{name}\"; expected an IANA name such as Europe/London or America/New_York"
-        ))
-    })
 }
 
 fn parse_delimiter(text: &str) -> crate::Result<u8> {
