@@ -46,7 +46,10 @@ impl Error {
 
     /// A problem with a whole line of an input file (no single column to blame).
     pub fn at_line(file: impl AsRef<Path>, line: u64, message: &str) -> Self {
-        Error::Input(format!("{}: line {line}: {message}", file.as_ref().display()))
+        Error::Input(format!(
+            "{}: line {line}: {message}",
+            file.as_ref().display()
+        ))
     }
 
     /// Bad input that has no file position (arguments, configuration values).

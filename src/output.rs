@@ -27,8 +27,11 @@ where
         fill(&mut writer)?;
         writer.flush().map_err(|e| Error::write(path, e))?;
     }
-    temp.as_file().sync_all().map_err(|e| Error::write(path, e))?;
-    temp.persist(path).map_err(|e| Error::write(path, e.error))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| Error::write(path, e))?;
+    temp.persist(path)
+        .map_err(|e| Error::write(path, e.error))?;
     Ok(())
 }
 
