@@ -3,11 +3,14 @@
 //! plain typed data (interval series, requirement tables), not files.
 
 pub mod cli;
+pub mod erlang;
 pub mod error;
 pub mod generate;
 pub mod ingest;
 pub mod interval;
 pub mod output;
+pub mod schedule;
+pub mod staff;
 pub mod units;
 
 pub use error::{Error, Result};

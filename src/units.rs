@@ -83,6 +83,36 @@ pub fn parse_share(text: &str) -> Result<f64> {
     Ok(value)
 }
 
+/// Parses a service-level target written `X/T`, as planners say "80/20": X% of calls
+/// answered within T. X is a percentage (`80` or `80%`), T a duration (`20`, `20s`,
+/// `1m`). Returns (share, seconds): `80/20` -> (0.8, 20.0). Ranges are checked by the
+/// caller; a bare X of 1 or less is rejected because `0.8/20` reads like a fraction but
+/// would mean 0.8%.
+pub fn parse_service_level(text: &str) -> Result<(f64, f64)> {
+    let bad = || {
+        Error::input(format!(
+            "\"{text}\" is not a service-level target; expected PERCENT/SECONDS such as 80/20 (80% answered within 20 s)"
+        ))
+    };
+    let (level, within) = text.split_once('/').ok_or_else(bad)?;
+    let level = level.trim();
+    let percent = match level.strip_suffix('%') {
+        Some(number) => number.trim().parse::<f64>().map_err(|_| bad())?,
+        None => {
+            let number = level.parse::<f64>().map_err(|_| bad())?;
+            if number <= 1.0 {
+                return Err(bad());
+            }
+            number
+        }
+    };
+    if !percent.is_finite() {
+        return Err(bad());
+    }
+    let seconds = parse_duration_seconds(within).map_err(|_| bad())?;
+    Ok((percent / 100.0, seconds))
+}
+
 /// Parses an interval length (`30m`, `15m`, `1h`, or bare minutes `30`) into whole
 /// minutes, accepting only lengths that divide a day evenly.
 pub fn parse_interval_minutes(text: &str) -> Result<u32> {
@@ -162,6 +192,18 @@ mod tests {
         assert_eq!(parse_share("12.5%").unwrap(), 0.125);
         assert!(parse_share("80").is_err());
         assert!(parse_share("x%").is_err());
+    }
+
+    #[test]
+    fn service_levels() {
+        assert_eq!(parse_service_level("80/20").unwrap(), (0.8, 20.0));
+        assert_eq!(parse_service_level("90%/30s").unwrap(), (0.9, 30.0));
+        assert_eq!(parse_service_level("80 / 1m").unwrap(), (0.8, 60.0));
+        assert_eq!(parse_service_level("100/20").unwrap(), (1.0, 20.0));
+        assert!(parse_service_level("0.8/20").is_err());
+        assert!(parse_service_level("80").is_err());
+        assert!(parse_service_level("eighty/20").is_err());
+        assert!(parse_service_level("80/soon").is_err());
     }
 
     #[test]

@@ -3,8 +3,12 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod erlang;
 pub mod generate;
 pub mod ingest;
+pub mod schedule;
+pub mod staff;
+mod targets;
 
 /// Contact-center workforce management: ingest ACD history, forecast, staff with
 /// Erlang, schedule shifts and roster agents.
@@ -30,6 +34,13 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     /// Write the deterministic synthetic sample history (data/sample/).
     Generate(generate::GenerateArgs),
+    /// Staffing calculator: agents for a call volume and service targets (Erlang C or A),
+    /// the metrics of a given headcount (--agents), or trunk lines (--lines, Erlang B).
+    Erlang(erlang::ErlangArgs),
+    /// Required agents and scheduled staff for every interval of a forecast.
+    Staff(staff::StaffArgs),
+    /// Solve the shift schedule (templates, lunches, breaks) that covers the requirements at least cost.
+    Schedule(schedule::ScheduleArgs),
 }
 
 /// Runs the parsed command line.
@@ -37,5 +48,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, cli.quiet),
         Command::Generate(args) => generate::run(args, cli.quiet),
+        Command::Erlang(args) => erlang::run(args, cli.quiet),
+        Command::Staff(args) => staff::run(args, cli.quiet),
+        Command::Schedule(args) => schedule::run(args, cli.quiet),
     }
 }
