@@ -33,6 +33,14 @@ use highs::HighsModelStatus;
 use super::templates::{ShiftConfig, ShiftTemplate};
 use crate::error::{Error, Result};
 
+/// Shortfall up to this share of an interval's requirement (at least one agent) is
+/// priced at the under-staffing penalty ...
+const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
+/// ... and shortfall beyond it at this multiple: service level falls faster the
+/// deeper the hole (Erlang C is convex in agents), so two shallow holes are better
+/// than one deep one, e.g. lunches are staggered rather than stacked.
+const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
+
 /// One requirement interval on the model's wall-clock timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demand {
@@ -185,10 +193,16 @@ pub fn solve(
         if first + count > horizon_slots || count == 0 {
             continue;
         }
-        let short = variables.add(variable().min(0.0));
+        // Convex shortfall: the first agent (or tenth of the requirement) short costs
+        // the penalty, deeper holes twice as much, so shortfalls are spread.
+        let shallow_cap = (demand.required * SHALLOW_SHORTFALL_SHARE).max(1.0);
+        let shallow = variables.add(variable().min(0.0).max(shallow_cap));
+        let deep = variables.add(variable().min(0.0));
         let over = variables.add(variable().min(0.0));
         let hours = f64::from(demand.minutes) / 60.0;
-        objective.add_mul(config.penalties.under_per_agent_hour * hours, short);
+        let under = config.penalties.under_per_agent_hour * hours;
+        objective.add_mul(under, shallow);
+        objective.add_mul(DEEP_SHORTFALL_FACTOR * under, deep);
         if config.penalties.over_per_agent_hour > 0.0 {
             objective.add_mul(config.penalties.over_per_agent_hour * hours, over);
         }
@@ -198,7 +212,7 @@ pub fn solve(
                 covered.add_mul(sign / count as f64, var);
             }
         }
-        constraints.push((covered + short - over).eq(demand.required));
+        constraints.push((covered + shallow + deep - over).eq(demand.required));
     }
     constraints.extend(rest_constraints(&columns));
     constraints.extend(day_limit_constraints(config, &columns, days));

@@ -1,0 +1,425 @@
+//! `wfm schedule` on hand-checkable cases, with an independent checker that rebuilds
+//! coverage from `shifts.csv` (shifts minus lunches and breaks, on a 15-minute grid)
+//! and checks every shift against its template.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::assert::OutputAssertExt;
+use predicates::str::contains;
+
+fn wfm() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wfm"))
+}
+
+/// Writes a one-queue requirements CSV for 2026-12-01 (UTC) from half-hourly
+/// requirements given as `(from "HH:MM", to "HH:MM", agents)` ranges; zero elsewhere.
+fn requirements(dir: &Path, ranges: &[(&str, &str, f64)]) -> PathBuf {
+    let mut text = String::from(
+        "queue,interval_start,calls,aht_seconds,agents,scheduled_staff,service_level,asa_seconds,occupancy,abandon_rate\n",
+    );
+    for half_hour in 0..48 {
+        let minute = half_hour * 30;
+        let required = ranges
+            .iter()
+            .filter(|(from, to, _)| clock(from) <= minute && minute < clock(to))
+            .map(|(_, _, agents)| *agents)
+            .next_back()
+            .unwrap_or(0.0);
+        let calls = required * 10.0;
+        text.push_str(&format!(
+            "q,2026-12-01T{:02}:{:02}:00+00:00,{calls},180,{required},{required},,,,\n",
+            minute / 60,
+            minute % 60
+        ));
+    }
+    let path = dir.join("requirements.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn clock(text: &str) -> u32 {
+    let (hours, minutes) = text.split_once(':').unwrap();
+    hours.parse::<u32>().unwrap() * 60 + minutes.parse::<u32>().unwrap()
+}
+
+struct Run {
+    shifts: String,
+    coverage: String,
+    stderr: String,
+}
+
+fn schedule(dir: &Path, shifts_toml: &str, extra: &[&str]) -> Run {
+    let templates = dir.join("shifts.toml");
+    std::fs::write(&templates, shifts_toml).unwrap();
+    let shifts = dir.join("shifts.csv");
+    let coverage = dir.join("coverage.csv");
+    let output = wfm()
+        .arg("schedule")
+        .arg("--requirements")
+        .arg(dir.join("requirements.csv"))
+        .arg("--shifts")
+        .arg(&templates)
+        .args(["--start", "2026-12-01", "--days", "1", "-o"])
+        .arg(&shifts)
+        .arg("--coverage")
+        .arg(&coverage)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Run {
+        shifts: std::fs::read_to_string(shifts).unwrap(),
+        coverage: std::fs::read_to_string(coverage).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// A shift template as the checker needs it: (length, earliest, latest) of each rest.
+struct TemplateRule {
+    span: u32,
+    starts: Vec<u32>,
+    lunch: Option<(u32, u32, u32)>,
+    breaks: Vec<(u32, u32, u32)>,
+}
+
+/// Rebuilds scheduled agents per half-hour from `shifts.csv` and checks each shift
+/// against its template; returns scheduled agents keyed by "HH:MM".
+fn check_shifts(shifts_csv: &str, rules: &BTreeMap<&str, TemplateRule>) -> BTreeMap<String, f64> {
+    let mut quarter_hours = vec![0i32; 96 + 48];
+    let mut lines = shifts_csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("date,template,start,end,lunch_start,lunch_end,breaks,count")
+    );
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let rule = &rules[fields[1]];
+        let (start, end) = (clock(fields[2]), clock(fields[3]));
+        let count: i32 = fields[7].parse().unwrap();
+        assert!(rule.starts.contains(&start), "start {line}");
+        assert_eq!(end - start, rule.span, "end {line}");
+        let mut add = |from: u32, to: u32, delta: i32| {
+            for quarter in (from / 15)..(to / 15) {
+                quarter_hours[quarter as usize] += delta * count;
+            }
+        };
+        add(start, end, 1);
+        match rule.lunch {
+            Some((length, earliest, latest)) => {
+                let (lunch_start, lunch_end) = (clock(fields[4]), clock(fields[5]));
+                assert_eq!(lunch_end - lunch_start, length, "lunch length {line}");
+                assert!(
+                    (start + earliest..=start + latest).contains(&lunch_start),
+                    "lunch window {line}"
+                );
+                add(lunch_start, lunch_end, -1);
+            }
+            None => assert_eq!((fields[4], fields[5]), ("", ""), "no lunch {line}"),
+        }
+        let breaks: Vec<&str> = fields[6].split(';').filter(|b| !b.is_empty()).collect();
+        assert_eq!(breaks.len(), rule.breaks.len(), "breaks {line}");
+        for (text, &(length, earliest, latest)) in breaks.iter().zip(&rule.breaks) {
+            let (from, to) = text.split_once('-').unwrap();
+            let (from, to) = (clock(from), clock(to));
+            assert_eq!(to - from, length, "break length {line}");
+            assert!(
+                (start + earliest..=start + latest).contains(&from),
+                "break window {line}"
+            );
+            add(from, to, -1);
+        }
+    }
+    (0..48)
+        .map(|half_hour| {
+            let agents =
+                f64::from(quarter_hours[half_hour * 2] + quarter_hours[half_hour * 2 + 1]) / 2.0;
+            (
+                format!("{:02}:{:02}", half_hour / 2, (half_hour % 2) * 30),
+                agents,
+            )
+        })
+        .collect()
+}
+
+/// Checks coverage.csv against the independently rebuilt coverage and the requirements.
+fn check_coverage(coverage_csv: &str, scheduled: &BTreeMap<String, f64>) -> f64 {
+    let mut lines = coverage_csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("queue,interval_start,calls,aht_seconds,required,scheduled,shortfall,surplus,service_level")
+    );
+    let mut total_shortfall = 0.0;
+    let mut rows = 0;
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let time = &fields[1][11..16];
+        let required: f64 = fields[4].parse().unwrap();
+        let reported: f64 = fields[5].parse().unwrap();
+        let shortfall: f64 = fields[6].parse().unwrap();
+        let surplus: f64 = fields[7].parse().unwrap();
+        assert_eq!(reported, scheduled[time], "scheduled at {time}");
+        assert_eq!(
+            shortfall,
+            (required - reported).max(0.0),
+            "shortfall at {time}"
+        );
+        assert_eq!(surplus, (reported - required).max(0.0), "surplus at {time}");
+        total_shortfall += shortfall;
+        rows += 1;
+    }
+    assert_eq!(rows, 48);
+    total_shortfall
+}
+
+const FIXED_START_WITH_LUNCH: &str = r#"
+[[template]]
+name = "FT8"
+paid_hours = 8.0
+start_earliest = "09:00"
+start_latest = "09:00"
+start_step = "30m"
+cost_per_hour = 1.0
+[template.lunch]
+length = "30m"
+earliest_after_start = "3h"
+latest_after_start = "5h"
+"#;
+
+fn ft8_rule(starts: Vec<u32>) -> BTreeMap<&'static str, TemplateRule> {
+    BTreeMap::from([(
+        "FT8",
+        TemplateRule {
+            span: 510,
+            starts,
+            lunch: Some((30, 180, 300)),
+            breaks: vec![],
+        },
+    )])
+}
+
+#[test]
+fn three_agents_with_slack_get_exactly_three_shifts_and_staggered_lunches() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3 agents 09:00-17:00, but only 2 needed 12:00-13:30: room for one lunch at a time.
+    requirements(
+        dir.path(),
+        &[("09:00", "17:00", 3.0), ("12:00", "13:30", 2.0)],
+    );
+    let run = schedule(dir.path(), FIXED_START_WITH_LUNCH, &[]);
+    assert_eq!(
+        run.shifts,
+        "date,template,start,end,lunch_start,lunch_end,breaks,count\n\
+         2026-12-01,FT8,09:00,17:30,12:00,12:30,,1\n\
+         2026-12-01,FT8,09:00,17:30,12:30,13:00,,1\n\
+         2026-12-01,FT8,09:00,17:30,13:00,13:30,,1\n"
+    );
+    let scheduled = check_shifts(&run.shifts, &ft8_rule(vec![540]));
+    assert_eq!(check_coverage(&run.coverage, &scheduled), 0.0);
+    assert!(run.stderr.contains("solver: optimal"), "{}", run.stderr);
+    assert!(run
+        .stderr
+        .contains("objective 24.00, best bound 24.00, gap 0.00%"));
+    assert!(run.stderr.contains("every interval's requirement is met"));
+}
+
+#[test]
+fn flat_requirement_without_slack_prefers_a_short_lunch_hour_to_a_fourth_shift() {
+    let dir = tempfile::tempdir().unwrap();
+    requirements(dir.path(), &[("09:00", "17:00", 3.0)]);
+    let template = FIXED_START_WITH_LUNCH
+        .replace("start_earliest = \"09:00\"", "start_earliest = \"08:00\"")
+        .replace("start_latest = \"09:00\"", "start_latest = \"10:00\"");
+    let run = schedule(dir.path(), &template, &[]);
+    // Three 8.5-hour shifts give at most 7.5 working hours each inside 09:00-17:00:
+    // 1.5 agent-hours short at penalty 5 (7.5) beats a fourth shift (8).
+    let shifts: u32 = run
+        .shifts
+        .lines()
+        .skip(1)
+        .map(|line| line.rsplit(',').next().unwrap().parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(shifts, 3);
+    let scheduled = check_shifts(&run.shifts, &ft8_rule(vec![480, 510, 540, 570, 600]));
+    assert_eq!(check_coverage(&run.coverage, &scheduled), 3.0);
+    assert!(run.stderr.contains("objective 31.50"), "{}", run.stderr);
+    assert!(run
+        .stderr
+        .contains("3 intervals short, 3 agent-intervals in all"));
+}
+
+#[test]
+fn a_quarter_hour_break_removes_half_an_agent_from_its_half_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    requirements(dir.path(), &[("10:00", "14:00", 1.0)]);
+    let template = r#"
+[[template]]
+name = "PT4"
+paid_hours = 4.0
+start_earliest = "10:00"
+start_latest = "10:00"
+start_step = "30m"
+cost_per_hour = 1.0
+[[template.break]]
+length = "15m"
+earliest_after_start = "1h30m"
+latest_after_start = "2h"
+"#;
+    let run = schedule(dir.path(), template, &[]);
+    assert_eq!(run.shifts.lines().count(), 2, "one shift: {}", run.shifts);
+    assert!(run.shifts.contains("2026-12-01,PT4,10:00,14:00,,,"));
+    let rules = BTreeMap::from([(
+        "PT4",
+        TemplateRule {
+            span: 240,
+            starts: vec![600],
+            lunch: None,
+            breaks: vec![(15, 90, 120)],
+        },
+    )]);
+    let scheduled = check_shifts(&run.shifts, &rules);
+    // Wherever the break lands, its half-hour keeps half an agent.
+    assert_eq!(
+        scheduled.values().filter(|&&agents| agents == 0.5).count(),
+        1
+    );
+    assert_eq!(check_coverage(&run.coverage, &scheduled), 0.5);
+    // Paid 4 hours plus half an agent for half an hour at penalty 5: 4 + 1.25.
+    assert!(run.stderr.contains("objective 5.25"), "{}", run.stderr);
+}
+
+#[test]
+fn same_inputs_give_the_same_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    requirements(
+        dir.path(),
+        &[
+            ("07:00", "21:00", 4.0),
+            ("10:00", "12:00", 7.0),
+            ("14:00", "16:00", 6.0),
+        ],
+    );
+    let templates = r#"
+[[template]]
+name = "FT8"
+paid_hours = 8.0
+start_earliest = "06:00"
+start_latest = "13:00"
+start_step = "30m"
+cost_per_hour = 1.0
+[template.lunch]
+length = "30m"
+earliest_after_start = "3h"
+latest_after_start = "5h"
+[[template.break]]
+length = "15m"
+earliest_after_start = "1h30m"
+latest_after_start = "2h30m"
+[[template.break]]
+length = "15m"
+earliest_after_start = "6h"
+latest_after_start = "7h"
+
+[[template]]
+name = "PT4"
+paid_hours = 4.0
+start_earliest = "08:00"
+start_latest = "17:00"
+start_step = "30m"
+cost_per_hour = 1.1
+"#;
+    let first = schedule(dir.path(), templates, &[]);
+    let second = schedule(dir.path(), templates, &[]);
+    assert_eq!(first.shifts, second.shifts);
+    assert_eq!(first.coverage, second.coverage);
+    let rules = BTreeMap::from([
+        (
+            "FT8",
+            TemplateRule {
+                span: 510,
+                starts: (360..=780).step_by(30).collect(),
+                lunch: Some((30, 180, 300)),
+                breaks: vec![(15, 90, 150), (15, 360, 420)],
+            },
+        ),
+        (
+            "PT4",
+            TemplateRule {
+                span: 240,
+                starts: (480..=1020).step_by(30).collect(),
+                lunch: None,
+                breaks: vec![],
+            },
+        ),
+    ]);
+    let scheduled = check_shifts(&first.shifts, &rules);
+    check_coverage(&first.coverage, &scheduled);
+}
+
+#[test]
+fn strict_turns_an_unmet_requirement_into_exit_code_one() {
+    let dir = tempfile::tempdir().unwrap();
+    requirements(dir.path(), &[("09:00", "17:00", 3.0)]);
+    let templates = dir.path().join("shifts.toml");
+    std::fs::write(
+        &templates,
+        FIXED_START_WITH_LUNCH.replace(
+            "cost_per_hour = 1.0",
+            "cost_per_hour = 1.0\nmax_per_day = 2",
+        ),
+    )
+    .unwrap();
+    let shifts = dir.path().join("shifts.csv");
+    wfm()
+        .arg("schedule")
+        .arg("--requirements")
+        .arg(dir.path().join("requirements.csv"))
+        .arg("--shifts")
+        .arg(&templates)
+        .args(["--start", "2026-12-01", "--days", "1", "--strict", "-o"])
+        .arg(&shifts)
+        .assert()
+        .code(1)
+        .stderr(contains("intervals short"))
+        .stderr(contains("agent-intervals unmet (--strict)"));
+    // The best schedule is still written: two shifts, the cap.
+    let text = std::fs::read_to_string(&shifts).unwrap();
+    let counts: u32 = text
+        .lines()
+        .skip(1)
+        .map(|line| line.rsplit(',').next().unwrap().parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(counts, 2);
+}
+
+#[test]
+fn contradictory_templates_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    requirements(dir.path(), &[("09:00", "17:00", 3.0)]);
+    let templates = dir.path().join("shifts.toml");
+    std::fs::write(
+        &templates,
+        FIXED_START_WITH_LUNCH.replace("length = \"30m\"", "length = \"8h\""),
+    )
+    .unwrap();
+    let shifts = dir.path().join("shifts.csv");
+    wfm()
+        .arg("schedule")
+        .arg("--requirements")
+        .arg(dir.path().join("requirements.csv"))
+        .arg("--shifts")
+        .arg(&templates)
+        .args(["--start", "2026-12-01", "--days", "1", "-o"])
+        .arg(&shifts)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "template \"FT8\": the lunch (480 min) is not shorter than the paid shift (480 min)",
+        ));
+    assert!(!shifts.exists());
+}
