@@ -1,26 +1,33 @@
 //! The shift-scheduling integer program.
 //!
-//! Variables, per horizon day `d`, template `t` and start time `s`:
+//! Variables, per horizon day `d` and template `t`:
 //! - `x[d,t,s]` — shifts of template `t` starting at `s` (integer);
-//! - `z[d,t,s,r,p]` — of those shifts, how many start rest `r` (lunch or break) `p`
-//!   minutes after the shift start (integer), with `sum_p z[d,t,s,r,p] = x[d,t,s]`.
+//! - `b[d,t,r,τ]` — rests `r` (the lunch or one of the breaks) that shifts of `(d,t)`
+//!   start at time `τ` (integer).
 //!
-//! This is the implicit break-placement formulation of Aykin (1996, "Optimal shift
-//! scheduling with multiple break windows", Management Science 42:591-602): one variable
-//! per rest and window position instead of one per combination of positions (the
-//! explicit set-covering model of Dantzig 1954). For an 8-hour shift with a 9-position
-//! lunch window and two 5-position break windows that is 1 + 9 + 5 + 5 = 20 variables per
-//! start instead of 9 x 5 x 5 = 225. Any combination of positions is a valid shift because
-//! the template's windows follow each other without overlapping (checked when the
-//! templates are read), so the solution splits into individual shifts by pairing the
-//! k-th earliest placement of every rest.
+//! This is the implicit break formulation of Bechtold & Jacobs (1990, "Implicit
+//! modeling of flexible break assignments in optimal shift scheduling", Management
+//! Science 36:1339-1351): rests are counted by the time they are taken, not by the
+//! shift that takes them, and the forward and backward constraints
+//! `sum_{τ <= l} b[τ] >= sum_{s: window of s ends by l} x[s]` and
+//! `sum_{τ >= e} b[τ] >= sum_{s: window of s starts at e or later} x[s]`, with
+//! `sum b = sum x`, are exactly the conditions (Hall's theorem) under which the rests
+//! can be handed out to the shifts inside their windows. They hold here because all
+//! shifts of one template share the same window offsets, so windows are ordered like
+//! the starts (no "extraordinary overlap"). Compared with one variable per rest
+//! placement of every start (Aykin 1996), this removes the symmetry of which start
+//! takes which rest time and needs several times fewer integer variables; compared
+//! with enumerating every combination of placements (Dantzig 1954) it is smaller still.
+//! Each shift's windows follow each other without overlapping (checked when the
+//! templates are read), so rests handed out independently per kind form valid shifts.
 //!
 //! Coverage: agents working in slot `q` = shifts spanning `q` minus rests spanning `q`.
 //! The model runs on a fine slot grid (the greatest common divisor of every length, 15
 //! minutes for 15-minute breaks); a requirement interval is covered by the mean of its
 //! slots, so a 15-minute break inside a 30-minute interval removes half an agent. Each
 //! interval has `mean(on) + short - over = required` with `short, over >= 0` priced in
-//! the objective per agent-hour, next to the paid cost of the shifts.
+//! the objective per agent-hour, next to the paid cost of the shifts; `short` is split
+//! into a shallow and a deep part priced convexly (see `DEEP_SHORTFALL_FACTOR`).
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -117,14 +124,24 @@ fn add_integer(variables: &mut ProblemVariables, max: Option<f64>) -> Column {
     }
 }
 
-/// A shift-start variable and its rests' placement variables.
+/// A shift-start variable.
 struct ShiftColumn {
     day: u32,
     template: usize,
     start: u32,
     count: Column,
-    /// Per rest: (minutes after start, variable).
-    rests: Vec<Vec<(u32, Column)>>,
+}
+
+/// The rest-time variables of one day, template and rest kind, with the starts of
+/// that day and template they serve.
+struct RestGroup {
+    day: u32,
+    template: usize,
+    rest: usize,
+    /// Indexes into the shift columns, by increasing start.
+    shifts: Vec<usize>,
+    /// (minutes after the day's midnight, variable), by increasing time.
+    times: Vec<(u32, Column)>,
 }
 
 /// The slot length: the greatest common divisor of every time in the model.
@@ -164,6 +181,12 @@ fn gcd(a: u32, b: u32) -> u32 {
 }
 
 /// Builds and solves the model for `days` days from `first_day`.
+///
+/// When no template's shifts run past midnight, days share no variable and no
+/// constraint (daily limits are per day; `max_part_time_share` is enforced per day
+/// then), so each day is solved as its own model, on every core: the sum of the days'
+/// optima is the horizon's optimum, and the sum of their bounds a valid bound.
+/// Otherwise the horizon is one model.
 pub fn solve(
     config: &ShiftConfig,
     demands: &[Demand],
@@ -173,11 +196,128 @@ pub fn solve(
     progress: Option<super::progress::ProgressFn>,
 ) -> Result<Solution> {
     let slot = slot_minutes(config, demands);
+    let crosses_midnight = config
+        .templates
+        .iter()
+        .any(|t| t.start_latest + t.span_minutes() > 24 * 60);
+    if crosses_midnight || days == 1 {
+        return solve_block(config, demands, first_day, days, slot, limits, progress);
+    }
+    let started = Instant::now();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(days as usize);
+    // Each day gets an equal share of the wall-clock limit on its worker.
+    let per_day = SolverLimits {
+        time_limit_seconds: (limits.time_limit_seconds * workers as f64 / f64::from(days)).max(1.0),
+        ..limits
+    };
+    let next_day = std::sync::atomic::AtomicU32::new(0);
+    let finished = std::sync::atomic::AtomicU32::new(0);
+    let mut results: Vec<(u32, Result<Solution>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut solved = Vec::new();
+                    loop {
+                        let day = next_day.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if day >= days {
+                            break;
+                        }
+                        let day_demands: Vec<Demand> = demands
+                            .iter()
+                            .filter(|d| d.wall_minute / (24 * 60) == day)
+                            .map(|d| Demand {
+                                wall_minute: d.wall_minute - day * 24 * 60,
+                                ..d.clone()
+                            })
+                            .collect();
+                        let date = first_day + Duration::days(i64::from(day));
+                        let result =
+                            solve_block(config, &day_demands, date, 1, slot, per_day, None);
+                        solved.push((day, result));
+                        let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if let Some(show) = progress {
+                            show(&format!(
+                                "{:.1} s  {done} of {days} days solved",
+                                started.elapsed().as_secs_f64()
+                            ));
+                        }
+                    }
+                    solved
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a solver thread panicked"))
+            .collect()
+    });
+    results.sort_by_key(|(day, _)| *day);
+    combine_days(results, started.elapsed().as_secs_f64())
+}
+
+/// Adds up the days' solutions into the horizon's.
+fn combine_days(results: Vec<(u32, Result<Solution>)>, seconds: f64) -> Result<Solution> {
+    let mut shifts = Vec::new();
+    let mut report = SolveReport {
+        status: "optimal".to_string(),
+        proven: true,
+        objective: 0.0,
+        best_bound: 0.0,
+        gap: 0.0,
+        solve_seconds: seconds,
+        variables: 0,
+        integer_variables: 0,
+        constraints: 0,
+    };
+    for (day, result) in results {
+        let solution = result?;
+        shifts.extend(solution.shifts.into_iter().map(|shift| PlacedShift {
+            day: shift.day + day,
+            ..shift
+        }));
+        let part = solution.report;
+        report.objective += part.objective;
+        report.best_bound += part.best_bound;
+        report.variables += part.variables;
+        report.integer_variables += part.integer_variables;
+        report.constraints += part.constraints;
+        report.proven &= part.proven;
+        let rank = |status: &str| match status {
+            "optimal" => 0,
+            "optimal within gap" => 1,
+            _ => 2,
+        };
+        if rank(&part.status) > rank(&report.status) {
+            report.status = part.status;
+        }
+    }
+    report.gap = if report.objective.abs() > 1e-9 {
+        ((report.objective - report.best_bound) / report.objective.abs()).max(0.0)
+    } else {
+        0.0
+    };
+    shifts.sort();
+    Ok(Solution { shifts, report })
+}
+
+/// Builds and solves one model over `days` consecutive days.
+fn solve_block(
+    config: &ShiftConfig,
+    demands: &[Demand],
+    first_day: NaiveDate,
+    days: u32,
+    slot: u32,
+    limits: SolverLimits,
+    progress: Option<super::progress::ProgressFn>,
+) -> Result<Solution> {
     let mut variables = ProblemVariables::new();
-    let columns = shift_columns(config, first_day, days, slot, &mut variables);
+    let columns = shift_columns(config, first_day, days, &mut variables);
+    let rest_groups = rest_groups(config, &columns, slot, &mut variables);
     let integer_variables = variables.len();
     let horizon_slots = (days * 24 * 60 / slot) as usize;
-    let on_duty = on_duty_terms(config, &columns, slot, horizon_slots);
+    let on_duty = on_duty_terms(config, &columns, &rest_groups, slot, horizon_slots);
 
     let mut objective = Expression::default();
     for column in &columns {
@@ -214,7 +354,7 @@ pub fn solve(
         }
         constraints.push((covered + shallow + deep - over).eq(demand.required));
     }
-    constraints.extend(rest_constraints(&columns));
+    constraints.extend(rest_constraints(config, &columns, &rest_groups));
     constraints.extend(day_limit_constraints(config, &columns, days));
     let variable_count = variables.len();
     let constraint_count = constraints.len();
@@ -286,7 +426,7 @@ pub fn solve(
         0.0
     };
     let values = solved.get_solution().columns().to_vec();
-    let shifts = place_shifts(&columns, &values);
+    let shifts = place_shifts(config, &columns, &rest_groups, &values)?;
     Ok(Solution {
         shifts,
         report: SolveReport {
@@ -303,12 +443,11 @@ pub fn solve(
     })
 }
 
-/// Creates the shift-start and rest-placement variables.
+/// Creates the shift-start variables, by day, template and start.
 fn shift_columns(
     config: &ShiftConfig,
     first_day: NaiveDate,
     days: u32,
-    slot: u32,
     variables: &mut ProblemVariables,
 ) -> Vec<ShiftColumn> {
     let mut columns = Vec::new();
@@ -321,22 +460,11 @@ fn shift_columns(
             }
             for start in template.starts() {
                 let count = add_integer(variables, template.max_per_day.map(f64::from));
-                let rests = template
-                    .rests()
-                    .iter()
-                    .map(|rest| {
-                        (rest.earliest_after_start..=rest.latest_after_start)
-                            .step_by(slot as usize)
-                            .map(|offset| (offset, add_integer(variables, None)))
-                            .collect()
-                    })
-                    .collect();
                 columns.push(ShiftColumn {
                     day,
                     template: index,
                     start,
                     count,
-                    rests,
                 });
             }
         }
@@ -344,10 +472,49 @@ fn shift_columns(
     columns
 }
 
+/// Creates the rest-time variables: for every day, template and rest, one per slot
+/// from the earliest window start of the first start to the latest of the last.
+fn rest_groups(
+    config: &ShiftConfig,
+    columns: &[ShiftColumn],
+    slot: u32,
+    variables: &mut ProblemVariables,
+) -> Vec<RestGroup> {
+    let mut by_day_template: BTreeMap<(u32, usize), Vec<usize>> = BTreeMap::new();
+    for (index, column) in columns.iter().enumerate() {
+        by_day_template
+            .entry((column.day, column.template))
+            .or_default()
+            .push(index);
+    }
+    let mut groups = Vec::new();
+    for ((day, template_index), shifts) in by_day_template {
+        let template = &config.templates[template_index];
+        let first_start = columns[shifts[0]].start;
+        let last_start = columns[*shifts.last().expect("non-empty")].start;
+        for (rest_index, rest) in template.rests().iter().enumerate() {
+            let times = (first_start + rest.earliest_after_start
+                ..=last_start + rest.latest_after_start)
+                .step_by(slot as usize)
+                .map(|time| (time, add_integer(variables, None)))
+                .collect();
+            groups.push(RestGroup {
+                day,
+                template: template_index,
+                rest: rest_index,
+                shifts: shifts.clone(),
+                times,
+            });
+        }
+    }
+    groups
+}
+
 /// For every slot of the horizon, the variables that add (+1) or remove (-1) an agent.
 fn on_duty_terms(
     config: &ShiftConfig,
     columns: &[ShiftColumn],
+    rest_groups: &[RestGroup],
     slot: u32,
     horizon_slots: usize,
 ) -> Vec<Vec<(Variable, f64)>> {
@@ -363,25 +530,63 @@ fn on_duty_terms(
         let template = &config.templates[column.template];
         let start = column.day * 24 * 60 + column.start;
         mark(start, template.span_minutes(), column.count.var, 1.0);
-        for (rest, placements) in template.rests().iter().zip(&column.rests) {
-            for &(offset, column) in placements {
-                mark(start + offset, rest.length, column.var, -1.0);
-            }
+    }
+    for group in rest_groups {
+        let length = config.templates[group.template].rests()[group.rest].length;
+        for &(time, column) in &group.times {
+            mark(group.day * 24 * 60 + time, length, column.var, -1.0);
         }
     }
     terms
 }
 
-/// Every shift takes each of its rests exactly once.
-fn rest_constraints(columns: &[ShiftColumn]) -> Vec<good_lp::Constraint> {
+/// The Bechtold-Jacobs conditions under which the rest times of a group can be handed
+/// out to its shifts, each inside its own window: as many rests as shifts; at least
+/// as many rests up to each window end as shifts whose window ends there or earlier;
+/// at least as many from each window start on as shifts whose window starts there or
+/// later.
+fn rest_constraints(
+    config: &ShiftConfig,
+    columns: &[ShiftColumn],
+    rest_groups: &[RestGroup],
+) -> Vec<good_lp::Constraint> {
     let mut constraints = Vec::new();
-    for column in columns {
-        for placements in &column.rests {
-            let mut taken = Expression::default();
-            for &(_, placement) in placements {
-                taken += placement.var;
+    for group in rest_groups {
+        let rest = config.templates[group.template].rests()[group.rest];
+        let mut all_rests = Expression::default();
+        let mut all_shifts = Expression::default();
+        for &(_, column) in &group.times {
+            all_rests += column.var;
+        }
+        for &shift in &group.shifts {
+            all_shifts += columns[shift].count.var;
+        }
+        constraints.push((all_rests - all_shifts).eq(0.0));
+        for &shift in &group.shifts {
+            let start = columns[shift].start;
+            let window_end = start + rest.latest_after_start;
+            let window_start = start + rest.earliest_after_start;
+            let mut forward = Expression::default();
+            let mut backward = Expression::default();
+            for &(time, column) in &group.times {
+                if time <= window_end {
+                    forward += column.var;
+                }
+                if time >= window_start {
+                    backward += column.var;
+                }
             }
-            constraints.push((taken - column.count.var).eq(0.0));
+            for &other in &group.shifts {
+                let other_start = columns[other].start;
+                if other_start <= start {
+                    forward -= columns[other].count.var;
+                }
+                if other_start >= start {
+                    backward -= columns[other].count.var;
+                }
+            }
+            constraints.push(forward.geq(0.0));
+            constraints.push(backward.geq(0.0));
         }
     }
     constraints
@@ -436,43 +641,68 @@ fn day_limit_constraints(
     constraints
 }
 
-/// Splits the integer solution into individual shifts: the k-th shift of a start takes
-/// the k-th earliest placement of every rest. Sorted, so the same solution always gives
-/// the same list.
-fn place_shifts(columns: &[ShiftColumn], values: &[f64]) -> Vec<PlacedShift> {
+/// Splits the integer solution into individual shifts and hands out the rest times:
+/// per group, rest times in increasing order each go to the waiting shift whose window
+/// closes first (earliest deadline first), which succeeds whenever the Bechtold-Jacobs
+/// conditions hold. Sorted, so the same solution always gives the same list.
+fn place_shifts(
+    config: &ShiftConfig,
+    columns: &[ShiftColumn],
+    rest_groups: &[RestGroup],
+    values: &[f64],
+) -> Result<Vec<PlacedShift>> {
     let value = |column: Column| values[column.index].round().max(0.0) as usize;
-    let mut shifts = Vec::new();
+    // One entry per individual shift, grouped by (day, template), by start.
+    let mut shifts: BTreeMap<(u32, usize), Vec<PlacedShift>> = BTreeMap::new();
     for column in columns {
-        let count = value(column.count);
-        if count == 0 {
-            continue;
-        }
-        let placements: Vec<Vec<u32>> = column
-            .rests
-            .iter()
-            .map(|rest| {
-                let mut starts: Vec<u32> = rest
-                    .iter()
-                    .flat_map(|&(offset, column)| std::iter::repeat_n(offset, value(column)))
-                    .collect();
-                // The rest constraint makes the counts equal; guard against rounding.
-                let fallback = rest.first().map_or(0, |&(offset, _)| offset);
-                starts.resize(count, *starts.last().unwrap_or(&fallback));
-                starts
-            })
-            .collect();
-        for k in 0..count {
-            shifts.push(PlacedShift {
-                day: column.day,
-                template: column.template,
-                start: column.start,
-                rest_starts: placements
-                    .iter()
-                    .map(|starts| column.start + starts[k])
-                    .collect(),
-            });
+        let template = &config.templates[column.template];
+        for _ in 0..value(column.count) {
+            shifts
+                .entry((column.day, column.template))
+                .or_default()
+                .push(PlacedShift {
+                    day: column.day,
+                    template: column.template,
+                    start: column.start,
+                    rest_starts: vec![0; template.rests().len()],
+                });
         }
     }
-    shifts.sort();
-    shifts
+    for group in rest_groups {
+        let Some(group_shifts) = shifts.get_mut(&(group.day, group.template)) else {
+            continue;
+        };
+        let rest = config.templates[group.template].rests()[group.rest];
+        let mut waiting = 0;
+        let mut assigned = vec![false; group_shifts.len()];
+        let mut handed_out = 0;
+        for &(time, column) in &group.times {
+            for _ in 0..value(column) {
+                while waiting < group_shifts.len()
+                    && group_shifts[waiting].start + rest.earliest_after_start <= time
+                {
+                    waiting += 1;
+                }
+                let taker = (0..waiting).find(|&k| {
+                    !assigned[k] && group_shifts[k].start + rest.latest_after_start >= time
+                });
+                let Some(taker) = taker else {
+                    return Err(Error::Solver(
+                        "the solver's rest times do not fit the shifts' windows".into(),
+                    ));
+                };
+                assigned[taker] = true;
+                group_shifts[taker].rest_starts[group.rest] = time;
+                handed_out += 1;
+            }
+        }
+        if handed_out != group_shifts.len() {
+            return Err(Error::Solver(
+                "the solver returned fewer rest times than shifts".into(),
+            ));
+        }
+    }
+    let mut all: Vec<PlacedShift> = shifts.into_values().flatten().collect();
+    all.sort();
+    Ok(all)
 }
