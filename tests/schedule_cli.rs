@@ -55,13 +55,19 @@ fn schedule(dir: &Path, shifts_toml: &str, extra: &[&str]) -> Run {
     std::fs::write(&templates, shifts_toml).unwrap();
     let shifts = dir.join("shifts.csv");
     let coverage = dir.join("coverage.csv");
+    let start = if extra.contains(&"--start") {
+        &[][..]
+    } else {
+        &["--start", "2026-12-01"][..]
+    };
     let output = wfm()
         .arg("schedule")
         .arg("--requirements")
         .arg(dir.join("requirements.csv"))
         .arg("--shifts")
         .arg(&templates)
-        .args(["--start", "2026-12-01", "--days", "1", "-o"])
+        .args(start)
+        .args(["--days", "1", "-o"])
         .arg(&shifts)
         .arg("--coverage")
         .arg(&coverage)
@@ -422,4 +428,41 @@ fn contradictory_templates_are_input_errors() {
             "template \"FT8\": the lunch (480 min) is not shorter than the paid shift (480 min)",
         ));
     assert!(!shifts.exists());
+}
+
+#[test]
+fn a_fall_back_day_has_fifty_coverage_rows_and_a_wall_clock_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    // Requirements for 2026-10-25 in London: 50 half-hours, the 01:00 hour twice.
+    let mut text = String::from("queue,interval_start,calls,aht_seconds,agents,scheduled_staff\n");
+    let day = wfm::interval::local_day_intervals(
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 25).unwrap(),
+        chrono_tz::Europe::London,
+        30,
+    );
+    assert_eq!(day.len(), 50);
+    for start in &day {
+        let minute = wfm::interval::local_minute_of_day(start);
+        let required = if (540..1020).contains(&minute) { 2 } else { 0 };
+        text.push_str(&format!(
+            "q,{},{},180,{required},{required}\n",
+            wfm::interval::format_timestamp(start),
+            required * 10
+        ));
+    }
+    std::fs::write(dir.path().join("requirements.csv"), text).unwrap();
+    let run = schedule(
+        dir.path(),
+        &FIXED_START_WITH_LUNCH.replace("start_earliest = \"09:00\"", "start_earliest = \"08:00\""),
+        &["--tz", "Europe/London", "--start", "2026-10-25"],
+    );
+    let rows: Vec<&str> = run.coverage.lines().skip(1).collect();
+    assert_eq!(rows.len(), 50);
+    assert!(rows[2].starts_with("q,2026-10-25T01:00:00+01:00,"));
+    assert!(rows[4].starts_with("q,2026-10-25T01:00:00+00:00,"));
+    assert!(
+        run.stderr.contains("every interval's requirement is met"),
+        "{}",
+        run.stderr
+    );
 }
