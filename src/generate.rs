@@ -25,7 +25,6 @@
 //! `f64` `exp`/`ln`, which are stable on the platforms we build for.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Weekday};
@@ -785,12 +784,12 @@ pub fn calendar_fields(entry: &CalendarEntry) -> [String; 4] {
 
 /// Writes `history.csv` atomically, streaming the rows.
 pub fn write_history(path: &Path, history: &[IntervalRecord]) -> Result<()> {
-    write_csv(path, &HISTORY_HEADER, history.iter().map(history_fields))
+    crate::output::write_csv_atomic(path, &HISTORY_HEADER, history.iter().map(history_fields))
 }
 
 /// Writes `calendar.csv` atomically.
 pub fn write_calendar(path: &Path, calendar: &[CalendarEntry]) -> Result<()> {
-    write_csv(path, &CALENDAR_HEADER, calendar.iter().map(calendar_fields))
+    crate::output::write_csv_atomic(path, &CALENDAR_HEADER, calendar.iter().map(calendar_fields))
 }
 
 /// Writes `history.csv` and `calendar.csv` into `dir`, creating it if needed.
@@ -798,25 +797,6 @@ pub fn write_sample(dir: &Path, data: &SampleData) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     write_history(&dir.join("history.csv"), &data.history)?;
     write_calendar(&dir.join("calendar.csv"), &data.calendar)
-}
-
-fn write_csv<const N: usize>(
-    path: &Path,
-    header: &[&str; N],
-    rows: impl Iterator<Item = [String; N]>,
-) -> Result<()> {
-    crate::output::write_atomic(path, |out: &mut dyn Write| {
-        let mut writer = csv::Writer::from_writer(out);
-        writer
-            .write_record(header)
-            .map_err(|e| Error::write(path, e.into()))?;
-        for row in rows {
-            writer
-                .write_record(&row)
-                .map_err(|e| Error::write(path, e.into()))?;
-        }
-        writer.flush().map_err(|e| Error::write(path, e))
-    })
 }
 
 #[cfg(test)]

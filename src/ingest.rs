@@ -576,30 +576,45 @@ fn parse_seconds(field: &Field) -> Result<Option<f64>> {
     }
 }
 
-/// The queue of a row: from its queue column, or the `--queue` name. Rows of other
-/// queues are dropped when both exist (`None`).
-fn row_queue(
-    row: &[String],
-    queue_column: Option<usize>,
-    options: &IngestOptions,
-    file: &str,
+/// One data row with its file, line and resolved columns, for reading fields with
+/// error messages that point at the cell.
+struct RowView<'a> {
+    table: &'a TextTable,
+    columns: &'a HashMap<&'static str, usize>,
     line: u64,
-) -> Result<Option<String>> {
-    match (queue_column, &options.queue) {
-        (Some(index), wanted) => {
-            let name = row[index].clone();
-            if name.is_empty() {
-                return Err(Error::at(file, line, "queue", "", "a queue name"));
+    row: &'a [String],
+}
+
+impl<'a> RowView<'a> {
+    /// The cell of a canonical key, when the source has that column.
+    fn field(&self, key: &str) -> Option<Field<'a>> {
+        self.columns.get(key).map(|&index| Field {
+            file: &self.table.name,
+            line: self.line,
+            column: self.table.headers[index].as_str(),
+            value: &self.row[index],
+        })
+    }
+
+    /// The queue of the row: from its queue column, or the `--queue` name. Rows of
+    /// other queues are dropped when both exist (`None`).
+    fn queue(&self, options: &IngestOptions) -> Result<Option<String>> {
+        match (self.field("queue"), &options.queue) {
+            (Some(field), wanted) => {
+                if field.value.is_empty() {
+                    return Err(field.error("a queue name"));
+                }
+                Ok(match wanted {
+                    Some(wanted) if wanted != field.value => None,
+                    _ => Some(field.value.to_string()),
+                })
             }
-            Ok(match wanted {
-                Some(wanted) if *wanted != name => None,
-                _ => Some(name),
-            })
+            (None, Some(name)) => Ok(Some(name.clone())),
+            (None, None) => Err(Error::input(format!(
+                "{}: no queue column; expected a header named queue or --queue NAME for a one-queue file",
+                self.table.name
+            ))),
         }
-        (None, Some(name)) => Ok(Some(name.clone())),
-        (None, None) => Err(Error::input(format!(
-            "{file}: no queue column; expected a header named queue or --queue NAME for a one-queue file"
-        ))),
     }
 }
 
@@ -786,29 +801,19 @@ fn parse_report_rows(table: &TextTable, options: &IngestOptions) -> Result<Vec<R
         &["interval_start", "offered"],
         options,
     )?;
-    let header = |key: &str| table.headers[columns[key]].as_str();
     let mut folds = FoldTracker::default();
     let mut rows = Vec::with_capacity(table.rows.len());
     for (line, row) in &table.rows {
-        let line = *line;
-        let Some(queue) = row_queue(
+        let view = RowView {
+            table,
+            columns: &columns,
+            line: *line,
             row,
-            columns.get("queue").copied(),
-            options,
-            &table.name,
-            line,
-        )?
-        else {
+        };
+        let Some(queue) = view.queue(options)? else {
             continue;
         };
-        let field = |key: &'static str| -> Option<Field> {
-            columns.get(key).map(|&index| Field {
-                file: &table.name,
-                line,
-                column: header(key),
-                value: &row[index],
-            })
-        };
+        let field = |key: &'static str| view.field(key);
         let start_field = field("interval_start").expect("required column");
         if start_field.value.is_empty() {
             return Err(start_field.error("an interval start timestamp"));
@@ -819,7 +824,7 @@ fn parse_report_rows(table: &TextTable, options: &IngestOptions) -> Result<Vec<R
         let parsed = ReportRow {
             queue: queue.clone(),
             start,
-            line,
+            line: *line,
             start_text: start_field.value.to_string(),
             offered: count("offered")?,
             handled: count("handled")?,
@@ -828,17 +833,15 @@ fn parse_report_rows(table: &TextTable, options: &IngestOptions) -> Result<Vec<R
             asa_seconds: seconds("asa_seconds")?,
             answered_within_target: count("answered_within_target")?,
         };
-        check_report_counts(&parsed, &field)?;
+        check_report_counts(&parsed, &view)?;
         rows.push(parsed);
     }
     Ok(rows)
 }
 
 /// Handled and abandoned calls cannot exceed offered calls.
-fn check_report_counts<'a>(
-    row: &ReportRow,
-    field: &dyn Fn(&'static str) -> Option<Field<'a>>,
-) -> Result<()> {
+fn check_report_counts(row: &ReportRow, view: &RowView) -> Result<()> {
+    let field = |key: &str| view.field(key);
     let Some(offered) = row.offered else {
         return Ok(());
     };
@@ -1095,25 +1098,16 @@ fn ingest_call_records(
         with_waits &= columns.contains_key("wait_seconds");
         let mut folds = FoldTracker::default();
         for (line, row) in &table.rows {
-            let line = *line;
-            let Some(queue) = row_queue(
+            let view = RowView {
+                table: &table,
+                columns: &columns,
+                line: *line,
                 row,
-                columns.get("queue").copied(),
-                options,
-                &table.name,
-                line,
-            )?
-            else {
+            };
+            let Some(queue) = view.queue(options)? else {
                 continue;
             };
-            let field = |key: &'static str| -> Option<Field> {
-                columns.get(key).map(|&index| Field {
-                    file: &table.name,
-                    line,
-                    column: table.headers[index].as_str(),
-                    value: &row[index],
-                })
-            };
+            let field = |key: &'static str| view.field(key);
             let arrival_field = field("arrival").expect("required column");
             if arrival_field.value.is_empty() {
                 return Err(arrival_field.error("the call's arrival timestamp"));

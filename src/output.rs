@@ -42,8 +42,13 @@ where
     Ok(())
 }
 
-/// Writes rows of a CSV table atomically with the given header.
-pub fn write_csv_atomic(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+/// Writes a CSV table atomically: the header, then every row.
+pub fn write_csv_atomic<Rows, Row, Field>(path: &Path, header: &[&str], rows: Rows) -> Result<()>
+where
+    Rows: IntoIterator<Item = Row>,
+    Row: IntoIterator<Item = Field>,
+    Field: AsRef<[u8]>,
+{
     write_atomic(path, |out| {
         let mut writer = csv::Writer::from_writer(out);
         writer
