@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod interval;

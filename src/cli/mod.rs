@@ -3,6 +3,8 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod backtest;
+pub mod forecast;
 pub mod generate;
 pub mod ingest;
 
@@ -30,6 +32,10 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     /// Write the deterministic synthetic sample history (data/sample/).
     Generate(generate::GenerateArgs),
+    /// Forecast half-hourly calls, AHT and prediction intervals per queue.
+    Forecast(forecast::ForecastArgs),
+    /// Score the forecasting methods per queue by rolling-origin backtest.
+    Backtest(backtest::BacktestArgs),
 }
 
 /// Runs the parsed command line.
@@ -37,5 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, cli.quiet),
         Command::Generate(args) => generate::run(args, cli.quiet),
+        Command::Forecast(args) => forecast::run(args, cli.quiet),
+        Command::Backtest(args) => backtest::run(args, cli.quiet),
     }
 }
