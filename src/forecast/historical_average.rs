@@ -10,9 +10,10 @@ use crate::error::{Error, Result};
 use crate::forecast::series::DayGrid;
 use crate::forecast::Forecaster;
 
-/// Weeks averaged by default, as in the planners' usual "average of the last four
-/// same weekdays".
-pub const DEFAULT_WEEKS: usize = 4;
+/// Weeks averaged by default: two months, the longest of the windows planners commonly
+/// use (four to eight weeks), and the most accurate of them on both the bank year and
+/// the sample data (see docs/forecasting.md for the other lengths).
+pub const DEFAULT_WEEKS: usize = 8;
 
 /// The historical average of the last `weeks` observations of each weekday half-hour.
 #[derive(Debug, Clone, Copy)]

@@ -12,9 +12,12 @@ pub mod aht;
 pub mod auto;
 pub mod backtest;
 pub mod calendar;
+pub mod daily_profile;
 pub mod historical_average;
+pub mod holt_winters;
 pub mod hours;
 pub mod intervals;
+mod optimize;
 pub mod seasonal_naive;
 pub mod series;
 
@@ -43,7 +46,12 @@ pub trait Forecaster: Send + Sync {
 }
 
 /// Names of the single methods, in the order `backtest` lists them.
-pub const METHOD_NAMES: [&str; 2] = ["seasonal-naive", "historical-average"];
+pub const METHOD_NAMES: [&str; 4] = [
+    "seasonal-naive",
+    "historical-average",
+    "holt-winters",
+    "daily-profile",
+];
 
 /// The method used when `auto` has too little history to backtest: it needs one week.
 const AUTO_FALLBACK: &str = "historical-average";
@@ -53,6 +61,8 @@ pub fn forecaster(name: &str) -> Result<Box<dyn Forecaster>> {
     match name {
         "seasonal-naive" => Ok(Box::new(seasonal_naive::SeasonalNaive)),
         "historical-average" => Ok(Box::new(historical_average::HistoricalAverage::default())),
+        "holt-winters" => Ok(Box::new(holt_winters::HoltWinters::default())),
+        "daily-profile" => Ok(Box::new(daily_profile::DailyProfile::default())),
         _ => Err(unknown_method(name)),
     }
 }

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use polars::prelude::{col, Column, DataFrame, IntoLazy, SortMultipleOptions};
 
 use crate::error::{Error, Result};
-use crate::interval::{local_minute_of_day, IntervalTable};
+use crate::interval::{local_day_intervals, local_minute_of_day, IntervalTable};
 
 /// Values of one queue on a grid of consecutive local days × slots. `None` is a slot
 /// without data: a gap in the source, a day removed before fitting (a holiday), or a
@@ -23,6 +23,8 @@ pub struct DayGrid {
     first_day: NaiveDate,
     slots: usize,
     values: Vec<Option<f64>>,
+    /// Per day, the number of wall-clock slots that do not exist (spring forward).
+    skipped: Vec<u8>,
 }
 
 impl DayGrid {
@@ -35,8 +37,17 @@ impl DayGrid {
         DayGrid {
             first_day,
             slots,
+            skipped: vec![0; values.len() / slots],
             values,
         }
+    }
+
+    /// The grid with the number of non-existent slots of each day (a spring-forward
+    /// day's skipped hour), so those days still have a daily total.
+    pub fn with_skipped_slots(mut self, skipped: Vec<u8>) -> Self {
+        assert_eq!(skipped.len(), self.days(), "one count per day");
+        self.skipped = skipped;
+        self
     }
 
     /// Number of days on the grid.
@@ -86,11 +97,12 @@ impl DayGrid {
 
     /// The first `days` days: the history as it was known at that point.
     pub fn prefix(&self, days: usize) -> DayGrid {
-        DayGrid::new(
-            self.first_day,
-            self.slots,
-            self.values[..days * self.slots].to_vec(),
-        )
+        DayGrid {
+            first_day: self.first_day,
+            slots: self.slots,
+            values: self.values[..days * self.slots].to_vec(),
+            skipped: self.skipped[..days].to_vec(),
+        }
     }
 
     /// The grid with every slot of the days `remove` selects set to missing.
@@ -101,15 +113,17 @@ impl DayGrid {
                 values[day * self.slots..(day + 1) * self.slots].fill(None);
             }
         }
-        DayGrid::new(self.first_day, self.slots, values)
+        DayGrid {
+            values,
+            ..self.clone()
+        }
     }
 
-    /// The day's total calls, when the day is observed: at most one slot in 24 may be
-    /// missing (the skipped hour of a spring-forward day, at night), otherwise `None`.
+    /// The day's total calls, when every slot that exists was observed.
     pub fn daily_total(&self, day: usize) -> Option<f64> {
         let values = self.day_values(day);
         let missing = values.iter().filter(|v| v.is_none()).count();
-        if missing * 24 > self.slots || missing == self.slots {
+        if missing > usize::from(self.skipped[day]) || missing == self.slots {
             return None;
         }
         Some(values.iter().flatten().sum())
@@ -159,6 +173,17 @@ impl QueueHistory {
 
 fn polars_error(error: polars::error::PolarsError) -> Error {
     Error::input(format!("preparing the history: {error}"))
+}
+
+/// Wall-clock slots of a local day that do not exist (the skipped hour of a
+/// spring-forward day).
+fn skipped_slots(date: NaiveDate, zone: Tz, interval_minutes: u32) -> u8 {
+    let slots = (1440 / interval_minutes) as usize;
+    let mut exists = vec![false; slots];
+    for instant in local_day_intervals(date, zone, interval_minutes) {
+        exists[slot_of(&instant, interval_minutes)] = true;
+    }
+    exists.iter().filter(|e| !**e).count() as u8
 }
 
 /// Days since 1970-01-01 of a local date: a compact integer key for group-bys.
@@ -252,11 +277,21 @@ pub fn queue_histories(table: &IntervalTable) -> Result<Vec<QueueHistory>> {
             handled_grid[index] = handled.get(i).unwrap_or(0.0);
             seconds_grid[index] = seconds.get(i).unwrap_or(0.0);
         }
+        let first_day = date_of_number(first);
+        let skipped = (0..span)
+            .map(|day| {
+                skipped_slots(
+                    first_day + Duration::days(day as i64),
+                    table.time_zone,
+                    minutes,
+                )
+            })
+            .collect();
         histories.push(QueueHistory {
             queue: name,
             time_zone: table.time_zone,
             interval_minutes: minutes,
-            calls: DayGrid::new(date_of_number(first), slots, calls),
+            calls: DayGrid::new(first_day, slots, calls).with_skipped_slots(skipped),
             handled: handled_grid,
             handle_seconds: seconds_grid,
         });
@@ -272,7 +307,7 @@ pub fn queue_histories(table: &IntervalTable) -> Result<Vec<QueueHistory>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interval::{local_day_intervals, IntervalRecord};
+    use crate::interval::IntervalRecord;
     use chrono_tz::Europe::London;
 
     fn date(text: &str) -> NaiveDate {
@@ -308,6 +343,11 @@ mod tests {
         assert_eq!(calls.get(0, 3), None);
         assert_eq!(calls.get(0, 4), Some(10.0));
         assert_eq!(calls.daily_total(0), Some(480.0));
+        // A gap in the day (not the skipped hour): no daily total.
+        let mut gappy = calls.clone().with_skipped_slots(vec![0; calls.days()]);
+        assert_eq!(gappy.daily_total(0), None);
+        gappy = gappy.prefix(1);
+        assert_eq!(gappy.days(), 1);
         // Days in between are absent from the table: missing.
         assert_eq!(calls.get(100, 20), None);
         assert_eq!(calls.daily_total(100), None);
