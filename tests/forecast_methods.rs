@@ -214,3 +214,17 @@ fn poisson_history_across_clock_changes_is_forecast_near_the_noise_floor() {
         );
     }
 }
+
+#[test]
+fn a_start_after_the_history_forecasts_across_the_gap() {
+    // History to 2026-10-18; a forecast from 2026-10-28 is the tail of one from 10-19.
+    let calendar = Calendar::parse(CALENDAR, "calendar.csv").unwrap();
+    let histories = queue_histories(&history_table(&calendar)).unwrap();
+    let options = ForecastOptions::default();
+    let late = forecast_queue(&histories[0], date("2026-10-28"), 7, &options).unwrap();
+    let early = forecast_queue(&histories[0], date("2026-10-19"), 16, &options).unwrap();
+    assert_eq!(late.first_day, date("2026-10-28"));
+    assert_eq!(late.calls, early.calls[9 * 48..]);
+    assert_eq!(late.calls_hi, early.calls_hi[9 * 48..]);
+    assert!(late.notes.is_empty());
+}
