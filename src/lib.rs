@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod erlang;
 pub mod error;
+pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod interval;

@@ -3,6 +3,8 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod backtest;
+pub mod forecast;
 pub mod erlang;
 pub mod generate;
 pub mod ingest;
@@ -34,6 +36,10 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     /// Write the deterministic synthetic sample history (data/sample/).
     Generate(generate::GenerateArgs),
+    /// Forecast half-hourly calls, AHT and prediction intervals per queue.
+    Forecast(forecast::ForecastArgs),
+    /// Score the forecasting methods per queue by rolling-origin backtest.
+    Backtest(backtest::BacktestArgs),
     /// Staffing calculator: agents for a call volume and service targets (Erlang C or A),
     /// the metrics of a given headcount (--agents), or trunk lines (--lines, Erlang B).
     Erlang(erlang::ErlangArgs),
@@ -48,6 +54,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, cli.quiet),
         Command::Generate(args) => generate::run(args, cli.quiet),
+        Command::Forecast(args) => forecast::run(args, cli.quiet),
+        Command::Backtest(args) => backtest::run(args, cli.quiet),
         Command::Erlang(args) => erlang::run(args, cli.quiet),
         Command::Staff(args) => staff::run(args, cli.quiet),
         Command::Schedule(args) => schedule::run(args, cli.quiet),
