@@ -18,10 +18,19 @@ deps:
 build: deps
 	cargo build --bin wfm
 
+# The monthly chain on the sample site: history -> forecast (December 2026) ->
+# requirements per half-hour -> shifts with lunches and breaks.
 demo: build
 	mkdir -p $(OUT)
 	$(WFM) ingest data/sample/history.csv --tz Europe/London -o $(OUT)/history.csv
-	@echo "canonical history written to $(OUT)/history.csv"
+	$(WFM) forecast --history $(OUT)/history.csv --calendar data/sample/calendar.csv \
+		--tz Europe/London --start 2026-12-01 --days 28 -o $(OUT)/forecast.csv
+	$(WFM) staff --forecast $(OUT)/forecast.csv --targets data/sample/targets.toml \
+		-o $(OUT)/requirements.csv
+	$(WFM) schedule --requirements $(OUT)/requirements.csv --shifts data/sample/shifts.toml \
+		--tz Europe/London --start 2026-12-01 --days 28 \
+		-o $(OUT)/shifts.csv --coverage $(OUT)/coverage.csv
+	@echo "outputs in $(OUT)/: history.csv forecast.csv requirements.csv shifts.csv coverage.csv"
 
 test: deps
 	cargo test --all-targets

@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand};
 
 pub mod backtest;
-pub mod forecast;
 pub mod erlang;
+pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod schedule;
