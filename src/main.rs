@@ -2,6 +2,7 @@
 //! Exit codes: 0 ok, 1 plan produced with shortfall under `--strict`, 2 bad input,
 //! 3 solver failure, 4 output could not be written.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,18 +10,20 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = wfm::cli::Cli::parse();
+    // HiGHS reports a time limit as a warning of its own; wfm reports the outcome itself.
     let default_level = if cli.quiet {
         "error"
     } else if cli.verbose {
         "debug"
     } else {
-        "warn"
+        "warn,highs=error"
     };
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .without_time()
         .init();

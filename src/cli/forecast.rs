@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::NaiveDate;
 
-use crate::cli::ingest::parse_time_zone;
 use crate::error::Error;
 use crate::forecast::calendar::Calendar;
 use crate::forecast::hours::OpeningHours;
@@ -16,6 +15,7 @@ use crate::ingest::{ingest_paths, IngestOptions};
 use crate::interval::IntervalTable;
 use crate::output::write_csv_atomic;
 use crate::units::parse_share;
+use crate::units::parse_time_zone;
 
 /// Longest forecast, days.
 const MAX_DAYS: usize = 366;
