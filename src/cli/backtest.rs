@@ -86,7 +86,7 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
     let rows = backtest_queues(&histories, &options)?;
     println!("{}", render_table(&rows, level));
     if let Some(output) = &args.output {
-        write_csv_atomic(output, &BACKTEST_COLUMNS, &backtest_rows(&rows))
+        write_csv_atomic(output, &BACKTEST_COLUMNS, backtest_rows(&rows))
             .with_context(|| format!("writing {}", output.display()))?;
     }
     Ok(())
