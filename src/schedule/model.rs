@@ -384,7 +384,16 @@ fn solve_block(
             model.set_option("log_to_console", false);
             model.set_option("log_file", file.path().display().to_string().as_str());
         }
-        None => model.make_quiet(),
+        // A debugging aid: WFM_HIGHS_LOG=FILE keeps HiGHS's own log (with --days 1
+        // or a horizon solved as one model, as parallel days would share the file).
+        None => match std::env::var("WFM_HIGHS_LOG") {
+            Ok(path) if !path.is_empty() => {
+                model.set_option("output_flag", true);
+                model.set_option("log_to_console", false);
+                model.set_option("log_file", path.as_str());
+            }
+            _ => model.make_quiet(),
+        },
     }
     let started = Instant::now();
     let solved = match (progress, &log) {
