@@ -32,6 +32,10 @@ use crate::error::{Error, Result};
 /// keeps the recursions and searches bounded.
 pub const MAX_OFFERED_LOAD: f64 = 1e6;
 
+/// The longest mean patience accepted, in handle times. Beyond it Erlang A is Erlang C
+/// to every printed digit, and the series in [`special`] would only grow longer.
+pub const MAX_PATIENCE_IN_HANDLE_TIMES: f64 = 1e9;
+
 /// Offered load in Erlangs: the average number of calls in progress if every call were
 /// answered at once, A = calls × AHT / interval length.
 pub fn offered_load(calls: f64, interval_seconds: f64, aht_seconds: f64) -> f64 {
@@ -298,6 +302,12 @@ impl Queue {
             if !patience_seconds.is_finite() || patience_seconds <= 0.0 {
                 return Err(Error::input(format!(
                     "patience must be a positive duration, found {patience_seconds} s"
+                )));
+            }
+            if patience_seconds / aht_seconds > MAX_PATIENCE_IN_HANDLE_TIMES {
+                return Err(Error::input(format!(
+                    "patience {patience_seconds} s is over {MAX_PATIENCE_IN_HANDLE_TIMES} handle \
+                     times; callers that patient never abandon: use erlang-c"
                 )));
             }
         }

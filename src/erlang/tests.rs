@@ -448,4 +448,8 @@ fn zero_load_and_validation() {
     };
     assert!(Queue::new(no_patience, 10.0, 1800.0, 180.0).is_err());
     assert!(Queue::with_load(Model::ErlangC, 2e6, 180.0).is_err());
+    let endless = Model::ErlangA {
+        patience_seconds: 1e12,
+    };
+    assert!(Queue::with_load(endless, 10.0, 180.0).is_err());
 }
