@@ -40,7 +40,7 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 /// Every number below was checked against the mpmath reference
 /// (tests/reference/erlang_reference.py):
 /// - Billing 08:00 is Call Centre Helper's example (14 agents, 88.84%, 20 scheduled);
-/// - Billing 09:00 is Westbay's load (48 Erlangs): 53 agents give 75.18% < 80%, 54 give
+/// - Billing 09:00 is the load of the "Erlang-C Formula" tutorial (48 Erlangs): 53 agents give 75.18% < 80%, 54 give
 ///   81.72%, ASA 12.05 s; 54 / 0.7 = 77.1 -> 78 scheduled;
 /// - Sales needs 90%: 14 agents give 88.84%, 15 give 94.15%;
 /// - Support is Erlang A with 2-minute patience: 12 agents abandon 6.16% > 5%, 13 abandon

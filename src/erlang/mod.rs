@@ -14,9 +14,9 @@
 //!   reciprocal form 1/B(n) = 1 + (n/A)·1/B(n−1) (Jagerman, "Some properties of the
 //!   Erlang loss function", Bell System Technical Journal 53, 1974).
 //! - Erlang C from Erlang B: C = N·B / (N − A(1 − B)) (Cooper, *Introduction to
-//!   Queueing Theory*, 2nd ed. 1981, §3.4); service level P(W ≤ T) = 1 − C·e^(−(N−A)T/h)
+//!   Queueing Theory*, 2nd ed. 1981); service level P(W ≤ T) = 1 − C·e^(−(N−A)T/h)
 //!   and ASA = C·h/(N − A) (Gans, Koole & Mandelbaum, "Telephone call centers: tutorial,
-//!   review, and research prospects", MSOM 5(2), 2003, §4.1).
+//!   review, and research prospects", MSOM 5(2), 2003).
 //! - Erlang A: Garnett, Mandelbaum & Reiman, "Designing a call center with impatient
 //!   customers", MSOM 4(3), 2002, and Mandelbaum & Zeltyn, "The Palm/Erlang-A queue,
 //!   with applications to call centers" (Technion, 2005); see [`erlang_a`].
