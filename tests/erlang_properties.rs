@@ -19,8 +19,14 @@ fn erlang_a(load: f64, aht: f64, patience: f64) -> Queue {
     .unwrap()
 }
 
-/// Allowance for rounding when comparing neighbouring agent counts.
+/// Relative allowance for rounding when comparing neighbouring agent counts.
 const ROUNDING: f64 = 1e-12;
+
+/// Absolute allowance for shares. Erlang A's service level is a difference of two
+/// probabilities evaluated in logarithms of size up to N·T/h, so it carries an absolute
+/// error near 1e-13 — visible only where the true value is ~0 (deep overload), and
+/// amplified by 1/P(answered) in the service level over answered calls.
+const SHARE_ROUNDING: f64 = 1e-9;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
@@ -56,10 +62,11 @@ proptest! {
         let mut previous = queue.metrics(1, Some(within));
         for agents in 2..load as u32 + 40 {
             let next = queue.metrics(agents, Some(within));
-            prop_assert!(next.service_level.unwrap() >= previous.service_level.unwrap() - ROUNDING,
+            prop_assert!(next.service_level.unwrap() >= previous.service_level.unwrap() - SHARE_ROUNDING,
                 "SL falls at {agents}: {previous:?} -> {next:?}");
             prop_assert!(next.service_level_answered.unwrap()
-                >= previous.service_level_answered.unwrap() - ROUNDING);
+                >= previous.service_level_answered.unwrap() - SHARE_ROUNDING,
+                "SL of answered calls falls at {agents}: {previous:?} -> {next:?}");
             prop_assert!(next.asa_seconds.unwrap() <= previous.asa_seconds.unwrap() * (1.0 + ROUNDING) + ROUNDING,
                 "ASA rises at {agents}: {previous:?} -> {next:?}");
             prop_assert!(next.abandon_rate.unwrap() <= previous.abandon_rate.unwrap() * (1.0 + ROUNDING) + ROUNDING);

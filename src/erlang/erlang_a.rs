@@ -31,9 +31,12 @@
 //!   answered calls that waited.
 //!
 //! Everything goes through logarithms of M (see [`super::special::ln_kummer_m`]), so loads
-//! of tens of thousands of Erlangs with long patience neither overflow nor underflow. The
-//! formulas are checked against a discrete-event simulation and an independent
-//! high-precision computation in the tests.
+//! of tens of thousands of Erlangs with long patience neither overflow nor underflow.
+//! Accuracy: relative 1e-11 or better on the probabilities and ASA in the tests'
+//! cases; the service level, a difference of two such probabilities, has an absolute
+//! error near 1e-13, which only shows where it is itself ~0 (deep overload). The formulas
+//! are checked against a discrete-event simulation and an independent high-precision
+//! computation in the tests.
 
 use super::special::{digamma, ln_kummer_m};
 use super::{inverse_blocking, Metrics};
