@@ -235,3 +235,19 @@ fn erlang_a_matches_simulation_overload() {
         29,
     );
 }
+
+/// A single agent with long calls and 5-minute patience.
+#[test]
+fn erlang_a_matches_simulation_single_agent() {
+    compare(
+        Scenario {
+            agents: 1,
+            load: 0.5,
+            aht: 600.0,
+            patience: 300.0,
+            within: 60.0,
+        },
+        50_000,
+        41,
+    );
+}
