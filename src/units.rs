@@ -86,8 +86,8 @@ pub fn parse_share(text: &str) -> Result<f64> {
 /// Parses a service-level target written `X/T`, as planners say "80/20": X% of calls
 /// answered within T. X is a percentage (`80` or `80%`), T a duration (`20`, `20s`,
 /// `1m`). Returns (share, seconds): `80/20` -> (0.8, 20.0). Ranges are checked by the
-/// caller; a bare X of 1 or less is rejected because `0.8/20` reads like a fraction but
-/// would mean 0.8%.
+/// caller; a bare X above 0 and up to 1 is rejected because `0.8/20` reads like a
+/// fraction but would mean 0.8%.
 pub fn parse_service_level(text: &str) -> Result<(f64, f64)> {
     let bad = || {
         Error::input(format!(
@@ -100,7 +100,7 @@ pub fn parse_service_level(text: &str) -> Result<(f64, f64)> {
         Some(number) => number.trim().parse::<f64>().map_err(|_| bad())?,
         None => {
             let number = level.parse::<f64>().map_err(|_| bad())?;
-            if number <= 1.0 {
+            if number > 0.0 && number <= 1.0 {
                 return Err(bad());
             }
             number
@@ -201,6 +201,7 @@ mod tests {
         assert_eq!(parse_service_level("80 / 1m").unwrap(), (0.8, 60.0));
         assert_eq!(parse_service_level("100/20").unwrap(), (1.0, 20.0));
         assert!(parse_service_level("0.8/20").is_err());
+        assert_eq!(parse_service_level("0/20").unwrap(), (0.0, 20.0));
         assert!(parse_service_level("80").is_err());
         assert!(parse_service_level("eighty/20").is_err());
         assert!(parse_service_level("80/soon").is_err());

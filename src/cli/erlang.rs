@@ -195,7 +195,7 @@ fn agents_table(
         if note.is_empty() {
             format!("  {label:<17} {value}\n")
         } else {
-            format!("  {label:<17} {value:<9} {note}\n")
+            format!("  {label:<17} {value:<10} {note}\n")
         }
     };
     let agents_note = if sized { "required" } else { "given" };

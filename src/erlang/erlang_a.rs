@@ -7,8 +7,8 @@
 //! M(x, y) = Σ_{j≥0} y^j / ((x+1)…(x+j)), GMR's A(x, y) = x e^y y^(−x) γ(x, y).
 //! The stationary probabilities are π_j ∝ A^j/j! for j ≤ N and
 //! π_{N+k} = π_N · y^k / ((x+1)…(x+k)); summing them gives
-//! - P(wait > 0) = M·E / (1 + (M − 1)·E)  (GMR 2002, §3; computed as E / (E + (1−E)/M)
-//!   so that a huge M cannot overflow);
+//! - P(wait > 0) = M·E / (1 + (M − 1)·E)  (GMR 2002; Mandelbaum & Zeltyn 2005, §4.4;
+//!   computed as E / (E + (1−E)/M) so that a huge M cannot overflow);
 //! - P(answered | waited) = x/(x+1) · M(x+1, y) / M(x, y), which equals (1 − 1/M)/ρ, so
 //!   P(abandon) = P(wait > 0)·[1/(ρM) + 1 − 1/ρ] as in Mandelbaum & Zeltyn ("The
 //!   Palm/Erlang-A queue, with applications to call centers", 2005, §4.5).
@@ -22,8 +22,8 @@
 //! - P(answered, V > t | waited) = x/(x+1) · u^(x+1) e^(y(1−u)) M(x+1, yu) / M(x, y).
 //!   At t = 0 it is P(answered | waited) above; as θ → 0 it tends to Erlang C's
 //!   e^(−(Nμ−λ)t). The service level is P(no wait) + P(answered, V ≤ t) over all offered
-//!   calls, and that divided by P(answered) over answered calls; both equal the
-//!   Mandelbaum–Zeltyn (2005, §4.1) definitions.
+//!   calls, and that divided by P(answered) over answered calls (the two ways of
+//!   counting abandoned calls that Mandelbaum & Zeltyn 2005, §4.2, discuss).
 //! - E[V·1{answered} | k waiting] = E[S·(−ln S)]/θ = x/(x+k+1) · H_k/θ with
 //!   H_k = Σ_{i=1}^{k+1} 1/(x+i) (from E[S ln S] for a Beta law, via digamma), so the mean
 //!   wait of answered waiting callers is (1/θ) times the mean of H_k under weights
@@ -31,9 +31,12 @@
 //!   answered calls that waited.
 //!
 //! Everything goes through logarithms of M (see [`super::special::ln_kummer_m`]), so loads
-//! of tens of thousands of Erlangs with long patience neither overflow nor underflow. The
-//! formulas are checked against a discrete-event simulation and an independent
-//! high-precision computation in the tests.
+//! of tens of thousands of Erlangs with long patience neither overflow nor underflow.
+//! Accuracy: relative 1e-11 or better on the probabilities and ASA in the tests'
+//! cases; the service level, a difference of two such probabilities, has an absolute
+//! error near 1e-13, which only shows where it is itself ~0 (deep overload). The formulas
+//! are checked against a discrete-event simulation and an independent high-precision
+//! computation in the tests.
 
 use super::special::{digamma, ln_kummer_m};
 use super::{inverse_blocking, Metrics};

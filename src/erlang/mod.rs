@@ -14,9 +14,9 @@
 //!   reciprocal form 1/B(n) = 1 + (n/A)·1/B(n−1) (Jagerman, "Some properties of the
 //!   Erlang loss function", Bell System Technical Journal 53, 1974).
 //! - Erlang C from Erlang B: C = N·B / (N − A(1 − B)) (Cooper, *Introduction to
-//!   Queueing Theory*, 2nd ed. 1981, §3.4); service level P(W ≤ T) = 1 − C·e^(−(N−A)T/h)
+//!   Queueing Theory*, 2nd ed. 1981); service level P(W ≤ T) = 1 − C·e^(−(N−A)T/h)
 //!   and ASA = C·h/(N − A) (Gans, Koole & Mandelbaum, "Telephone call centers: tutorial,
-//!   review, and research prospects", MSOM 5(2), 2003, §4.1).
+//!   review, and research prospects", MSOM 5(2), 2003).
 //! - Erlang A: Garnett, Mandelbaum & Reiman, "Designing a call center with impatient
 //!   customers", MSOM 4(3), 2002, and Mandelbaum & Zeltyn, "The Palm/Erlang-A queue,
 //!   with applications to call centers" (Technion, 2005); see [`erlang_a`].
@@ -31,6 +31,10 @@ use crate::error::{Error, Result};
 /// The largest offered load accepted, in Erlangs. Far above any real queue; it only
 /// keeps the recursions and searches bounded.
 pub const MAX_OFFERED_LOAD: f64 = 1e6;
+
+/// The longest mean patience accepted, in handle times. Beyond it Erlang A is Erlang C
+/// to every printed digit, and the series in [`special`] would only grow longer.
+pub const MAX_PATIENCE_IN_HANDLE_TIMES: f64 = 1e9;
 
 /// Offered load in Erlangs: the average number of calls in progress if every call were
 /// answered at once, A = calls × AHT / interval length.
@@ -298,6 +302,12 @@ impl Queue {
             if !patience_seconds.is_finite() || patience_seconds <= 0.0 {
                 return Err(Error::input(format!(
                     "patience must be a positive duration, found {patience_seconds} s"
+                )));
+            }
+            if patience_seconds / aht_seconds > MAX_PATIENCE_IN_HANDLE_TIMES {
+                return Err(Error::input(format!(
+                    "patience {patience_seconds} s is over {MAX_PATIENCE_IN_HANDLE_TIMES} handle \
+                     times; callers that patient never abandon: use erlang-c"
                 )));
             }
         }

@@ -54,11 +54,13 @@ fn call_centre_helper_worked_example() {
     assert!(queue.metrics(13, Some(20.0)).service_level.unwrap() < 0.8);
 }
 
-/// Westbay Engineers, "The Erlang-C formula" worked example: 360 calls per half hour,
-/// average call duration 4 min, 55 agents, target answer time 15 s -> traffic 48 Erlangs,
-/// occupancy 0.873, E_C = 0.2387, average wait 8.184 s, 84.59% answered within 15 s.
+/// The worked example of the widely reproduced web tutorial "The Erlang-C Formula"
+/// (step-by-step calculation; also reproduced in Maxima's `erlang` package examples):
+/// 360 calls per half hour, average call duration 4 min, 55 agents, target answer time
+/// 15 s -> traffic 48 Erlangs, occupancy 0.873, E_C = 0.2387, average wait 8.184 s,
+/// 84.59% answered within 15 s.
 #[test]
-fn westbay_erlang_c_worked_example() {
+fn erlang_c_tutorial_worked_example() {
     let queue = Queue::new(Model::ErlangC, 360.0, 1800.0, 240.0).unwrap();
     assert_eq!(queue.offered_load(), 48.0);
     let metrics = queue.metrics(55, Some(15.0));
@@ -77,7 +79,7 @@ fn westbay_erlang_c_worked_example() {
 }
 
 /// Traffic a trunk group can carry at a blocking target, solved from our Erlang B by
-/// bisection, against published figures: Westbay Engineers' Erlang B calculator manual
+/// bisection, against published figures: the erlang.com (Westbay Engineers) Erlang B manual
 /// ("How much traffic can a trunk group handle?": 15 lines at 1% carry 8.108 Erlangs)
 /// and the standard Erlang B table entries 10 lines 1% = 4.46, 20 lines 1% = 12.03,
 /// 10 lines 2% = 5.08, 100 lines 2% = 87.97 Erlangs (values confirmed by mpmath).
@@ -303,7 +305,7 @@ fn erlang_a_high_precision() {
             asa: 33.076_805_580_404_12,
             occupancy: 0.371_976_276_342_755_43,
         },
-        // The Westbay load with 3-minute patience.
+        // The Erlang-C tutorial's load (48 Erlangs) with 3-minute patience.
         Case {
             agents: 55,
             load: 48.0,
@@ -408,7 +410,7 @@ fn erlang_a_large_loads_high_precision() {
     }
 }
 
-/// Identities of the Erlang A formulas (GMR 2002; Mandelbaum & Zeltyn 2005, §4.5-4.6):
+/// Identities of the Erlang A formulas (GMR 2002; Mandelbaum & Zeltyn 2005, §4.5):
 /// P(Ab) = P(W>0)·[1/(ρM) + 1 − 1/ρ], and SL at T = 0 is the share not waiting.
 #[test]
 fn erlang_a_identities() {
@@ -448,4 +450,8 @@ fn zero_load_and_validation() {
     };
     assert!(Queue::new(no_patience, 10.0, 1800.0, 180.0).is_err());
     assert!(Queue::with_load(Model::ErlangC, 2e6, 180.0).is_err());
+    let endless = Model::ErlangA {
+        patience_seconds: 1e12,
+    };
+    assert!(Queue::with_load(endless, 10.0, 180.0).is_err());
 }

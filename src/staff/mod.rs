@@ -88,13 +88,27 @@ impl fmt::Display for Unmet {
 /// The targets `metrics` fails, in a fixed order; empty when all are met.
 pub fn unmet_targets(metrics: &Metrics, targets: &Targets) -> Vec<Unmet> {
     let mut unmet = Vec::new();
+    for_each_unmet(metrics, targets, |u| unmet.push(u));
+    unmet
+}
+
+/// True when `metrics` meets every target (the searches' test; no allocation).
+fn meets(metrics: &Metrics, targets: &Targets) -> bool {
+    let mut met = true;
+    for_each_unmet(metrics, targets, |_| met = false);
+    met
+}
+
+/// Calls `report` for every target `metrics` fails. The single place where a metric is
+/// compared with its target, so that searching and reporting cannot disagree.
+fn for_each_unmet(metrics: &Metrics, targets: &Targets, mut report: impl FnMut(Unmet)) {
     if !metrics.stable {
-        unmet.push(Unmet::Unstable);
+        report(Unmet::Unstable);
     }
     if let (Some(target), Some(within_seconds)) = (targets.service_level, targets.answer_within) {
         let achieved = metrics.service_level.unwrap_or(0.0);
         if achieved < target * (1.0 - SLACK) {
-            unmet.push(Unmet::ServiceLevel {
+            report(Unmet::ServiceLevel {
                 achieved,
                 target,
                 within_seconds,
@@ -104,12 +118,12 @@ pub fn unmet_targets(metrics: &Metrics, targets: &Targets) -> Vec<Unmet> {
     if let Some(max) = targets.max_asa_seconds {
         match metrics.asa_seconds {
             Some(asa) if asa <= max * (1.0 + SLACK) => {}
-            achieved => unmet.push(Unmet::Asa { achieved, max }),
+            achieved => report(Unmet::Asa { achieved, max }),
         }
     }
     if let Some(max) = targets.max_occupancy {
         if metrics.occupancy > max * (1.0 + SLACK) {
-            unmet.push(Unmet::Occupancy {
+            report(Unmet::Occupancy {
                 achieved: metrics.occupancy,
                 max,
             });
@@ -118,40 +132,9 @@ pub fn unmet_targets(metrics: &Metrics, targets: &Targets) -> Vec<Unmet> {
     if let Some(max) = targets.max_abandon {
         let achieved = metrics.abandon_rate.unwrap_or(0.0);
         if achieved > max * (1.0 + SLACK) {
-            unmet.push(Unmet::Abandon { achieved, max });
+            report(Unmet::Abandon { achieved, max });
         }
     }
-    unmet
-}
-
-/// True when `metrics` meets every target; the same decision as an empty
-/// [`unmet_targets`], without allocating.
-fn meets(metrics: &Metrics, targets: &Targets) -> bool {
-    if !metrics.stable {
-        return false;
-    }
-    if let Some(target) = targets.service_level {
-        if metrics.service_level.unwrap_or(0.0) < target * (1.0 - SLACK) {
-            return false;
-        }
-    }
-    if let Some(max) = targets.max_asa_seconds {
-        match metrics.asa_seconds {
-            Some(asa) if asa <= max * (1.0 + SLACK) => {}
-            _ => return false,
-        }
-    }
-    if let Some(max) = targets.max_occupancy {
-        if metrics.occupancy > max * (1.0 + SLACK) {
-            return false;
-        }
-    }
-    if let Some(max) = targets.max_abandon {
-        if metrics.abandon_rate.unwrap_or(0.0) > max * (1.0 + SLACK) {
-            return false;
-        }
-    }
-    true
 }
 
 /// The staffing answer for one queue and interval.

@@ -1,0 +1,186 @@
+//! `wfm staff` run as a real binary on small forecast files.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const FORECAST: &str = "\
+queue,interval_start,calls,aht_seconds,channel
+Billing,2024-03-04T08:00:00Z,100,180,voice
+Billing,2024-03-04T08:30:00Z,0,,voice
+Billing,2024-03-04T09:00:00Z,360,240,voice
+Sales,2024-03-04T08:00:00Z,100,180,voice
+Support,2024-03-04T08:00:00+01:00,100,180,voice
+";
+
+const TARGETS: &str = r#"
+[default]
+service_level = "80%"
+answer_within = "20s"
+shrinkage = "30%"
+
+[queue.Sales]
+service_level = "90%"
+
+[queue.Support]
+model = "erlang-a"
+patience = "120s"
+max_abandon = "5%"
+min_agents = 1
+"#;
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Every number below was checked against the mpmath reference
+/// (tests/reference/erlang_reference.py):
+/// - Billing 08:00 is Call Centre Helper's example (14 agents, 88.84%, 20 scheduled);
+/// - Billing 09:00 is the load of the "Erlang-C Formula" tutorial (48 Erlangs): 53 agents give 75.18% < 80%, 54 give
+///   81.72%, ASA 12.05 s; 54 / 0.7 = 77.1 -> 78 scheduled;
+/// - Sales needs 90%: 14 agents give 88.84%, 15 give 94.15%;
+/// - Support is Erlang A with 2-minute patience: 12 agents abandon 6.16% > 5%, 13 abandon
+///   3.84% with 88.86% answered within 20 s;
+/// - the zero-call interval needs nobody.
+#[test]
+fn staffs_a_small_forecast_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast = write(dir.path(), "forecast.csv", FORECAST);
+    let targets = write(dir.path(), "targets.toml", TARGETS);
+    let output = dir.path().join("requirements.csv");
+    Command::cargo_bin("wfm")
+        .unwrap()
+        .args([
+            "staff",
+            "--forecast",
+            &forecast,
+            "--targets",
+            &targets,
+            "-o",
+        ])
+        .arg(&output)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("staffed 5 intervals"));
+    let expected = "\
+queue,interval_start,calls,aht_seconds,agents,scheduled_staff,service_level,asa_seconds,occupancy,abandon_rate
+Billing,2024-03-04T08:00:00Z,100,180,14,20,0.8884,7.84,0.7143,
+Billing,2024-03-04T08:30:00Z,0,,0,0,1,0,0,
+Billing,2024-03-04T09:00:00Z,360,240,54,78,0.8172,12.05,0.8889,
+Sales,2024-03-04T08:00:00Z,100,180,15,22,0.9415,3.67,0.6667,
+Support,2024-03-04T08:00:00+01:00,100,180,13,19,0.8886,3.94,0.7397,0.0384
+";
+    assert_eq!(fs::read_to_string(&output).unwrap(), expected);
+}
+
+/// Targets from flags alone, with a floor that zero-call intervals get too.
+#[test]
+fn staffs_with_flags_and_a_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast = write(dir.path(), "forecast.csv", FORECAST);
+    let output = dir.path().join("out.csv");
+    Command::cargo_bin("wfm")
+        .unwrap()
+        .args([
+            "staff",
+            "--forecast",
+            &forecast,
+            "--sl",
+            "80/20",
+            "--min-agents",
+            "2",
+            "-o",
+        ])
+        .arg(&output)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&output).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[2], "Billing,2024-03-04T08:30:00Z,0,,2,2,1,0,0,");
+    assert!(rows[1].starts_with("Billing,2024-03-04T08:00:00Z,100,180,14,14,"));
+}
+
+fn fails_without_output(forecast_text: &str, message: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast = write(dir.path(), "forecast.csv", forecast_text);
+    let output = dir.path().join("requirements.csv");
+    Command::cargo_bin("wfm")
+        .unwrap()
+        .args(["staff", "--forecast", &forecast, "--sl", "80/20", "-o"])
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(message));
+    assert!(!output.exists(), "no output file may be left behind");
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the forecast remains: {leftovers:?}"
+    );
+}
+
+#[test]
+fn bad_row_names_file_line_column_value_and_expectation() {
+    let bad = FORECAST.replace(
+        "Billing,2024-03-04T09:00:00Z,360,240",
+        "Billing,2024-03-04T09:00:00Z,-4,240",
+    );
+    fails_without_output(
+        &bad,
+        "forecast.csv: line 4, column \"calls\": found \"-4\"; expected a number of calls >= 0",
+    );
+}
+
+#[test]
+fn other_bad_rows() {
+    fails_without_output(
+        &FORECAST.replace("Sales,2024-03-04T08:00:00Z,100,180", "Sales,2024-03-04T08:00:00Z,100,0"),
+        "line 5, column \"aht_seconds\": found \"0\"; expected an average handle time in seconds > 0",
+    );
+    fails_without_output(
+        &FORECAST.replace("2024-03-04T08:30:00Z", "04/03/2024 08:30"),
+        "line 3, column \"interval_start\": found \"04/03/2024 08:30\"; expected an RFC 3339 timestamp",
+    );
+    fails_without_output(
+        "queue,interval_start,calls\nBilling,2024-03-04T08:00:00Z,100\n",
+        "line 1: missing column \"aht_seconds\"",
+    );
+    fails_without_output(
+        &FORECAST.replace(",voice\nSales", ",voice,extra\nSales"),
+        "line 4: found 6 fields; expected 5 like the header",
+    );
+}
+
+#[test]
+fn bad_targets_file_is_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast = write(dir.path(), "forecast.csv", FORECAST);
+    let targets = write(
+        dir.path(),
+        "targets.toml",
+        "[default]\nservice_level = \"80%\"\nanswer_within = \"20s\"\n[queue.Sales]\nshrinkage = \"100%\"\n",
+    );
+    let output = dir.path().join("out.csv");
+    Command::cargo_bin("wfm")
+        .unwrap()
+        .args([
+            "staff",
+            "--forecast",
+            &forecast,
+            "--targets",
+            &targets,
+            "-o",
+        ])
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "[queue.Sales]: shrinkage 100% must be at least 0% and below 100%",
+        ));
+    assert!(!output.exists());
+}
