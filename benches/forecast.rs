@@ -22,17 +22,22 @@ use wfm::forecast::{
 use wfm::interval::{local_day_intervals, IntervalRecord, IntervalTable};
 use wfm::output::write_csv_atomic;
 
-const QUEUES: usize = 100;
-const DAYS: i64 = 730;
+/// `cargo bench` passes `--bench`. Under `cargo test --all-targets` criterion runs each
+/// benchmark once as a smoke test, where the full history would only slow the suite, so
+/// it then uses 3 queues × 120 days.
+fn measuring() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test")
+}
 
 /// A seeded history: per queue its own size, opening hours, weekday pattern, yearly
 /// wave and trend, with Poisson counts.
-fn synthetic_table() -> IntervalTable {
+fn synthetic_table(queues: usize, days: i64) -> IntervalTable {
     let zone = chrono_tz::Europe::London;
     let first = NaiveDate::from_ymd_opt(2024, 12, 2).unwrap();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
     let mut records = Vec::new();
-    for q in 0..QUEUES {
+    for q in 0..queues {
         let queue = format!("queue-{q:03}");
         let size: f64 = rng.random_range(2.0..120.0);
         let opens = rng.random_range(7..10) * 60;
@@ -47,7 +52,7 @@ fn synthetic_table() -> IntervalTable {
             })
             .collect();
         let phase: f64 = rng.random_range(0.0..std::f64::consts::TAU);
-        for d in 0..DAYS {
+        for d in 0..days {
             let date = first + chrono::Duration::days(d);
             let season = 1.0 + 0.1 * (std::f64::consts::TAU * d as f64 / 365.0 + phase).sin();
             let trend = 1.0 + 0.05 * d as f64 / 365.0;
@@ -92,9 +97,10 @@ fn forecast_command(history: &Path, output: &Path, start: NaiveDate, options: &F
 }
 
 fn forecast_benchmarks(c: &mut Criterion) {
-    let table = synthetic_table();
+    let (queues, days) = if measuring() { (100, 730) } else { (3, 120) };
+    let table = synthetic_table(queues, days);
     let histories = queue_histories(&table).unwrap();
-    let start = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let start = NaiveDate::from_ymd_opt(2024, 12, 2).unwrap() + chrono::Duration::days(days);
     let options = ForecastOptions::default();
     let mut group = c.benchmark_group("forecast");
     group.sample_size(10);
