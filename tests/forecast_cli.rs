@@ -350,3 +350,34 @@ fn backtest_prints_a_table_and_writes_csv() {
         assert!(!output.exists());
     }
 }
+
+#[test]
+fn parquet_history_gives_the_same_forecast_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = weekly_history(dir.path());
+    let parquet = dir.path().join("history.parquet");
+    wfm()
+        .arg("ingest")
+        .arg(&history)
+        .args(["--tz", "Europe/London", "-q", "-o"])
+        .arg(&parquet)
+        .assert()
+        .success();
+    let from_csv = dir.path().join("from-csv.csv");
+    let from_parquet = dir.path().join("from-parquet.csv");
+    let args = ["--start", "2026-10-19", "--days", "14"];
+    forecast(&history, &from_csv, &args).assert().success();
+    forecast(&parquet, &from_parquet, &args).assert().success();
+    let expected = std::fs::read_to_string(&from_csv).unwrap();
+    assert_eq!(std::fs::read_to_string(&from_parquet).unwrap(), expected);
+    assert_eq!(expected.lines().count(), 1 + 2 * (14 * 48 + 2));
+
+    let garbage = dir.path().join("garbage.parquet");
+    std::fs::write(&garbage, "queue,interval_start\n").unwrap();
+    let output = dir.path().join("never.csv");
+    forecast(&garbage, &output, &args)
+        .assert()
+        .code(2)
+        .stderr(contains("garbage.parquet: not a readable Parquet file"));
+    assert!(!output.exists());
+}

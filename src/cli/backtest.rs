@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::cli::forecast::{parse_level, read_calendar, read_history};
+use crate::cli::forecast::{parse_level, read_calendar, read_histories};
 use crate::error::Error;
 use crate::forecast::backtest::{
     backtest_queues, backtest_rows, render_table, BacktestOptions, BACKTEST_COLUMNS,
@@ -16,7 +16,8 @@ use crate::output::write_csv_atomic;
 /// Arguments of `wfm backtest`.
 #[derive(Debug, clap::Args)]
 pub struct BacktestArgs {
-    /// History: the canonical interval table (or any interval export `wfm ingest` reads).
+    /// History: the canonical interval table, CSV or Parquet (or any interval export
+    /// `wfm ingest` reads).
     #[arg(long)]
     pub history: PathBuf,
     /// Days forecast from each origin.
@@ -81,8 +82,7 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
             ..ForecastOptions::default()
         },
     };
-    let table = read_history(&args.history, &args.tz)?;
-    let histories = select_queues(&table, &args.queue)?;
+    let histories = select_queues(read_histories(&args.history, &args.tz)?, &args.queue)?;
     let rows = backtest_queues(&histories, &options)?;
     println!("{}", render_table(&rows, level));
     if let Some(output) = &args.output {

@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use crate::error::Error;
 use crate::forecast::calendar::Calendar;
 use crate::forecast::hours::OpeningHours;
+use crate::forecast::series::{parquet_histories, queue_histories, QueueHistory};
 use crate::forecast::{
     forecast_queues, forecast_rows, select_queues, ForecastOptions, Method, FORECAST_COLUMNS,
 };
 use crate::ingest::{ingest_paths, IngestOptions};
-use crate::interval::IntervalTable;
 use crate::output::write_csv_atomic;
 use crate::units::parse_share;
 use crate::units::parse_time_zone;
@@ -23,7 +23,8 @@ const MAX_DAYS: usize = 366;
 /// Arguments of `wfm forecast`.
 #[derive(Debug, clap::Args)]
 pub struct ForecastArgs {
-    /// History: the canonical interval table (or any interval export `wfm ingest` reads).
+    /// History: the canonical interval table, CSV or Parquet (or any interval export
+    /// `wfm ingest` reads).
     #[arg(long)]
     pub history: PathBuf,
     /// First local day to forecast (YYYY-MM-DD). Inside the history, only the days before it are used.
@@ -73,8 +74,7 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
         calendar: read_calendar(args.calendar.as_deref())?,
         hours: args.open.as_deref().map(OpeningHours::parse).transpose()?,
     };
-    let table = read_history(&args.history, &args.tz)?;
-    let histories = select_queues(&table, &args.queue)?;
+    let histories = select_queues(read_histories(&args.history, &args.tz)?, &args.queue)?;
     let forecasts = forecast_queues(&histories, start, args.days, &options)?;
     let rows = forecast_rows(&forecasts);
     write_csv_atomic(&args.output, &FORECAST_COLUMNS, &rows)
@@ -95,13 +95,22 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads the history like `wfm ingest` does (canonical CSV or an ACD interval export).
-pub fn read_history(path: &Path, zone: &str) -> crate::Result<IntervalTable> {
+/// Reads the history into one history per queue: a `.parquet` file as the canonical
+/// table `wfm ingest` writes (fast; its own time zone applies), anything else like
+/// `wfm ingest` reads it (canonical CSV or an ACD interval export, in `zone`).
+pub fn read_histories(path: &Path, zone: &str) -> crate::Result<Vec<QueueHistory>> {
+    let zone = parse_time_zone(zone)?;
+    let parquet = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("parquet"));
+    if parquet {
+        return parquet_histories(path);
+    }
     let options = IngestOptions {
-        time_zone: parse_time_zone(zone)?,
+        time_zone: zone,
         ..IngestOptions::default()
     };
-    Ok(ingest_paths(&[path.to_path_buf()], &options)?.0)
+    queue_histories(&ingest_paths(&[path.to_path_buf()], &options)?.0)
 }
 
 /// Reads the calendar, or an empty one.

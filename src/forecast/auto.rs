@@ -48,12 +48,14 @@ pub fn masked_forecast(
 ) -> crate::Result<Vec<f64>> {
     let mut forecast = method.fit_predict(history, days)?;
     let slots = history.slots();
-    for (index, value) in forecast.iter_mut().enumerate() {
-        let weekday = history.weekday(history.days() + index / slots);
-        if !open.is_open(weekday, index % slots) || !value.is_finite() {
-            *value = 0.0;
+    for (ahead, day) in forecast.chunks_mut(slots).enumerate() {
+        let weekday = history.weekday(history.days() + ahead);
+        for (slot, value) in day.iter_mut().enumerate() {
+            if !open.is_open(weekday, slot) || !value.is_finite() {
+                *value = 0.0;
+            }
+            *value = value.max(0.0);
         }
-        *value = value.max(0.0);
     }
     Ok(forecast)
 }

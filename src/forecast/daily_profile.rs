@@ -235,12 +235,13 @@ impl<'a> DailyFit<'a> {
         let decay = 0.5f64.powf(1.0 / half_life);
         let first = end.saturating_sub((8.0 * half_life) as usize);
         let (mut sum, mut weight) = (0.0, 0.0);
-        for d in first..end {
+        let mut w = 1.0;
+        for d in (first..end).rev() {
             if let Some(total) = self.totals[d].filter(|_| self.normal[d] || !only_normal) {
-                let w = decay.powi((end - 1 - d) as i32);
                 sum += w * total;
                 weight += w * self.factors[self.history.weekday(d)];
             }
+            w *= decay;
         }
         (weight > 0.0).then(|| sum / weight)
     }

@@ -2,27 +2,30 @@
 //! electricity demand forecasting using double seasonal exponential smoothing", JORS
 //! 54:799-805), as applied to call arrivals by Taylor (2008, Management Science 54:253).
 //!
-//! A level and two seasonal cycles, intraday (one day of slots) and intraweek (one week),
-//! each updated by exponential smoothing, plus Taylor's AR(1) adjustment of the residual:
+//! A level and two seasonal cycles, intraday (one day of slots, `m1`) and intraweek (one
+//! week, `m2`), each updated by exponential smoothing:
 //!
 //! ```text
 //! e_t = y_t - (l_{t-1} + d_{t-m1} + w_{t-m2})
 //! l_t = l_{t-1} + α e_t
 //! d_t = d_{t-m1} + δ (1 - α) e_t        (= δ (y_t - l_t - w_{t-m2}) + (1 - δ) d_{t-m1})
 //! w_t = w_{t-m2} + ω (1 - α) e_t
-//! ŷ_t(k) = l_t + d_{t+k-m1} + w_{t+k-m2} + φ^k e_t
+//! ŷ_t(k) = l_t + d_{t+k-m1} + w_{t+k-m2}
 //! ```
 //!
-//! The additive form is used rather than Taylor's multiplicative one because call
-//! centers are closed for hours: a multiplicative index divides by zero there, an
-//! additive one just learns the zero. Taylor found the trend term unhelpful for these
-//! series and it is a liability a month ahead, so there is none. Missing slots (gaps,
-//! holidays) leave the state unchanged.
+//! Differences from Taylor's formulation, each for month-ahead planning:
+//! * additive rather than multiplicative seasonality: call centers are closed for hours,
+//!   where a multiplicative index divides by zero and an additive one just learns zero;
+//! * no trend term: Taylor found it unhelpful for these series, and a month ahead an
+//!   extrapolated trend is a liability;
+//! * the parameters minimise the squared errors of forecasts made one day ahead (over
+//!   the last 14 weeks, after two weeks of initialisation; coarse grid, then
+//!   Nelder-Mead), where Taylor minimises one-step-ahead errors: for a forecast a month
+//!   ahead, one-step fitting rewards a level that chases each half-hour. At that lead
+//!   Taylor's AR(1) adjustment of the residual, `φ^k e_t` with `k ≥ 48`, has decayed to
+//!   nothing, so it is left out.
 //!
-//! The parameters minimise the squared errors of forecasts made one day ahead over the
-//! last weeks of history (coarse grid, then Nelder-Mead). Taylor fits one-step-ahead
-//! errors; for a forecast a month ahead that rewards a level that chases each half-hour,
-//! so wfm fits at the shortest lead that matters for planning, one day.
+//! Missing slots (gaps, holidays removed before fitting) leave the state unchanged.
 
 use crate::error::{Error, Result};
 use crate::forecast::optimize::{grid, minimize_in_unit_box};
@@ -33,6 +36,8 @@ use crate::forecast::Forecaster;
 const FIT_WEEKS: usize = 16;
 /// Weeks that initialise level and seasonal indexes.
 const INIT_WEEKS: usize = 2;
+/// Nelder-Mead evaluations after the grid.
+const SEARCH_EVALUATIONS: usize = 60;
 
 /// Smoothing parameters, each in `[0, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,8 +48,6 @@ pub struct Parameters {
     pub delta: f64,
     /// Intraweek season.
     pub omega: f64,
-    /// AR(1) coefficient of the one-step error.
-    pub phi: f64,
 }
 
 /// Double-seasonal Holt-Winters with parameters fitted per queue.
@@ -55,14 +58,14 @@ pub struct HoltWinters {
 }
 
 /// The smoothing state after a pass over the data.
+#[derive(Debug, Clone)]
 struct State {
     level: f64,
     /// Intraday indexes by slot of the day.
     daily: Vec<f64>,
-    /// Intraweek indexes by slot of the week (weekday × slots + slot).
+    /// Intraweek indexes by slot of the week (weekday × slots + slot, from the window's
+    /// first weekday).
     weekly: Vec<f64>,
-    /// The last one-step error (for the AR adjustment).
-    last_error: f64,
 }
 
 impl Forecaster for HoltWinters {
@@ -78,31 +81,23 @@ impl Forecaster for HoltWinters {
             ));
         }
         let slots = history.slots();
-        let start = n.saturating_sub(7 * FIT_WEEKS);
+        // Whole weeks, so the window starts on the weekday the forecast starts on.
+        let start = n - 7 * FIT_WEEKS.min(n / 7);
         let window = &history.values()[start * slots..];
-        let first_weekday = history.weekday(start);
+        let initial = initial_state(window, slots);
         let parameters = match self.fixed {
             Some(parameters) => parameters,
-            None => fit_parameters(window, slots, first_weekday),
+            None => fit_parameters(window, slots, &initial),
         };
-        let mut state = initial_state(window, slots, first_weekday);
+        let mut state = initial;
         let init = INIT_WEEKS * 7 * slots;
-        run(
-            &mut state,
-            &window[init..],
-            slots,
-            (first_weekday * slots + init) % (7 * slots),
-            &parameters,
-            None,
-        );
-        let end_slot = (n * slots - start * slots + first_weekday * slots) % (7 * slots);
-        Ok((1..=days * slots)
+        run(&mut state, &window[init..], slots, &parameters, None);
+        // The window holds whole weeks: the next slot is week-slot 0.
+        let week = 7 * slots;
+        Ok((0..days * slots)
             .map(|k| {
-                let week_slot = (end_slot + k - 1) % (7 * slots);
-                state.level
-                    + state.daily[week_slot % slots]
-                    + state.weekly[week_slot]
-                    + parameters.phi.powi(k as i32) * state.last_error
+                let week_slot = k % week;
+                state.level + state.daily[week_slot % slots] + state.weekly[week_slot]
             })
             .collect())
     }
@@ -111,7 +106,7 @@ impl Forecaster for HoltWinters {
 /// Level, intraday and intraweek indexes from the first two weeks: the level is their
 /// mean, the intraday index each slot's mean deviation from it, the intraweek index
 /// each week-slot's remaining deviation.
-fn initial_state(window: &[Option<f64>], slots: usize, first_weekday: usize) -> State {
+fn initial_state(window: &[Option<f64>], slots: usize) -> State {
     let week = 7 * slots;
     let init = &window[..(INIT_WEEKS * week).min(window.len())];
     let mean = |values: &mut dyn Iterator<Item = Option<f64>>| {
@@ -124,92 +119,92 @@ fn initial_state(window: &[Option<f64>], slots: usize, first_weekday: usize) -> 
     let daily: Vec<f64> = (0..slots)
         .map(|s| mean(&mut init.iter().skip(s).step_by(slots).copied()).unwrap_or(level) - level)
         .collect();
-    let mut weekly = vec![0.0; week];
-    for offset in 0..week {
-        let week_slot = (first_weekday * slots + offset) % week;
-        if let Some(m) = mean(&mut init.iter().skip(offset).step_by(week).copied()) {
-            weekly[week_slot] = m - level - daily[week_slot % slots];
-        }
-    }
+    let weekly = (0..week)
+        .map(|w| {
+            mean(&mut init.iter().skip(w).step_by(week).copied())
+                .map_or(0.0, |m| m - level - daily[w % slots])
+        })
+        .collect();
     State {
         level,
         daily,
         weekly,
-        last_error: 0.0,
     }
 }
 
-/// One smoothing pass over `values` starting at slot-of-week `week_slot`. With `lead`,
-/// returns the sum of squared errors of the forecasts made `lead` slots ahead.
+/// One smoothing pass over `values`, which start at week-slot 0. With `lead`, returns
+/// the sum of squared errors of the forecasts made `lead` slots (less than a week)
+/// earlier.
 fn run(
     state: &mut State,
     values: &[Option<f64>],
     slots: usize,
-    mut week_slot: usize,
     p: &Parameters,
     lead: Option<usize>,
 ) -> f64 {
     let week = 7 * slots;
     let lead = lead.unwrap_or(0);
-    // Forecasts made `lead` slots earlier, by target position modulo `lead`.
+    // Forecasts made `lead` slots earlier, in a ring indexed by time modulo `lead`.
     let mut pending = vec![f64::NAN; lead.max(1)];
-    let phi_lead = p.phi.powi(lead as i32);
+    let (season_gain_daily, season_gain_weekly) =
+        (p.delta * (1.0 - p.alpha), p.omega * (1.0 - p.alpha));
     let mut sse = 0.0;
-    for (t, value) in values.iter().enumerate() {
-        let day_slot = week_slot % slots;
-        let expected = state.level + state.daily[day_slot] + state.weekly[week_slot];
+    let (mut week_slot, mut day_slot, mut ring) = (0, 0, 0);
+    let (mut target, mut target_day) = (lead % week, lead % slots);
+    for value in values {
         if let Some(y) = value {
-            if lead > 0 && pending[t % lead].is_finite() {
-                sse += (y - pending[t % lead]).powi(2);
+            if lead > 0 && pending[ring].is_finite() {
+                sse += (y - pending[ring]).powi(2);
             }
-            let error = y - expected;
+            let error = y - (state.level + state.daily[day_slot] + state.weekly[week_slot]);
             state.level += p.alpha * error;
-            state.daily[day_slot] += p.delta * (1.0 - p.alpha) * error;
-            state.weekly[week_slot] += p.omega * (1.0 - p.alpha) * error;
-            state.last_error = error;
-        } else {
-            state.last_error *= p.phi;
+            state.daily[day_slot] += season_gain_daily * error;
+            state.weekly[week_slot] += season_gain_weekly * error;
         }
         if lead > 0 {
-            let target = (week_slot + lead) % week;
-            pending[t % lead] = state.level
-                + state.daily[target % slots]
-                + state.weekly[target]
-                + phi_lead * state.last_error;
+            pending[ring] = state.level + state.daily[target_day] + state.weekly[target];
+            ring = if ring + 1 == lead { 0 } else { ring + 1 };
+            target = if target + 1 == week { 0 } else { target + 1 };
+            target_day = if target_day + 1 == slots {
+                0
+            } else {
+                target_day + 1
+            };
         }
-        week_slot = (week_slot + 1) % week;
+        week_slot = if week_slot + 1 == week {
+            0
+        } else {
+            week_slot + 1
+        };
+        day_slot = if day_slot + 1 == slots {
+            0
+        } else {
+            day_slot + 1
+        };
     }
     sse
 }
 
 /// Parameters minimising the squared day-ahead errors over the window.
-fn fit_parameters(window: &[Option<f64>], slots: usize, first_weekday: usize) -> Parameters {
+fn fit_parameters(window: &[Option<f64>], slots: usize, initial: &State) -> Parameters {
     let init = INIT_WEEKS * 7 * slots;
-    let start_slot = (first_weekday * slots + init) % (7 * slots);
     let parameters = |x: &[f64]| Parameters {
         alpha: x[0],
         delta: x[1],
         omega: x[2],
-        phi: x[3],
     };
     let mut cost = |x: &[f64]| {
-        let mut state = initial_state(window, slots, first_weekday);
+        let mut state = initial.clone();
         run(
             &mut state,
             &window[init..],
             slots,
-            start_slot,
             &parameters(x),
             Some(slots),
         )
     };
-    let start = grid(&[
-        &[0.002, 0.02, 0.1],
-        &[0.0, 0.1, 0.3],
-        &[0.02, 0.1, 0.3],
-        &[0.0, 0.8],
-    ]);
-    let (best, _) = minimize_in_unit_box(&mut cost, &start, 0.05, 80);
+    let start = grid(&[&[0.002, 0.02, 0.1], &[0.0, 0.1, 0.3], &[0.02, 0.1, 0.3]]);
+    let (best, _) = minimize_in_unit_box(&mut cost, &start, 0.05, SEARCH_EVALUATIONS);
     parameters(&best)
 }
 

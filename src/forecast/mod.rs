@@ -27,12 +27,12 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
-use crate::interval::{format_timestamp, local_day_intervals, IntervalTable};
+use crate::interval::{format_timestamp, local_day_intervals};
 use crate::units::format_number;
 use calendar::{date_range, weekday_index, Calendar, CalendarEffects, DayEffect};
 use hours::{OpenSlots, OpeningHours};
 use intervals::IntervalModel;
-use series::{queue_histories, slot_of, DayGrid, QueueHistory};
+use series::{slot_of, DayGrid, QueueHistory};
 
 /// A forecasting method: fitted on a queue's history, it forecasts calls per slot.
 pub trait Forecaster: Send + Sync {
@@ -364,8 +364,7 @@ fn aht_by_slot(history: &QueueHistory, start: NaiveDate, days: usize) -> Result<
 
 /// The histories of the queues to forecast: all, or those named (an unknown name is an
 /// input error listing the known ones).
-pub fn select_queues(table: &IntervalTable, queues: &[String]) -> Result<Vec<QueueHistory>> {
-    let histories = queue_histories(table)?;
+pub fn select_queues(histories: Vec<QueueHistory>, queues: &[String]) -> Result<Vec<QueueHistory>> {
     if histories.is_empty() {
         return Err(Error::input("the history has no rows"));
     }

@@ -8,9 +8,15 @@
 //! averaged into one per-half-hour rate, which is what a forecast of that wall-clock
 //! half-hour means (see [`slot_of`] for the way back to instants).
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use chrono::{DateTime, Datelike, Duration, NaiveDate};
 use chrono_tz::Tz;
-use polars::prelude::{col, Column, DataFrame, IntoLazy, SortMultipleOptions};
+use polars::prelude::{
+    col, lit, when, DataFrame, DataType, IntoLazy, ParquetReader, SerReader, TimeUnit,
+    TimeZone as PolarsZone, NULL,
+};
 
 use crate::error::{Error, Result};
 use crate::interval::{local_day_intervals, local_minute_of_day, IntervalTable};
@@ -77,7 +83,7 @@ impl DayGrid {
 
     /// Weekday of row `day`, 0 = Monday ... 6 = Sunday (also for days past the end).
     pub fn weekday(&self, day: usize) -> usize {
-        self.date(day).weekday().num_days_from_monday() as usize
+        (self.first_day.weekday().num_days_from_monday() as usize + day) % 7
     }
 
     /// The value of one slot.
@@ -196,118 +202,268 @@ fn date_of_number(number: i32) -> NaiveDate {
 }
 
 /// Splits the canonical table into one [`QueueHistory`] per queue, in table order.
-///
-/// One polars group-by over (queue, local day, wall-clock slot) does the daylight-saving
-/// work for the whole table: the two instants of a repeated fall-back half-hour fall in
-/// one group, where offered calls are averaged (a rate per half-hour) and handled calls
-/// and handle seconds summed (the AHT profile weighs by calls).
 pub fn queue_histories(table: &IntervalTable) -> Result<Vec<QueueHistory>> {
     let minutes = table.interval_minutes;
-    let slots = (1440 / minutes) as usize;
     let records = &table.records;
-    let queue: Vec<&str> = records.iter().map(|r| r.queue.as_str()).collect();
-    let day: Vec<i32> = records
-        .iter()
-        .map(|r| day_number(r.interval_start.date_naive()))
-        .collect();
-    let slot: Vec<i32> = records
-        .iter()
-        .map(|r| slot_of(&r.interval_start, minutes) as i32)
-        .collect();
-    let offered: Vec<Option<f64>> = records.iter().map(|r| r.offered).collect();
-    // Only calls whose handle time is known weigh in the AHT profile.
-    let handled: Vec<Option<f64>> = records
-        .iter()
-        .map(|r| r.aht_seconds.and(r.handled))
-        .collect();
-    let seconds: Vec<Option<f64>> = records
-        .iter()
-        .map(|r| Some(r.aht_seconds? * r.handled?))
-        .collect();
-    let frame = DataFrame::new(
-        records.len(),
-        vec![
-            Column::new("queue".into(), queue),
-            Column::new("day".into(), day),
-            Column::new("slot".into(), slot),
-            Column::new("offered".into(), offered),
-            Column::new("handled".into(), handled),
-            Column::new("seconds".into(), seconds),
-        ],
-    )
-    .map_err(polars_error)?;
-    let grouped = frame
+    let rows = Rows {
+        queue: records.iter().map(|r| r.queue.as_str()).collect(),
+        day: records
+            .iter()
+            .map(|r| day_number(r.interval_start.date_naive()))
+            .collect(),
+        slot: records
+            .iter()
+            .map(|r| slot_of(&r.interval_start, minutes) as i32)
+            .collect(),
+        offered: records.iter().map(|r| r.offered).collect(),
+        // Only calls whose handle time is known weigh in the AHT profile.
+        handled: records
+            .iter()
+            .map(|r| r.aht_seconds.and(r.handled))
+            .collect(),
+        seconds: records
+            .iter()
+            .map(|r| Some(r.aht_seconds? * r.handled?))
+            .collect(),
+    };
+    Ok(lay_out(&rows, table.time_zone, minutes))
+}
+
+/// Reads the canonical table from Parquet (as `wfm ingest -o history.parquet` writes
+/// it) straight into queue histories.
+///
+/// For a large history this is the fast path: polars reads the columns and derives
+/// each row's local day and slot in the site's zone (taken from the file's
+/// `interval_start` type) in bulk, where the CSV path parses and validates every
+/// timestamp one by one.
+pub fn parquet_histories(path: &Path) -> Result<Vec<QueueHistory>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+    let bad = |what: String| Error::input(format!("{}: {what}", path.display()));
+    let frame = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| bad(format!("not a readable Parquet file ({e})")))?;
+    for name in ["queue", "interval_start", "offered"] {
+        if frame.column(name).is_err() {
+            return Err(bad(format!(
+                "no column \"{name}\"; expected the canonical table written by wfm ingest"
+            )));
+        }
+    }
+    let start = frame.column("interval_start").map_err(polars_error)?;
+    let (unit, zone) = match start.dtype() {
+        DataType::Datetime(unit, Some(zone)) => (*unit, zone.to_chrono().map_err(polars_error)?),
+        other => {
+            return Err(bad(format!(
+                "interval_start is {other}; expected a datetime with a time zone, as written by wfm ingest"
+            )))
+        }
+    };
+    let minutes = interval_minutes_of(&frame, unit).map_err(|e| bad(e.to_string()))?;
+    let optional = |name: &str| {
+        if frame.column(name).is_ok() {
+            col(name).cast(DataType::Float64)
+        } else {
+            lit(NULL).cast(DataType::Float64)
+        }
+    };
+    let local = col("interval_start")
+        .dt()
+        .convert_time_zone(PolarsZone::from_chrono(&zone));
+    let minute_of_day = local.clone().dt().hour().cast(DataType::Int32) * lit(60)
+        + local.clone().dt().minute().cast(DataType::Int32);
+    let aht = optional("aht_seconds");
+    let handled = optional("handled");
+    let local_rows = frame
         .lazy()
-        .group_by([col("queue"), col("day"), col("slot")])
-        .agg([
-            col("offered").mean(),
-            col("handled").sum(),
-            col("seconds").sum(),
+        .select([
+            col("queue").cast(DataType::String),
+            local.dt().date().cast(DataType::Int32).alias("day"),
+            (minute_of_day.cast(DataType::Float64) / lit(f64::from(minutes)))
+                .cast(DataType::Int32)
+                .alias("slot"),
+            col("offered").cast(DataType::Float64),
+            // Only calls whose handle time is known weigh in the AHT profile.
+            when(aht.clone().is_null())
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(handled.clone())
+                .alias("handled"),
+            (aht * handled).alias("seconds"),
         ])
-        .sort(["queue", "day", "slot"], SortMultipleOptions::default())
         .collect()
         .map_err(polars_error)?;
-    let column = |name: &str| grouped.column(name).map_err(polars_error);
-    let queues = column("queue")?.str().map_err(polars_error)?;
-    let days = column("day")?.i32().map_err(polars_error)?;
-    let slot_numbers = column("slot")?.i32().map_err(polars_error)?;
-    let offered = column("offered")?.f64().map_err(polars_error)?;
-    let handled = column("handled")?.f64().map_err(polars_error)?;
-    let seconds = column("seconds")?.f64().map_err(polars_error)?;
+    let column = |name: &str| local_rows.column(name).map_err(polars_error);
+    let floats = |name: &str| -> Result<Vec<Option<f64>>> {
+        Ok(column(name)?.f64().map_err(polars_error)?.iter().collect())
+    };
+    let integers = |name: &str| -> Result<Vec<i32>> {
+        Ok(column(name)?
+            .i32()
+            .map_err(polars_error)?
+            .iter()
+            .map(|v| v.unwrap_or(-1))
+            .collect())
+    };
+    let rows = Rows {
+        queue: column("queue")?
+            .str()
+            .map_err(polars_error)?
+            .iter()
+            .map(Option::unwrap_or_default)
+            .collect(),
+        day: integers("day")?,
+        slot: integers("slot")?,
+        offered: floats("offered")?,
+        handled: floats("handled")?,
+        seconds: floats("seconds")?,
+    };
+    Ok(lay_out(&rows, zone, minutes))
+}
 
-    let mut histories: Vec<QueueHistory> = Vec::new();
-    let mut row = 0;
-    let rows = grouped.height();
-    while row < rows {
-        let name = queues.get(row).unwrap_or_default().to_string();
-        let mut end = row;
-        while end < rows && queues.get(end) == Some(name.as_str()) {
-            end += 1;
+/// The interval length of a table: the most common step between consecutive starts of
+/// one queue, in whole minutes (15, 30 or 60).
+fn interval_minutes_of(frame: &DataFrame, unit: TimeUnit) -> crate::Result<u32> {
+    let per_minute: i64 = match unit {
+        TimeUnit::Milliseconds => 60_000,
+        TimeUnit::Microseconds => 60_000_000,
+        TimeUnit::Nanoseconds => 60_000_000_000,
+    };
+    let starts = frame
+        .column("interval_start")
+        .and_then(|c| c.cast(&DataType::Int64))
+        .map_err(polars_error)?;
+    let starts: Vec<Option<i64>> = starts.i64().map_err(polars_error)?.iter().collect();
+    let queues = frame
+        .column("queue")
+        .and_then(|c| c.cast(&DataType::String))
+        .map_err(polars_error)?;
+    let queues: Vec<Option<&str>> = queues.str().map_err(polars_error)?.iter().collect();
+    let mut counts = [0usize; 3];
+    for i in 1..starts.len() {
+        if queues[i] != queues[i - 1] {
+            continue;
         }
-        let first = days.get(row).unwrap_or_default();
-        let last = days.get(end - 1).unwrap_or_default();
-        let span = (last - first + 1) as usize;
-        let mut calls = vec![None; span * slots];
-        let mut handled_grid = vec![0.0; span * slots];
-        let mut seconds_grid = vec![0.0; span * slots];
-        for i in row..end {
-            let day = (days.get(i).unwrap_or_default() - first) as usize;
-            let index = day * slots + slot_numbers.get(i).unwrap_or_default() as usize;
-            calls[index] = offered.get(i);
-            handled_grid[index] = handled.get(i).unwrap_or(0.0);
-            seconds_grid[index] = seconds.get(i).unwrap_or(0.0);
+        if let (Some(a), Some(b)) = (starts[i - 1], starts[i]) {
+            if let Some(k) = [15, 30, 60].iter().position(|m| b - a == m * per_minute) {
+                counts[k] += 1;
+            }
         }
-        let first_day = date_of_number(first);
-        let skipped = (0..span)
-            .map(|day| {
-                skipped_slots(
-                    first_day + Duration::days(day as i64),
-                    table.time_zone,
-                    minutes,
-                )
-            })
-            .collect();
-        histories.push(QueueHistory {
-            queue: name,
-            time_zone: table.time_zone,
-            interval_minutes: minutes,
-            calls: DayGrid::new(first_day, slots, calls).with_skipped_slots(skipped),
-            handled: handled_grid,
-            handle_seconds: seconds_grid,
-        });
-        row = end;
     }
-    // Keep the table's queue order (polars sorted by name, which is the same for a
-    // canonical table, but do not rely on it).
-    let order = table.queues();
-    histories.sort_by_key(|h| order.iter().position(|q| *q == h.queue));
-    Ok(histories)
+    let best = (0..3).max_by_key(|&k| counts[k]).unwrap_or(1);
+    if counts[best] == 0 {
+        return Err(Error::input(
+            "cannot tell the interval length: no two consecutive 15, 30 or 60 minute intervals",
+        ));
+    }
+    Ok([15, 30, 60][best])
+}
+
+/// A canonical table as columns: per row its queue, local day (days since 1970-01-01),
+/// wall-clock slot, offered calls, handled calls with a known handle time, and their
+/// handle seconds.
+struct Rows<'a> {
+    queue: Vec<&'a str>,
+    day: Vec<i32>,
+    slot: Vec<i32>,
+    offered: Vec<Option<f64>>,
+    handled: Vec<Option<f64>>,
+    seconds: Vec<Option<f64>>,
+}
+
+/// Sums of one queue's rows per (day, slot) cell, from its first to its last day.
+struct Cells {
+    first: i32,
+    last: i32,
+    calls: Vec<f64>,
+    observed: Vec<u32>,
+    handled: Vec<f64>,
+    seconds: Vec<f64>,
+}
+
+/// Lays each queue's rows out on its [`DayGrid`], queues in order of first appearance.
+///
+/// The two instants of a repeated fall-back half-hour land in one cell, where offered
+/// calls are averaged (a rate per half-hour, like every other cell) and handled calls
+/// and handle seconds summed (the AHT profile weighs by calls). Rows are accumulated in
+/// two linear passes (day range, then sums), so a table of millions of rows needs no
+/// sort or hash group-by over its string keys.
+fn lay_out(rows: &Rows, zone: Tz, minutes: u32) -> Vec<QueueHistory> {
+    let slots = (1440 / minutes) as usize;
+    let mut order: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut queue_of = vec![0usize; rows.queue.len()];
+    let mut ranges: Vec<(i32, i32)> = Vec::new();
+    for (row, name) in rows.queue.iter().enumerate() {
+        let q = *index.entry(name).or_insert_with(|| {
+            order.push(name);
+            ranges.push((i32::MAX, i32::MIN));
+            order.len() - 1
+        });
+        queue_of[row] = q;
+        let day = rows.day[row];
+        ranges[q] = (ranges[q].0.min(day), ranges[q].1.max(day));
+    }
+    let mut cells: Vec<Cells> = ranges
+        .iter()
+        .map(|&(first, last)| {
+            let size = (last - first + 1).max(0) as usize * slots;
+            Cells {
+                first,
+                last,
+                calls: vec![0.0; size],
+                observed: vec![0; size],
+                handled: vec![0.0; size],
+                seconds: vec![0.0; size],
+            }
+        })
+        .collect();
+    for (row, &q) in queue_of.iter().enumerate() {
+        let slot = rows.slot[row];
+        if slot < 0 || slot as usize >= slots {
+            continue;
+        }
+        let queue = &mut cells[q];
+        let cell = (rows.day[row] - queue.first) as usize * slots + slot as usize;
+        if let Some(calls) = rows.offered[row] {
+            queue.calls[cell] += calls;
+            queue.observed[cell] += 1;
+        }
+        queue.handled[cell] += rows.handled[row].unwrap_or(0.0);
+        queue.seconds[cell] += rows.seconds[row].unwrap_or(0.0);
+    }
+    let first_day = ranges.iter().map(|r| r.0).min().unwrap_or(0);
+    let last_day = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+    let skipped: Vec<u8> = (first_day..=last_day)
+        .map(|day| skipped_slots(date_of_number(day), zone, minutes))
+        .collect();
+    order
+        .iter()
+        .zip(cells)
+        .map(|(name, queue)| {
+            let calls = queue
+                .calls
+                .iter()
+                .zip(&queue.observed)
+                .map(|(sum, count)| (*count > 0).then(|| sum / f64::from(*count)))
+                .collect();
+            let from = (queue.first - first_day) as usize;
+            let to = (queue.last - first_day) as usize;
+            QueueHistory {
+                queue: name.to_string(),
+                time_zone: zone,
+                interval_minutes: minutes,
+                calls: DayGrid::new(date_of_number(queue.first), slots, calls)
+                    .with_skipped_slots(skipped[from..=to].to_vec()),
+                handled: queue.handled,
+                handle_seconds: queue.seconds,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interval::IntervalRecord;
+    use crate::interval::{local_day_intervals, IntervalRecord};
     use chrono_tz::Europe::London;
 
     fn date(text: &str) -> NaiveDate {
@@ -361,5 +517,39 @@ mod tests {
         assert_eq!(histories[0].handled[last * 48 + 2], 8.0);
         assert_eq!(histories[0].handle_seconds[last * 48 + 2], 800.0);
         assert_eq!(calls.weekday(last), 6);
+    }
+
+    #[test]
+    fn parquet_history_gives_the_same_grids_as_the_table() {
+        let mut records = Vec::new();
+        for (queue, scale) in [("b", 2.0), ("a", 1.0)] {
+            for day in 0..40 {
+                let date = date("2026-10-01") + Duration::days(day);
+                for instant in local_day_intervals(date, London, 30) {
+                    let minute = local_minute_of_day(&instant);
+                    let mut record = IntervalRecord::zero(queue, instant, false);
+                    record.offered = (day != 5).then_some(scale * f64::from(minute % 97));
+                    record.handled = record.offered;
+                    record.aht_seconds = (minute % 5 != 0).then_some(200.0 + f64::from(minute % 7));
+                    records.push(record);
+                }
+            }
+        }
+        let table = IntervalTable {
+            time_zone: London,
+            interval_minutes: 30,
+            records,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.parquet");
+        crate::interval::write_parquet_file(&table, &path).unwrap();
+        let mut from_parquet = parquet_histories(&path).unwrap();
+        from_parquet.sort_by(|x, y| y.queue.cmp(&x.queue));
+        let from_table = queue_histories(&table).unwrap();
+        assert_eq!(from_parquet.len(), 2);
+        assert_eq!(from_parquet, from_table);
+        assert_eq!(from_table[0].queue, "b");
+        // 2026-10-25 falls back: its 01:00 slot is the mean of both passes (equal here).
+        assert_eq!(from_table[1].calls.get(24, 2), Some(60.0));
     }
 }
