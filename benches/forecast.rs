@@ -93,7 +93,7 @@ fn synthetic_table(queues: usize, days: i64) -> IntervalTable {
 fn forecast_command(history: &Path, output: &Path, start: NaiveDate, options: &ForecastOptions) {
     let histories = select_queues(read_histories(history, "Europe/London").unwrap(), &[]).unwrap();
     let forecasts = forecast_queues(&histories, start, 28, options).unwrap();
-    write_csv_atomic(output, &FORECAST_COLUMNS, &forecast_rows(&forecasts)).unwrap();
+    write_csv_atomic(output, &FORECAST_COLUMNS, forecast_rows(&forecasts)).unwrap();
 }
 
 fn forecast_benchmarks(c: &mut Criterion) {
