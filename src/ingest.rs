@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Offset};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
@@ -790,7 +790,7 @@ fn ingest_interval_reports(
 /// intervals; it is not counted as partial.
 fn is_daylight_saving_edge(start: &DateTime<Tz>, interval_minutes: u32) -> bool {
     let end = *start + Duration::minutes(i64::from(interval_minutes));
-    let offset = |instant: &DateTime<Tz>| instant.format("%z").to_string();
+    let offset = |instant: &DateTime<Tz>| instant.offset().fix().local_minus_utc();
     offset(start) != offset(&end)
 }
 
