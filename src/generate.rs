@@ -154,37 +154,7 @@ pub struct IntervalRecord {
     pub aht_seconds: Option<f64>,
 }
 
-/// Kind of a calendar day, in the order the calendar lists kinds on the same date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DayKind {
-    /// The whole center is closed: zero calls on every queue.
-    Closed,
-    /// Open, but every queue's volume is multiplied by the uplift (e.g. 0.6).
-    Holiday,
-    /// A sales promotion: sales volume is multiplied by the uplift (e.g. 1.6 = +60 %).
-    Event,
-}
-
-impl DayKind {
-    /// The name used in `calendar.csv`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DayKind::Closed => "closed",
-            DayKind::Holiday => "holiday",
-            DayKind::Event => "event",
-        }
-    }
-}
-
-/// One row of `calendar.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CalendarEntry {
-    pub date: NaiveDate,
-    pub kind: DayKind,
-    pub name: &'static str,
-    /// Volume factor; `None` for closed days.
-    pub uplift: Option<f64>,
-}
+pub use crate::forecast::calendar::{CalendarEntry, DayKind};
 
 /// Everything `wfm generate` writes, as typed data.
 #[derive(Debug, Clone, PartialEq)]
@@ -714,7 +684,7 @@ fn promotion_days(year: i32, closed: &[NaiveDate]) -> Vec<CalendarEntry> {
             entries.push(CalendarEntry {
                 date,
                 kind: DayKind::Event,
-                name: promotion.name,
+                name: promotion.name.to_string(),
                 uplift: Some(uplift),
             });
             date = date.succ_opt().expect("valid date");
@@ -734,7 +704,7 @@ pub fn build_calendar(first: NaiveDate, last: NaiveDate) -> Vec<CalendarEntry> {
         entries.extend(holidays.into_iter().map(|(date, name)| CalendarEntry {
             date,
             kind: DayKind::Closed,
-            name,
+            name: name.to_string(),
             uplift: None,
         }));
         entries.extend(
@@ -743,14 +713,14 @@ pub fn build_calendar(first: NaiveDate, last: NaiveDate) -> Vec<CalendarEntry> {
                 .map(|&(month, day, name, factor)| CalendarEntry {
                     date: NaiveDate::from_ymd_opt(year, month, day).expect("valid date"),
                     kind: DayKind::Holiday,
-                    name,
+                    name: name.to_string(),
                     uplift: Some(factor),
                 }),
         );
         entries.extend(promotion_days(year, &closed));
     }
     entries.retain(|entry| entry.date >= first && entry.date <= last);
-    entries.sort_by(|a, b| (a.date, a.kind, a.name).cmp(&(b.date, b.kind, b.name)));
+    entries.sort_by(|a, b| (a.date, a.kind, &a.name).cmp(&(b.date, b.kind, &b.name)));
     entries
 }
 
@@ -1275,7 +1245,7 @@ mod tests {
         let closed = CalendarEntry {
             date: date("2025-12-25"),
             kind: DayKind::Closed,
-            name: "Christmas Day",
+            name: "Christmas Day".to_string(),
             uplift: None,
         };
         assert_eq!(

@@ -28,7 +28,8 @@ pub enum DayKind {
 }
 
 impl DayKind {
-    fn parse(text: &str) -> Option<DayKind> {
+    /// Reads a `calendar.csv` kind, case-insensitively.
+    pub fn parse(text: &str) -> Option<DayKind> {
         match text.trim().to_ascii_lowercase().as_str() {
             "closed" => Some(DayKind::Closed),
             "holiday" => Some(DayKind::Holiday),
@@ -37,7 +38,8 @@ impl DayKind {
         }
     }
 
-    fn label(self) -> &'static str {
+    /// The name used in `calendar.csv`.
+    pub fn as_str(self) -> &'static str {
         match self {
             DayKind::Closed => "closed",
             DayKind::Holiday => "holiday",
@@ -135,7 +137,7 @@ impl Calendar {
                 },
             };
             let name = match cell(name_at) {
-                "" => kind.label().to_string(),
+                "" => kind.as_str().to_string(),
                 name => name.to_string(),
             };
             calendar.add(CalendarEntry {
