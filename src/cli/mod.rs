@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 pub mod erlang;
 pub mod generate;
 pub mod ingest;
+pub mod roster;
 pub mod schedule;
 pub mod staff;
 mod targets;
@@ -41,6 +42,9 @@ pub enum Command {
     Staff(staff::StaffArgs),
     /// Solve the shift schedule (templates, lunches, breaks) that covers the requirements at least cost.
     Schedule(schedule::ScheduleArgs),
+    /// Assign named agents to shifts over weeks under their contracts (`wfm roster check`
+    /// verifies any roster file).
+    Roster(roster::RosterArgs),
 }
 
 /// Runs the parsed command line.
@@ -51,5 +55,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Erlang(args) => erlang::run(args, cli.quiet),
         Command::Staff(args) => staff::run(args, cli.quiet),
         Command::Schedule(args) => schedule::run(args, cli.quiet),
+        Command::Roster(args) => roster::run(args, cli.quiet),
     }
 }
