@@ -16,9 +16,11 @@
 
 pub mod check;
 pub mod contracts;
+pub mod greedy;
 pub mod inputs;
 pub mod model;
 pub mod rules;
+pub mod settle;
 
 pub use check::{check_rows, read_roster, roster_horizon, Activity, RosterRow, ROSTER_COLUMNS};
 pub use contracts::{Contract, Contracts};

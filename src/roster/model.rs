@@ -41,8 +41,7 @@ use super::inputs::{AvailabilityKind, Skill};
 use super::rules::{paid_hours, RuleBook, WorkedShift};
 use crate::error::{Error, Result};
 use crate::schedule::model::{
-    add_integer, hand_out_rests, implicit_rest_constraints, run_mip, Column, Demand, PlacedShift,
-    SolveReport, SolverLimits,
+    add_integer, implicit_rest_constraints, run_mip_from, Column, Demand, SolveReport, SolverLimits,
 };
 use crate::schedule::progress::ProgressFn;
 
@@ -95,9 +94,10 @@ type StartCounts = BTreeMap<DayTemplateGroup, BTreeMap<u32, (Column, f64)>>;
 /// (day, template, group, band): one linking row.
 type Cell = (u32, usize, usize, usize);
 
-/// The rest-time variables of one day, template, group and rest.
-struct RestTimes {
-    key: (u32, usize, usize),
+/// The pooled rest-time variables of one day, template and rest.
+struct PooledRest {
+    day: u32,
+    template: usize,
     rest: usize,
     times: Vec<(u32, Column)>,
 }
@@ -243,19 +243,26 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
             .or_default()
             .insert(start, (column, max));
     }
-    // Rest-time variables per (day, template, group, rest).
-    let mut rest_times: Vec<RestTimes> = Vec::new();
-    for (&key, starts) in &starts_of {
-        let template = &config.templates[key.1];
+    // Rest-time variables per (day, template, rest), pooled over the groups.
+    let mut rest_times: Vec<PooledRest> = Vec::new();
+    let mut pooled_starts: BTreeMap<(u32, usize), BTreeMap<u32, Expression>> = BTreeMap::new();
+    for (&(day, template, _), starts) in &starts_of {
+        let pooled = pooled_starts.entry((day, template)).or_default();
+        for (&s, (column, _)) in starts {
+            *pooled.entry(s).or_default() += column.var;
+        }
+    }
+    for (&(day, template), starts) in &pooled_starts {
         let first = *starts.keys().next().expect("non-empty");
         let last = *starts.keys().next_back().expect("non-empty");
-        for (rest_index, rest) in template.rests().iter().enumerate() {
+        for (rest_index, rest) in config.templates[template].rests().iter().enumerate() {
             let times = (first + rest.earliest_after_start..=last + rest.latest_after_start)
                 .step_by(input.slot as usize)
                 .map(|time| (time, add_integer(&mut variables, None)))
                 .collect();
-            rest_times.push(RestTimes {
-                key,
+            rest_times.push(PooledRest {
+                day,
+                template,
                 rest: rest_index,
                 times,
             });
@@ -310,81 +317,115 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
         constraints.push((Expression::from(count) - pinned.clone()).geq(0.0));
     }
 
-    // Rests.
+    // Rests: Bechtold-Jacobs on the pooled start counts.
     for group in &rest_times {
-        let rest = config.templates[group.key.1].rests()[group.rest];
-        let shifts: Vec<(u32, Expression)> = starts_of[&group.key]
+        let rest = config.templates[group.template].rests()[group.rest];
+        let shifts: Vec<(u32, Expression)> = pooled_starts[&(group.day, group.template)]
             .iter()
-            .map(|(&s, (column, _))| (s, column.var.into()))
+            .map(|(&s, count)| (s, count.clone()))
             .collect();
         let times: Vec<(u32, Variable)> = group.times.iter().map(|&(t, c)| (t, c.var)).collect();
         constraints.extend(implicit_rest_constraints(rest, &shifts, &times));
     }
 
-    // Agents on duty per group and slot.
+    // Agents present per group and slot, in cumulative form: presence[q] =
+    // presence[q-1] + shifts starting at q - shifts ending at q, a few terms per row
+    // instead of every start that spans the slot.
     let horizon_slots = (days * 1440 / input.slot) as usize;
-    let mut on_duty: Vec<Vec<Vec<(Variable, f64)>>> =
-        vec![vec![Vec::new(); horizon_slots]; groups.len()];
-    {
-        let mut mark = |g: usize, from: u32, minutes: u32, var: Variable, sign: f64| {
-            let first = (from / input.slot) as usize;
-            let last = (((from + minutes) / input.slot) as usize).min(horizon_slots);
-            for terms in on_duty[g].iter_mut().take(last).skip(first) {
-                terms.push((var, sign));
-            }
-        };
-        for (&(day, template, g), starts) in &starts_of {
+    let mut resting: Vec<Vec<Variable>> = vec![Vec::new(); horizon_slots];
+    let slots_of = |from: u32, minutes: u32| {
+        let first = (from / input.slot) as usize;
+        let last = (((from + minutes) / input.slot) as usize).min(horizon_slots);
+        first..last.max(first)
+    };
+    let mut presence: Vec<Vec<Option<Variable>>> = vec![vec![None; horizon_slots]; groups.len()];
+    for (g, group_presence) in presence.iter_mut().enumerate() {
+        let mut changes: BTreeMap<usize, Expression> = BTreeMap::new();
+        let mut spans = vec![false; horizon_slots];
+        for (&(day, template, _), starts) in starts_of.range((0, 0, g)..).filter(|(k, _)| k.2 == g)
+        {
             let span = config.templates[template].span_minutes();
             for (&s, (column, _)) in starts {
-                mark(g, day * 1440 + s, span, column.var, 1.0);
+                let slots = slots_of(day * 1440 + s, span);
+                if slots.is_empty() {
+                    continue;
+                }
+                for q in slots.clone() {
+                    spans[q] = true;
+                }
+                *changes.entry(slots.start).or_default() += column.var;
+                *changes.entry(slots.end).or_default() -= column.var;
             }
         }
-        for group in &rest_times {
-            let (day, template, g) = group.key;
-            let length = config.templates[template].rests()[group.rest].length;
-            for &(time, column) in &group.times {
-                mark(g, day * 1440 + time, length, column.var, -1.0);
+        for q in 0..horizon_slots {
+            if !spans[q] {
+                continue;
+            }
+            let here = variables.add(variable().min(0.0));
+            group_presence[q] = Some(here);
+            let mut flow = Expression::from(here);
+            if let Some(Some(before)) = q.checked_sub(1).map(|p| group_presence[p]) {
+                flow -= before;
+            }
+            if let Some(change) = changes.get(&q) {
+                flow -= change.clone();
+            }
+            constraints.push(flow.eq(0.0));
+        }
+    }
+    for group in &rest_times {
+        let length = config.templates[group.template].rests()[group.rest].length;
+        for &(time, column) in &group.times {
+            for q in slots_of(group.day * 1440 + time, length) {
+                resting[q].push(column.var);
             }
         }
     }
 
-    // Allocation of each group's agents to its queues, per slot.
+    // Allocation of each group's present agents to its queues, per slot; the rests of
+    // the slot must fit in the agents left unallocated (pooled over the groups, a
+    // relaxation that the per-day settlement makes exact).
     let slot_hours = f64::from(input.slot) / 60.0;
-    let mut allocation_vars: Vec<BTreeMap<usize, Vec<Column>>> =
-        vec![BTreeMap::new(); groups.len()];
     let mut queue_slots: Vec<Vec<Expression>> =
         vec![vec![Expression::default(); horizon_slots]; input.queues.len()];
+    let mut idle: Vec<Expression> = vec![Expression::default(); horizon_slots];
     for (g, group) in groups.iter().enumerate() {
-        if group.queues.is_empty() {
-            continue;
-        }
-        for (q, terms) in on_duty[g].iter().enumerate() {
-            if terms.is_empty() {
+        for (q, present) in presence[g].iter().enumerate() {
+            let Some(present) = present else {
+                continue;
+            };
+            let here = Expression::from(*present);
+            idle[q] += here.clone();
+            if group.queues.is_empty() {
                 continue;
             }
-            let mut duty = Expression::default();
-            for &(var, sign) in terms {
-                duty.add_mul(sign, var);
-            }
-            let mut shares = Vec::new();
             let mut allocated = Expression::default();
             for &(k, priority) in &group.queues {
-                let share = add_continuous(&mut variables);
-                allocated += share.var;
-                queue_slots[k][q] += share.var;
+                let share = variables.add(variable().min(0.0));
+                allocated += share;
+                queue_slots[k][q] += share;
                 if priority > 1 {
                     objective.add_mul(
                         weights.secondary_skill_per_agent_hour
                             * f64::from(priority - 1)
                             * slot_hours,
-                        share.var,
+                        share,
                     );
                 }
-                shares.push(share);
             }
-            constraints.push((allocated - duty).eq(0.0));
-            allocation_vars[g].insert(q, shares);
+            idle[q] -= allocated.clone();
+            constraints.push((here - allocated).geq(0.0));
         }
+    }
+    for (q, rests) in resting.iter().enumerate() {
+        if rests.is_empty() {
+            continue;
+        }
+        let mut free = idle[q].clone();
+        for &var in rests {
+            free -= var;
+        }
+        constraints.push(free.geq(0.0));
     }
 
     // Coverage per queue and interval, convex shortfall.
@@ -559,38 +600,35 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
 
     let variable_count = variables.len();
     let constraint_count = constraints.len();
+    let start = super::greedy::greedy_roster(book, input.queues, input.slot).map(|roster| {
+        mip_start(
+            input,
+            &roster,
+            &options,
+            &starts_of,
+            &rest_times,
+            &group_of,
+            variable_count,
+        )
+    });
     let mut problem = highs(variables.minimise(objective));
     for constraint in constraints {
         problem.add_constraint(constraint);
     }
-    let outcome = run_mip(
+    let outcome = run_mip_from(
         problem,
         input.limits,
         progress,
         "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
+        start.as_deref(),
     )?;
     let value = |column: Column| outcome.values[column.index];
-    let shifts = place_shifts(
-        input,
-        &options,
-        &starts_of,
-        &group_of,
-        &rest_counts(&rest_times, &outcome.values),
-        &value,
-    )?;
-    let allocation = allocation_vars
-        .iter()
-        .map(|slots| {
-            slots
-                .iter()
-                .map(|(&q, vars)| (q, vars.iter().map(|c| outcome.values[c.index]).collect()))
-                .collect()
-        })
-        .collect();
+    let starts = assign_starts(&options, &starts_of, &value)?;
+    let settled = super::settle::settle_days(input, &groups, &group_of, &starts)?;
     Ok(ModelSolution {
-        shifts,
+        shifts: settled.shifts,
         groups,
-        allocation,
+        allocation: settled.allocation,
         report: SolveReport {
             status: outcome.status,
             proven: outcome.proven,
@@ -605,12 +643,71 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
     })
 }
 
-fn add_continuous(variables: &mut ProblemVariables) -> Column {
-    let index = variables.len();
-    Column {
-        var: variables.add(variable().min(0.0)),
-        index,
+/// A MIP start from a constructed roster: its options, start counts and rests (each
+/// at the earliest time of its window, which satisfies the Bechtold-Jacobs conditions);
+/// continuous columns are left undefined for HiGHS to complete by linear programming.
+fn mip_start(
+    input: &ModelInput,
+    roster: &[StartedShift],
+    options: &[DayOption],
+    starts_of: &StartCounts,
+    rest_times: &[PooledRest],
+    group_of: &[usize],
+    columns: usize,
+) -> Vec<f64> {
+    let config = input.book.config;
+    let mut values = vec![f64::INFINITY; columns];
+    for option in options {
+        values[option.column.index] = 0.0;
     }
+    for starts in starts_of.values() {
+        for (column, _) in starts.values() {
+            values[column.index] = 0.0;
+        }
+    }
+    for group in rest_times {
+        for (_, column) in &group.times {
+            values[column.index] = 0.0;
+        }
+    }
+    let mut rest_index: BTreeMap<(u32, usize, usize, u32), usize> = BTreeMap::new();
+    for group in rest_times {
+        for &(time, column) in &group.times {
+            rest_index.insert((group.day, group.template, group.rest, time), column.index);
+        }
+    }
+    let mut by_agent_day: BTreeMap<(usize, u32), Vec<&DayOption>> = BTreeMap::new();
+    for option in options {
+        by_agent_day
+            .entry((option.agent, option.day))
+            .or_default()
+            .push(option);
+    }
+    for &(agent, day, template, start) in roster {
+        let day_options = by_agent_day
+            .get(&(agent, day))
+            .map_or(&[][..], |v| v.as_slice());
+        if let Some(option) = day_options
+            .iter()
+            .find(|o| o.template == template && o.starts.contains(&start))
+        {
+            values[option.column.index] = 1.0;
+        }
+        if let Some((column, _)) = starts_of
+            .get(&(day, template, group_of[agent]))
+            .and_then(|starts| starts.get(&start))
+        {
+            values[column.index] += 1.0;
+        }
+        for (r, rest) in config.templates[template].rests().iter().enumerate() {
+            if let Some(&index) =
+                rest_index.get(&(day, template, r, start + rest.earliest_after_start))
+            {
+                values[index] += 1.0;
+            }
+        }
+    }
+    values
 }
 
 fn add_binary(variables: &mut ProblemVariables) -> Column {
@@ -738,39 +835,21 @@ fn rest_cuts(
     cuts
 }
 
-/// Rest-time counts of every (day, template, group, rest), from the solution.
-type RestCounts = BTreeMap<((u32, usize, usize), usize), Vec<(u32, usize)>>;
-
-fn rest_counts(rest_times: &[RestTimes], values: &[f64]) -> RestCounts {
-    rest_times
-        .iter()
-        .map(|group| {
-            let counts = group
-                .times
-                .iter()
-                .map(|&(time, column)| (time, values[column.index].round().max(0.0) as usize))
-                .collect();
-            ((group.key, group.rest), counts)
-        })
-        .collect()
-}
-
 /// Options of one band chosen by the solver: pinned to a start, and free.
 type PinnedAndFree<'o> = (Vec<&'o DayOption>, Vec<&'o DayOption>);
 
-/// Turns the solution into named shifts: in each band, agents pinned to a start take
-/// it, the others take the band's remaining starts in order (agents by index, starts
-/// ascending); then each (day, template, group)'s rests are handed out by earliest
-/// deadline first.
-fn place_shifts(
-    input: &ModelInput,
+/// A shift start handed to an agent: (agent, day, template, start).
+pub type StartedShift = (usize, u32, usize, u32);
+
+/// Hands out the solved start counts to named agents: in each band, agents pinned to
+/// a start take it, the others take the band's remaining starts in order (agents by
+/// index, starts ascending). Any hand-out is valid, since the band's agents are
+/// interchangeable for every rule.
+fn assign_starts(
     options: &[DayOption],
     starts_of: &StartCounts,
-    group_of: &[usize],
-    rest_counts: &RestCounts,
     value: &dyn Fn(Column) -> f64,
-) -> Result<Vec<WorkedShift>> {
-    let config = input.book.config;
+) -> Result<Vec<StartedShift>> {
     let mut cells: BTreeMap<Cell, PinnedAndFree> = BTreeMap::new();
     for option in options.iter().filter(|o| value(o.column) > 0.5) {
         let entry = cells.entry(option.cell).or_default();
@@ -780,27 +859,23 @@ fn place_shifts(
             entry.1.push(option);
         }
     }
-    let mut by_group: BTreeMap<(u32, usize, usize), Vec<(PlacedShift, usize)>> = BTreeMap::new();
+    let mut started = Vec::new();
     for (&(day, template, g, _), (pinned, free)) in &cells {
         let counts = &starts_of[&(day, template, g)];
-        let rests = config.templates[template].rests().len();
         let mut remaining: BTreeMap<u32, usize> = BTreeMap::new();
-        let band_starts: Vec<u32> = pinned
-            .iter()
-            .chain(free.iter())
-            .flat_map(|o| o.starts.iter().copied())
-            .collect();
-        for s in band_starts {
-            remaining.insert(s, value(counts[&s].0).round().max(0.0) as usize);
+        for option in pinned.iter().chain(free.iter()) {
+            for &s in &option.starts {
+                remaining.insert(s, value(counts[&s].0).round().max(0.0) as usize);
+            }
         }
-        let mut placed = Vec::new();
         for option in pinned {
-            let start = option.starts[0];
-            let left = remaining.get_mut(&start).expect("pinned start counted");
+            let left = remaining
+                .get_mut(&option.starts[0])
+                .expect("pinned start counted");
             *left = left.checked_sub(1).ok_or_else(|| {
                 Error::Solver("the solver's start counts miss a pinned agent".into())
             })?;
-            placed.push((start, option.agent));
+            started.push((option.agent, day, template, option.starts[0]));
         }
         let mut free: Vec<&&DayOption> = free.iter().collect();
         free.sort_by_key(|o| o.agent);
@@ -811,44 +886,9 @@ fn place_shifts(
             let start = pool.next().ok_or_else(|| {
                 Error::Solver("the solver's start counts are fewer than the band's agents".into())
             })?;
-            placed.push((start, option.agent));
-        }
-        let list = by_group.entry((day, template, g)).or_default();
-        for (start, agent) in placed {
-            debug_assert_eq!(group_of[agent], g);
-            list.push((
-                PlacedShift {
-                    day,
-                    template,
-                    start,
-                    rest_starts: vec![0; rests],
-                },
-                agent,
-            ));
+            started.push((option.agent, day, template, start));
         }
     }
-    let mut shifts = Vec::new();
-    for (key, mut list) in by_group {
-        list.sort_by_key(|(shift, agent)| (shift.start, *agent));
-        let (mut placed, agents): (Vec<PlacedShift>, Vec<usize>) = list.into_iter().unzip();
-        let template = &config.templates[key.1];
-        for (rest_index, rest) in template.rests().iter().enumerate() {
-            let times = rest_counts
-                .get(&(key, rest_index))
-                .cloned()
-                .unwrap_or_default();
-            hand_out_rests(rest, rest_index, &mut placed, &times)?;
-        }
-        for (shift, agent) in placed.into_iter().zip(agents) {
-            shifts.push(WorkedShift {
-                agent,
-                day: shift.day,
-                template: shift.template,
-                start: shift.start,
-                rest_starts: shift.rest_starts,
-            });
-        }
-    }
-    shifts.sort();
-    Ok(shifts)
+    started.sort_unstable();
+    Ok(started)
 }

@@ -451,6 +451,23 @@ pub(crate) fn run_mip_from(
         }
         None => model.make_quiet(),
     }
+    if let Ok(path) = std::env::var("WFM_DEBUG_HIGHS_LOG") {
+        model.set_option("output_flag", true);
+        model.set_option("log_to_console", false);
+        model.set_option("log_file", path.as_str());
+    }
+    if let Ok(pairs) = std::env::var("WFM_DEBUG_HIGHS_OPTIONS") {
+        for pair in pairs.split(',') {
+            let (key, value) = pair.split_once('=').unwrap();
+            if let Ok(v) = value.parse::<i32>() {
+                model.set_option(key, v);
+            } else if let Ok(v) = value.parse::<f64>() {
+                model.set_option(key, v);
+            } else {
+                model.set_option(key, value);
+            }
+        }
+    }
     let started = Instant::now();
     let solved = match (progress, &log) {
         (Some(show), Some(file)) => super::progress::solve_with_progress(model, file.path(), show),
