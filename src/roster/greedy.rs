@@ -110,7 +110,22 @@ pub fn greedy_roster(
                 }
             }
             // Would skipping today leave the weekly minimum out of reach?
+            let weekend_closed = |d: u32| {
+                weekends
+                    .iter()
+                    .position(|x| x.days.contains(&d))
+                    .is_some_and(|we| {
+                        !s.weekends[we]
+                            && windows.iter().filter(|r| r.contains(&we)).any(|r| {
+                                s.weekends[r.clone()].iter().filter(|x| **x).count() as u32 + 1
+                                    > contract.max_weekends_per_4_weeks
+                            })
+                    })
+            };
             let best_day = |d: u32| {
+                if weekend_closed(d) {
+                    return 0.0;
+                }
                 contract
                     .templates
                     .iter()
@@ -130,12 +145,23 @@ pub fn greedy_roster(
                 .take((limits.max_days - s.days[w]) as usize)
                 .sum();
             let forced = s.hours[w] + reachable_later + 1e-6 < limits.min_hours;
+            // Working today leaves one day fewer for the rest of the week: a forced
+            // shift must be long enough that the minimum stays reachable.
+            let reachable_after: f64 = later
+                .iter()
+                .take((limits.max_days - s.days[w]).saturating_sub(1) as usize)
+                .sum();
+            let hours_needed = if forced {
+                limits.min_hours - s.hours[w] - reachable_after - 1e-6
+            } else {
+                0.0
+            };
             // Best allowed shift today.
             let mut best: Option<(f64, usize, u32)> = None;
             for &t in &contract.templates {
                 let template = &config.templates[t];
                 let hours = paid_hours(template);
-                if s.hours[w] + hours > limits.max_hours + 1e-6 {
+                if s.hours[w] + hours > limits.max_hours + 1e-6 || hours < hours_needed {
                     continue;
                 }
                 for start in template.starts() {
@@ -159,7 +185,15 @@ pub fn greedy_roster(
                         .sum::<f64>()
                         * f64::from(slot)
                         / 60.0;
-                    let value = gain * under - template.shift_cost();
+                    // Below the weekly minimum the pay is due anyway: any cover is worth
+                    // it, so mandated hours go where the requirement is, early.
+                    let below_minimum = s.hours[w] + 1e-6 < limits.min_hours;
+                    let cost = if below_minimum {
+                        0.0
+                    } else {
+                        template.shift_cost()
+                    };
+                    let value = gain * under - cost;
                     if best.is_none_or(|(v, _, _)| value > v + 1e-9) {
                         best = Some((value, t, start));
                     }

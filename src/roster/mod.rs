@@ -14,6 +14,7 @@
 //! constrained staff, as in nurse rostering (Burke et al. 2004, "The state of the art
 //! of nurse rostering", J. Scheduling 7:441-499).
 
+pub mod bound;
 pub mod check;
 pub mod contracts;
 pub mod greedy;

@@ -431,12 +431,36 @@ pub(crate) fn run_mip_from(
     infeasible: &str,
     start: Option<&[f64]>,
 ) -> Result<MipOutcome> {
+    let outcome = run_highs(problem, limits, progress, infeasible, start, &[])?;
+    if outcome.values.is_empty() {
+        return Err(Error::Solver(format!(
+            "no solution found within the time limit of {} s; raise --time-limit",
+            limits.time_limit_seconds
+        )));
+    }
+    Ok(outcome)
+}
+
+/// Runs HiGHS with extra string options; without a feasible solution the outcome has
+/// no values and an infinite objective, but still the proven bound (for relaxations
+/// solved only for their bound).
+pub(crate) fn run_highs(
+    problem: good_lp::solvers::highs::HighsProblem,
+    limits: SolverLimits,
+    progress: Option<super::progress::ProgressFn>,
+    infeasible: &str,
+    start: Option<&[f64]>,
+    options: &[(&str, &str)],
+) -> Result<MipOutcome> {
     let mut model = problem
         .try_into_inner()
         .map_err(|e| Error::Solver(format!("could not build the model: {e}")))?;
     model.set_option("time_limit", limits.time_limit_seconds);
     model.set_option("mip_rel_gap", limits.mip_gap);
     model.set_option("random_seed", 0);
+    for &(key, value) in options {
+        model.set_option(key, value);
+    }
     if let Some(start) = start {
         // A start that does not fit is only a missed hint, never an error.
         let _ = model.try_set_solution(Some(start), None, None, None);
@@ -450,23 +474,6 @@ pub(crate) fn run_mip_from(
             model.set_option("log_file", file.path().display().to_string().as_str());
         }
         None => model.make_quiet(),
-    }
-    if let Ok(path) = std::env::var("WFM_DEBUG_HIGHS_LOG") {
-        model.set_option("output_flag", true);
-        model.set_option("log_to_console", false);
-        model.set_option("log_file", path.as_str());
-    }
-    if let Ok(pairs) = std::env::var("WFM_DEBUG_HIGHS_OPTIONS") {
-        for pair in pairs.split(',') {
-            let (key, value) = pair.split_once('=').unwrap();
-            if let Ok(v) = value.parse::<i32>() {
-                model.set_option(key, v);
-            } else if let Ok(v) = value.parse::<f64>() {
-                model.set_option(key, v);
-            } else {
-                model.set_option(key, value);
-            }
-        }
     }
     let started = Instant::now();
     let solved = match (progress, &log) {
@@ -495,23 +502,26 @@ pub(crate) fn run_mip_from(
             )))
         }
     };
-    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-        return Err(Error::Solver(format!(
-            "no solution found within the time limit of {} s; raise --time-limit",
-            limits.time_limit_seconds
-        )));
-    }
-    let objective = solved.objective_value();
+    let feasible = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    let objective = if feasible {
+        solved.objective_value()
+    } else {
+        f64::INFINITY
+    };
     let best_bound = solved
         .double_info_value(c"mip_dual_bound")
         .unwrap_or(f64::NAN);
-    let best_bound = if best_bound.is_finite() {
+    let best_bound = if best_bound.is_finite() || !feasible {
         best_bound
     } else {
         objective
     };
     Ok(MipOutcome {
-        values: solved.get_solution().columns().to_vec(),
+        values: if feasible {
+            solved.get_solution().columns().to_vec()
+        } else {
+            Vec::new()
+        },
         status: status.to_string(),
         proven,
         objective,
