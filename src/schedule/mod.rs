@@ -107,14 +107,14 @@ impl Schedule {
 
 /// The pooled requirement of one interval.
 #[derive(Debug, Clone)]
-struct PooledInterval {
-    start: DateTime<Tz>,
-    day: u32,
-    calls: f64,
-    handle_seconds: f64,
-    required: f64,
-    agents: f64,
-    scheduled_staff: f64,
+pub(crate) struct PooledInterval {
+    pub start: DateTime<Tz>,
+    pub day: u32,
+    pub calls: f64,
+    pub handle_seconds: f64,
+    pub required: f64,
+    pub agents: f64,
+    pub scheduled_staff: f64,
 }
 
 /// Schedules the requirements of the horizon.
@@ -179,7 +179,7 @@ pub fn build_schedule(
     })
 }
 
-fn select_queues<'a>(
+pub(crate) fn select_queues<'a>(
     requirements: &'a [Requirement],
     queues: &[String],
 ) -> Result<Vec<&'a Requirement>> {
@@ -200,7 +200,7 @@ fn select_queues<'a>(
 }
 
 /// The interval length: the shortest spacing between a queue's consecutive intervals.
-fn detect_interval_minutes(requirements: &[&Requirement]) -> u32 {
+pub(crate) fn detect_interval_minutes(requirements: &[&Requirement]) -> u32 {
     let mut by_queue: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for requirement in requirements {
         by_queue
@@ -223,7 +223,7 @@ fn detect_interval_minutes(requirements: &[&Requirement]) -> u32 {
 }
 
 /// Sums the selected queues per interval, keeping the horizon's intervals only.
-fn pool_horizon(
+pub(crate) fn pool_horizon(
     requirements: &[&Requirement],
     options: &ScheduleOptions,
 ) -> Result<Vec<PooledInterval>> {
@@ -262,7 +262,7 @@ fn pool_horizon(
 }
 
 /// Shrinkage implied by the requirements: `1 - agents / scheduled_staff`.
-fn estimated_shrinkage(pooled: &[PooledInterval]) -> f64 {
+pub(crate) fn estimated_shrinkage(pooled: &[PooledInterval]) -> f64 {
     let agents: f64 = pooled.iter().map(|p| p.agents).sum();
     let staff: f64 = pooled.iter().map(|p| p.scheduled_staff).sum();
     if staff > 0.0 {
@@ -305,7 +305,7 @@ pub fn agents_on_duty(
     on_duty.into_iter().map(|c| c.max(0) as u32).collect()
 }
 
-fn coverage_row(
+pub(crate) fn coverage_row(
     group: &str,
     interval: &PooledInterval,
     scheduled: f64,

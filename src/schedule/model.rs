@@ -37,7 +37,7 @@ use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 use highs::HighsModelStatus;
 
-use super::templates::{ShiftConfig, ShiftTemplate};
+use super::templates::{Rest, ShiftConfig, ShiftTemplate};
 use crate::error::{Error, Result};
 
 /// Shortfall up to this share of an interval's requirement (at least one agent) is
@@ -107,12 +107,12 @@ pub struct Solution {
 /// A model variable and its column in the solver (variables are numbered in the
 /// order they are added).
 #[derive(Debug, Clone, Copy)]
-struct Column {
-    var: Variable,
-    index: usize,
+pub(crate) struct Column {
+    pub var: Variable,
+    pub index: usize,
 }
 
-fn add_integer(variables: &mut ProblemVariables, max: Option<f64>) -> Column {
+pub(crate) fn add_integer(variables: &mut ProblemVariables, max: Option<f64>) -> Column {
     let index = variables.len();
     let mut definition = variable().integer().min(0.0);
     if let Some(max) = max {
@@ -366,16 +366,112 @@ fn solve_block(
     let variable_count = variables.len();
     let constraint_count = constraints.len();
 
-    let mut problem = highs(variables.minimise(objective.clone()));
+    let mut problem = highs(variables.minimise(objective));
     for constraint in constraints {
         problem.add_constraint(constraint);
     }
+    let outcome = run_mip(
+        problem,
+        limits,
+        progress,
+        "the shift limits contradict each other (e.g. min_per_day above max_headcount_per_day, or a part-time share that min_per_day breaks); no schedule satisfies them",
+    )?;
+    let MipOutcome {
+        values,
+        status: status_text,
+        proven,
+        objective: objective_value,
+        best_bound,
+        gap,
+        solve_seconds,
+    } = outcome;
+    let shifts = place_shifts(config, &columns, &rest_groups, &values)?;
+    Ok(Solution {
+        shifts,
+        report: SolveReport {
+            status: status_text,
+            proven,
+            objective: objective_value,
+            best_bound,
+            gap,
+            solve_seconds,
+            variables: variable_count,
+            integer_variables,
+            constraints: constraint_count,
+        },
+    })
+}
+
+/// What one HiGHS run returned: the column values of the best solution and how good
+/// it is proven to be.
+pub(crate) struct MipOutcome {
+    /// Column values in the order the variables were added.
+    pub values: Vec<f64>,
+    /// `optimal`, `optimal within gap`, `time limit` or `interrupted`.
+    pub status: String,
+    pub proven: bool,
+    pub objective: f64,
+    pub best_bound: f64,
+    pub gap: f64,
+    pub solve_seconds: f64,
+}
+
+/// Solves a built model with HiGHS under `limits` (fixed random seed, so the same
+/// model gives the same solution when it finishes within its limits). An infeasible
+/// model is an input error worded by `infeasible`; no solution at all within the time
+/// limit is a solver error.
+pub(crate) fn run_mip(
+    problem: good_lp::solvers::highs::HighsProblem,
+    limits: SolverLimits,
+    progress: Option<super::progress::ProgressFn>,
+    infeasible: &str,
+) -> Result<MipOutcome> {
+    run_mip_from(problem, limits, progress, infeasible, None)
+}
+
+/// [`run_mip`] with an optional starting solution (one value per column), which
+/// HiGHS uses as its first incumbent when it is feasible.
+pub(crate) fn run_mip_from(
+    problem: good_lp::solvers::highs::HighsProblem,
+    limits: SolverLimits,
+    progress: Option<super::progress::ProgressFn>,
+    infeasible: &str,
+    start: Option<&[f64]>,
+) -> Result<MipOutcome> {
+    let outcome = run_highs(problem, limits, progress, infeasible, start, &[])?;
+    if outcome.values.is_empty() {
+        return Err(Error::Solver(format!(
+            "no solution found within the time limit of {} s; raise --time-limit",
+            limits.time_limit_seconds
+        )));
+    }
+    Ok(outcome)
+}
+
+/// Runs HiGHS with extra string options; without a feasible solution the outcome has
+/// no values and an infinite objective, but still the proven bound (for relaxations
+/// solved only for their bound).
+pub(crate) fn run_highs(
+    problem: good_lp::solvers::highs::HighsProblem,
+    limits: SolverLimits,
+    progress: Option<super::progress::ProgressFn>,
+    infeasible: &str,
+    start: Option<&[f64]>,
+    options: &[(&str, &str)],
+) -> Result<MipOutcome> {
     let mut model = problem
         .try_into_inner()
         .map_err(|e| Error::Solver(format!("could not build the model: {e}")))?;
     model.set_option("time_limit", limits.time_limit_seconds);
     model.set_option("mip_rel_gap", limits.mip_gap);
     model.set_option("random_seed", 0);
+    for &(key, value) in options {
+        model.set_option(key, value);
+    }
+    if let Some(start) = start {
+        // A start that does not fit is only a missed hint, never an error.
+        let _ = model.try_set_solution(Some(start), None, None, None);
+    }
     let log = progress.map(|_| tempfile::NamedTempFile::new()).transpose();
     let log = log.map_err(|e| Error::Solver(format!("cannot create a solver log: {e}")))?;
     match &log {
@@ -403,8 +499,7 @@ fn solve_block(
     .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
     let solve_seconds = started.elapsed().as_secs_f64();
 
-    let status = solved.status();
-    let (status_text, proven) = match status {
+    let (status, proven) = match solved.status() {
         HighsModelStatus::Optimal => {
             if solved.mip_gap() > 1e-9 {
                 ("optimal within gap", true)
@@ -415,48 +510,50 @@ fn solve_block(
         HighsModelStatus::ReachedTimeLimit => ("time limit", false),
         HighsModelStatus::ReachedInterrupt => ("interrupted", false),
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Err(Error::input(
-                "the shift limits contradict each other (e.g. min_per_day above max_headcount_per_day, or a part-time share that min_per_day breaks); no schedule satisfies them",
-            ))
+            return Err(Error::input(infeasible))
         }
-        other => return Err(Error::Solver(format!("HiGHS stopped with status {other:?}"))),
+        other => {
+            return Err(Error::Solver(format!(
+                "HiGHS stopped with status {other:?}"
+            )))
+        }
     };
-    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-        return Err(Error::Solver(format!(
-            "no schedule found within the time limit of {} s; raise --time-limit",
-            limits.time_limit_seconds
-        )));
-    }
-    let objective_value = solved.objective_value();
+    let feasible = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    let objective = if feasible {
+        solved.objective_value()
+    } else {
+        f64::INFINITY
+    };
     let best_bound = solved
         .double_info_value(c"mip_dual_bound")
         .unwrap_or(f64::NAN);
-    let best_bound = if best_bound.is_finite() {
+    let best_bound = if best_bound.is_finite() || !feasible {
         best_bound
     } else {
-        objective_value
+        objective
     };
-    let gap = if objective_value.abs() > 1e-9 {
-        ((objective_value - best_bound) / objective_value.abs()).max(0.0)
+    Ok(MipOutcome {
+        values: if feasible {
+            solved.get_solution().columns().to_vec()
+        } else {
+            Vec::new()
+        },
+        status: status.to_string(),
+        proven,
+        objective,
+        best_bound,
+        gap: relative_gap(objective, best_bound),
+        solve_seconds,
+    })
+}
+
+/// `(objective - bound) / |objective|`, zero for a zero objective.
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if objective.abs() > 1e-9 {
+        ((objective - bound) / objective.abs()).max(0.0)
     } else {
         0.0
-    };
-    let values = solved.get_solution().columns().to_vec();
-    let shifts = place_shifts(config, &columns, &rest_groups, &values)?;
-    Ok(Solution {
-        shifts,
-        report: SolveReport {
-            status: status_text.to_string(),
-            proven,
-            objective: objective_value,
-            best_bound,
-            gap,
-            solve_seconds,
-            variables: variable_count,
-            integer_variables,
-            constraints: constraint_count,
-        },
-    })
+    }
 }
 
 /// Creates the shift-start variables, by day, template and start.
@@ -556,11 +653,7 @@ fn on_duty_terms(
     terms
 }
 
-/// The Bechtold-Jacobs conditions under which the rest times of a group can be handed
-/// out to its shifts, each inside its own window: as many rests as shifts; at least
-/// as many rests up to each window end as shifts whose window ends there or earlier;
-/// at least as many from each window start on as shifts whose window starts there or
-/// later.
+/// The Bechtold-Jacobs conditions for every rest group of the schedule.
 fn rest_constraints(
     config: &ShiftConfig,
     columns: &[ShiftColumn],
@@ -569,41 +662,64 @@ fn rest_constraints(
     let mut constraints = Vec::new();
     for group in rest_groups {
         let rest = config.templates[group.template].rests()[group.rest];
-        let mut all_rests = Expression::default();
-        let mut all_shifts = Expression::default();
-        for &(_, column) in &group.times {
-            all_rests += column.var;
-        }
-        for &shift in &group.shifts {
-            all_shifts += columns[shift].count.var;
-        }
-        constraints.push((all_rests - all_shifts).eq(0.0));
-        for &shift in &group.shifts {
-            let start = columns[shift].start;
-            let window_end = start + rest.latest_after_start;
-            let window_start = start + rest.earliest_after_start;
-            let mut forward = Expression::default();
-            let mut backward = Expression::default();
-            for &(time, column) in &group.times {
-                if time <= window_end {
-                    forward += column.var;
-                }
-                if time >= window_start {
-                    backward += column.var;
-                }
+        let shifts: Vec<(u32, Expression)> = group
+            .shifts
+            .iter()
+            .map(|&shift| (columns[shift].start, columns[shift].count.var.into()))
+            .collect();
+        let times: Vec<(u32, Variable)> = group
+            .times
+            .iter()
+            .map(|&(time, column)| (time, column.var))
+            .collect();
+        constraints.extend(implicit_rest_constraints(rest, &shifts, &times));
+    }
+    constraints
+}
+
+/// The Bechtold-Jacobs conditions under which rest times can be handed out to shifts,
+/// each inside its own window: as many rests as shifts; at least as many rests up to
+/// each window end as shifts whose window ends there or earlier; at least as many from
+/// each window start on as shifts whose window starts there or later. `shifts` are
+/// (start, number of shifts) of one template and day, `times` the rest-time variables.
+pub(crate) fn implicit_rest_constraints(
+    rest: &Rest,
+    shifts: &[(u32, Expression)],
+    times: &[(u32, Variable)],
+) -> Vec<good_lp::Constraint> {
+    let mut constraints = Vec::new();
+    let mut all_rests = Expression::default();
+    let mut all_shifts = Expression::default();
+    for &(_, var) in times {
+        all_rests += var;
+    }
+    for (_, count) in shifts {
+        all_shifts += count.clone();
+    }
+    constraints.push((all_rests - all_shifts).eq(0.0));
+    for (start, _) in shifts {
+        let window_end = start + rest.latest_after_start;
+        let window_start = start + rest.earliest_after_start;
+        let mut forward = Expression::default();
+        let mut backward = Expression::default();
+        for &(time, var) in times {
+            if time <= window_end {
+                forward += var;
             }
-            for &other in &group.shifts {
-                let other_start = columns[other].start;
-                if other_start <= start {
-                    forward -= columns[other].count.var;
-                }
-                if other_start >= start {
-                    backward -= columns[other].count.var;
-                }
+            if time >= window_start {
+                backward += var;
             }
-            constraints.push(forward.geq(0.0));
-            constraints.push(backward.geq(0.0));
         }
+        for (other_start, count) in shifts {
+            if other_start <= start {
+                forward -= count.clone();
+            }
+            if other_start >= start {
+                backward -= count.clone();
+            }
+        }
+        constraints.push(forward.geq(0.0));
+        constraints.push(backward.geq(0.0));
     }
     constraints
 }
@@ -657,10 +773,9 @@ fn day_limit_constraints(
     constraints
 }
 
-/// Splits the integer solution into individual shifts and hands out the rest times:
-/// per group, rest times in increasing order each go to the waiting shift whose window
-/// closes first (earliest deadline first), which succeeds whenever the Bechtold-Jacobs
-/// conditions hold. Sorted, so the same solution always gives the same list.
+/// Splits the integer solution into individual shifts and hands out the rest times
+/// (see [`hand_out_rests`]).
+/// Sorted, so the same solution always gives the same list.
 fn place_shifts(
     config: &ShiftConfig,
     columns: &[ShiftColumn],
@@ -689,36 +804,54 @@ fn place_shifts(
             continue;
         };
         let rest = config.templates[group.template].rests()[group.rest];
-        let mut waiting = 0;
-        let mut assigned = vec![false; group_shifts.len()];
-        let mut handed_out = 0;
-        for &(time, column) in &group.times {
-            for _ in 0..value(column) {
-                while waiting < group_shifts.len()
-                    && group_shifts[waiting].start + rest.earliest_after_start <= time
-                {
-                    waiting += 1;
-                }
-                let taker = (0..waiting).find(|&k| {
-                    !assigned[k] && group_shifts[k].start + rest.latest_after_start >= time
-                });
-                let Some(taker) = taker else {
-                    return Err(Error::Solver(
-                        "the solver's rest times do not fit the shifts' windows".into(),
-                    ));
-                };
-                assigned[taker] = true;
-                group_shifts[taker].rest_starts[group.rest] = time;
-                handed_out += 1;
-            }
-        }
-        if handed_out != group_shifts.len() {
-            return Err(Error::Solver(
-                "the solver returned fewer rest times than shifts".into(),
-            ));
-        }
+        let times: Vec<(u32, usize)> = group
+            .times
+            .iter()
+            .map(|&(time, column)| (time, value(column)))
+            .collect();
+        hand_out_rests(rest, group.rest, group_shifts, &times)?;
     }
     let mut all: Vec<PlacedShift> = shifts.into_values().flatten().collect();
     all.sort();
     Ok(all)
+}
+
+/// Hands out rest times (time, how many) to `shifts` of one template and day, sorted
+/// by start, writing `rest_starts[rest_index]`: rest times in increasing order each go
+/// to the waiting shift whose window closes first (earliest deadline first), which
+/// succeeds whenever the Bechtold-Jacobs conditions hold.
+pub(crate) fn hand_out_rests(
+    rest: &Rest,
+    rest_index: usize,
+    shifts: &mut [PlacedShift],
+    times: &[(u32, usize)],
+) -> Result<()> {
+    let mut waiting = 0;
+    let mut assigned = vec![false; shifts.len()];
+    let mut handed_out = 0;
+    for &(time, count) in times {
+        for _ in 0..count {
+            while waiting < shifts.len()
+                && shifts[waiting].start + rest.earliest_after_start <= time
+            {
+                waiting += 1;
+            }
+            let taker = (0..waiting)
+                .find(|&k| !assigned[k] && shifts[k].start + rest.latest_after_start >= time);
+            let Some(taker) = taker else {
+                return Err(Error::Solver(
+                    "the solver's rest times do not fit the shifts' windows".into(),
+                ));
+            };
+            assigned[taker] = true;
+            shifts[taker].rest_starts[rest_index] = time;
+            handed_out += 1;
+        }
+    }
+    if handed_out != shifts.len() {
+        return Err(Error::Solver(
+            "the solver returned fewer rest times than shifts".into(),
+        ));
+    }
+    Ok(())
 }

@@ -1,0 +1,296 @@
+//! Benchmark of `wfm roster`'s core: 200 agents (130 full-time on 8-hour shifts with a
+//! lunch and two breaks, 70 part-time on 4- and 6-hour shifts), three queues with six
+//! skill mixes, 28 days from a Monday, half-hourly requirements, seeded leave,
+//! unavailability and preferences. One timed run; the report (time, cost, bound, gap,
+//! shortfall) is printed, and every hard rule is re-checked on the written rows.
+//!
+//! Run: `cargo bench --bench roster` (the full case, one timed run). Under `cargo test`
+//! (no `--bench` argument) a 50-agent case with a 20-second limit runs instead, so CI
+//! stays quick and still exercises the decomposition.
+//! `docs/benchmarks.md` records the figures.
+
+use std::time::Instant;
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use wfm::roster::{
+    build_roster, check_rows, Agent, AvailabilityKind, AvailabilityRow, Contracts, RosterInputs,
+    RosterOptions, RosterRow, RuleBook,
+};
+use wfm::schedule::{Cover, Requirement, ShiftConfig, SolverLimits};
+
+const TEMPLATES: &str = r#"
+[[template]]
+name = "FT8"
+paid_hours = 8.0
+start_earliest = "06:30"
+start_latest = "13:30"
+start_step = "30m"
+cost_per_hour = 1.0
+[template.lunch]
+length = "30m"
+earliest_after_start = "3h"
+latest_after_start = "5h"
+[[template.break]]
+length = "15m"
+earliest_after_start = "1h30m"
+latest_after_start = "2h30m"
+[[template.break]]
+length = "15m"
+earliest_after_start = "6h"
+latest_after_start = "7h"
+
+[[template]]
+name = "PT6"
+paid_hours = 6.0
+start_earliest = "07:00"
+start_latest = "16:00"
+start_step = "30m"
+cost_per_hour = 1.05
+[[template.break]]
+length = "15m"
+earliest_after_start = "2h"
+latest_after_start = "4h"
+
+[[template]]
+name = "PT4"
+paid_hours = 4.0
+start_earliest = "07:00"
+start_latest = "18:00"
+start_step = "30m"
+cost_per_hour = 1.1
+"#;
+
+const CONTRACTS: &str = r#"
+[contract.FT]
+templates = ["FT8"]
+min_hours_per_week = 32.0
+max_hours_per_week = 40.0
+max_days_per_week = 5
+max_consecutive_days = 6
+min_rest = "11h"
+days_off_per_week = 2
+consecutive_days_off = true
+max_weekends_per_4_weeks = 3
+
+[contract.PT]
+templates = ["PT4", "PT6"]
+min_hours_per_week = 12.0
+max_hours_per_week = 24.0
+max_days_per_week = 5
+max_consecutive_days = 5
+min_rest = "11h"
+days_off_per_week = 2
+max_weekends_per_4_weeks = 2
+"#;
+
+/// Queue peaks (agents) and the skill mixes with their head counts: (skills, FT, PT).
+const QUEUES: [(&str, f64); 3] = [("sales", 34.0), ("service", 26.0), ("tech", 12.0)];
+/// Skills with priorities, then full-time and part-time head counts.
+type Mix = (&'static [(&'static str, u32)], u32, u32);
+const MIXES: [Mix; 6] = [
+    (&[("sales", 1)], 40, 22),
+    (&[("service", 1)], 32, 16),
+    (&[("tech", 1)], 18, 6),
+    (&[("sales", 1), ("service", 1)], 20, 14),
+    (&[("sales", 1), ("service", 1), ("tech", 2)], 12, 6),
+    (&[("service", 1), ("tech", 1)], 8, 6),
+];
+
+struct Case {
+    config: ShiftConfig,
+    contracts: Contracts,
+    agents: Vec<Agent>,
+    availability: Vec<AvailabilityRow>,
+    requirements: Vec<Requirement>,
+    start: NaiveDate,
+    days: u32,
+}
+
+/// Open 07:00-22:00; a morning peak at 10:30 and an afternoon one at 14:30 on
+/// weekdays, 60% at weekends.
+fn requirements(start: NaiveDate, days: u32, scale: f64) -> Vec<Requirement> {
+    let mut requirements = Vec::new();
+    for (queue, peak) in QUEUES {
+        for day in 0..days {
+            let date = start + Duration::days(i64::from(day));
+            let weekend = if date.weekday().num_days_from_monday() >= 5 {
+                0.6
+            } else {
+                1.0
+            };
+            for half_hour in 0..48u32 {
+                let hour = f64::from(half_hour) / 2.0 + 0.25;
+                let agents = if !(7.0..22.0).contains(&hour) {
+                    0.0
+                } else {
+                    let morning = (-((hour - 10.5) / 1.8).powi(2)).exp();
+                    let afternoon = 0.85 * (-((hour - 14.5) / 2.0).powi(2)).exp();
+                    (peak * scale * weekend * (0.30 + 0.70 * morning.max(afternoon))).ceil()
+                };
+                let instant = chrono_tz::UTC
+                    .from_local_datetime(
+                        &date
+                            .and_hms_opt(half_hour / 2, (half_hour % 2) * 30, 0)
+                            .unwrap(),
+                    )
+                    .unwrap();
+                requirements.push(Requirement {
+                    queue: queue.to_string(),
+                    interval_start: instant,
+                    calls: agents * 8.0,
+                    aht_seconds: 300.0,
+                    agents,
+                    scheduled_staff: agents,
+                });
+            }
+        }
+    }
+    requirements
+}
+
+/// The case: `share` of each mix's head count (1.0 = 200 agents) over `days` days.
+fn case(share: f64, days: u32) -> Case {
+    let config = ShiftConfig::from_toml(TEMPLATES, "bench shifts").unwrap();
+    let contracts = Contracts::from_toml(CONTRACTS, "bench contracts", &config).unwrap();
+    let start = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+    let mut agents = Vec::new();
+    for (mix, (skills, full_time, part_time)) in MIXES.iter().enumerate() {
+        let counts = [
+            ("FT", (f64::from(*full_time) * share).round() as u32),
+            ("PT", (f64::from(*part_time) * share).round() as u32),
+        ];
+        for (contract, count) in counts {
+            for n in 0..count {
+                agents.push(Agent {
+                    id: format!("{contract}{mix}-{n:02}"),
+                    name: format!("Agent {contract}{mix}-{n:02}"),
+                    contract: contracts.find(contract).unwrap(),
+                    skills: skills
+                        .iter()
+                        .map(|(queue, priority)| wfm::roster::inputs::Skill {
+                            queue: queue.to_string(),
+                            priority: *priority,
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    // Seeded absences and wishes: a leave week for one agent in twelve, a day
+    // unavailable for one in five, and a preferred day off for one in three.
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut availability = Vec::new();
+    let row = |agent: usize, day: u32, kind: AvailabilityKind| AvailabilityRow {
+        agent,
+        date: start + Duration::days(i64::from(day)),
+        window: None,
+        kind,
+        line: 0,
+    };
+    for agent in 0..agents.len() {
+        if rng.random_bool(1.0 / 12.0) {
+            let week = rng.random_range(0..days.div_ceil(7));
+            for day in week * 7..(week * 7 + 5).min(days) {
+                availability.push(row(agent, day, AvailabilityKind::Leave));
+            }
+            continue;
+        }
+        let unavailable = rng.random_bool(0.2).then(|| rng.random_range(0..days));
+        if let Some(day) = unavailable {
+            availability.push(row(agent, day, AvailabilityKind::Unavailable));
+        }
+        let preferred_off = rng
+            .random_bool(1.0 / 3.0)
+            .then(|| rng.random_range(0..days));
+        if let Some(day) = preferred_off.filter(|d| Some(*d) != unavailable) {
+            availability.push(row(agent, day, AvailabilityKind::PreferredOff));
+        }
+    }
+    let scale = agents.len() as f64 / 200.0;
+    Case {
+        requirements: requirements(start, days, scale),
+        config,
+        contracts,
+        agents,
+        availability,
+        start,
+        days,
+    }
+}
+
+fn run(case: &Case, label: &str, time_limit_seconds: f64) {
+    let options = RosterOptions {
+        start: case.start,
+        days: case.days,
+        time_zone: chrono_tz::UTC,
+        cover: Cover::ScheduledStaff,
+        limits: SolverLimits {
+            time_limit_seconds,
+            mip_gap: 0.01,
+        },
+        start_band_minutes: None,
+        answer_within_seconds: 20.0,
+        shrinkage: Some(0.0),
+    };
+    let inputs = RosterInputs {
+        config: &case.config,
+        contracts: &case.contracts,
+        agents: &case.agents,
+        availability: &case.availability,
+        requirements: &case.requirements,
+    };
+    let started = Instant::now();
+    let roster = build_roster(&inputs, &options, None).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let book = RuleBook::new(
+        &case.config,
+        &case.contracts,
+        &case.agents,
+        &case.availability,
+        roster.horizon,
+    );
+    let rows: Vec<(u64, RosterRow)> = roster.rows.iter().cloned().map(|r| (0, r)).collect();
+    let violations = check_rows(&rows, &book, "bench").unwrap();
+    assert!(
+        violations.is_empty(),
+        "{:?}",
+        &violations[..violations.len().min(5)]
+    );
+    let report = &roster.report;
+    let required: f64 = roster.coverage.iter().map(|c| c.required).sum();
+    eprintln!(
+        "{label}: {} agents, {} days: {:.1} s total ({} after {:.1} s of solving); roster cost {:.2} (paid {:.2}, shortfall {:.2}, soft {:.2}), bound {:.2}, gap {:.2}%; shortfall {:.1} of {:.0} agent-intervals ({:.2}%); {} variables ({} integer), {} constraints, start bands {} min; hard-rule violations: {}",
+        case.agents.len(),
+        case.days,
+        seconds,
+        report.status,
+        report.solve_seconds,
+        roster.cost.total(),
+        roster.cost.paid,
+        roster.cost.shortfall,
+        roster.cost.soft,
+        report.best_bound,
+        roster.gap * 100.0,
+        roster.total_shortfall(),
+        required,
+        100.0 * roster.total_shortfall() / required.max(1.0),
+        report.variables,
+        report.integer_variables,
+        report.constraints,
+        roster.band_minutes,
+        violations.len()
+    );
+}
+
+fn main() {
+    let full = std::env::args().any(|arg| arg == "--bench");
+    if full {
+        run(&case(1.0, 28), "roster month", 110.0);
+    } else {
+        // 50 agents over 28 days: past the whole-horizon size, so the decomposition,
+        // the bound and the settlement all run, on a short clock.
+        run(&case(0.25, 28), "roster month, 50 agents (test mode)", 20.0);
+    }
+}

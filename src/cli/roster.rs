@@ -1,0 +1,267 @@
+//! `wfm roster`: named agents onto shifts over weeks; `wfm roster check`: any roster
+//! file against the contracts and availability.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+
+use crate::error::Error;
+use crate::output::write_atomic;
+use crate::roster::{
+    self, check_rows, read_agents, read_availability, read_roster, roster_horizon, Agent,
+    AvailabilityRow, Contracts, RuleBook,
+};
+use crate::schedule::{read_requirements, write_coverage_csv, Cover, ShiftConfig, SolverLimits};
+use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
+
+/// Arguments of `wfm roster` (or of `wfm roster check`).
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct RosterArgs {
+    #[command(subcommand)]
+    pub command: Option<RosterCommand>,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+/// `wfm roster check`.
+#[derive(Debug, clap::Subcommand)]
+pub enum RosterCommand {
+    /// Check a roster file against the contracts, templates, skills and availability;
+    /// lists every violation (exit 1 if any).
+    Check(CheckArgs),
+}
+
+/// Inputs that describe the people and the rules.
+#[derive(Debug, clap::Args)]
+pub struct PeopleArgs {
+    /// Agents CSV: agent_id, name, contract, skills.
+    #[arg(long, required = true)]
+    pub agents: Option<PathBuf>,
+    /// Availability CSV: agent_id, date, from, to, kind.
+    #[arg(long)]
+    pub availability: Option<PathBuf>,
+    /// Contracts (TOML, see docs/formats.md).
+    #[arg(long, required = true)]
+    pub contracts: Option<PathBuf>,
+    /// Shift templates (TOML, as for wfm schedule).
+    #[arg(long, required = true)]
+    pub shifts: Option<PathBuf>,
+}
+
+/// Arguments of `wfm roster`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Requirements CSV written by `wfm staff` (one requirement per queue and interval).
+    #[arg(long, required = true)]
+    pub requirements: Option<PathBuf>,
+    #[command(flatten)]
+    pub people: PeopleArgs,
+    /// First day to roster (YYYY-MM-DD, local date).
+    #[arg(long, required = true)]
+    pub start: Option<String>,
+    /// Number of days to roster.
+    #[arg(long, required = true)]
+    pub days: Option<u32>,
+    /// The site's IANA time zone.
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// Output: the roster, one row per agent activity (CSV).
+    #[arg(short = 'o', long = "output", required = true)]
+    pub output: Option<PathBuf>,
+    /// Optional output: coverage and projected service level per queue and interval (CSV).
+    #[arg(long)]
+    pub coverage: Option<PathBuf>,
+    /// Optional output: one row per agent with hours, days, weekends and preferences (CSV).
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+    /// Which requirement to cover: scheduled-staff (grossed up for shrinkage) or agents.
+    #[arg(long, value_enum, default_value_t = Cover::ScheduledStaff)]
+    pub cover: Cover,
+    /// Stop the solver after this long and keep the best roster found.
+    #[arg(long = "time-limit", default_value = "110s")]
+    pub time_limit: String,
+    /// Stop once the roster is proven within this relative gap of the optimum.
+    #[arg(long = "mip-gap", default_value = "1%")]
+    pub mip_gap: String,
+    /// Width of the start-time bands in which agents are interchangeable (`0` for
+    /// exact per-agent starts); `auto` picks exact starts for small rosters.
+    #[arg(long = "start-band", default_value = "auto")]
+    pub start_band: String,
+    /// Service-level target time for the projected service level in the coverage.
+    #[arg(long = "answer-within", default_value = "20s")]
+    pub answer_within: String,
+    /// Shrinkage for the projected service level; estimated from the requirements by default.
+    #[arg(long)]
+    pub shrinkage: Option<String>,
+    /// Exit with code 1 when the roster leaves requirements unmet.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Arguments of `wfm roster check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The roster to check (CSV as written by wfm roster).
+    #[arg(long, required = true)]
+    pub roster: Option<PathBuf>,
+    #[command(flatten)]
+    pub people: PeopleArgs,
+}
+
+/// The people inputs, read and validated.
+struct People {
+    config: ShiftConfig,
+    contracts: Contracts,
+    agents: Vec<Agent>,
+    availability: Vec<AvailabilityRow>,
+}
+
+fn required(path: &Option<PathBuf>) -> &Path {
+    path.as_deref().expect("clap enforces required arguments")
+}
+
+fn read_people(args: &PeopleArgs) -> anyhow::Result<People> {
+    let config = ShiftConfig::from_file(required(&args.shifts))?;
+    let contracts = Contracts::from_file(required(&args.contracts), &config)?;
+    let agents = read_agents(required(&args.agents), &contracts)?;
+    let availability = match &args.availability {
+        Some(path) => read_availability(path, &agents)?,
+        None => Vec::new(),
+    };
+    Ok(People {
+        config,
+        contracts,
+        agents,
+        availability,
+    })
+}
+
+/// Runs `wfm roster` or `wfm roster check`.
+pub fn run(args: RosterArgs, quiet: bool) -> anyhow::Result<()> {
+    match args.command {
+        Some(RosterCommand::Check(check)) => run_check(check, quiet),
+        None => run_build(args.build, quiet),
+    }
+}
+
+fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
+    let people = read_people(&args.people)?;
+    let path = required(&args.roster);
+    let rows = read_roster(path)?;
+    let horizon = roster_horizon(&rows);
+    let book = RuleBook::new(
+        &people.config,
+        &people.contracts,
+        &people.agents,
+        &people.availability,
+        horizon,
+    );
+    let violations = check_rows(&rows, &book, &path.display().to_string())?;
+    if violations.is_empty() {
+        if !quiet {
+            eprintln!(
+                "{}: {} agents, {} days from {}: every rule holds",
+                path.display(),
+                people.agents.len(),
+                horizon.days,
+                horizon.start
+            );
+        }
+        return Ok(());
+    }
+    for violation in &violations {
+        println!("{violation}");
+    }
+    Err(Error::Shortfall(format!(
+        "{}: {} rule violation(s)",
+        path.display(),
+        violations.len()
+    ))
+    .into())
+}
+
+fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
+    let time_zone = parse_time_zone(&args.tz)?;
+    let start_text = args.start.as_deref().expect("required");
+    let start = NaiveDate::parse_from_str(start_text, "%Y-%m-%d").map_err(|_| {
+        Error::input(format!(
+            "--start \"{start_text}\" is not a date; expected YYYY-MM-DD"
+        ))
+    })?;
+    let time_limit_seconds = parse_duration_seconds(&args.time_limit)?;
+    if time_limit_seconds <= 0.0 {
+        return Err(Error::input("--time-limit must be positive").into());
+    }
+    let start_band_minutes = match args.start_band.trim() {
+        "auto" => None,
+        text => {
+            let seconds = parse_duration_seconds(text)?;
+            if seconds < 0.0 || seconds % 60.0 != 0.0 {
+                return Err(Error::input("--start-band must be whole minutes, 0 or more").into());
+            }
+            Some((seconds / 60.0) as u32)
+        }
+    };
+    let options = roster::RosterOptions {
+        start,
+        days: args.days.expect("required"),
+        time_zone,
+        cover: args.cover,
+        limits: SolverLimits {
+            time_limit_seconds,
+            mip_gap: parse_share(&args.mip_gap)?,
+        },
+        start_band_minutes,
+        answer_within_seconds: parse_duration_seconds(&args.answer_within)?,
+        shrinkage: args.shrinkage.as_deref().map(parse_share).transpose()?,
+    };
+    if options.shrinkage.is_some_and(|s| s >= 1.0) {
+        return Err(Error::input("--shrinkage must be below 100%").into());
+    }
+    let people = read_people(&args.people)?;
+    let requirements = read_requirements(required(&args.requirements), time_zone)?;
+    let inputs = roster::RosterInputs {
+        config: &people.config,
+        contracts: &people.contracts,
+        agents: &people.agents,
+        availability: &people.availability,
+        requirements: &requirements,
+    };
+    let show_progress = !quiet && std::io::stderr().is_terminal();
+    let built = if show_progress {
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.set_message("building the model");
+        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+        let show = |line: &str| spinner.set_message(line.to_string());
+        let result = roster::build_roster(&inputs, &options, Some(&show));
+        spinner.finish_and_clear();
+        result?
+    } else {
+        roster::build_roster(&inputs, &options, None)?
+    };
+    let output = required(&args.output);
+    write_atomic(output, |out| roster::write_roster_csv(&built.rows, out))
+        .with_context(|| format!("writing {}", output.display()))?;
+    if let Some(path) = &args.coverage {
+        write_atomic(path, |out| write_coverage_csv(&built.coverage, out))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.summary {
+        write_atomic(path, |out| roster::write_summary_csv(&built.summary, out))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if !quiet {
+        eprintln!("{}", roster::render_report(&built));
+    }
+    if args.strict && built.total_shortfall() > 1e-6 {
+        return Err(Error::Shortfall(format!(
+            "the roster leaves {} agent-intervals unmet (--strict)",
+            crate::units::format_number(built.total_shortfall(), 2)
+        ))
+        .into());
+    }
+    Ok(())
+}

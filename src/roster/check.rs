@@ -1,0 +1,427 @@
+//! `wfm roster check`: reads any `roster.csv` and reports every broken rule. The
+//! roster's rows are rebuilt into shifts (one run of shift, lunch and break rows per
+//! agent and date), each shift is matched to a template of the agent's contract by its
+//! times alone, and then the rules of [`super::rules`] are evaluated. The horizon is
+//! the roster's first to last date.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::inputs::Agent;
+use super::rules::{Horizon, RuleBook, Violation, WorkedShift};
+use crate::error::{Error, Result};
+use crate::schedule::{ShiftConfig, ShiftTemplate};
+use crate::units::{format_clock_minutes, parse_clock_minutes};
+
+/// What an agent does in a row of `roster.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Activity {
+    Shift,
+    Lunch,
+    Break,
+    Off,
+    Leave,
+}
+
+impl Activity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Activity::Shift => "shift",
+            Activity::Lunch => "lunch",
+            Activity::Break => "break",
+            Activity::Off => "off",
+            Activity::Leave => "leave",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [
+            Activity::Shift,
+            Activity::Lunch,
+            Activity::Break,
+            Activity::Off,
+            Activity::Leave,
+        ]
+        .into_iter()
+        .find(|a| a.label().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// Shift, lunch and break rows make up a working day.
+    pub fn is_working(self) -> bool {
+        matches!(self, Activity::Shift | Activity::Lunch | Activity::Break)
+    }
+}
+
+/// One row of `roster.csv`. Times are minutes after the date's midnight (may pass
+/// 24:00); off and leave rows of a whole day have none.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RosterRow {
+    pub agent_id: String,
+    pub date: NaiveDate,
+    pub start: Option<u32>,
+    pub activity: Activity,
+    pub end: Option<u32>,
+    pub queue: String,
+}
+
+/// Columns of `roster.csv`.
+pub const ROSTER_COLUMNS: [&str; 6] = ["agent_id", "date", "activity", "start", "end", "queue"];
+
+/// Reads `roster.csv` with the line of each row.
+pub fn read_roster(path: &Path) -> Result<Vec<(u64, RosterRow)>> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+    let mut reader = csv::ReaderBuilder::new().from_reader(file);
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::input(format!("{name}: cannot read the header: {e}")))?
+        .clone();
+    let columns = ROSTER_COLUMNS
+        .iter()
+        .map(|column| {
+            headers
+                .iter()
+                .position(|h| h.trim() == *column)
+                .ok_or_else(|| {
+                    Error::input(format!(
+                        "{name}: no column \"{column}\"; expected the columns {}",
+                        ROSTER_COLUMNS.join(", ")
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::input(format!("{name}: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |i: usize| record.get(columns[i]).unwrap_or("").trim();
+        let date = NaiveDate::parse_from_str(field(1), "%Y-%m-%d")
+            .map_err(|_| Error::at(&name, line, "date", field(1), "a date YYYY-MM-DD"))?;
+        let activity = Activity::parse(field(2)).ok_or_else(|| {
+            Error::at(
+                &name,
+                line,
+                "activity",
+                field(2),
+                "shift, lunch, break, off or leave",
+            )
+        })?;
+        let clock = |i: usize| -> Result<Option<u32>> {
+            let text = field(i);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            parse_clock_minutes(text)
+                .map(Some)
+                .map_err(|_| Error::at(&name, line, ROSTER_COLUMNS[i], text, "a time HH:MM"))
+        };
+        let (start, end) = (clock(3)?, clock(4)?);
+        match (activity.is_working(), start, end) {
+            (true, Some(s), Some(e)) if e > s => {}
+            (true, _, _) => {
+                return Err(Error::at_line(
+                    &name,
+                    line,
+                    "a shift, lunch or break row needs a start and a later end",
+                ))
+            }
+            (false, Some(s), Some(e)) if e > s => {}
+            (false, None, None) => {}
+            (false, _, _) => {
+                return Err(Error::at_line(
+                    &name,
+                    line,
+                    "an off or leave row has both start and end (a later end), or neither",
+                ))
+            }
+        }
+        rows.push((
+            line,
+            RosterRow {
+                agent_id: field(0).to_string(),
+                date,
+                start,
+                activity,
+                end,
+                queue: field(5).to_string(),
+            },
+        ));
+    }
+    if rows.is_empty() {
+        return Err(Error::input(format!(
+            "{name}: no rows; expected one row per agent activity"
+        )));
+    }
+    Ok(rows)
+}
+
+/// The horizon a roster spans: its first to its last date.
+pub fn roster_horizon(rows: &[(u64, RosterRow)]) -> Horizon {
+    let first = rows.iter().map(|(_, r)| r.date).min().expect("rows");
+    let last = rows.iter().map(|(_, r)| r.date).max().expect("rows");
+    Horizon {
+        start: first,
+        days: (last - first).num_days() as u32 + 1,
+    }
+}
+
+/// Rebuilds the shifts of a roster, matching each to a template. Returns the shifts
+/// and the violations found on the way (templates, skills, one shift per day). Rows
+/// of unknown agents are input errors naming `file` and the line.
+pub fn rebuild_shifts(
+    rows: &[(u64, RosterRow)],
+    book: &RuleBook,
+    file: &str,
+) -> Result<(Vec<WorkedShift>, Vec<Violation>)> {
+    let index: BTreeMap<&str, usize> = book
+        .agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut days: BTreeMap<(usize, u32), Vec<&RosterRow>> = BTreeMap::new();
+    for (line, row) in rows {
+        let agent = *index.get(row.agent_id.as_str()).ok_or_else(|| {
+            Error::at(
+                file,
+                *line,
+                "agent_id",
+                &row.agent_id,
+                "an agent_id of the agents file",
+            )
+        })?;
+        let day = book
+            .horizon
+            .day_of(row.date)
+            .expect("horizon spans the rows");
+        if row.activity.is_working() {
+            days.entry((agent, day)).or_default().push(row);
+        }
+    }
+    let mut shifts = Vec::new();
+    let mut violations = Vec::new();
+    for ((agent, day), mut day_rows) in days {
+        day_rows.sort();
+        let mut violation = |rule: &str, detail: String| {
+            violations.push(Violation {
+                agent: book.agents[agent].id.clone(),
+                date: book.horizon.date(day),
+                rule: rule.to_string(),
+                detail,
+            })
+        };
+        for row in day_rows.iter().filter(|r| r.activity == Activity::Shift) {
+            if !book.agents[agent].has_skill(&row.queue) {
+                violation(
+                    "skills",
+                    format!(
+                        "works queue \"{}\" {}-{} without the skill ({})",
+                        row.queue,
+                        format_clock_minutes(row.start.unwrap_or(0)),
+                        format_clock_minutes(row.end.unwrap_or(0)),
+                        skills_text(&book.agents[agent])
+                    ),
+                );
+            }
+        }
+        let mut pieces: Vec<Vec<&RosterRow>> = vec![Vec::new()];
+        for row in &day_rows {
+            let last = pieces.last_mut().expect("non-empty");
+            match last.last() {
+                Some(previous) if previous.end != row.start => {
+                    if previous.end > row.start {
+                        violation(
+                            "template",
+                            format!(
+                                "the {} at {} overlaps the {} before it",
+                                row.activity.label(),
+                                format_clock_minutes(row.start.unwrap_or(0)),
+                                previous.activity.label()
+                            ),
+                        );
+                    }
+                    pieces.push(vec![row]);
+                }
+                _ => last.push(row),
+            }
+        }
+        if pieces.len() > 1 {
+            violation(
+                "one_shift_per_day",
+                format!("{} separate shifts start on this date", pieces.len()),
+            );
+        }
+        for piece in pieces {
+            let shape = ShiftShape::of(&piece);
+            let (template, problem) = match_template(&shape, book, agent, day);
+            if let Some(problem) = problem {
+                violation("template", problem);
+            }
+            if let Some((template, rest_starts)) = template {
+                shifts.push(WorkedShift {
+                    agent,
+                    day,
+                    template,
+                    start: shape.start,
+                    rest_starts,
+                });
+            }
+        }
+    }
+    Ok((shifts, violations))
+}
+
+fn skills_text(agent: &Agent) -> String {
+    agent
+        .skills
+        .iter()
+        .map(|s| s.queue.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A working day as the rows draw it.
+struct ShiftShape {
+    start: u32,
+    end: u32,
+    lunches: Vec<(u32, u32)>,
+    breaks: Vec<(u32, u32)>,
+}
+
+impl ShiftShape {
+    fn of(rows: &[&RosterRow]) -> Self {
+        let span = |r: &&RosterRow| (r.start.unwrap_or(0), r.end.unwrap_or(0));
+        let of_kind = |kind: Activity| {
+            rows.iter()
+                .filter(|r| r.activity == kind)
+                .map(span)
+                .collect()
+        };
+        ShiftShape {
+            start: rows.iter().filter_map(|r| r.start).min().unwrap_or(0),
+            end: rows.iter().filter_map(|r| r.end).max().unwrap_or(0),
+            lunches: of_kind(Activity::Lunch),
+            breaks: of_kind(Activity::Break),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{}-{}",
+            format_clock_minutes(self.start),
+            format_clock_minutes(self.end)
+        )
+    }
+}
+
+/// Rest starts (in `ShiftTemplate::rests` order) if the shape is a shift of
+/// `template`: same start grid and weekday, span, lunch and breaks in their windows.
+fn fits(shape: &ShiftShape, template: &ShiftTemplate, weekday: usize) -> Option<Vec<u32>> {
+    if !template.days[weekday]
+        || !template.starts().contains(&shape.start)
+        || shape.end - shape.start != template.span_minutes()
+        || shape.lunches.len() != usize::from(template.lunch.is_some())
+        || shape.breaks.len() != template.breaks.len()
+    {
+        return None;
+    }
+    let inside = |rest: &crate::schedule::templates::Rest, (from, to): (u32, u32)| {
+        to - from == rest.length
+            && from >= shape.start + rest.earliest_after_start
+            && from <= shape.start + rest.latest_after_start
+    };
+    let mut rest_starts = Vec::new();
+    if let Some(lunch) = &template.lunch {
+        if !inside(lunch, shape.lunches[0]) {
+            return None;
+        }
+        rest_starts.push(shape.lunches[0].0);
+    }
+    // Break windows follow each other, so the k-th break in time takes the k-th window.
+    let mut order: Vec<usize> = (0..template.breaks.len()).collect();
+    order.sort_by_key(|&k| template.breaks[k].earliest_after_start);
+    let mut starts = vec![0; template.breaks.len()];
+    for (position, &k) in order.iter().enumerate() {
+        if !inside(&template.breaks[k], shape.breaks[position]) {
+            return None;
+        }
+        starts[k] = shape.breaks[position].0;
+    }
+    rest_starts.extend(starts);
+    Some(rest_starts)
+}
+
+type Matched = Option<(usize, Vec<u32>)>;
+
+/// The template of the agent's contract that the shape fits; otherwise a violation
+/// text, and the closest template so the hours still count.
+fn match_template(
+    shape: &ShiftShape,
+    book: &RuleBook,
+    agent: usize,
+    day: u32,
+) -> (Matched, Option<String>) {
+    let weekday = book.horizon.weekday(day);
+    let contract = book.contract(agent);
+    for &t in &contract.templates {
+        if let Some(rests) = fits(shape, &book.config.templates[t], weekday) {
+            return (Some((t, rests)), None);
+        }
+    }
+    let templates = &book.config.templates;
+    if let Some(t) = (0..templates.len()).find(|&t| fits(shape, &templates[t], weekday).is_some()) {
+        let rests = fits(shape, &templates[t], weekday).expect("fits");
+        return (
+            Some((t, rests)),
+            Some(format!(
+                "shift {} is a {} shift, not allowed by contract {} ({})",
+                shape.describe(),
+                templates[t].name,
+                contract.name,
+                template_names(book.config, &contract.templates)
+            )),
+        );
+    }
+    // Count the hours as the contract's template of the nearest span.
+    let nearest = contract.templates.iter().copied().min_by_key(|&t| {
+        (i64::from(templates[t].span_minutes()) - i64::from(shape.end - shape.start)).abs()
+    });
+    let fallback = nearest.map(|t| {
+        let rests = templates[t].rests().len();
+        (t, vec![shape.start; rests])
+    });
+    (
+        fallback,
+        Some(format!(
+            "shift {} with {} lunch(es) and {} break(s) fits no template of contract {} ({}) on this weekday",
+            shape.describe(),
+            shape.lunches.len(),
+            shape.breaks.len(),
+            contract.name,
+            template_names(book.config, &contract.templates)
+        )),
+    )
+}
+
+fn template_names(config: &ShiftConfig, templates: &[usize]) -> String {
+    templates
+        .iter()
+        .map(|&t| config.templates[t].name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every violation of a roster file's rows: shapes, skills, then the rules.
+pub fn check_rows(
+    rows: &[(u64, RosterRow)],
+    book: &RuleBook,
+    file: &str,
+) -> Result<Vec<Violation>> {
+    let (shifts, mut violations) = rebuild_shifts(rows, book, file)?;
+    violations.extend(book.violations(&shifts));
+    violations.sort();
+    violations.dedup();
+    Ok(violations)
+}

@@ -1,0 +1,248 @@
+//! A constructive roster that meets every hard rule, used as the solver's first
+//! incumbent: HiGHS's own heuristics rarely find a feasible roster when weekly minimum
+//! hours, rest and day limits interlock, and a good start lets branch and bound spend
+//! its time on the gap. Days are filled in order; each agent, most urgent first (the
+//! larger the share of the week's minimum still to work per available day), takes the
+//! allowed shift that covers most of the remaining requirement of its queues, when
+//! that is worth its pay or when skipping the day would make the weekly minimum
+//! unreachable. Rules are tracked incrementally per agent.
+
+use super::model::{QueueDemand, StartedShift};
+use super::rules::{paid_hours, RuleBook};
+
+/// Per-agent state while the roster is built.
+#[derive(Clone, Default)]
+struct AgentState {
+    /// Hours and days worked per week index.
+    hours: Vec<f64>,
+    days: Vec<u32>,
+    /// End (minutes from the horizon's first midnight) of the last shift.
+    last_end: Option<i64>,
+    /// Consecutive days worked up to the last worked day.
+    run: u32,
+    last_day: Option<u32>,
+    /// Worked weekends, by weekend index.
+    weekends: Vec<bool>,
+}
+
+/// Builds the roster; `None` when the greedy rules paint an agent into a corner
+/// (the solver then starts without an incumbent).
+pub fn greedy_roster(
+    book: &RuleBook,
+    queues: &[QueueDemand],
+    slot: u32,
+) -> Option<Vec<StartedShift>> {
+    let config = book.config;
+    let days = book.horizon.days;
+    let weeks = book.horizon.weeks();
+    let weekends = book.horizon.weekends();
+    let windows = book.horizon.weekend_windows();
+    let horizon_slots = (days * 1440 / slot) as usize;
+    // Remaining requirement per queue and slot.
+    let mut need: Vec<Vec<f64>> = vec![vec![0.0; horizon_slots]; queues.len()];
+    for (k, queue) in queues.iter().enumerate() {
+        for demand in &queue.demands {
+            let first = (demand.wall_minute / slot) as usize;
+            let last = (first + (demand.minutes / slot) as usize).min(horizon_slots);
+            for cell in need[k].iter_mut().take(last).skip(first) {
+                *cell = demand.required;
+            }
+        }
+    }
+    let skills: Vec<Vec<usize>> = book
+        .agents
+        .iter()
+        .map(|agent| {
+            agent
+                .skills
+                .iter()
+                .filter_map(|s| queues.iter().position(|q| q.queue == s.queue))
+                .collect()
+        })
+        .collect();
+    let mut state: Vec<AgentState> = vec![
+        AgentState {
+            hours: vec![0.0; weeks.len()],
+            days: vec![0; weeks.len()],
+            weekends: vec![false; weekends.len()],
+            ..AgentState::default()
+        };
+        book.agents.len()
+    ];
+    let under = config.penalties.under_per_agent_hour.max(1e-9);
+    let mut roster = Vec::new();
+    for day in 0..days {
+        let w = book.horizon.week_of(day);
+        let week = weeks[w];
+        let weekend = weekends.iter().position(|x| x.days.contains(&day));
+        // Candidates per agent and how urgent the agent is.
+        let mut order: Vec<(f64, usize)> = (0..book.agents.len())
+            .map(|a| {
+                let limits = book.week_limits(a, week);
+                let left = (limits.min_hours - state[a].hours[w]).max(0.0);
+                let days_left = (day..week.first + week.len).count().max(1) as f64;
+                (left / days_left, a)
+            })
+            .collect();
+        order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        for &(_, a) in &order {
+            let contract = book.contract(a);
+            let limits = book.week_limits(a, week);
+            let s = &state[a];
+            // Day-level rules.
+            if s.days[w] >= limits.max_days {
+                continue;
+            }
+            if let Some(max) = contract.max_consecutive_days {
+                if s.last_day.is_some_and(|d| d + 1 == day) && s.run >= max {
+                    continue;
+                }
+            }
+            if let Some(we) = weekend {
+                if !s.weekends[we] {
+                    let over = windows.iter().filter(|r| r.contains(&we)).any(|r| {
+                        s.weekends[r.clone()].iter().filter(|x| **x).count() as u32 + 1
+                            > contract.max_weekends_per_4_weeks
+                    });
+                    if over {
+                        continue;
+                    }
+                }
+            }
+            // Would skipping today leave the weekly minimum out of reach?
+            let weekend_closed = |d: u32| {
+                weekends
+                    .iter()
+                    .position(|x| x.days.contains(&d))
+                    .is_some_and(|we| {
+                        !s.weekends[we]
+                            && windows.iter().filter(|r| r.contains(&we)).any(|r| {
+                                s.weekends[r.clone()].iter().filter(|x| **x).count() as u32 + 1
+                                    > contract.max_weekends_per_4_weeks
+                            })
+                    })
+            };
+            let best_day = |d: u32| {
+                if weekend_closed(d) {
+                    return 0.0;
+                }
+                contract
+                    .templates
+                    .iter()
+                    .filter(|&&t| {
+                        config.templates[t]
+                            .starts()
+                            .into_iter()
+                            .any(|st| book.shift_allowed(a, d, t, st))
+                    })
+                    .map(|&t| paid_hours(&config.templates[t]))
+                    .fold(0.0, f64::max)
+            };
+            let mut later: Vec<f64> = (day + 1..week.first + week.len).map(best_day).collect();
+            later.sort_by(|x, y| y.total_cmp(x));
+            let reachable_later: f64 = later
+                .iter()
+                .take((limits.max_days - s.days[w]) as usize)
+                .sum();
+            let forced = s.hours[w] + reachable_later + 1e-6 < limits.min_hours;
+            // Working today leaves one day fewer for the rest of the week: a forced
+            // shift must be long enough that the minimum stays reachable.
+            let reachable_after: f64 = later
+                .iter()
+                .take((limits.max_days - s.days[w]).saturating_sub(1) as usize)
+                .sum();
+            let hours_needed = if forced {
+                limits.min_hours - s.hours[w] - reachable_after - 1e-6
+            } else {
+                0.0
+            };
+            // Best allowed shift today.
+            let mut best: Option<(f64, usize, u32)> = None;
+            for &t in &contract.templates {
+                let template = &config.templates[t];
+                let hours = paid_hours(template);
+                if s.hours[w] + hours > limits.max_hours + 1e-6 || hours < hours_needed {
+                    continue;
+                }
+                for start in template.starts() {
+                    if !book.shift_allowed(a, day, t, start) {
+                        continue;
+                    }
+                    let (from, to) = book.shift_span(day, t, start);
+                    if s.last_end
+                        .is_some_and(|end| from - end < i64::from(contract.min_rest_minutes))
+                    {
+                        continue;
+                    }
+                    let gain: f64 = (from as usize / slot as usize
+                        ..(to as usize / slot as usize).min(horizon_slots))
+                        .map(|q| {
+                            skills[a]
+                                .iter()
+                                .map(|&k| need[k][q].clamp(0.0, 1.0))
+                                .fold(0.0, f64::max)
+                        })
+                        .sum::<f64>()
+                        * f64::from(slot)
+                        / 60.0;
+                    // Below the weekly minimum the pay is due anyway: any cover is worth
+                    // it, so mandated hours go where the requirement is, early.
+                    let below_minimum = s.hours[w] + 1e-6 < limits.min_hours;
+                    let cost = if below_minimum {
+                        0.0
+                    } else {
+                        template.shift_cost()
+                    };
+                    let value = gain * under - cost;
+                    if best.is_none_or(|(v, _, _)| value > v + 1e-9) {
+                        best = Some((value, t, start));
+                    }
+                }
+            }
+            let Some((value, t, start)) = best else {
+                if forced {
+                    return None;
+                }
+                continue;
+            };
+            if value <= 0.0 && !forced {
+                continue;
+            }
+            let (from, to) = book.shift_span(day, t, start);
+            let worked =
+                from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots);
+            #[allow(clippy::needless_range_loop)]
+            for q in worked {
+                if let Some(&k) = skills[a]
+                    .iter()
+                    .max_by(|&&x, &&y| need[x][q].total_cmp(&need[y][q]).then(y.cmp(&x)))
+                {
+                    need[k][q] -= 1.0;
+                }
+            }
+            let s = &mut state[a];
+            s.hours[w] += paid_hours(&config.templates[t]);
+            s.days[w] += 1;
+            s.run = if s.last_day.is_some_and(|d| d + 1 == day) {
+                s.run + 1
+            } else {
+                1
+            };
+            s.last_day = Some(day);
+            s.last_end = Some(to);
+            if let Some(we) = weekend {
+                s.weekends[we] = true;
+            }
+            roster.push((a, day, t, start));
+        }
+        // Weeks ending today must have met their minimum.
+        if day + 1 == week.first + week.len
+            && (0..book.agents.len())
+                .any(|a| state[a].hours[w] + 1e-6 < book.week_limits(a, week).min_hours)
+        {
+            return None;
+        }
+    }
+    roster.sort_unstable();
+    Some(roster)
+}

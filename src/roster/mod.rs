@@ -1,0 +1,484 @@
+//! Rostering: named agents assigned to shifts over weeks, so that each queue's
+//! requirement is covered and every contract and labour rule holds.
+//!
+//! - [`contracts`], [`inputs`]: `contracts.toml`, `agents.csv`, `availability.csv`;
+//! - [`rules`]: what each rule means (weeks, weekends, limits, availability);
+//! - [`check`]: `wfm roster check`, any roster file against the rules;
+//! - [`model`]: the integer program that builds rosters;
+//! - [`summary`]: the roster, per-agent and coverage outputs.
+//!
+//! Rostering follows the shift scheduling of [`crate::schedule`] (same templates,
+//! lunches and breaks, same coverage accounting) and adds the people: in the terms of
+//! Ernst et al. (2004, "Staff scheduling and rostering: a review of applications,
+//! methods and models", EJOR 153:3-27) it is tour scheduling with named, individually
+//! constrained staff, as in nurse rostering (Burke et al. 2004, "The state of the art
+//! of nurse rostering", J. Scheduling 7:441-499).
+
+pub mod bound;
+pub mod check;
+pub mod contracts;
+pub mod greedy;
+pub mod inputs;
+pub mod model;
+pub mod rules;
+pub mod settle;
+
+pub use check::{check_rows, read_roster, roster_horizon, Activity, RosterRow, ROSTER_COLUMNS};
+pub use contracts::{Contract, Contracts};
+pub use inputs::{read_agents, read_availability, Agent, AvailabilityKind, AvailabilityRow};
+pub use rules::{Horizon, RuleBook, Violation, WorkedShift};
+pub mod summary;
+
+pub use summary::{write_roster_csv, write_summary_csv, RosterCost, SummaryRow};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+use crate::interval::local_minute_of_day;
+use crate::schedule::model::{relative_gap, slot_minutes, Demand, SolveReport, SolverLimits};
+use crate::schedule::progress::ProgressFn;
+use crate::schedule::{
+    coverage_row, detect_interval_minutes, estimated_shrinkage, pool_horizon, Cover, CoverageRow,
+    Requirement, ScheduleOptions, ShiftConfig,
+};
+use crate::units::{format_clock_minutes, format_number};
+use model::{ModelInput, QueueDemand};
+
+/// What to roster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterOptions {
+    pub start: NaiveDate,
+    pub days: u32,
+    pub time_zone: Tz,
+    pub cover: Cover,
+    pub limits: SolverLimits,
+    /// Start-band width in minutes (0: exact starts); `None` chooses by size.
+    pub start_band_minutes: Option<u32>,
+    /// Service-level target time for the projected service level, seconds.
+    pub answer_within_seconds: f64,
+    /// Shrinkage for the projected service level; `None` estimates it.
+    pub shrinkage: Option<f64>,
+}
+
+/// The inputs, read and validated.
+pub struct RosterInputs<'a> {
+    pub config: &'a ShiftConfig,
+    pub contracts: &'a Contracts,
+    pub agents: &'a [Agent],
+    pub availability: &'a [AvailabilityRow],
+    pub requirements: &'a [Requirement],
+}
+
+/// A built roster with everything the outputs need.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub rows: Vec<RosterRow>,
+    pub coverage: Vec<CoverageRow>,
+    pub summary: Vec<SummaryRow>,
+    pub report: SolveReport,
+    /// The final roster's cost, recomputed from its rows.
+    pub cost: RosterCost,
+    /// Relative gap of `cost` to the solver's proven bound.
+    pub gap: f64,
+    /// One line per run of short intervals, naming what binds.
+    pub shortfalls: Vec<String>,
+    /// Start-band width used, minutes (0 = exact).
+    pub band_minutes: u32,
+    pub horizon: Horizon,
+}
+
+impl Roster {
+    /// Agent-intervals short of the requirements, summed over queues.
+    pub fn total_shortfall(&self) -> f64 {
+        self.coverage.iter().map(|row| row.shortfall).sum()
+    }
+}
+
+/// Rosters up to this many agent-days get exact start times by default; larger ones
+/// get two-hour start bands (measured: docs/benchmarks.md).
+const EXACT_STARTS_UP_TO_AGENT_DAYS: u32 = 1200;
+const DEFAULT_BAND_MINUTES: u32 = 120;
+
+/// Builds the roster: reads the queues' requirements on the horizon, solves the model,
+/// hands out queues, checks the result against every rule and explains shortfalls.
+pub fn build_roster(
+    inputs: &RosterInputs,
+    options: &RosterOptions,
+    progress: Option<ProgressFn>,
+) -> Result<Roster> {
+    if options.days == 0 {
+        return Err(Error::input("--days must be at least 1"));
+    }
+    let horizon = Horizon {
+        start: options.start,
+        days: options.days,
+    };
+    let book = RuleBook::new(
+        inputs.config,
+        inputs.contracts,
+        inputs.agents,
+        inputs.availability,
+        horizon,
+    );
+    check_reachable_hours(&book)?;
+    let schedule_options = ScheduleOptions {
+        start: options.start,
+        days: options.days,
+        time_zone: options.time_zone,
+        cover: options.cover,
+        limits: options.limits,
+        queues: Vec::new(),
+        answer_within_seconds: options.answer_within_seconds,
+        shrinkage: options.shrinkage,
+    };
+    let (queues, pooled, interval_minutes) = queue_demands(inputs.requirements, &schedule_options)?;
+    let all_demands: Vec<Demand> = queues.iter().flat_map(|q| q.demands.clone()).collect();
+    let slot = slot_minutes(inputs.config, &all_demands);
+    let band_minutes = options.start_band_minutes.unwrap_or(
+        if inputs.agents.len() as u32 * options.days <= EXACT_STARTS_UP_TO_AGENT_DAYS {
+            0
+        } else {
+            DEFAULT_BAND_MINUTES
+        },
+    );
+    let solution = model::solve(
+        &ModelInput {
+            book: &book,
+            queues: &queues,
+            slot,
+            band_minutes,
+            limits: options.limits,
+        },
+        progress,
+    )?;
+    let plan = summary::hand_out_queues(&book, &solution, slot);
+    let rows = summary::roster_rows(&book, &solution.shifts, &plan, &queues, slot);
+    let numbered: Vec<(u64, RosterRow)> = rows.iter().cloned().map(|r| (0, r)).collect();
+    let violations = check_rows(&numbered, &book, "roster")?;
+    if let Some(first) = violations.first() {
+        return Err(Error::Solver(format!(
+            "the solved roster breaks {} rule(s), first: {first}",
+            violations.len()
+        )));
+    }
+
+    // Agents per queue and interval, from the queue hand-out.
+    let horizon_slots = (options.days * 1440 / slot) as usize;
+    let mut per_slot = vec![vec![0u32; horizon_slots]; queues.len()];
+    let mut secondary_hours = 0.0;
+    for (&(agent, s), queue) in &plan {
+        if let (Some(k), true) = (queue, s < horizon_slots) {
+            per_slot[*k][s] += 1;
+            let priority = inputs.agents[agent]
+                .skills
+                .iter()
+                .find(|skill| skill.queue == queues[*k].queue)
+                .map_or(1, |skill| skill.priority);
+            secondary_hours += f64::from(priority - 1) * f64::from(slot) / 60.0;
+        }
+    }
+    let scheduled: Vec<Vec<f64>> = queues
+        .iter()
+        .zip(&per_slot)
+        .map(|(queue, slots)| {
+            queue
+                .demands
+                .iter()
+                .map(|d| {
+                    let first = (d.wall_minute / slot) as usize;
+                    let count = (d.minutes / slot) as usize;
+                    let end = (first + count).min(horizon_slots);
+                    slots[first.min(end)..end].iter().sum::<u32>() as f64 / count.max(1) as f64
+                })
+                .collect()
+        })
+        .collect();
+    let all_pooled: Vec<crate::schedule::PooledInterval> =
+        pooled.iter().flatten().cloned().collect();
+    let shrinkage = options
+        .shrinkage
+        .unwrap_or_else(|| estimated_shrinkage(&all_pooled));
+    let mut coverage = Vec::new();
+    for ((queue, intervals), agents) in queues.iter().zip(&pooled).zip(&scheduled) {
+        for (interval, &agents) in intervals.iter().zip(agents) {
+            coverage.push(coverage_row(
+                &queue.queue,
+                interval,
+                agents,
+                interval_minutes,
+                shrinkage,
+                &schedule_options,
+            ));
+        }
+    }
+    let summary_rows = summary::summary_rows(&book, &solution.shifts);
+    let stats: Vec<_> = summary_rows.iter().map(|r| r.stats.clone()).collect();
+    let cost = summary::roster_cost(&summary::CostInputs {
+        book: &book,
+        shifts: &solution.shifts,
+        stats: &stats,
+        queues: &queues,
+        scheduled: &scheduled,
+        secondary_hours,
+    });
+    let gap = relative_gap(cost.total(), solution.report.best_bound);
+    let shortfalls = shortfall_lines(&book, &solution.shifts, &plan, &queues, &scheduled, slot);
+    Ok(Roster {
+        rows,
+        coverage,
+        summary: summary_rows,
+        report: solution.report,
+        cost,
+        gap,
+        shortfalls,
+        band_minutes,
+        horizon,
+    })
+}
+
+/// Per queue: its demands on the horizon's wall clock, its pooled intervals (for the
+/// coverage rows), and the interval length.
+#[allow(clippy::type_complexity)]
+fn queue_demands(
+    requirements: &[Requirement],
+    options: &ScheduleOptions,
+) -> Result<(
+    Vec<QueueDemand>,
+    Vec<Vec<crate::schedule::PooledInterval>>,
+    u32,
+)> {
+    let last = options.start + Duration::days(i64::from(options.days) - 1);
+    let names: BTreeSet<&str> = requirements.iter().map(|r| r.queue.as_str()).collect();
+    let all: Vec<&Requirement> = requirements.iter().collect();
+    let interval_minutes = detect_interval_minutes(&all);
+    let mut queues = Vec::new();
+    let mut pooled = Vec::new();
+    for name in names {
+        let selected: Vec<&Requirement> = requirements
+            .iter()
+            .filter(|r| r.queue == name)
+            .filter(|r| {
+                let date = r
+                    .interval_start
+                    .with_timezone(&options.time_zone)
+                    .date_naive();
+                date >= options.start && date <= last
+            })
+            .collect();
+        if selected.is_empty() {
+            continue;
+        }
+        let intervals = pool_horizon(&selected, options)?;
+        let demands = intervals
+            .iter()
+            .map(|interval| Demand {
+                wall_minute: interval.day * 1440 + local_minute_of_day(&interval.start),
+                minutes: interval_minutes,
+                required: interval.required,
+            })
+            .collect();
+        queues.push(QueueDemand {
+            queue: name.to_string(),
+            demands,
+        });
+        pooled.push(intervals);
+    }
+    if queues.is_empty() {
+        return Err(Error::input(format!(
+            "the requirements have no interval between {} and {}; expected requirements for the roster's days",
+            options.start, last
+        )));
+    }
+    Ok((queues, pooled, interval_minutes))
+}
+
+/// Every agent's weekly minimum must be reachable with the days its availability
+/// leaves: otherwise no roster exists, and the planner needs the agent and week named
+/// rather than an infeasible model.
+fn check_reachable_hours(book: &RuleBook) -> Result<()> {
+    for (agent, person) in book.agents.iter().enumerate() {
+        let contract = book.contract(agent);
+        for week in book.horizon.weeks() {
+            let limits = book.week_limits(agent, week);
+            if limits.min_hours <= 0.0 {
+                continue;
+            }
+            let mut best_per_day: Vec<f64> = week
+                .days()
+                .map(|day| {
+                    contract
+                        .templates
+                        .iter()
+                        .filter(|&&t| {
+                            book.config.templates[t]
+                                .starts()
+                                .into_iter()
+                                .any(|s| book.shift_allowed(agent, day, t, s))
+                        })
+                        .map(|&t| rules::paid_hours(&book.config.templates[t]))
+                        .fold(0.0, f64::max)
+                })
+                .collect();
+            best_per_day.sort_by(|a, b| b.total_cmp(a));
+            let reachable: f64 = best_per_day
+                .iter()
+                .take(limits.max_days as usize)
+                .sum::<f64>()
+                .min(limits.max_hours);
+            if reachable + 1e-6 < limits.min_hours {
+                let available = best_per_day.iter().filter(|h| **h > 0.0).count();
+                return Err(Error::input(format!(
+                    "agent {} (contract {}) cannot reach min_hours_per_week {} in the week from {}: {} day(s) with an allowed shift give at most {} paid hours; expected availability or leave that leaves room for the minimum",
+                    person.id,
+                    contract.name,
+                    format_number(limits.min_hours + limits.leave_hours, 2),
+                    book.horizon.date(week.first),
+                    available,
+                    format_number(reachable, 2)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs of short intervals per queue and day, each with the binding rules.
+fn shortfall_lines(
+    book: &RuleBook,
+    shifts: &[WorkedShift],
+    plan: &summary::QueuePlan,
+    queues: &[QueueDemand],
+    scheduled: &[Vec<f64>],
+    slot: u32,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (k, queue) in queues.iter().enumerate() {
+        let mut runs: BTreeMap<(u32, u32), (u32, f64, f64, f64)> = BTreeMap::new();
+        let mut open: Option<(u32, u32)> = None;
+        for (demand, &agents) in queue.demands.iter().zip(&scheduled[k]) {
+            let short = demand.required - agents;
+            let day = demand.wall_minute / 1440;
+            let from = demand.wall_minute % 1440;
+            if short <= 1e-6 {
+                open = None;
+                continue;
+            }
+            let key = match open {
+                Some((open_day, open_from))
+                    if open_day == day && runs[&(open_day, open_from)].0 == from =>
+                {
+                    (open_day, open_from)
+                }
+                _ => (day, from),
+            };
+            let run = runs.entry(key).or_insert((from, 0.0, 0.0, 0.0));
+            run.0 = from + demand.minutes;
+            if short > run.1 {
+                *run = (run.0, short, demand.required, agents);
+            }
+            open = Some(key);
+        }
+        for ((day, from), (to, short, required, agents)) in runs {
+            let date = book.horizon.date(day);
+            let why = summary::explain_shortfall(
+                book,
+                shifts,
+                plan,
+                k,
+                &queue.queue,
+                day,
+                (from, to),
+                slot,
+            );
+            lines.push(format!(
+                "{} ({}) {}-{} {} short {} agents (required {}, rostered {}): {}",
+                date,
+                weekday_name(date),
+                format_clock_minutes(from),
+                format_clock_minutes(to),
+                queue.queue,
+                format_number(short, 2),
+                format_number(required, 2),
+                format_number(agents, 2),
+                why
+            ));
+        }
+    }
+    lines
+}
+
+fn weekday_name(date: NaiveDate) -> &'static str {
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        [date.weekday().num_days_from_monday() as usize]
+}
+
+/// The report on stderr: solver, cost and bound, the per-agent table and shortfalls.
+pub fn render_report(roster: &Roster) -> String {
+    let report = &roster.report;
+    let cost = &roster.cost;
+    let mut lines = vec![
+        format!(
+            "solver: {} in {:.1} s; roster cost {:.2} (paid {:.2}, shortfall {:.2}, surplus {:.2}, soft goals {:.2}), best bound {:.2}, gap {:.2}%",
+            report.status,
+            report.solve_seconds,
+            cost.total(),
+            cost.paid,
+            cost.shortfall,
+            cost.surplus,
+            cost.soft,
+            report.best_bound,
+            roster.gap * 100.0
+        ),
+        format!(
+            "model: {} variables ({} integer), {} constraints; start bands {}",
+            report.variables,
+            report.integer_variables,
+            report.constraints,
+            if roster.band_minutes == 0 {
+                "exact".to_string()
+            } else {
+                format!("{} min", roster.band_minutes)
+            }
+        ),
+        format!(
+            "{:<12} {:<8} {:>7} {:>5} {:>8} {:>5} {:>5} {:>11}",
+            "agent", "contract", "hours", "days", "weekends", "early", "late", "preferences"
+        ),
+    ];
+    for row in &roster.summary {
+        let s = &row.stats;
+        lines.push(format!(
+            "{:<12} {:<8} {:>7} {:>5} {:>8} {:>5} {:>5} {:>11}",
+            row.agent_id,
+            row.contract,
+            format_number(s.hours, 2),
+            s.days,
+            s.weekends,
+            s.early,
+            s.late,
+            format!("{}/{}", s.preferences_honoured, s.preferences)
+        ));
+    }
+    if roster.shortfalls.is_empty() {
+        lines.push("every queue's requirement is met in every interval".to_string());
+    } else {
+        lines.push(format!(
+            "{} agent-intervals short in {} runs of intervals:",
+            format_number(roster.total_shortfall(), 2),
+            roster.shortfalls.len()
+        ));
+        for line in roster.shortfalls.iter().take(12) {
+            lines.push(format!("  {line}"));
+        }
+        if roster.shortfalls.len() > 12 {
+            lines.push(format!(
+                "  ... and {} more (see the coverage file)",
+                roster.shortfalls.len() - 12
+            ));
+        }
+    }
+    lines.join("\n")
+}

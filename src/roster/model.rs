@@ -1,0 +1,1359 @@
+//! The rostering integer program.
+//!
+//! Per agent `a`, day `d` and *option* `o` (a template and a band of its start times),
+//! a binary `z[a,d,o]` says that the agent works a shift of that template starting
+//! somewhere in the band. Start times themselves are aggregated: per day, template,
+//! skill group `g` (agents with the same skills) and start `s`, an integer `X[d,t,s,g]`
+//! counts the group's shifts there, linked by `sum_{s in band} X = sum_a z` per band.
+//! Agents of a group in the same band are interchangeable for every rule, so any
+//! hand-out of the band's starts to its agents is a valid roster: this is tour
+//! scheduling with the implicit start-time assignment of a shift-then-assign
+//! decomposition (Ernst et al. 2004, section 3.3), solved as one model. With bands of
+//! one start (`--start-band 0`, and for small rosters) the model is exact; wider
+//! bands shrink it for big rosters (per-agent variables fall from one per start to one
+//! per band) and cost only where `min_rest` binds inside a band pair, which is then
+//! forbidden conservatively.
+//!
+//! Lunches and breaks are the schedule model's Bechtold-Jacobs implicit rests, per day,
+//! template and group, handed out after the solve by earliest deadline first.
+//! Coverage: each group's agents on duty per slot are split over its queues by
+//! continuous allocations `w[g,k,q] >= 0` that add up to the agents on duty, so a
+//! multi-skill agent counts once (one queue at a time); each queue and interval then
+//! has `mean(w) + short - over = required` with the schedule's convex shortfall.
+//!
+//! Hard rules are linear per agent: at most one option a day; per week paid hours in
+//! [min, max] and days worked up to the limit; at most `max_consecutive_days` in any
+//! window one longer; per four-weekend window at most the weekend limit
+//! (`v[a,w] >= z` of the weekend's days); `min_rest` as clique cuts between late
+//! options of day d and early options of the next days (for each threshold θ, options
+//! of d ending after θ - rest and options of d+1 starting by θ share one unit), the
+//! strengthened form of pairwise conflicts used in nurse rostering (Burke et al. 2004).
+//! Soft goals are priced: unmet preferences, isolated days off, and per contract the
+//! largest weekend, early and late counts and the hours spread (max - min) across its
+//! agents, a minimax measure of fairness.
+
+use std::collections::BTreeMap;
+
+use good_lp::solvers::highs::highs;
+use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
+
+use super::inputs::{AvailabilityKind, Skill};
+use super::rules::{paid_hours, RuleBook, WorkedShift};
+use crate::error::{Error, Result};
+use crate::schedule::model::{add_integer, run_highs, Column, Demand, SolveReport, SolverLimits};
+use crate::schedule::progress::ProgressFn;
+
+/// Share of an interval's requirement (at least one agent) priced at the plain
+/// under-staffing penalty; deeper shortfall costs twice as much (as in the schedule).
+const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
+const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
+
+/// One queue's requirement intervals on the horizon's wall-clock timeline.
+#[derive(Debug, Clone)]
+pub struct QueueDemand {
+    pub queue: String,
+    pub demands: Vec<Demand>,
+}
+
+/// Agents with the same skills on the demanded queues: interchangeable for coverage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillGroup {
+    /// Indexes into the model's queues, with the agents' priority for each.
+    pub queues: Vec<(usize, u32)>,
+    pub agents: Vec<usize>,
+}
+
+/// What the model needs besides the rules.
+pub struct ModelInput<'a> {
+    pub book: &'a RuleBook<'a>,
+    pub queues: &'a [QueueDemand],
+    /// Model time step in minutes (divides every time of the templates and demands).
+    pub slot: u32,
+    /// Start-band width in minutes; 0 for one start per band (exact).
+    pub band_minutes: u32,
+    pub limits: SolverLimits,
+}
+
+/// The solved roster before queues are handed out.
+#[derive(Debug, Clone)]
+pub struct ModelSolution {
+    pub shifts: Vec<WorkedShift>,
+    pub groups: Vec<SkillGroup>,
+    /// Per group and slot of the horizon: agents allocated to each of the group's
+    /// queues (same order as `SkillGroup::queues`), as the solver's values.
+    pub allocation: Vec<BTreeMap<usize, Vec<f64>>>,
+    pub report: SolveReport,
+}
+
+/// (day, template, group): one aggregate of start counts.
+type DayTemplateGroup = (u32, usize, usize);
+/// Start counts per aggregate: start -> (variable, upper bound).
+pub(crate) type StartCounts = BTreeMap<DayTemplateGroup, BTreeMap<u32, (Column, f64)>>;
+/// (day, template, group, band): one linking row.
+type Cell = (u32, usize, usize, usize);
+
+/// The pooled rest-time variables of one day, template and rest.
+pub(crate) struct PooledRest {
+    day: u32,
+    template: usize,
+    rest: usize,
+    times: Vec<(u32, Column)>,
+}
+
+/// One way an agent may work a day: a template and a set of its starts.
+struct DayOption {
+    agent: usize,
+    day: u32,
+    template: usize,
+    /// Sorted starts.
+    starts: Vec<u32>,
+    /// Key of the band's linking row: (day, template, group, band).
+    cell: (u32, usize, usize, usize),
+    /// A single start chosen for this agent alone (partial-day availability).
+    exact: bool,
+    column: Column,
+}
+
+/// Skill groups of the agents, restricted to the demanded queues.
+pub fn skill_groups(book: &RuleBook, queues: &[QueueDemand]) -> (Vec<SkillGroup>, Vec<usize>) {
+    let mut by_key: BTreeMap<Vec<(usize, u32)>, Vec<usize>> = BTreeMap::new();
+    for (index, agent) in book.agents.iter().enumerate() {
+        let key: Vec<(usize, u32)> = agent
+            .skills
+            .iter()
+            .filter_map(|Skill { queue, priority }| {
+                queues
+                    .iter()
+                    .position(|q| &q.queue == queue)
+                    .map(|k| (k, *priority))
+            })
+            .collect();
+        by_key.entry(key).or_default().push(index);
+    }
+    let mut group_of = vec![0; book.agents.len()];
+    let groups: Vec<SkillGroup> = by_key
+        .into_iter()
+        .enumerate()
+        .map(|(g, (queues, agents))| {
+            for &a in &agents {
+                group_of[a] = g;
+            }
+            SkillGroup { queues, agents }
+        })
+        .collect();
+    (groups, group_of)
+}
+
+/// Splits a template's starts into bands no wider than `width` minutes in which every
+/// start is equally early or late (so fairness counts are exact per band).
+fn bands(book: &RuleBook, template: usize, width: u32) -> Vec<Vec<u32>> {
+    let mut bands: Vec<Vec<u32>> = Vec::new();
+    let class = |s: u32| (book.is_early(s), book.is_late(template, s));
+    for start in book.config.templates[template].starts() {
+        match bands.last_mut() {
+            Some(band) if start - band[0] < width && class(band[0]) == class(start) => {
+                band.push(start)
+            }
+            _ => bands.push(vec![start]),
+        }
+    }
+    bands
+}
+
+/// Whether the agent's day needs exact starts: a partial-day row on it (or on the
+/// next date, which a shift past midnight may reach).
+fn needs_exact_starts(book: &RuleBook, agent: usize, day: u32) -> bool {
+    let date = book.horizon.date(day);
+    book.availability[agent].iter().any(|row| {
+        row.window.is_some() && (row.date == date || row.date == date.succ_opt().unwrap_or(date))
+    })
+}
+
+/// Per-agent shifts fixed outside a window: (agent, day) -> (template, start).
+pub type FixedShifts = BTreeMap<(usize, u32), (usize, u32)>;
+
+/// The solution of one window: its shifts and how the solve went.
+pub struct WindowSolution {
+    pub shifts: Vec<StartedShift>,
+    pub report: SolveReport,
+}
+
+/// Builds and solves the model for the days of `window`, every other day's shift
+/// fixed as in `fixed` (the whole horizon with nothing fixed is the full model).
+/// `start`, when given, is a roster of the window that satisfies every rule with the
+/// fixed days, handed to HiGHS as its first incumbent.
+#[allow(clippy::too_many_arguments)]
+pub fn solve_window(
+    input: &ModelInput,
+    window: std::ops::Range<u32>,
+    free_agents: Option<&[bool]>,
+    fixed: &FixedShifts,
+    start: Option<&[StartedShift]>,
+    limits: SolverLimits,
+    progress: Option<ProgressFn>,
+) -> Result<WindowSolution> {
+    let is_free = |agent: usize| free_agents.is_none_or(|free| free[agent]);
+    let book = input.book;
+    let config = book.config;
+    let days = book.horizon.days;
+    let (groups, group_of) = skill_groups(book, input.queues);
+    let mut variables = ProblemVariables::new();
+    let template_bands: Vec<Vec<Vec<u32>>> = (0..config.templates.len())
+        .map(|t| bands(book, t, input.band_minutes))
+        .collect();
+    let fixed_span = |agent: usize, day: u32| {
+        fixed
+            .get(&(agent, day))
+            .map(|&(t, s)| book.shift_span(day, t, s))
+    };
+
+    // Options of the window's days, minus those that break the rest rule with a
+    // fixed neighbouring shift.
+    let mut options: Vec<DayOption> = Vec::new();
+    for (agent, &g) in group_of.iter().enumerate() {
+        if !is_free(agent) {
+            // Pinned to the current roster: one option per worked day, fixed at 1.
+            for &(_, day, template, own) in start
+                .unwrap_or(&[])
+                .iter()
+                .filter(|s| s.0 == agent && window.contains(&s.1))
+            {
+                let band_index = template_bands[template]
+                    .iter()
+                    .position(|band| band.contains(&own))
+                    .expect("every start has a band");
+                let index = variables.len();
+                options.push(DayOption {
+                    agent,
+                    day,
+                    template,
+                    starts: vec![own],
+                    cell: (day, template, g, band_index),
+                    exact: true,
+                    column: Column {
+                        var: variables.add(variable().binary().min(1.0)),
+                        index,
+                    },
+                });
+            }
+            continue;
+        }
+        let rest = i64::from(book.contract(agent).min_rest_minutes);
+        let fixed_neighbours: Vec<(i64, i64)> = (window.start.saturating_sub(2)
+            ..(window.end + 2).min(days))
+            .filter(|d| !window.contains(d))
+            .filter_map(|d| fixed_span(agent, d))
+            .collect();
+        for day in window.clone() {
+            let exact_day = needs_exact_starts(book, agent, day);
+            for &template in &book.contract(agent).templates {
+                let span = i64::from(config.templates[template].span_minutes());
+                let rests_with_neighbours = |starts: &[u32]| {
+                    let first = i64::from(day) * 1440 + i64::from(starts[0]);
+                    let last = i64::from(day) * 1440 + i64::from(*starts.last().expect("band"));
+                    fixed_neighbours.iter().all(|&(from, to)| {
+                        if from < first {
+                            first - to >= rest
+                        } else {
+                            from - (last + span) >= rest
+                        }
+                    })
+                };
+                let allowed: Vec<u32> = config.templates[template]
+                    .starts()
+                    .into_iter()
+                    .filter(|&s| book.shift_allowed(agent, day, template, s))
+                    .collect();
+                if allowed.is_empty() {
+                    continue;
+                }
+                let every_start = allowed.len() == config.templates[template].starts().len();
+                // The current roster's own shift stays representable exactly, even
+                // where its band is ruled out conservatively.
+                let incumbent = start.and_then(|roster| {
+                    roster
+                        .iter()
+                        .find(|s| s.0 == agent && s.1 == day && s.2 == template)
+                        .map(|s| s.3)
+                });
+                for (band_index, band) in template_bands[template].iter().enumerate() {
+                    let cell = (day, template, g, band_index);
+                    if let Some(own) = incumbent.filter(|s| band.contains(s) && band.len() > 1) {
+                        if every_start && !exact_day {
+                            options.push(DayOption {
+                                agent,
+                                day,
+                                template,
+                                starts: vec![own],
+                                cell,
+                                exact: true,
+                                column: add_binary(&mut variables),
+                            });
+                        }
+                    }
+                    if every_start && !exact_day {
+                        if rests_with_neighbours(band) {
+                            options.push(DayOption {
+                                agent,
+                                day,
+                                template,
+                                starts: band.clone(),
+                                cell,
+                                exact: band.len() == 1,
+                                column: add_binary(&mut variables),
+                            });
+                        }
+                        continue;
+                    }
+                    for &start in band.iter().filter(|s| allowed.contains(s)) {
+                        if rests_with_neighbours(&[start]) {
+                            options.push(DayOption {
+                                agent,
+                                day,
+                                template,
+                                starts: vec![start],
+                                cell,
+                                exact: true,
+                                column: add_binary(&mut variables),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Start counts per (day, template, group, start).
+    let mut starts_of: StartCounts = BTreeMap::new();
+    let mut cover_counts: BTreeMap<(u32, usize, usize, u32), f64> = BTreeMap::new();
+    for option in &options {
+        for &s in &option.starts {
+            *cover_counts
+                .entry((option.day, option.template, group_of[option.agent], s))
+                .or_default() += 1.0;
+        }
+    }
+    for (&(day, template, g, start), &max) in &cover_counts {
+        let column = add_integer(&mut variables, Some(max));
+        starts_of
+            .entry((day, template, g))
+            .or_default()
+            .insert(start, (column, max));
+    }
+    let mut objective = Expression::default();
+    let mut constraints: Vec<good_lp::Constraint> = Vec::new();
+    let rest_times = coverage_block(
+        input,
+        &groups,
+        window.clone(),
+        &starts_of,
+        &mut variables,
+        &mut constraints,
+        &mut objective,
+    );
+    let integer_variables = options.len()
+        + starts_of.values().map(BTreeMap::len).sum::<usize>()
+        + rest_times.iter().map(|r| r.times.len()).sum::<usize>();
+    let weights = &book.contracts.soft;
+
+    // Paid cost, per agent.
+    for option in &options {
+        objective.add_mul(
+            config.templates[option.template].shift_cost(),
+            option.column.var,
+        );
+    }
+    // Linking bands to start counts; exact options pin their start.
+    let mut cells: BTreeMap<Cell, (Expression, Vec<u32>)> = BTreeMap::new();
+    let mut exact_at: BTreeMap<(u32, usize, usize, u32), Expression> = BTreeMap::new();
+    for option in &options {
+        let entry = cells.entry(option.cell).or_default();
+        entry.0 += option.column.var;
+        for &s in &option.starts {
+            if !entry.1.contains(&s) {
+                entry.1.push(s);
+            }
+        }
+        if option.exact {
+            *exact_at
+                .entry((
+                    option.day,
+                    option.template,
+                    group_of[option.agent],
+                    option.starts[0],
+                ))
+                .or_default() += option.column.var;
+        }
+    }
+    for (&(day, template, g, _), (agents, starts)) in &cells {
+        let counts = &starts_of[&(day, template, g)];
+        let mut total = Expression::default();
+        for s in starts {
+            total += counts[s].0.var;
+        }
+        constraints.push((total - agents.clone()).eq(0.0));
+    }
+    for (&(day, template, g, start), pinned) in &exact_at {
+        let count = starts_of[&(day, template, g)][&start].0.var;
+        constraints.push((Expression::from(count) - pinned.clone()).geq(0.0));
+    }
+
+    // Per-agent rules.
+    let mut by_agent_day: BTreeMap<(usize, u32), Vec<usize>> = BTreeMap::new();
+    for (index, option) in options.iter().enumerate() {
+        by_agent_day
+            .entry((option.agent, option.day))
+            .or_default()
+            .push(index);
+    }
+    // Whether the agent works a day: a variable on the window (so rules over runs of
+    // days stay sparse), a constant elsewhere.
+    let mut works_var: BTreeMap<(usize, u32), Variable> = BTreeMap::new();
+    for (&(agent, day), list) in &by_agent_day {
+        let works = variables.add(variable().min(0.0).max(1.0));
+        let mut sum = Expression::default();
+        for &o in list {
+            sum += options[o].column.var;
+        }
+        constraints.push((Expression::from(works) - sum).eq(0.0));
+        works_var.insert((agent, day), works);
+    }
+    let works = |agent: usize, day: u32| -> Expression {
+        if window.contains(&day) {
+            works_var
+                .get(&(agent, day))
+                .map_or_else(Expression::default, |&v| Expression::from(v))
+        } else if fixed.contains_key(&(agent, day)) {
+            Expression::from(1.0)
+        } else {
+            Expression::default()
+        }
+    };
+    let weeks = book.horizon.weeks();
+    let weekends = book.horizon.weekends();
+    let mut fairness: BTreeMap<usize, FairnessVars> = BTreeMap::new();
+    for agent in 0..book.agents.len() {
+        let contract = book.contract(agent);
+        if !is_free(agent) {
+            let vars = fairness
+                .entry(book.agents[agent].contract)
+                .or_insert_with(|| FairnessVars::new(&mut variables, weights, &mut objective));
+            pinned_fairness(
+                book,
+                agent,
+                fixed,
+                start.unwrap_or(&[]),
+                &window,
+                vars,
+                &mut constraints,
+            );
+            continue;
+        }
+        let agent_options = |day: u32| -> Vec<&DayOption> {
+            by_agent_day
+                .get(&(agent, day))
+                .map(|list| list.iter().map(|&o| &options[o]).collect())
+                .unwrap_or_default()
+        };
+        let fixed_hours = |day: u32| {
+            fixed
+                .get(&(agent, day))
+                .filter(|_| !window.contains(&day))
+                .map_or(0.0, |&(t, _)| paid_hours(&config.templates[t]))
+        };
+        let mut total_hours = Expression::default();
+        let mut leave_hours = 0.0;
+        for &week in &weeks {
+            let limits = book.week_limits(agent, week);
+            leave_hours += limits.leave_hours;
+            let mut hours = Expression::default();
+            let mut worked_days = Expression::default();
+            let mut fixed_week_hours = 0.0;
+            let mut fixed_week_days = 0.0;
+            for day in week.days() {
+                for option in agent_options(day) {
+                    hours.add_mul(
+                        paid_hours(&config.templates[option.template]),
+                        option.column.var,
+                    );
+                }
+                if let Some(&v) = works_var.get(&(agent, day)) {
+                    worked_days += v;
+                }
+                let h = fixed_hours(day);
+                fixed_week_hours += h;
+                fixed_week_days += if h > 0.0 { 1.0 } else { 0.0 };
+            }
+            total_hours += hours.clone() + fixed_week_hours;
+            if !week.days().any(|d| window.contains(&d)) {
+                continue;
+            }
+            constraints.push(hours.clone().leq(limits.max_hours - fixed_week_hours));
+            if limits.min_hours > 0.0 {
+                constraints.push(hours.geq(limits.min_hours - fixed_week_hours));
+            }
+            constraints.push(worked_days.leq(f64::from(limits.max_days) - fixed_week_days));
+        }
+        if let Some(max) = contract.max_consecutive_days {
+            let span = max + 1;
+            if span <= days {
+                for first in 0..=days - span {
+                    let run = first..first + span;
+                    if !run.clone().any(|d| window.contains(&d)) {
+                        continue;
+                    }
+                    let mut worked = Expression::default();
+                    for day in run {
+                        worked += works(agent, day);
+                    }
+                    constraints.push(worked.leq(f64::from(max)));
+                }
+            }
+        }
+        constraints.extend(rest_cuts(input, &options, &by_agent_day, agent));
+        // Weekends: worked when a day of it is worked.
+        let mut weekend_terms: Vec<Expression> = Vec::new();
+        for weekend in &weekends {
+            if weekend
+                .days
+                .iter()
+                .any(|d| !window.contains(d) && fixed.contains_key(&(agent, *d)))
+            {
+                weekend_terms.push(Expression::from(1.0));
+                continue;
+            }
+            let free: Vec<Variable> = weekend
+                .days
+                .iter()
+                .filter_map(|d| works_var.get(&(agent, *d)).copied())
+                .collect();
+            match free.as_slice() {
+                [] => weekend_terms.push(Expression::default()),
+                [one] => weekend_terms.push(Expression::from(*one)),
+                several => {
+                    let worked = variables.add(variable().min(0.0).max(1.0));
+                    for &v in several {
+                        constraints.push((Expression::from(worked) - v).geq(0.0));
+                    }
+                    weekend_terms.push(Expression::from(worked));
+                }
+            }
+        }
+        for range in book.horizon.weekend_windows() {
+            if !range
+                .clone()
+                .any(|w| weekends[w].days.iter().any(|d| window.contains(d)))
+            {
+                continue;
+            }
+            let mut count = Expression::default();
+            for term in &weekend_terms[range] {
+                count += term.clone();
+            }
+            constraints.push(count.leq(f64::from(contract.max_weekends_per_4_weeks)));
+        }
+        let mut weekend_total = Expression::default();
+        for term in &weekend_terms {
+            weekend_total += term.clone();
+        }
+        // Preferences: linear in the day's options, since at most one is worked.
+        for row in book.preferences(agent) {
+            let day = book.horizon.day_of(row.date).expect("inside");
+            if !window.contains(&day) {
+                continue;
+            }
+            let weight = weights.preference;
+            match row.kind {
+                AvailabilityKind::PreferredOff => {
+                    for option in agent_options(day) {
+                        if !book.preference_honoured(row, Some(&worked_shift(option))) {
+                            objective.add_mul(weight, option.column.var);
+                        }
+                    }
+                }
+                _ => {
+                    objective += weight;
+                    for option in agent_options(day) {
+                        if book.preference_honoured(row, Some(&worked_shift(option))) {
+                            objective.add_mul(-weight, option.column.var);
+                        }
+                    }
+                }
+            }
+        }
+        if contract.consecutive_days_off && weights.isolated_day_off > 0.0 {
+            for day in 1..days.saturating_sub(1) {
+                if !(day - 1..=day + 1).any(|d| window.contains(&d)) {
+                    continue;
+                }
+                let isolated = variables.add(variable().min(0.0));
+                objective.add_mul(weights.isolated_day_off, isolated);
+                constraints.push(
+                    (Expression::from(isolated) - works(agent, day - 1) + works(agent, day)
+                        - works(agent, day + 1))
+                    .geq(-1.0),
+                );
+            }
+        }
+        let vars = fairness
+            .entry(book.agents[agent].contract)
+            .or_insert_with(|| FairnessVars::new(&mut variables, weights, &mut objective));
+        let mut early = Expression::default();
+        let mut late = Expression::default();
+        for day in 0..days {
+            if window.contains(&day) {
+                for option in agent_options(day) {
+                    if book.is_early(option.starts[0]) {
+                        early += option.column.var;
+                    }
+                    if book.is_late(option.template, option.starts[0]) {
+                        late += option.column.var;
+                    }
+                }
+            } else if let Some(&(t, s)) = fixed.get(&(agent, day)) {
+                early += if book.is_early(s) { 1.0 } else { 0.0 };
+                late += if book.is_late(t, s) { 1.0 } else { 0.0 };
+            }
+        }
+        constraints.push((Expression::from(vars.weekends) - weekend_total).geq(0.0));
+        constraints.push((Expression::from(vars.early) - early).geq(0.0));
+        constraints.push((Expression::from(vars.late) - late).geq(0.0));
+        constraints
+            .push((Expression::from(vars.most_hours) - total_hours.clone()).geq(leave_hours));
+        constraints.push((Expression::from(vars.fewest_hours) - total_hours).leq(leave_hours));
+    }
+
+    let variable_count = variables.len();
+    let constraint_count = constraints.len();
+    let start = start.map(|roster| {
+        mip_start(
+            input,
+            roster,
+            &options,
+            &starts_of,
+            &rest_times,
+            &group_of,
+            variable_count,
+        )
+    });
+    let mut problem = highs(variables.minimise(objective));
+    for constraint in constraints {
+        problem.add_constraint(constraint);
+    }
+    // Neighbourhoods of a big roster: interior point solves their root relaxation
+    // several times faster than simplex (measured), leaving time for the search.
+    let solver_options: &[(&str, &str)] = if free_agents.is_some() {
+        &[("mip_lp_solver", "ipm")]
+    } else {
+        &[]
+    };
+    let outcome = run_highs(
+        problem,
+        limits,
+        progress,
+        "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
+        start.as_deref(),
+        solver_options,
+    )?;
+    if outcome.values.is_empty() {
+        return Err(Error::Solver(format!(
+            "no roster found within the time limit of {:.0} s; raise --time-limit",
+            limits.time_limit_seconds
+        )));
+    }
+    let value = |column: Column| outcome.values[column.index];
+    let shifts = assign_starts(&options, &starts_of, &value)?;
+    Ok(WindowSolution {
+        shifts,
+        report: SolveReport {
+            status: outcome.status,
+            proven: outcome.proven,
+            objective: outcome.objective,
+            best_bound: outcome.best_bound,
+            gap: outcome.gap,
+            solve_seconds: outcome.solve_seconds,
+            variables: variable_count,
+            integer_variables,
+            constraints: constraint_count,
+        },
+    })
+}
+
+/// The aggregate part of a model over `days`: pooled rests with the Bechtold-Jacobs
+/// conditions in cumulative form (two terms a row: rests taken by each window end
+/// against shifts started by then, and the mirror condition at window starts),
+/// presence per group and slot as a flow (presence[q] = presence[q-1] + starts at q -
+/// ends at q), the allocation of present agents to queues, the pooled rests inside
+/// the unallocated agents, and each queue's coverage with the convex shortfall.
+/// Returns the rest-time variables.
+pub(crate) fn coverage_block(
+    input: &ModelInput,
+    groups: &[SkillGroup],
+    days: std::ops::Range<u32>,
+    starts_of: &StartCounts,
+    variables: &mut ProblemVariables,
+    constraints: &mut Vec<good_lp::Constraint>,
+    objective: &mut Expression,
+) -> Vec<PooledRest> {
+    let book = input.book;
+    let config = book.config;
+    let slot = input.slot;
+    let weights = &book.contracts.soft;
+    // Pooled start counts per (day, template), cumulated in start order.
+    let mut pooled: BTreeMap<(u32, usize), BTreeMap<u32, Expression>> = BTreeMap::new();
+    for (&(day, template, _), starts) in starts_of {
+        let entry = pooled.entry((day, template)).or_default();
+        for (&s, (column, _)) in starts {
+            *entry.entry(s).or_default() += column.var;
+        }
+    }
+    let mut rest_times: Vec<PooledRest> = Vec::new();
+    for (&(day, template), starts) in &pooled {
+        let rests = config.templates[template].rests();
+        if rests.is_empty() {
+            continue;
+        }
+        let start_list: Vec<u32> = starts.keys().copied().collect();
+        let mut shifts_by: Vec<Variable> = Vec::new();
+        for (i, count) in starts.values().enumerate() {
+            let cumulative = variables.add(variable().min(0.0));
+            let mut row = Expression::from(cumulative) - count.clone();
+            if i > 0 {
+                row -= shifts_by[i - 1];
+            }
+            constraints.push(row.eq(0.0));
+            shifts_by.push(cumulative);
+        }
+        let first = start_list[0];
+        let last = *start_list.last().expect("non-empty");
+        for (rest_index, rest) in rests.iter().enumerate() {
+            let times: Vec<(u32, Column)> = (first + rest.earliest_after_start
+                ..=last + rest.latest_after_start)
+                .step_by(slot as usize)
+                .map(|time| (time, add_integer(variables, None)))
+                .collect();
+            let mut rests_by: Vec<Variable> = Vec::new();
+            for (j, &(_, column)) in times.iter().enumerate() {
+                let cumulative = variables.add(variable().min(0.0));
+                let mut row = Expression::from(cumulative) - column.var;
+                if j > 0 {
+                    row -= rests_by[j - 1];
+                }
+                constraints.push(row.eq(0.0));
+                rests_by.push(cumulative);
+            }
+            let all_shifts = *shifts_by.last().expect("non-empty");
+            let all_rests = *rests_by.last().expect("non-empty");
+            constraints.push((Expression::from(all_rests) - all_shifts).eq(0.0));
+            for (i, &s) in start_list.iter().enumerate() {
+                // Rests by this shift's window end cover the shifts started by then.
+                let by_end = times
+                    .iter()
+                    .rposition(|&(t, _)| t <= s + rest.latest_after_start)
+                    .expect("the first window ends inside the times");
+                constraints.push((Expression::from(rests_by[by_end]) - shifts_by[i]).geq(0.0));
+                // Rests before this shift's window start only serve earlier shifts.
+                let from = times
+                    .iter()
+                    .position(|&(t, _)| t >= s + rest.earliest_after_start)
+                    .expect("every window starts inside the times");
+                if from > 0 {
+                    let mut row = Expression::from(rests_by[from - 1]);
+                    if i > 0 {
+                        row -= shifts_by[i - 1];
+                    }
+                    constraints.push(row.leq(0.0));
+                }
+            }
+            rest_times.push(PooledRest {
+                day,
+                template,
+                rest: rest_index,
+                times,
+            });
+        }
+    }
+
+    let horizon_slots = (book.horizon.days * 1440 / slot) as usize;
+    let slots_of = |from: u32, minutes: u32| {
+        let first = (from / slot) as usize;
+        let last = (((from + minutes) / slot) as usize).min(horizon_slots);
+        first..last.max(first)
+    };
+    let mut resting: BTreeMap<usize, Expression> = BTreeMap::new();
+    for group in &rest_times {
+        let length = config.templates[group.template].rests()[group.rest].length;
+        for &(time, column) in &group.times {
+            for q in slots_of(group.day * 1440 + time, length) {
+                *resting.entry(q).or_default() += column.var;
+            }
+        }
+    }
+    // Presence per group and slot, as a flow.
+    let mut idle: BTreeMap<usize, Expression> = BTreeMap::new();
+    let mut queue_slots: Vec<BTreeMap<usize, Expression>> =
+        vec![BTreeMap::new(); input.queues.len()];
+    let slot_hours = f64::from(slot) / 60.0;
+    for (g, group) in groups.iter().enumerate() {
+        let mut changes: BTreeMap<usize, Expression> = BTreeMap::new();
+        let mut spanned: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+        for (&(day, template, _), starts) in starts_of.iter().filter(|(k, _)| k.2 == g) {
+            let span = config.templates[template].span_minutes();
+            for (&s, (column, _)) in starts {
+                let range = slots_of(day * 1440 + s, span);
+                if range.is_empty() {
+                    continue;
+                }
+                spanned.extend(range.clone());
+                *changes.entry(range.start).or_default() += column.var;
+                *changes.entry(range.end).or_default() -= column.var;
+            }
+        }
+        let mut previous: Option<(usize, Variable)> = None;
+        for &q in &spanned {
+            let here = variables.add(variable().min(0.0));
+            let mut flow = Expression::from(here);
+            if let Some((p, before)) = previous {
+                if p + 1 == q {
+                    flow -= before;
+                }
+            }
+            if let Some(change) = changes.get(&q) {
+                flow -= change.clone();
+            }
+            constraints.push(flow.eq(0.0));
+            previous = Some((q, here));
+            *idle.entry(q).or_default() += here;
+            if group.queues.is_empty() {
+                continue;
+            }
+            let mut allocated = Expression::default();
+            for &(k, priority) in &group.queues {
+                let share = variables.add(variable().min(0.0));
+                allocated += share;
+                *queue_slots[k].entry(q).or_default() += share;
+                if priority > 1 {
+                    objective.add_mul(
+                        weights.secondary_skill_per_agent_hour
+                            * f64::from(priority - 1)
+                            * slot_hours,
+                        share,
+                    );
+                }
+            }
+            *idle.entry(q).or_default() -= allocated.clone();
+            constraints.push((Expression::from(here) - allocated).geq(0.0));
+        }
+    }
+    for (q, rests) in resting {
+        let free = idle.remove(&q).unwrap_or_default() - rests;
+        constraints.push(free.geq(0.0));
+    }
+    // Coverage per queue and interval of the days, convex shortfall.
+    let penalties = &config.penalties;
+    for (k, queue) in input.queues.iter().enumerate() {
+        for demand in queue
+            .demands
+            .iter()
+            .filter(|d| days.contains(&(d.wall_minute / 1440)))
+        {
+            let first = (demand.wall_minute / slot) as usize;
+            let count = (demand.minutes / slot) as usize;
+            if count == 0 || first + count > horizon_slots {
+                continue;
+            }
+            let shallow_cap = (demand.required * SHALLOW_SHORTFALL_SHARE).max(1.0);
+            let shallow = variables.add(variable().min(0.0).max(shallow_cap));
+            let deep = variables.add(variable().min(0.0));
+            let over = variables.add(variable().min(0.0));
+            let hours = f64::from(demand.minutes) / 60.0;
+            let under = penalties.under_per_agent_hour * hours;
+            objective.add_mul(under, shallow);
+            objective.add_mul(DEEP_SHORTFALL_FACTOR * under, deep);
+            if penalties.over_per_agent_hour > 0.0 {
+                objective.add_mul(penalties.over_per_agent_hour * hours, over);
+            }
+            let mut covered = Expression::default();
+            for q in first..first + count {
+                if let Some(expression) = queue_slots[k].get(&q) {
+                    covered.add_mul(1.0 / count as f64, expression.clone());
+                }
+            }
+            constraints.push((covered + shallow + deep - over).eq(demand.required));
+        }
+    }
+    rest_times
+}
+
+/// Solves the roster: the whole horizon at once when small; otherwise fix-and-optimise
+/// over windows of days from the constructive roster (each window re-solved with the
+/// rest of the roster fixed, sweeping the horizon while time remains), with the
+/// proven bound from the aggregate relaxation (see [`super::bound`]). Then each day's
+/// rests and queues are settled per group.
+pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSolution> {
+    let book = input.book;
+    let days = book.horizon.days;
+    let (groups, group_of) = skill_groups(book, input.queues);
+    let started = std::time::Instant::now();
+    let greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
+    let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
+    let (starts, report) = match greedy {
+        Some(greedy) if !small => fix_and_optimise(input, greedy, started, progress)?,
+        greedy => {
+            let whole = solve_window(
+                input,
+                0..days,
+                None,
+                &FixedShifts::new(),
+                greedy.as_deref(),
+                input.limits,
+                progress,
+            )?;
+            (whole.shifts, whole.report)
+        }
+    };
+    let settled = super::settle::settle_days(input, &groups, &group_of, &starts)?;
+    Ok(ModelSolution {
+        shifts: settled.shifts,
+        groups,
+        allocation: settled.allocation,
+        report,
+    })
+}
+
+/// Rosters up to this many agent-days are solved as one model.
+const WHOLE_HORIZON_UP_TO_AGENT_DAYS: u32 = 1200;
+/// Agents re-solved together over a week.
+const CHUNK_AGENTS: usize = 100;
+/// Share of the time limit for the relaxation bound.
+const BOUND_SHARE: f64 = 0.2;
+
+/// Fix-and-optimise (as in Helber & Sahling 2010 for lot sizing, and the nurse
+/// rostering matheuristics of Della Croce & Salassa 2014): a week and a chunk of
+/// agents are re-solved in turn, every other shift fixed, each from the current
+/// roster so it can only improve. (Windows of days for all agents were tried first:
+/// weekly hour limits pin each agent's days, so they hardly move.)
+fn fix_and_optimise(
+    input: &ModelInput,
+    mut roster: Vec<StartedShift>,
+    started: std::time::Instant,
+    progress: Option<ProgressFn>,
+) -> Result<(Vec<StartedShift>, SolveReport)> {
+    let book = input.book;
+    let total = input.limits.time_limit_seconds;
+    let bound = super::bound::relaxation_bound(
+        input,
+        SolverLimits {
+            time_limit_seconds: total * BOUND_SHARE,
+            mip_gap: input.limits.mip_gap / 4.0,
+        },
+    )?;
+    // Neighbourhoods: each week with one chunk of agents free (agents spread over
+    // chunks by index, so every chunk mixes skills and contracts).
+    let agents = book.agents.len();
+    let chunks = agents.div_ceil(CHUNK_AGENTS).max(1);
+    let mut windows: Vec<(std::ops::Range<u32>, Vec<bool>)> = Vec::new();
+    for week in book.horizon.weeks() {
+        for chunk in 0..chunks {
+            let mask = (0..agents).map(|a| a % chunks == chunk).collect();
+            windows.push((week.days(), mask));
+        }
+    }
+    let mut report = SolveReport {
+        status: "fix-and-optimise".to_string(),
+        proven: false,
+        objective: f64::NAN,
+        best_bound: bound,
+        gap: f64::NAN,
+        solve_seconds: 0.0,
+        variables: 0,
+        integer_variables: 0,
+        constraints: 0,
+    };
+    let mut sweeps = 0;
+    'sweeps: loop {
+        sweeps += 1;
+        for (window, mask) in &windows {
+            let left = total - started.elapsed().as_secs_f64();
+            if left < 1.0 {
+                break 'sweeps;
+            }
+            let fixed: FixedShifts = roster
+                .iter()
+                .filter(|s| !window.contains(&s.1))
+                .map(|&(a, d, t, s)| ((a, d), (t, s)))
+                .collect();
+            let inside: Vec<StartedShift> = roster
+                .iter()
+                .copied()
+                .filter(|s| window.contains(&s.1))
+                .collect();
+            let per_window = (total / (windows.len() as f64 * 1.2)).max(3.0).min(left);
+            let limits = |seconds: f64| SolverLimits {
+                time_limit_seconds: seconds,
+                mip_gap: input.limits.mip_gap / 4.0,
+            };
+            // From the current roster, which HiGHS may only improve.
+            let solved = solve_window(
+                input,
+                window.clone(),
+                Some(mask),
+                &fixed,
+                Some(&inside),
+                limits(per_window),
+                None,
+            );
+            let solved = match solved {
+                Ok(solved) => solved,
+                Err(error) => {
+                    if let Some(show) = progress {
+                        show(&format!(
+                            "days {}-{} kept: {error}",
+                            window.start + 1,
+                            window.end
+                        ));
+                    }
+                    continue;
+                }
+            };
+            let before: std::collections::BTreeSet<StartedShift> = roster
+                .iter()
+                .copied()
+                .filter(|s| window.contains(&s.1))
+                .collect();
+            let changed = solved.shifts.iter().filter(|s| !before.contains(s)).count();
+            roster.retain(|s| !window.contains(&s.1));
+            roster.extend(solved.shifts.iter().copied());
+            report.variables = report.variables.max(solved.report.variables);
+            report.integer_variables = report
+                .integer_variables
+                .max(solved.report.integer_variables);
+            report.constraints = report.constraints.max(solved.report.constraints);
+            if let Some(show) = progress {
+                show(&format!(
+                    "{:.1} s  sweep {sweeps}, days {}-{} re-solved: {}, objective {:.2}, {changed} of {} shifts changed",
+                    started.elapsed().as_secs_f64(),
+                    window.start + 1,
+                    window.end,
+                    solved.report.status,
+                    solved.report.objective,
+                    solved.shifts.len()
+                ));
+            }
+        }
+        if sweeps >= MAX_SWEEPS {
+            break;
+        }
+    }
+    roster.sort_unstable();
+    report.status = format!(
+        "fix-and-optimise, {sweeps} sweep(s) of {} windows",
+        windows.len()
+    );
+    report.solve_seconds = started.elapsed().as_secs_f64();
+    Ok((roster, report))
+}
+
+/// Sweeps stop here even with time left (later sweeps rarely improve).
+const MAX_SWEEPS: u32 = 3;
+
+/// A MIP start from a constructed roster: its options, start counts and rests (each
+/// at the earliest time of its window, which satisfies the Bechtold-Jacobs conditions);
+/// continuous columns are left undefined for HiGHS to complete by linear programming.
+fn mip_start(
+    input: &ModelInput,
+    roster: &[StartedShift],
+    options: &[DayOption],
+    starts_of: &StartCounts,
+    rest_times: &[PooledRest],
+    group_of: &[usize],
+    columns: usize,
+) -> Vec<f64> {
+    let config = input.book.config;
+    let mut values = vec![f64::INFINITY; columns];
+    for option in options {
+        values[option.column.index] = 0.0;
+    }
+    for starts in starts_of.values() {
+        for (column, _) in starts.values() {
+            values[column.index] = 0.0;
+        }
+    }
+    for group in rest_times {
+        for (_, column) in &group.times {
+            values[column.index] = 0.0;
+        }
+    }
+    let mut rest_index: BTreeMap<(u32, usize, usize, u32), usize> = BTreeMap::new();
+    for group in rest_times {
+        for &(time, column) in &group.times {
+            rest_index.insert((group.day, group.template, group.rest, time), column.index);
+        }
+    }
+    let mut by_agent_day: BTreeMap<(usize, u32), Vec<&DayOption>> = BTreeMap::new();
+    for option in options {
+        by_agent_day
+            .entry((option.agent, option.day))
+            .or_default()
+            .push(option);
+    }
+    for &(agent, day, template, start) in roster {
+        let day_options = by_agent_day
+            .get(&(agent, day))
+            .map_or(&[][..], |v| v.as_slice());
+        let exact = day_options
+            .iter()
+            .find(|o| o.template == template && o.starts == [start]);
+        if let Some(option) = exact.or_else(|| {
+            day_options
+                .iter()
+                .find(|o| o.template == template && o.starts.contains(&start))
+        }) {
+            values[option.column.index] = 1.0;
+        }
+        if let Some((column, _)) = starts_of
+            .get(&(day, template, group_of[agent]))
+            .and_then(|starts| starts.get(&start))
+        {
+            values[column.index] += 1.0;
+        }
+        for (r, rest) in config.templates[template].rests().iter().enumerate() {
+            if let Some(&index) =
+                rest_index.get(&(day, template, r, start + rest.earliest_after_start))
+            {
+                values[index] += 1.0;
+            }
+        }
+    }
+    values
+}
+
+fn add_binary(variables: &mut ProblemVariables) -> Column {
+    let index = variables.len();
+    Column {
+        var: variables.add(variable().binary()),
+        index,
+    }
+}
+
+/// The shift an option stands for (its first start), for rule look-ups.
+fn worked_shift(option: &DayOption) -> WorkedShift {
+    WorkedShift {
+        agent: option.agent,
+        day: option.day,
+        template: option.template,
+        start: option.starts[0],
+        rest_starts: Vec::new(),
+    }
+}
+
+/// Per-contract fairness variables: the most weekends, early and late shifts, and the
+/// most and fewest hours of any of its agents.
+struct FairnessVars {
+    weekends: Variable,
+    early: Variable,
+    late: Variable,
+    most_hours: Variable,
+    fewest_hours: Variable,
+}
+
+impl FairnessVars {
+    fn new(
+        variables: &mut ProblemVariables,
+        weights: &super::contracts::SoftWeights,
+        objective: &mut Expression,
+    ) -> Self {
+        let vars = FairnessVars {
+            weekends: variables.add(variable().min(0.0)),
+            early: variables.add(variable().min(0.0)),
+            late: variables.add(variable().min(0.0)),
+            most_hours: variables.add(variable().min(0.0)),
+            fewest_hours: variables.add(variable().min(0.0)),
+        };
+        objective.add_mul(weights.weekend_spread, vars.weekends);
+        objective.add_mul(weights.early_late_spread, vars.early);
+        objective.add_mul(weights.early_late_spread, vars.late);
+        objective.add_mul(weights.hours_spread_per_hour, vars.most_hours);
+        objective.add_mul(-weights.hours_spread_per_hour, vars.fewest_hours);
+        vars
+    }
+}
+
+/// Fairness maxima and minima must also span an agent pinned to the current roster.
+fn pinned_fairness(
+    book: &RuleBook,
+    agent: usize,
+    fixed: &FixedShifts,
+    window_shifts: &[StartedShift],
+    window: &std::ops::Range<u32>,
+    vars: &FairnessVars,
+    constraints: &mut Vec<good_lp::Constraint>,
+) {
+    let mut shifts: Vec<(u32, usize, u32)> = fixed
+        .iter()
+        .filter(|((a, d), _)| *a == agent && !window.contains(d))
+        .map(|(&(_, d), &(t, s))| (d, t, s))
+        .collect();
+    shifts.extend(
+        window_shifts
+            .iter()
+            .filter(|s| s.0 == agent && window.contains(&s.1))
+            .map(|&(_, d, t, s)| (d, t, s)),
+    );
+    let worked: std::collections::BTreeSet<u32> = shifts.iter().map(|s| s.0).collect();
+    let weekends = book
+        .horizon
+        .weekends()
+        .iter()
+        .filter(|w| w.days.iter().any(|d| worked.contains(d)))
+        .count() as f64;
+    let early = shifts.iter().filter(|s| book.is_early(s.2)).count() as f64;
+    let late = shifts.iter().filter(|s| book.is_late(s.1, s.2)).count() as f64;
+    let leave: f64 = book
+        .horizon
+        .weeks()
+        .iter()
+        .map(|&w| book.week_limits(agent, w).leave_hours)
+        .sum();
+    let hours: f64 = shifts
+        .iter()
+        .map(|s| paid_hours(&book.config.templates[s.1]))
+        .sum::<f64>()
+        + leave;
+    constraints.push(Expression::from(vars.weekends).geq(weekends));
+    constraints.push(Expression::from(vars.early).geq(early));
+    constraints.push(Expression::from(vars.late).geq(late));
+    constraints.push(Expression::from(vars.most_hours).geq(hours));
+    constraints.push(Expression::from(vars.fewest_hours).leq(hours));
+}
+
+/// Minimum-rest cuts of one agent: for each later day `d+k` still within reach of a
+/// shift of day `d`, and each start threshold θ of day `d+k`'s options, the options of
+/// `d` whose latest end plus the rest passes θ and the options of `d+k` whose earliest
+/// start is at most θ are pairwise in conflict, so at most one of them is worked.
+fn rest_cuts(
+    input: &ModelInput,
+    options: &[DayOption],
+    by_agent_day: &BTreeMap<(usize, u32), Vec<usize>>,
+    agent: usize,
+) -> Vec<good_lp::Constraint> {
+    let book = input.book;
+    let rest = i64::from(book.contract(agent).min_rest_minutes);
+    let mut cuts = Vec::new();
+    if rest == 0 {
+        return cuts;
+    }
+    let latest_end = |o: &DayOption| {
+        i64::from(o.day) * 1440
+            + i64::from(*o.starts.last().expect("non-empty"))
+            + i64::from(book.config.templates[o.template].span_minutes())
+    };
+    let earliest_start = |o: &DayOption| i64::from(o.day) * 1440 + i64::from(o.starts[0]);
+    for day in 0..book.horizon.days {
+        let Some(today) = by_agent_day.get(&(agent, day)) else {
+            continue;
+        };
+        let reach = today
+            .iter()
+            .map(|&o| latest_end(&options[o]))
+            .max()
+            .unwrap_or(0)
+            + rest;
+        for later in day + 1..book.horizon.days {
+            if i64::from(later) * 1440 >= reach {
+                break;
+            }
+            let Some(next) = by_agent_day.get(&(agent, later)) else {
+                continue;
+            };
+            let mut thresholds: Vec<i64> =
+                next.iter().map(|&o| earliest_start(&options[o])).collect();
+            thresholds.sort_unstable();
+            thresholds.dedup();
+            let mut previous: Option<(Vec<usize>, Vec<usize>)> = None;
+            for theta in thresholds {
+                let ending: Vec<usize> = today
+                    .iter()
+                    .copied()
+                    .filter(|&o| latest_end(&options[o]) + rest > theta)
+                    .collect();
+                let starting: Vec<usize> = next
+                    .iter()
+                    .copied()
+                    .filter(|&o| earliest_start(&options[o]) <= theta)
+                    .collect();
+                if ending.is_empty() || starting.is_empty() {
+                    continue;
+                }
+                let key = (ending.clone(), starting.clone());
+                if previous.as_ref() == Some(&key) {
+                    continue;
+                }
+                let mut clique = Expression::default();
+                for &o in ending.iter().chain(&starting) {
+                    clique += options[o].column.var;
+                }
+                cuts.push(clique.leq(1.0));
+                previous = Some(key);
+            }
+        }
+    }
+    cuts
+}
+
+/// Options of one band chosen by the solver: pinned to a start, and free.
+type PinnedAndFree<'o> = (Vec<&'o DayOption>, Vec<&'o DayOption>);
+
+/// A shift start handed to an agent: (agent, day, template, start).
+pub type StartedShift = (usize, u32, usize, u32);
+
+/// Hands out the solved start counts to named agents: in each band, agents pinned to
+/// a start take it, the others take the band's remaining starts in order (agents by
+/// index, starts ascending). Any hand-out is valid, since the band's agents are
+/// interchangeable for every rule.
+fn assign_starts(
+    options: &[DayOption],
+    starts_of: &StartCounts,
+    value: &dyn Fn(Column) -> f64,
+) -> Result<Vec<StartedShift>> {
+    let mut cells: BTreeMap<Cell, PinnedAndFree> = BTreeMap::new();
+    for option in options.iter().filter(|o| value(o.column) > 0.5) {
+        let entry = cells.entry(option.cell).or_default();
+        if option.exact {
+            entry.0.push(option);
+        } else {
+            entry.1.push(option);
+        }
+    }
+    let mut started = Vec::new();
+    for (&(day, template, g, _), (pinned, free)) in &cells {
+        let counts = &starts_of[&(day, template, g)];
+        let mut remaining: BTreeMap<u32, usize> = BTreeMap::new();
+        for option in pinned.iter().chain(free.iter()) {
+            for &s in &option.starts {
+                remaining.insert(s, value(counts[&s].0).round().max(0.0) as usize);
+            }
+        }
+        for option in pinned {
+            let left = remaining
+                .get_mut(&option.starts[0])
+                .expect("pinned start counted");
+            *left = left.checked_sub(1).ok_or_else(|| {
+                Error::Solver("the solver's start counts miss a pinned agent".into())
+            })?;
+            started.push((option.agent, day, template, option.starts[0]));
+        }
+        let mut free: Vec<&&DayOption> = free.iter().collect();
+        free.sort_by_key(|o| o.agent);
+        let mut pool = remaining
+            .iter()
+            .flat_map(|(&s, &n)| std::iter::repeat_n(s, n));
+        for option in free {
+            let start = pool.next().ok_or_else(|| {
+                Error::Solver("the solver's start counts are fewer than the band's agents".into())
+            })?;
+            started.push((option.agent, day, template, start));
+        }
+    }
+    started.sort_unstable();
+    Ok(started)
+}

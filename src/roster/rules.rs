@@ -1,0 +1,659 @@
+//! What the labour rules mean, in one place: the horizon's weeks and weekends, the
+//! weekly limits of a contract in a (partial) week, which shifts availability forbids,
+//! and the evaluation of every hard rule and soft goal on concrete shifts. The checker
+//! (`wfm roster check`), the summary and the model's constraints all use these
+//! definitions, so the solver cannot disagree with the checker about a rule.
+//!
+//! Conventions (see docs/formats.md):
+//! - weeks run Monday to Sunday; a week cut by the horizon keeps its full maximum
+//!   hours and days, and its minimum hours scale with the share of its days inside the
+//!   horizon (days outside are unknown, not assumed worked);
+//! - a whole day of leave counts the contract's `leave_day_hours` towards the weekly
+//!   minimum and maximum;
+//! - a weekend is worked when a shift starts on its Saturday or Sunday; the limit holds
+//!   in every run of four consecutive weekends of the horizon (all of them when fewer);
+//! - consecutive days and rest look only inside the horizon.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::contracts::{Contract, Contracts};
+use super::inputs::{Agent, AvailabilityKind, AvailabilityRow};
+use crate::schedule::{ShiftConfig, ShiftTemplate};
+use crate::units::format_clock_minutes;
+
+/// Tolerance on hours comparisons (hours are sums of template minutes / 60).
+const HOURS_EPSILON: f64 = 1e-6;
+
+/// The days being rostered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Horizon {
+    pub start: NaiveDate,
+    pub days: u32,
+}
+
+/// A Monday-to-Sunday week, cut to the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Week {
+    /// First horizon day of the week.
+    pub first: u32,
+    /// Horizon days in the week (7 unless cut).
+    pub len: u32,
+}
+
+impl Week {
+    pub fn days(&self) -> std::ops::Range<u32> {
+        self.first..self.first + self.len
+    }
+}
+
+/// A Saturday-Sunday weekend with at least one day in the horizon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weekend {
+    pub saturday: NaiveDate,
+    /// Its horizon days.
+    pub days: Vec<u32>,
+}
+
+impl Horizon {
+    pub fn date(&self, day: u32) -> NaiveDate {
+        self.start + Duration::days(i64::from(day))
+    }
+
+    /// Monday = 0 ... Sunday = 6.
+    pub fn weekday(&self, day: u32) -> usize {
+        self.date(day).weekday().num_days_from_monday() as usize
+    }
+
+    /// Horizon day of `date`, if inside.
+    pub fn day_of(&self, date: NaiveDate) -> Option<u32> {
+        let offset = (date - self.start).num_days();
+        (0..i64::from(self.days))
+            .contains(&offset)
+            .then_some(offset as u32)
+    }
+
+    pub fn weeks(&self) -> Vec<Week> {
+        let mut weeks = Vec::new();
+        let mut day = 0;
+        while day < self.days {
+            let len = (7 - self.weekday(day) as u32).min(self.days - day);
+            weeks.push(Week { first: day, len });
+            day += len;
+        }
+        weeks
+    }
+
+    pub fn week_of(&self, day: u32) -> usize {
+        self.weeks()
+            .iter()
+            .position(|w| w.days().contains(&day))
+            .expect("day inside the horizon")
+    }
+
+    pub fn weekends(&self) -> Vec<Weekend> {
+        let mut weekends: Vec<Weekend> = Vec::new();
+        for day in 0..self.days {
+            let weekday = self.weekday(day);
+            if weekday < 5 {
+                continue;
+            }
+            let saturday = self.date(day) - Duration::days(weekday as i64 - 5);
+            match weekends.last_mut() {
+                Some(last) if last.saturday == saturday => last.days.push(day),
+                _ => weekends.push(Weekend {
+                    saturday,
+                    days: vec![day],
+                }),
+            }
+        }
+        weekends
+    }
+
+    /// Index ranges of the weekends that each four-weekend limit covers.
+    pub fn weekend_windows(&self) -> Vec<std::ops::Range<usize>> {
+        let count = self.weekends().len();
+        if count == 0 {
+            Vec::new()
+        } else if count <= 4 {
+            std::iter::once(0..count).collect()
+        } else {
+            (0..=count - 4).map(|first| first..first + 4).collect()
+        }
+    }
+}
+
+/// A contract's limits in one week of the horizon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekLimits {
+    /// Worked paid hours at least (after leave credit), at most.
+    pub min_hours: f64,
+    pub max_hours: f64,
+    /// Worked days at most (the tighter of max days and days off).
+    pub max_days: u32,
+    /// Hours of leave credited in the week.
+    pub leave_hours: f64,
+}
+
+/// The limits of `contract` in `week`, with `leave_days` whole days of leave.
+pub fn week_limits(contract: &Contract, week: Week, leave_days: u32) -> WeekLimits {
+    let leave_hours = f64::from(leave_days) * contract.leave_day_hours;
+    let prorated = contract.min_hours_per_week * f64::from(week.len) / 7.0;
+    WeekLimits {
+        min_hours: ((prorated - leave_hours) * 100.0).round().max(0.0) / 100.0,
+        max_hours: (contract.max_hours_per_week - leave_hours).max(0.0),
+        max_days: contract.working_days_per_week().min(week.len),
+        leave_hours,
+    }
+}
+
+/// One shift worked by an agent: the template and start on a horizon day, and the
+/// start of each rest (lunch first, as `ShiftTemplate::rests`), minutes after that
+/// day's midnight.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WorkedShift {
+    pub agent: usize,
+    pub day: u32,
+    pub template: usize,
+    pub start: u32,
+    pub rest_starts: Vec<u32>,
+}
+
+/// A broken rule.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    pub agent: String,
+    pub date: NaiveDate,
+    /// The rule's name as in contracts.toml (`max_hours_per_week`, `min_rest`, ...),
+    /// or `template`, `skills`, `availability`, `one_shift_per_day`.
+    pub rule: String,
+    pub detail: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {}: {}",
+            self.agent, self.date, self.rule, self.detail
+        )
+    }
+}
+
+/// Inputs the rules need, with availability indexed by agent.
+pub struct RuleBook<'a> {
+    pub config: &'a ShiftConfig,
+    pub contracts: &'a Contracts,
+    pub agents: &'a [Agent],
+    pub horizon: Horizon,
+    /// Per agent: its availability rows.
+    pub availability: Vec<Vec<&'a AvailabilityRow>>,
+}
+
+impl<'a> RuleBook<'a> {
+    pub fn new(
+        config: &'a ShiftConfig,
+        contracts: &'a Contracts,
+        agents: &'a [Agent],
+        availability: &'a [AvailabilityRow],
+        horizon: Horizon,
+    ) -> Self {
+        let mut by_agent: Vec<Vec<&AvailabilityRow>> = vec![Vec::new(); agents.len()];
+        for row in availability {
+            by_agent[row.agent].push(row);
+        }
+        RuleBook {
+            config,
+            contracts,
+            agents,
+            horizon,
+            availability: by_agent,
+        }
+    }
+
+    pub fn contract(&self, agent: usize) -> &Contract {
+        &self.contracts.contracts[self.agents[agent].contract]
+    }
+
+    /// Shift [start, end) in minutes after the horizon's first midnight.
+    pub fn shift_span(&self, day: u32, template: usize, start: u32) -> (i64, i64) {
+        let from = i64::from(day) * 1440 + i64::from(start);
+        (
+            from,
+            from + i64::from(self.config.templates[template].span_minutes()),
+        )
+    }
+
+    /// The unavailable or leave row that a shift would overlap, if any.
+    pub fn blocking_row(
+        &self,
+        agent: usize,
+        day: u32,
+        template: usize,
+        start: u32,
+    ) -> Option<&'a AvailabilityRow> {
+        let (from, to) = self.shift_span(day, template, start);
+        self.availability[agent]
+            .iter()
+            .copied()
+            .filter(|row| row.kind.blocks_work())
+            .find(|row| {
+                let (row_from, row_to) = row.span_from(self.horizon.start);
+                row_from < to && from < row_to
+            })
+    }
+
+    /// Whether the agent's contract and availability allow this shift (template of the
+    /// contract, allowed weekday and start, no overlap with unavailability or leave).
+    pub fn shift_allowed(&self, agent: usize, day: u32, template: usize, start: u32) -> bool {
+        let t = &self.config.templates[template];
+        self.contract(agent).templates.contains(&template)
+            && t.days[self.horizon.weekday(day)]
+            && t.starts().contains(&start)
+            && self.blocking_row(agent, day, template, start).is_none()
+    }
+
+    /// Whole days of leave of the agent in `week`.
+    pub fn leave_days(&self, agent: usize, week: Week) -> u32 {
+        self.availability[agent]
+            .iter()
+            .filter(|row| row.kind == AvailabilityKind::Leave && row.window.is_none())
+            .filter_map(|row| self.horizon.day_of(row.date))
+            .filter(|day| week.days().contains(day))
+            .count() as u32
+    }
+
+    pub fn week_limits(&self, agent: usize, week: Week) -> WeekLimits {
+        week_limits(self.contract(agent), week, self.leave_days(agent, week))
+    }
+
+    /// Whether a shift is early / late for the fair spread.
+    pub fn is_early(&self, start: u32) -> bool {
+        start < self.contracts.fairness.early_start_before
+    }
+
+    pub fn is_late(&self, template: usize, start: u32) -> bool {
+        start + self.config.templates[template].span_minutes()
+            > self.contracts.fairness.late_end_after
+    }
+
+    /// Whether one preference row is honoured by the agent's shift of that date.
+    pub fn preference_honoured(&self, row: &AvailabilityRow, shift: Option<&WorkedShift>) -> bool {
+        match (row.kind, row.window, shift) {
+            (AvailabilityKind::PreferredOff, None, shift) => shift.is_none(),
+            (AvailabilityKind::PreferredOn, None, shift) => shift.is_some(),
+            (AvailabilityKind::PreferredOff, Some(_), None) => true,
+            (AvailabilityKind::PreferredOn, Some(_), None) => false,
+            (kind, Some((from, to)), Some(shift)) => {
+                let end = shift.start + self.config.templates[shift.template].span_minutes();
+                match kind {
+                    AvailabilityKind::PreferredOff => !(shift.start < to && from < end),
+                    _ => shift.start <= from && to <= end,
+                }
+            }
+            _ => true,
+        }
+    }
+
+    /// Preference rows of the agent inside the horizon.
+    pub fn preferences(&self, agent: usize) -> impl Iterator<Item = &'a AvailabilityRow> + '_ {
+        self.availability[agent].iter().copied().filter(|row| {
+            matches!(
+                row.kind,
+                AvailabilityKind::PreferredOff | AvailabilityKind::PreferredOn
+            ) && self.horizon.day_of(row.date).is_some()
+        })
+    }
+
+    /// Every violated hard rule of `shifts` (any order; the result is sorted).
+    /// Template structure and skills are the checker's (they need the file's rows).
+    pub fn violations(&self, shifts: &[WorkedShift]) -> Vec<Violation> {
+        let mut violations = Vec::new();
+        let mut by_agent: BTreeMap<usize, Vec<&WorkedShift>> = BTreeMap::new();
+        for shift in shifts {
+            by_agent.entry(shift.agent).or_default().push(shift);
+        }
+        for (agent, mut own) in by_agent {
+            own.sort_by_key(|s| (s.day, s.start));
+            self.agent_violations(agent, &own, &mut violations);
+        }
+        violations.sort();
+        violations.dedup();
+        violations
+    }
+
+    fn agent_violations(&self, agent: usize, shifts: &[&WorkedShift], out: &mut Vec<Violation>) {
+        let contract = self.contract(agent);
+        let id = &self.agents[agent].id;
+        let mut push = |day: u32, rule: &str, detail: String| {
+            out.push(Violation {
+                agent: id.clone(),
+                date: self.horizon.date(day),
+                rule: rule.to_string(),
+                detail,
+            })
+        };
+        let mut worked = vec![false; self.horizon.days as usize];
+        for shift in shifts {
+            let template = &self.config.templates[shift.template];
+            if worked[shift.day as usize] {
+                push(
+                    shift.day,
+                    "one_shift_per_day",
+                    "more than one shift starts on this date".into(),
+                );
+            }
+            worked[shift.day as usize] = true;
+            if !contract.templates.contains(&shift.template) {
+                push(
+                    shift.day,
+                    "template",
+                    format!(
+                        "template {} is not allowed by contract {}",
+                        template.name, contract.name
+                    ),
+                );
+            }
+            if !template.days[self.horizon.weekday(shift.day)]
+                || !template.starts().contains(&shift.start)
+            {
+                push(
+                    shift.day,
+                    "template",
+                    format!(
+                        "template {} does not start at {} on this weekday",
+                        template.name,
+                        format_clock_minutes(shift.start)
+                    ),
+                );
+            }
+            if let Some(row) = self.blocking_row(agent, shift.day, shift.template, shift.start) {
+                push(
+                    shift.day,
+                    "availability",
+                    format!(
+                        "shift {}-{} overlaps {} on {} {}(availability line {})",
+                        format_clock_minutes(shift.start),
+                        format_clock_minutes(shift.start + template.span_minutes()),
+                        row.kind.label(),
+                        row.date,
+                        row.window.map_or(String::new(), |(f, t)| format!(
+                            "{}-{} ",
+                            format_clock_minutes(f),
+                            format_clock_minutes(t)
+                        )),
+                        row.line
+                    ),
+                );
+            }
+        }
+        for week in self.horizon.weeks() {
+            let limits = self.week_limits(agent, week);
+            let in_week: Vec<&&WorkedShift> = shifts
+                .iter()
+                .filter(|s| week.days().contains(&s.day))
+                .collect();
+            let hours: f64 = in_week
+                .iter()
+                .map(|s| paid_hours(&self.config.templates[s.template]))
+                .sum();
+            let days = in_week.len() as u32;
+            if hours > limits.max_hours + HOURS_EPSILON {
+                push(
+                    week.first,
+                    "max_hours_per_week",
+                    format!(
+                        "{} paid hours{} in the week from {}, above {}",
+                        hours_text(hours),
+                        leave_text(limits.leave_hours),
+                        self.horizon.date(week.first),
+                        hours_text(contract.max_hours_per_week)
+                    ),
+                );
+            }
+            if hours + HOURS_EPSILON < limits.min_hours {
+                push(
+                    week.first,
+                    "min_hours_per_week",
+                    format!(
+                        "{} paid hours{} in the week from {}, below {}{}",
+                        hours_text(hours),
+                        leave_text(limits.leave_hours),
+                        self.horizon.date(week.first),
+                        hours_text(limits.min_hours + limits.leave_hours),
+                        if week.len < 7 {
+                            format!(" ({} of 7 days in the horizon)", week.len)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                );
+            }
+            if days > contract.max_days_per_week {
+                push(
+                    week.first,
+                    "max_days_per_week",
+                    format!(
+                        "{days} days worked in the week from {}, above {}",
+                        self.horizon.date(week.first),
+                        contract.max_days_per_week
+                    ),
+                );
+            }
+            if days + contract.days_off_per_week > 7 {
+                push(
+                    week.first,
+                    "days_off_per_week",
+                    format!(
+                        "{days} days worked in the week from {} leave fewer than {} days off",
+                        self.horizon.date(week.first),
+                        contract.days_off_per_week
+                    ),
+                );
+            }
+        }
+        if let Some(max) = contract.max_consecutive_days {
+            let mut run = 0;
+            for day in 0..self.horizon.days {
+                run = if worked[day as usize] { run + 1 } else { 0 };
+                if run == max + 1 {
+                    push(
+                        day,
+                        "max_consecutive_days",
+                        format!("{run} consecutive days worked, above {max}"),
+                    );
+                }
+            }
+        }
+        for pair in shifts.windows(2) {
+            let (_, previous_end) = self.shift_span(pair[0].day, pair[0].template, pair[0].start);
+            let (next_start, _) = self.shift_span(pair[1].day, pair[1].template, pair[1].start);
+            let rest = next_start - previous_end;
+            if rest < i64::from(contract.min_rest_minutes) {
+                push(
+                    pair[1].day,
+                    "min_rest",
+                    format!(
+                        "{} between the shift of {} and this one, below {}",
+                        duration_text(rest),
+                        self.horizon.date(pair[0].day),
+                        duration_text(i64::from(contract.min_rest_minutes))
+                    ),
+                );
+            }
+        }
+        let weekends = self.horizon.weekends();
+        let worked_weekends: Vec<bool> = weekends
+            .iter()
+            .map(|w| w.days.iter().any(|&d| worked[d as usize]))
+            .collect();
+        for window in self.horizon.weekend_windows() {
+            let count = worked_weekends[window.clone()]
+                .iter()
+                .filter(|w| **w)
+                .count() as u32;
+            if count > contract.max_weekends_per_4_weeks {
+                let first = &weekends[window.start];
+                push(
+                    first.days[0],
+                    "max_weekends_per_4_weeks",
+                    format!(
+                        "{count} weekends worked in the {} weekends from {}, above {}",
+                        window.len(),
+                        first.saturday,
+                        contract.max_weekends_per_4_weeks
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Per-agent figures for the summary: worked hours and days, weekends, early and
+    /// late shifts, preferences honoured, isolated days off.
+    pub fn stats(&self, shifts: &[WorkedShift]) -> Vec<AgentStats> {
+        let mut stats: Vec<AgentStats> = (0..self.agents.len())
+            .map(|_| AgentStats::default())
+            .collect();
+        let mut by_agent_day: BTreeMap<(usize, u32), &WorkedShift> = BTreeMap::new();
+        for shift in shifts {
+            by_agent_day.insert((shift.agent, shift.day), shift);
+            let stat = &mut stats[shift.agent];
+            stat.hours += paid_hours(&self.config.templates[shift.template]);
+            stat.days += 1;
+            stat.early += u32::from(self.is_early(shift.start));
+            stat.late += u32::from(self.is_late(shift.template, shift.start));
+        }
+        let weekends = self.horizon.weekends();
+        for (agent, stat) in stats.iter_mut().enumerate() {
+            let works = |day: u32| by_agent_day.contains_key(&(agent, day));
+            stat.weekends = weekends
+                .iter()
+                .filter(|w| w.days.iter().any(|&d| works(d)))
+                .count() as u32;
+            for week in self.horizon.weeks() {
+                stat.leave_hours += self.week_limits(agent, week).leave_hours;
+            }
+            let leave_days: BTreeSet<NaiveDate> = self.availability[agent]
+                .iter()
+                .filter(|r| r.kind == AvailabilityKind::Leave && r.window.is_none())
+                .map(|r| r.date)
+                .collect();
+            stat.leave_days = leave_days
+                .iter()
+                .filter(|d| self.horizon.day_of(**d).is_some())
+                .count() as u32;
+            for row in self.preferences(agent) {
+                let day = self.horizon.day_of(row.date).expect("inside");
+                stat.preferences += 1;
+                if self.preference_honoured(row, by_agent_day.get(&(agent, day)).copied()) {
+                    stat.preferences_honoured += 1;
+                }
+            }
+            if self.contract(agent).consecutive_days_off {
+                stat.isolated_days_off = (1..self.horizon.days.saturating_sub(1))
+                    .filter(|&d| !works(d) && works(d - 1) && works(d + 1))
+                    .count() as u32;
+            }
+        }
+        stats
+    }
+}
+
+/// Per-agent figures of a roster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentStats {
+    pub hours: f64,
+    pub leave_hours: f64,
+    pub days: u32,
+    pub leave_days: u32,
+    pub weekends: u32,
+    pub early: u32,
+    pub late: u32,
+    pub preferences: u32,
+    pub preferences_honoured: u32,
+    pub isolated_days_off: u32,
+}
+
+/// Paid hours of one shift of `template`.
+pub fn paid_hours(template: &ShiftTemplate) -> f64 {
+    f64::from(template.paid_minutes) / 60.0
+}
+
+fn hours_text(hours: f64) -> String {
+    crate::units::format_number(hours, 2)
+}
+
+fn leave_text(leave_hours: f64) -> String {
+    if leave_hours > 0.0 {
+        format!(" (+{} of leave)", hours_text(leave_hours))
+    } else {
+        String::new()
+    }
+}
+
+fn duration_text(minutes: i64) -> String {
+    let sign = if minutes < 0 { "-" } else { "" };
+    let minutes = minutes.abs();
+    format!("{sign}{}h{:02}", minutes / 60, minutes % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn weeks_and_weekends_of_a_horizon_starting_on_a_wednesday() {
+        // 2027-02-03 is a Wednesday; 20 days run to Monday 2027-02-22.
+        let horizon = Horizon {
+            start: date("2027-02-03"),
+            days: 20,
+        };
+        let weeks: Vec<(u32, u32)> = horizon.weeks().iter().map(|w| (w.first, w.len)).collect();
+        assert_eq!(weeks, vec![(0, 5), (5, 7), (12, 7), (19, 1)]);
+        let weekends = horizon.weekends();
+        assert_eq!(weekends.len(), 3);
+        assert_eq!(weekends[0].saturday, date("2027-02-06"));
+        assert_eq!(weekends[0].days, vec![3, 4]);
+        assert_eq!(horizon.weekend_windows(), vec![0..3]);
+        let long = Horizon {
+            start: date("2027-02-07"),
+            days: 35,
+        };
+        // Starts on a Sunday: its weekend counts with one day.
+        assert_eq!(long.weekends()[0].days, vec![0]);
+        assert_eq!(long.weekends().len(), 6);
+        assert_eq!(long.weekend_windows(), vec![0..4, 1..5, 2..6]);
+    }
+
+    #[test]
+    fn partial_weeks_scale_the_minimum_and_leave_is_credited() {
+        let contract = Contract {
+            name: "FT".into(),
+            templates: vec![0],
+            min_hours_per_week: 35.0,
+            max_hours_per_week: 40.0,
+            max_days_per_week: 5,
+            max_consecutive_days: Some(6),
+            min_rest_minutes: 660,
+            days_off_per_week: 2,
+            consecutive_days_off: true,
+            max_weekends_per_4_weeks: 3,
+            leave_day_hours: 7.0,
+        };
+        let full = week_limits(&contract, Week { first: 0, len: 7 }, 1);
+        assert_eq!(
+            (full.min_hours, full.max_hours, full.max_days),
+            (28.0, 33.0, 5)
+        );
+        let cut = week_limits(&contract, Week { first: 0, len: 3 }, 0);
+        assert_eq!(
+            (cut.min_hours, cut.max_hours, cut.max_days),
+            (15.0, 40.0, 3)
+        );
+    }
+}

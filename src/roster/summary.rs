@@ -1,0 +1,534 @@
+//! From solved shifts to what planners read: each agent's queue per slot, the roster
+//! rows, coverage per queue, per-agent figures, the roster's true cost and, where
+//! requirements stay unmet, which rules bind.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use super::check::{Activity, RosterRow, ROSTER_COLUMNS};
+use super::inputs::AvailabilityKind;
+use super::model::{ModelSolution, QueueDemand, SkillGroup};
+use super::rules::{paid_hours, AgentStats, RuleBook, WorkedShift};
+use crate::error::{Error, Result};
+use crate::units::format_clock_minutes;
+use crate::units::format_number;
+
+/// Each agent's queue in each slot of each shift: `queue_of[(agent, slot)]` for slots
+/// worked (not on a rest), as an index into the model's queues, or `None` for agents
+/// without a demanded queue.
+pub type QueuePlan = BTreeMap<(usize, usize), Option<usize>>;
+
+/// Slots of the horizon in which the shift's agent works (not on lunch or break).
+pub fn working_slots(book: &RuleBook, shift: &WorkedShift, slot: u32) -> Vec<usize> {
+    let template = &book.config.templates[shift.template];
+    let from = shift.day * 1440 + shift.start;
+    let resting = |minute: u32| {
+        template
+            .rests()
+            .iter()
+            .zip(&shift.rest_starts)
+            .any(|(rest, &start)| {
+                let start = shift.day * 1440 + start;
+                (start..start + rest.length).contains(&minute)
+            })
+    };
+    (from..from + template.span_minutes())
+        .step_by(slot as usize)
+        .filter(|&minute| !resting(minute))
+        .map(|minute| (minute / slot) as usize)
+        .collect()
+}
+
+/// Hands out queues: per group and slot, the solver's allocation rounded to whole
+/// agents by largest remainder (ties to the queue listed first); agents keep the
+/// previous slot's queue while its quota lasts, so they switch queues rarely.
+pub fn hand_out_queues(book: &RuleBook, solution: &ModelSolution, slot: u32) -> QueuePlan {
+    let mut group_of = vec![0; book.agents.len()];
+    for (g, group) in solution.groups.iter().enumerate() {
+        for &a in &group.agents {
+            group_of[a] = g;
+        }
+    }
+    let mut on_duty: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for shift in &solution.shifts {
+        for s in working_slots(book, shift, slot) {
+            on_duty
+                .entry((group_of[shift.agent], s))
+                .or_default()
+                .push(shift.agent);
+        }
+    }
+    let mut plan = QueuePlan::new();
+    for ((g, s), mut agents) in on_duty {
+        agents.sort_unstable();
+        let group: &SkillGroup = &solution.groups[g];
+        if group.queues.len() <= 1 {
+            let queue = group.queues.first().map(|&(k, _)| k);
+            for a in agents {
+                plan.insert((a, s), queue);
+            }
+            continue;
+        }
+        let shares = solution.allocation[g].get(&s);
+        let quotas = round_shares(
+            shares.map(|v| v.as_slice()).unwrap_or(&[]),
+            group.queues.len(),
+            agents.len(),
+        );
+        let mut left = quotas.clone();
+        let mut unplaced = Vec::new();
+        for &a in &agents {
+            let previous = s
+                .checked_sub(1)
+                .and_then(|p| plan.get(&(a, p)).copied().flatten());
+            let position = previous.and_then(|k| group.queues.iter().position(|&(q, _)| q == k));
+            match position {
+                Some(i) if left[i] > 0 => {
+                    left[i] -= 1;
+                    plan.insert((a, s), Some(group.queues[i].0));
+                }
+                _ => unplaced.push(a),
+            }
+        }
+        for a in unplaced {
+            let i = left.iter().position(|&n| n > 0).unwrap_or(0);
+            left[i] = left[i].saturating_sub(1);
+            plan.insert((a, s), Some(group.queues[i].0));
+        }
+    }
+    plan
+}
+
+/// Whole numbers adding up to `total`, closest to `shares` (largest remainder).
+fn round_shares(shares: &[f64], len: usize, total: usize) -> Vec<usize> {
+    if shares.len() != len || shares.iter().sum::<f64>() <= 0.0 {
+        let mut even = vec![0; len];
+        if len > 0 {
+            even[0] = total;
+        }
+        return even;
+    }
+    let sum: f64 = shares.iter().sum();
+    let scaled: Vec<f64> = shares
+        .iter()
+        .map(|v| v.max(0.0) * total as f64 / sum)
+        .collect();
+    let mut whole: Vec<usize> = scaled.iter().map(|v| (v + 1e-6).floor() as usize).collect();
+    let mut order: Vec<usize> = (0..len).collect();
+    order.sort_by(|&a, &b| {
+        let ra = scaled[a] - whole[a] as f64;
+        let rb = scaled[b] - whole[b] as f64;
+        rb.partial_cmp(&ra)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    let mut missing = total.saturating_sub(whole.iter().sum());
+    for i in order.into_iter().cycle() {
+        if missing == 0 {
+            break;
+        }
+        whole[i] += 1;
+        missing -= 1;
+    }
+    whole
+}
+
+/// The roster rows: per agent and day, the shift cut into one row per queue run,
+/// each lunch and break, or a whole-day `off` / `leave` row; partial leave as a
+/// timed `leave` row.
+pub fn roster_rows(
+    book: &RuleBook,
+    shifts: &[WorkedShift],
+    plan: &QueuePlan,
+    queues: &[QueueDemand],
+    slot: u32,
+) -> Vec<RosterRow> {
+    let mut rows = Vec::new();
+    let mut worked: BTreeMap<(usize, u32), &WorkedShift> = BTreeMap::new();
+    for shift in shifts {
+        worked.insert((shift.agent, shift.day), shift);
+    }
+    for (agent_index, agent) in book.agents.iter().enumerate() {
+        let fallback_queue = agent.skills[0].queue.clone();
+        for day in 0..book.horizon.days {
+            let date = book.horizon.date(day);
+            let row = |activity, start: Option<u32>, end: Option<u32>, queue: String| RosterRow {
+                agent_id: agent.id.clone(),
+                date,
+                start,
+                activity,
+                end,
+                queue,
+            };
+            for leave in book.availability[agent_index]
+                .iter()
+                .filter(|r| r.kind == AvailabilityKind::Leave && r.date == date)
+            {
+                rows.push(row(
+                    Activity::Leave,
+                    leave.window.map(|w| w.0),
+                    leave.window.map(|w| w.1),
+                    String::new(),
+                ));
+            }
+            let Some(shift) = worked.get(&(agent_index, day)) else {
+                let on_leave = book.availability[agent_index].iter().any(|r| {
+                    r.kind == AvailabilityKind::Leave && r.date == date && r.window.is_none()
+                });
+                if !on_leave {
+                    rows.push(row(Activity::Off, None, None, String::new()));
+                }
+                continue;
+            };
+            let template = &book.config.templates[shift.template];
+            let midnight = day * 1440;
+            let rests: Vec<(u32, u32, Activity)> = template
+                .rests()
+                .iter()
+                .zip(&shift.rest_starts)
+                .enumerate()
+                .map(|(i, (rest, &start))| {
+                    let kind = if i == 0 && template.lunch.is_some() {
+                        Activity::Lunch
+                    } else {
+                        Activity::Break
+                    };
+                    (start, start + rest.length, kind)
+                })
+                .collect();
+            for &(start, end, kind) in &rests {
+                rows.push(row(kind, Some(start), Some(end), String::new()));
+            }
+            // Runs of working slots on one queue.
+            let mut current: Option<(u32, u32, String)> = None;
+            for s in working_slots(book, shift, slot) {
+                let minute = s as u32 * slot - midnight;
+                let queue = plan.get(&(agent_index, s)).copied().flatten().map_or_else(
+                    || {
+                        current
+                            .as_ref()
+                            .map_or(fallback_queue.clone(), |c| c.2.clone())
+                    },
+                    |k| queues[k].queue.clone(),
+                );
+                match &mut current {
+                    Some((_, end, q)) if *end == minute && *q == queue => *end += slot,
+                    _ => {
+                        if let Some((from, to, q)) = current.take() {
+                            rows.push(row(Activity::Shift, Some(from), Some(to), q));
+                        }
+                        current = Some((minute, minute + slot, queue));
+                    }
+                }
+            }
+            if let Some((from, to, q)) = current {
+                rows.push(row(Activity::Shift, Some(from), Some(to), q));
+            }
+        }
+    }
+    rows.sort();
+    rows
+}
+
+/// Writes `roster.csv`.
+pub fn write_roster_csv(rows: &[RosterRow], out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| Error::write("roster.csv", e.into());
+    writer.write_record(ROSTER_COLUMNS).map_err(io)?;
+    let clock = |t: Option<u32>| t.map(format_clock_minutes).unwrap_or_default();
+    for row in rows {
+        writer
+            .write_record([
+                row.agent_id.clone(),
+                row.date.format("%Y-%m-%d").to_string(),
+                row.activity.label().to_string(),
+                clock(row.start),
+                clock(row.end),
+                row.queue.clone(),
+            ])
+            .map_err(io)?;
+    }
+    writer.flush().map_err(|e| Error::write("roster.csv", e))
+}
+
+/// One line of the per-agent summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    pub agent_id: String,
+    pub name: String,
+    pub contract: String,
+    pub stats: AgentStats,
+}
+
+/// Columns of `agents_summary.csv`.
+pub const SUMMARY_COLUMNS: [&str; 13] = [
+    "agent_id",
+    "name",
+    "contract",
+    "paid_hours",
+    "leave_hours",
+    "days",
+    "leave_days",
+    "weekends",
+    "early_shifts",
+    "late_shifts",
+    "preferences",
+    "preferences_honoured",
+    "isolated_days_off",
+];
+
+pub fn summary_rows(book: &RuleBook, shifts: &[WorkedShift]) -> Vec<SummaryRow> {
+    book.stats(shifts)
+        .into_iter()
+        .enumerate()
+        .map(|(a, stats)| SummaryRow {
+            agent_id: book.agents[a].id.clone(),
+            name: book.agents[a].name.clone(),
+            contract: book.contract(a).name.clone(),
+            stats,
+        })
+        .collect()
+}
+
+/// Writes the per-agent summary CSV.
+pub fn write_summary_csv(rows: &[SummaryRow], out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| Error::write("agents_summary.csv", e.into());
+    writer.write_record(SUMMARY_COLUMNS).map_err(io)?;
+    for row in rows {
+        let s = &row.stats;
+        writer
+            .write_record([
+                row.agent_id.clone(),
+                row.name.clone(),
+                row.contract.clone(),
+                format_number(s.hours, 2),
+                format_number(s.leave_hours, 2),
+                s.days.to_string(),
+                s.leave_days.to_string(),
+                s.weekends.to_string(),
+                s.early.to_string(),
+                s.late.to_string(),
+                s.preferences.to_string(),
+                s.preferences_honoured.to_string(),
+                s.isolated_days_off.to_string(),
+            ])
+            .map_err(io)?;
+    }
+    writer
+        .flush()
+        .map_err(|e| Error::write("agents_summary.csv", e))
+}
+
+/// The roster's objective, recomputed from the final roster with the model's prices:
+/// paid cost, shortfall (convex) and surplus penalties, secondary-skill time, and the
+/// soft goals. `scheduled` is agents per queue and requirement interval.
+pub struct CostInputs<'a> {
+    pub book: &'a RuleBook<'a>,
+    pub shifts: &'a [WorkedShift],
+    pub stats: &'a [AgentStats],
+    pub queues: &'a [QueueDemand],
+    pub scheduled: &'a [Vec<f64>],
+    pub secondary_hours: f64,
+}
+
+/// The parts of a roster's cost.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RosterCost {
+    pub paid: f64,
+    pub shortfall: f64,
+    pub surplus: f64,
+    pub soft: f64,
+}
+
+impl RosterCost {
+    pub fn total(&self) -> f64 {
+        self.paid + self.shortfall + self.surplus + self.soft
+    }
+}
+
+pub fn roster_cost(inputs: &CostInputs) -> RosterCost {
+    let book = inputs.book;
+    let config = book.config;
+    let weights = &book.contracts.soft;
+    let mut cost = RosterCost {
+        paid: inputs
+            .shifts
+            .iter()
+            .map(|s| config.templates[s.template].shift_cost())
+            .sum(),
+        ..RosterCost::default()
+    };
+    for (queue, scheduled) in inputs.queues.iter().zip(inputs.scheduled) {
+        for (demand, &agents) in queue.demands.iter().zip(scheduled) {
+            let hours = f64::from(demand.minutes) / 60.0;
+            let short = (demand.required - agents).max(0.0);
+            let shallow = short.min((demand.required * 0.1).max(1.0));
+            let under = config.penalties.under_per_agent_hour * hours;
+            cost.shortfall += under * shallow + 2.0 * under * (short - shallow);
+            cost.surplus +=
+                config.penalties.over_per_agent_hour * hours * (agents - demand.required).max(0.0);
+        }
+    }
+    cost.soft += weights.secondary_skill_per_agent_hour * inputs.secondary_hours;
+    let mut by_contract: BTreeMap<usize, Vec<&AgentStats>> = BTreeMap::new();
+    for (a, stats) in inputs.stats.iter().enumerate() {
+        cost.soft += weights.preference * f64::from(stats.preferences - stats.preferences_honoured);
+        cost.soft += weights.isolated_day_off * f64::from(stats.isolated_days_off);
+        by_contract
+            .entry(book.agents[a].contract)
+            .or_default()
+            .push(stats);
+    }
+    for members in by_contract.values() {
+        let max = |f: &dyn Fn(&AgentStats) -> f64| members.iter().map(|s| f(s)).fold(0.0, f64::max);
+        let min = |f: &dyn Fn(&AgentStats) -> f64| {
+            members.iter().map(|s| f(s)).fold(f64::INFINITY, f64::min)
+        };
+        cost.soft += weights.weekend_spread * max(&|s| f64::from(s.weekends));
+        cost.soft += weights.early_late_spread
+            * (max(&|s| f64::from(s.early)) + max(&|s| f64::from(s.late)));
+        cost.soft += weights.hours_spread_per_hour
+            * (max(&|s| s.hours + s.leave_hours) - min(&|s| s.hours + s.leave_hours));
+    }
+    cost
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Why a run of short intervals stays short: counts of the queue's agents by what
+/// keeps them from it, with the binding rules named.
+pub fn explain_shortfall(
+    book: &RuleBook,
+    shifts: &[WorkedShift],
+    plan: &QueuePlan,
+    queue: usize,
+    queue_name: &str,
+    day: u32,
+    minutes: (u32, u32),
+    slot: u32,
+) -> String {
+    let mut working_it = 0;
+    let mut elsewhere = 0;
+    let mut unavailable = 0;
+    let mut no_template = 0;
+    let mut idle = 0;
+    let mut blocked: BTreeMap<String, u32> = BTreeMap::new();
+    let mut skilled = 0;
+    let first_slot = ((day * 1440 + minutes.0) / slot) as usize;
+    let last_slot = ((day * 1440 + minutes.1) / slot) as usize;
+    for (a, agent) in book.agents.iter().enumerate() {
+        if !agent.has_skill(queue_name) {
+            continue;
+        }
+        skilled += 1;
+        let own: Vec<WorkedShift> = shifts.iter().filter(|s| s.agent == a).cloned().collect();
+        let on_queue = (first_slot..last_slot).any(|s| plan.get(&(a, s)) == Some(&Some(queue)));
+        if on_queue {
+            working_it += 1;
+            continue;
+        }
+        if own.iter().any(|s| s.day == day) {
+            elsewhere += 1;
+            continue;
+        }
+        // Shifts of the contract that would cover the start of the run.
+        let mut candidates = Vec::new();
+        let mut any_template = false;
+        for &t in &book.contract(a).templates {
+            let template = &book.config.templates[t];
+            for start in template.starts() {
+                if start <= minutes.0 && start + template.span_minutes() >= minutes.0 + slot {
+                    any_template = true;
+                    if book.shift_allowed(a, day, t, start) {
+                        candidates.push((t, start));
+                    }
+                }
+            }
+        }
+        if !any_template {
+            no_template += 1;
+            continue;
+        }
+        if candidates.is_empty() {
+            unavailable += 1;
+            continue;
+        }
+        let mut fewest: Option<Vec<String>> = None;
+        for (t, start) in candidates {
+            let mut trial = own.clone();
+            trial.push(WorkedShift {
+                agent: a,
+                day,
+                template: t,
+                start,
+                rest_starts: Vec::new(),
+            });
+            let mut rules: Vec<String> = book
+                .violations(&trial)
+                .into_iter()
+                .filter(|v| v.rule != "min_hours_per_week")
+                .map(|v| v.rule)
+                .collect();
+            rules.sort();
+            rules.dedup();
+            if fewest.as_ref().is_none_or(|f| rules.len() < f.len()) {
+                fewest = Some(rules);
+            }
+        }
+        match fewest {
+            Some(rules) if !rules.is_empty() => {
+                for rule in rules {
+                    *blocked.entry(rule).or_default() += 1;
+                }
+            }
+            _ => idle += 1,
+        }
+    }
+    let mut parts = vec![format!("{skilled} agents have skill {queue_name}")];
+    if working_it > 0 {
+        parts.push(format!("{working_it} work it"));
+    }
+    if elsewhere > 0 {
+        parts.push(format!("{elsewhere} work other queues or hours that day"));
+    }
+    if unavailable > 0 {
+        parts.push(format!("{unavailable} are unavailable or on leave"));
+    }
+    if no_template > 0 {
+        parts.push(format!(
+            "{no_template} have no template covering these hours"
+        ));
+    }
+    if !blocked.is_empty() {
+        let rules: Vec<String> = blocked
+            .iter()
+            .map(|(rule, n)| format!("{rule} ({n})"))
+            .collect();
+        parts.push(format!("blocked by {}", rules.join(", ")));
+    }
+    if idle > 0 {
+        parts.push(format!("{idle} free but not rostered (cost)"));
+    }
+    parts.join("; ")
+}
+
+/// Paid hours of a set of shifts.
+pub fn total_paid_hours(book: &RuleBook, shifts: &[WorkedShift]) -> f64 {
+    shifts
+        .iter()
+        .map(|s| paid_hours(&book.config.templates[s.template]))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_keeps_the_total() {
+        assert_eq!(round_shares(&[1.5, 1.5], 2, 3), vec![2, 1]);
+        assert_eq!(round_shares(&[0.2, 2.8], 2, 3), vec![0, 3]);
+        assert_eq!(round_shares(&[], 2, 2), vec![2, 0]);
+        assert_eq!(round_shares(&[1.0, 1.0, 1.0], 3, 3), vec![1, 1, 1]);
+    }
+}
