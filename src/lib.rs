@@ -10,6 +10,7 @@ pub mod generate;
 pub mod ingest;
 pub mod interval;
 pub mod output;
+pub mod plan;
 pub mod schedule;
 pub mod staff;
 pub mod units;

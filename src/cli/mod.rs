@@ -8,6 +8,7 @@ pub mod erlang;
 pub mod forecast;
 pub mod generate;
 pub mod ingest;
+pub mod plan;
 pub mod schedule;
 pub mod staff;
 mod targets;
@@ -47,6 +48,9 @@ pub enum Command {
     Staff(staff::StaffArgs),
     /// Solve the shift schedule (templates, lunches, breaks) that covers the requirements at least cost.
     Schedule(schedule::ScheduleArgs),
+    /// The monthly run from one plan.toml: forecast, staffing, shifts (and roster)
+    /// with summary.json and an HTML report.
+    Plan(plan::PlanArgs),
 }
 
 /// Runs the parsed command line.
@@ -59,5 +63,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Erlang(args) => erlang::run(args, cli.quiet),
         Command::Staff(args) => staff::run(args, cli.quiet),
         Command::Schedule(args) => schedule::run(args, cli.quiet),
+        Command::Plan(args) => plan::run(args, cli.quiet),
     }
 }

@@ -1,0 +1,90 @@
+//! `wfm plan`: the monthly run end to end — ingest, forecast, staff, schedule and
+//! roster — from one `plan.toml`, into one directory of outputs with a report.
+//!
+//! - [`config`] reads `plan.toml`, validated up front;
+//! - [`pipeline`] runs the steps in memory, each writing its file;
+//! - [`service`] projects the service level per queue;
+//! - [`summary`] writes `summary.json`;
+//! - [`roster`] is where rostering plugs in.
+
+pub mod config;
+pub mod pipeline;
+pub mod roster;
+pub mod service;
+pub mod summary;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+pub use config::PlanConfig;
+pub use pipeline::{Hooks, Plan};
+use summary::{Stamp, Summary, SUMMARY_FILE};
+
+/// How to run a plan, besides its config.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// The output directory; `plan-out/` beside the config when `None`.
+    pub out: Option<PathBuf>,
+    /// Add the run's time and step durations to `summary.json` (outputs then differ
+    /// from run to run).
+    pub stamp: bool,
+}
+
+/// What a finished run produced.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    pub out: PathBuf,
+    pub summary: Summary,
+}
+
+impl PlanOutcome {
+    /// Agent-intervals the plan leaves short, plus intervals no staffing can serve:
+    /// what `--strict` fails on.
+    pub fn has_shortfall(&self) -> bool {
+        self.summary.totals.short_intervals > 0 || self.summary.totals.unmet_target_intervals > 0
+    }
+}
+
+/// Runs the plan of `config` and writes every output.
+pub fn run_plan(config: &PlanConfig, options: &PlanOptions, hooks: Hooks) -> Result<PlanOutcome> {
+    let out = options.out.clone().unwrap_or_else(|| config.default_out());
+    std::fs::create_dir_all(&out).map_err(|e| Error::write(&out, e))?;
+    let plan = pipeline::run_steps(config, &out, hooks)?;
+    let summary = write_results(config, &plan, &out, options.stamp)?;
+    Ok(PlanOutcome { out, summary })
+}
+
+/// Writes what follows from the steps: `summary.json`.
+fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> Result<Summary> {
+    let service = service::queue_service_levels(
+        &plan.requirements,
+        &plan.schedule,
+        &config.targets,
+        config.cover,
+        config.answer_within_seconds(),
+    );
+    let mut summary = summary::summarise(config, plan, &service, output_names(plan));
+    if stamp {
+        summary.stamp = Some(Stamp::now(
+            &plan.timings,
+            plan.schedule.report.solve_seconds,
+        ));
+    }
+    pipeline::write_bytes(dir, SUMMARY_FILE, &summary::to_json(&summary)?)?;
+    Ok(summary)
+}
+
+/// The files a plan directory holds, in a fixed order.
+fn output_names(plan: &Plan) -> Vec<String> {
+    let mut names = vec![
+        pipeline::FORECAST_FILE,
+        pipeline::REQUIREMENTS_FILE,
+        pipeline::SHIFTS_FILE,
+        pipeline::COVERAGE_FILE,
+    ];
+    if plan.roster.is_some() {
+        names.push(pipeline::ROSTER_FILE);
+    }
+    names.push(SUMMARY_FILE);
+    names.into_iter().map(String::from).collect()
+}

@@ -1,0 +1,84 @@
+//! The roster step's place in the plan: the one function `wfm plan` calls to turn the
+//! schedule's inputs into named agents' shifts.
+//!
+//! Rostering (`src/roster/`, `wfm roster`) is developed on its own branch and is not
+//! part of this build yet. Until it is, [`roster_step`] checks that the people files
+//! named in `plan.toml` exist and answers `None`; the plan then runs without a roster,
+//! says so on stderr and in `summary.json`, and the report's Gantt chart shows the
+//! shifts by template and start. Nothing is made up in the meantime.
+//!
+//! Wiring it (about fifteen lines, all in [`roster_step`]):
+//! 1. read the people: `ShiftConfig` is already read; `Contracts::read`,
+//!    `read_agents`, `read_availability` from `inputs.people`;
+//! 2. call `roster::build_roster(&RosterInputs { config, contracts, agents,
+//!    availability, requirements }, &RosterOptions { start, days, time_zone, cover,
+//!    limits, start_band_minutes: None, answer_within_seconds, shrinkage: None },
+//!    progress)` with the fields of `inputs.options`;
+//! 3. return `RosterPlan { csv: write_roster_csv(&roster.rows), shifts: the rows
+//!    whose activity is a shift, as [`AgentShift`], cost: roster.cost.total, gap:
+//!    roster.gap, shortfall: roster.total_shortfall() }`.
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::schedule::progress::ProgressFn;
+use crate::schedule::{Requirement, ScheduleOptions, ShiftConfig};
+
+use super::config::PeopleInputs;
+
+/// What the schedule step hands to the roster step: the same requirements, templates
+/// and options, plus the people.
+pub struct RosterStepInputs<'a> {
+    pub people: &'a PeopleInputs,
+    pub shifts: &'a ShiftConfig,
+    /// Per queue and interval, as the schedule got them.
+    pub requirements: &'a [Requirement],
+    pub options: &'a ScheduleOptions,
+    pub progress: Option<ProgressFn<'a>>,
+}
+
+/// One agent's working time on one day, for the report's Gantt chart. Times are
+/// minutes after the day's local midnight (past 24:00 for a night shift).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AgentShift {
+    pub agent_id: String,
+    pub date: NaiveDate,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A built roster, as the rest of the plan uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterPlan {
+    /// The whole `roster.csv`, as the roster module writes it.
+    pub csv: Vec<u8>,
+    pub shifts: Vec<AgentShift>,
+    /// Paid cost of the roster.
+    pub cost: f64,
+    /// Relative gap of that cost to the solver's proven bound.
+    pub gap: f64,
+    /// Agent-intervals left short, summed over queues.
+    pub shortfall: f64,
+}
+
+/// Why a plan that names people has no roster, for stderr and `summary.json`.
+pub const NOT_AVAILABLE: &str = "plan.toml names agents and contracts, but this build of wfm \
+has no rostering yet: roster.csv is not written and the Gantt chart shows the shifts by \
+template and start";
+
+/// Rosters named agents onto the schedule's requirements. `Ok(None)`: this build
+/// cannot roster (see the module documentation for the wiring).
+pub fn roster_step(inputs: &RosterStepInputs) -> Result<Option<RosterPlan>> {
+    let people = inputs.people;
+    for path in [
+        Some(&people.agents),
+        Some(&people.contracts),
+        people.availability.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
+    }
+    Ok(None)
+}
