@@ -19,9 +19,9 @@ fn sample(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A one-week plan of the sample site in `dir`, reading the sample's files by
-/// absolute path; `extra` is appended (more sections).
-fn write_config(dir: &Path, extra: &str) -> PathBuf {
+/// A one-week plan of the sample site from `start`, written to `dir/name`, reading
+/// the sample's files by absolute path; `extra` is appended (more sections).
+fn week_config(dir: &Path, name: &str, start: &str, extra: &str) -> PathBuf {
     let text = format!(
         r#"
 [site]
@@ -34,7 +34,7 @@ calendar = "{calendar}"
 shifts = "{shifts}"
 
 [horizon]
-start = "2026-12-07"
+start = "{start}"
 days = 7
 
 [targets.default]
@@ -57,9 +57,14 @@ time_limit = "300s"
         calendar = sample("calendar.csv").display(),
         shifts = sample("shifts.toml").display(),
     );
-    let path = dir.join("plan.toml");
+    let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// The week of Monday 7 December 2026.
+fn write_config(dir: &Path, extra: &str) -> PathBuf {
+    week_config(dir, "plan.toml", "2026-12-07", extra)
 }
 
 fn plan(config: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -466,4 +471,120 @@ fn bad_configs_are_input_errors() {
     plan(&missing, &dir.path().join("out"), &[])
         .assert()
         .code(2);
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_plan_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let partial = dir.path().join(".plan.partial");
+    let first = write_config(dir.path(), "");
+    plan(&first, &out, &["--quiet"]).assert().success();
+    let before = snapshot(&out);
+    assert!(before.contains_key(Path::new("summary.json")));
+
+    // A plan of the following week, killed once its forecast is written.
+    let next = week_config(dir.path(), "next.toml", "2026-12-14", "");
+    let mut child = wfm()
+        .args(["--quiet", "plan", "--config"])
+        .arg(&next)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while !partial.join("forecast.csv").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it was killed"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no forecast.csv in {}",
+            partial.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before it was killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the killed run changed the previous plan"
+    );
+    assert!(partial.exists(), "a killed run cannot clean up");
+
+    // The next run tidies up and replaces the plan whole.
+    plan(&next, &out, &["--quiet"]).assert().success();
+    assert!(!partial.exists());
+    assert!(!dir.path().join(".plan.old").exists());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["horizon"]["start"], "2026-12-14");
+    let forecast = std::fs::read_to_string(out.join("forecast.csv")).unwrap();
+    assert!(forecast
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("sales,2026-12-14T00:00:00+00:00,"));
+}
+
+#[test]
+fn a_second_run_on_the_same_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let out = dir.path().join("plan");
+    // The lock a running plan holds: plan.lock beside the output directory.
+    let lock = std::fs::File::create(dir.path().join("plan.lock")).unwrap();
+    fs4::FileExt::try_lock(&lock).unwrap();
+    let output = plan(&config, &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(2);
+    assert!(
+        stderr.contains(&format!("another wfm plan is writing {}", out.display())),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    assert!(!dir.path().join(".plan.partial").exists());
+}
+
+#[test]
+fn an_output_that_is_not_a_plan_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let out = dir.path().join("documents");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("budget.xlsx"), "keep me").unwrap();
+    let output = plan(&config, &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(2);
+    assert!(stderr.contains("refusing to replace"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("budget.xlsx")).unwrap(),
+        "keep me"
+    );
 }

@@ -5,9 +5,11 @@
 //! - [`pipeline`] runs the steps in memory, each writing its file;
 //! - [`service`] projects the service level per queue;
 //! - [`summary`] writes `summary.json`;
-//! - [`roster`] is where rostering plugs in.
+//! - [`roster`] is where rostering plugs in;
+//! - [`outdir`] builds the plan beside its directory and swaps it in, under a lock.
 
 pub mod config;
+pub mod outdir;
 pub mod pipeline;
 pub mod roster;
 pub mod service;
@@ -15,7 +17,7 @@ pub mod summary;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 pub use config::PlanConfig;
 pub use pipeline::{Hooks, Plan};
 use summary::{Stamp, Summary, SUMMARY_FILE};
@@ -45,12 +47,14 @@ impl PlanOutcome {
     }
 }
 
-/// Runs the plan of `config` and writes every output.
+/// Runs the plan of `config` and writes every output: built in a temporary
+/// directory under the output's lock, then swapped in whole (see [`outdir`]).
 pub fn run_plan(config: &PlanConfig, options: &PlanOptions, hooks: Hooks) -> Result<PlanOutcome> {
     let out = options.out.clone().unwrap_or_else(|| config.default_out());
-    std::fs::create_dir_all(&out).map_err(|e| Error::write(&out, e))?;
-    let plan = pipeline::run_steps(config, &out, hooks)?;
-    let summary = write_results(config, &plan, &out, options.stamp)?;
+    let staging = outdir::Staging::begin(&out)?;
+    let plan = pipeline::run_steps(config, staging.dir(), hooks)?;
+    let summary = write_results(config, &plan, staging.dir(), options.stamp)?;
+    staging.commit()?;
     Ok(PlanOutcome { out, summary })
 }
 
