@@ -5,12 +5,15 @@
 //! - [`pipeline`] runs the steps in memory, each writing its file;
 //! - [`service`] projects the service level per queue;
 //! - [`summary`] writes `summary.json`;
+//! - [`report`] writes `report.html` with the [`plots`];
 //! - [`roster`] is where rostering plugs in;
 //! - [`outdir`] builds the plan beside its directory and swaps it in, under a lock.
 
 pub mod config;
 pub mod outdir;
 pub mod pipeline;
+pub mod plots;
+pub mod report;
 pub mod roster;
 pub mod service;
 pub mod summary;
@@ -58,7 +61,7 @@ pub fn run_plan(config: &PlanConfig, options: &PlanOptions, hooks: Hooks) -> Res
     Ok(PlanOutcome { out, summary })
 }
 
-/// Writes what follows from the steps: `summary.json`.
+/// Writes what follows from the steps: `summary.json`, the plots and the report.
 fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> Result<Summary> {
     let service = service::queue_service_levels(
         &plan.requirements,
@@ -75,6 +78,18 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
         ));
     }
     pipeline::write_bytes(dir, SUMMARY_FILE, &summary::to_json(&summary)?)?;
+    let figures = report::figures(config, plan, &service, &summary)?;
+    let plots = dir.join(report::PLOTS_DIR);
+    std::fs::create_dir(&plots).map_err(|e| crate::error::Error::write(&plots, e))?;
+    for figure in &figures {
+        pipeline::write_bytes(
+            &plots,
+            &format!("{}.svg", figure.name),
+            figure.svg.as_bytes(),
+        )?;
+    }
+    let html = report::render(config, &summary, &figures);
+    pipeline::write_bytes(dir, report::REPORT_FILE, html.as_bytes())?;
     Ok(summary)
 }
 
@@ -89,6 +104,12 @@ fn output_names(plan: &Plan) -> Vec<String> {
     if plan.roster.is_some() {
         names.push(pipeline::ROSTER_FILE);
     }
-    names.push(SUMMARY_FILE);
-    names.into_iter().map(String::from).collect()
+    names.extend([SUMMARY_FILE, report::REPORT_FILE]);
+    let mut names: Vec<String> = names.into_iter().map(String::from).collect();
+    names.extend(
+        report::PLOT_NAMES
+            .iter()
+            .map(|name| format!("{}/{name}.svg", report::PLOTS_DIR)),
+    );
+    names
 }

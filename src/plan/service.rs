@@ -2,11 +2,13 @@
 //!
 //! The schedule pools the queues (one cross-trained team), so its coverage has one
 //! number of agents per interval. To judge each queue against its own target, the
-//! agents on the phones are shared out in proportion to the queues' Erlang
-//! requirements (the split the staffing step asked for), as whole agents by the
-//! largest-remainder method, and each queue's share is evaluated with its own
-//! queueing model and answer-within time. A shared team does at least as well as its
-//! split (pooling only helps), so this is a slightly pessimistic projection.
+//! agents working are shared out in proportion to what each queue required (in the
+//! schedule's cover basis: scheduled staff or agents), each queue's share is taken
+//! less its own shrinkage and rounded down to whole agents on the phones, and that is
+//! evaluated with the queue's own queueing model and answer-within time. A schedule
+//! that covers its requirement exactly thus gives every queue at least the agents its
+//! staffing asked for. A shared team does at least as well as its split (pooling only
+//! helps), so the projection errs on the pessimistic side.
 
 use std::collections::BTreeMap;
 
@@ -64,18 +66,19 @@ pub fn queue_service_levels(
         let Some(queues) = by_instant.get(&row.interval_start.timestamp()) else {
             continue;
         };
-        let on_phones = match cover {
-            Cover::ScheduledStaff => row.scheduled * (1.0 - schedule.shrinkage),
-            Cover::Agents => row.scheduled,
-        };
-        let weights: Vec<f64> = if queues.iter().any(|q| q.agents > 0.0) {
-            queues.iter().map(|q| q.agents).collect()
-        } else {
-            queues.iter().map(|q| q.calls).collect()
-        };
-        let shares = largest_remainder((on_phones + EPSILON).floor() as u32, &weights);
-        for (requirement, agents) in queues.iter().zip(shares) {
+        let required: f64 = queues.iter().map(|q| q.required(cover)).sum();
+        for requirement in queues {
             let queue_targets = targets.for_queue(&requirement.queue);
+            let share = if required > 0.0 {
+                row.scheduled * requirement.required(cover) / required
+            } else {
+                0.0
+            };
+            let on_phones = match cover {
+                Cover::ScheduledStaff => share * (1.0 - queue_targets.shrinkage),
+                Cover::Agents => share,
+            };
+            let agents = (on_phones + EPSILON).floor() as u32;
             let within = queue_targets.answer_within.unwrap_or(default_answer_within);
             result.push(QueueInterval {
                 queue: requirement.queue.clone(),
@@ -127,32 +130,6 @@ fn service_level(
         .service_level
 }
 
-/// Splits `total` whole agents in proportion to `weights`: each gets the floor of its
-/// exact share, and the agents left go to the largest remainders (the first on ties).
-pub fn largest_remainder(total: u32, weights: &[f64]) -> Vec<u32> {
-    let sum: f64 = weights.iter().sum();
-    if weights.is_empty() {
-        return Vec::new();
-    }
-    if sum <= 0.0 {
-        let mut shares = vec![0; weights.len()];
-        shares[0] = total;
-        return shares;
-    }
-    let exact: Vec<f64> = weights.iter().map(|w| f64::from(total) * w / sum).collect();
-    let mut shares: Vec<u32> = exact.iter().map(|e| (e + EPSILON).floor() as u32).collect();
-    let given: u32 = shares.iter().sum();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        let remainder = |i: usize| exact[i] - f64::from(shares[i]);
-        remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b))
-    });
-    for &i in order.iter().take(total.saturating_sub(given) as usize) {
-        shares[i] += 1;
-    }
-    shares
-}
-
 /// Per queue and local day, the call-weighted mean service level.
 pub fn daily_service_levels(intervals: &[QueueInterval]) -> Vec<QueueDay> {
     let mut days: BTreeMap<(String, NaiveDate), (f64, f64)> = BTreeMap::new();
@@ -178,15 +155,110 @@ pub fn daily_service_levels(intervals: &[QueueInterval]) -> Vec<QueueDay> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::{CoverageRow, SolveReport};
+    use crate::staff::{ServiceTargets, TargetsFile};
+    use chrono::TimeZone;
+
+    fn requirement(queue: &str, calls: f64, agents: f64, staff: f64) -> Requirement {
+        Requirement {
+            queue: queue.to_string(),
+            interval_start: chrono_tz::UTC
+                .with_ymd_and_hms(2026, 12, 7, 10, 0, 0)
+                .unwrap(),
+            calls,
+            aht_seconds: 300.0,
+            agents,
+            scheduled_staff: staff,
+        }
+    }
+
+    fn schedule(scheduled: f64) -> Schedule {
+        Schedule {
+            shifts: Vec::new(),
+            coverage: vec![CoverageRow {
+                queue: "a+b".into(),
+                interval_start: chrono_tz::UTC
+                    .with_ymd_and_hms(2026, 12, 7, 10, 0, 0)
+                    .unwrap(),
+                calls: 150.0,
+                aht_seconds: 300.0,
+                required: 61.0,
+                scheduled,
+                shortfall: (61.0 - scheduled).max(0.0),
+                surplus: (scheduled - 61.0).max(0.0),
+                service_level: None,
+            }],
+            report: SolveReport {
+                status: "optimal".into(),
+                proven: true,
+                objective: 0.0,
+                best_bound: 0.0,
+                gap: 0.0,
+                solve_seconds: 0.0,
+                variables: 0,
+                integer_variables: 0,
+                constraints: 0,
+            },
+            group: "a+b".into(),
+            shrinkage: 0.313,
+            interval_minutes: 30,
+        }
+    }
 
     #[test]
-    fn largest_remainder_gives_whole_agents_in_proportion() {
-        assert_eq!(largest_remainder(10, &[3.0, 1.0]), vec![8, 2]);
-        // 7 * 2/3 = 4.67, 7 * 1/3 = 2.33: the larger remainder gets the seventh.
-        assert_eq!(largest_remainder(7, &[2.0, 1.0]), vec![5, 2]);
-        assert_eq!(largest_remainder(3, &[1.0, 1.0]), vec![2, 1]);
-        assert_eq!(largest_remainder(4, &[0.0, 0.0]), vec![4, 0]);
-        assert_eq!(largest_remainder(0, &[5.0, 1.0]), vec![0, 0]);
-        assert_eq!(largest_remainder(5, &[]), Vec::<u32>::new());
+    fn an_exact_schedule_gives_each_queue_its_staffing() {
+        let file: TargetsFile = toml::from_str(
+            "[default]\nservice_level = \"80%\"\nanswer_within = \"20s\"\nshrinkage = \"30%\"\n",
+        )
+        .unwrap();
+        let targets = QueueTargets::new(&file, &ServiceTargets::default(), "t").unwrap();
+        // 80/20 at 300 s AHT: 50 calls need 12 agents (18 staff), 100 calls 21 (30).
+        let a = crate::staff::required_agents(
+            &Queue::new(crate::erlang::Model::ErlangC, 50.0, 1800.0, 300.0).unwrap(),
+            targets.for_queue("a"),
+        );
+        let b = crate::staff::required_agents(
+            &Queue::new(crate::erlang::Model::ErlangC, 100.0, 1800.0, 300.0).unwrap(),
+            targets.for_queue("b"),
+        );
+        let requirements = [
+            requirement("a", 50.0, f64::from(a.agents), f64::from(a.scheduled_staff)),
+            requirement(
+                "b",
+                100.0,
+                f64::from(b.agents),
+                f64::from(b.scheduled_staff),
+            ),
+        ];
+        let required = f64::from(a.scheduled_staff + b.scheduled_staff);
+        let mut exact = schedule(required);
+        exact.coverage[0].required = required;
+        let projected =
+            queue_service_levels(&requirements, &exact, &targets, Cover::ScheduledStaff, 20.0);
+        assert_eq!(projected.len(), 2);
+        assert_eq!(projected[0].agents, a.agents);
+        assert_eq!(projected[1].agents, b.agents);
+        for queue in &projected {
+            assert!(queue.service_level.unwrap() >= 0.8, "{queue:?}");
+            assert_eq!(queue.target, Some(0.8));
+        }
+        // Ten agents fewer, shared in proportion: each queue loses its part.
+        let short = queue_service_levels(
+            &requirements,
+            &schedule(required - 10.0),
+            &targets,
+            Cover::ScheduledStaff,
+            20.0,
+        );
+        let share = |staff: u32| {
+            ((required - 10.0) * f64::from(staff) / required * 0.7 + EPSILON).floor() as u32
+        };
+        assert_eq!(short[0].agents, share(a.scheduled_staff));
+        assert_eq!(short[1].agents, share(b.scheduled_staff));
+        assert!(short[1].service_level.unwrap() < 0.8);
+        let days = daily_service_levels(&projected);
+        assert_eq!(days.len(), 2);
+        assert_eq!(days[0].calls, 50.0);
+        assert_eq!(days[0].service_level, projected[0].service_level);
     }
 }
