@@ -703,3 +703,82 @@ fn an_output_that_is_not_a_plan_is_never_replaced() {
         "keep me"
     );
 }
+
+#[test]
+fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sample templates with at most 20 shifts a day: the week cannot be covered.
+    let shifts = std::fs::read_to_string(sample("shifts.toml")).unwrap()
+        + "\n[limits]\nmax_headcount_per_day = 20\n";
+    let capped = dir.path().join("capped.toml");
+    std::fs::write(&capped, shifts).unwrap();
+    let config = write_config(dir.path(), "");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        &format!("shifts = \"{}\"", sample("shifts.toml").display()),
+        "shifts = \"capped.toml\"",
+    );
+    std::fs::write(&config, text).unwrap();
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &["--strict", "--stamp"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(1);
+    assert!(stderr.contains("(--strict)"), "{stderr}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let shifts = Table::read(&out.join("shifts.csv"));
+    for day in summary["days"].as_array().unwrap() {
+        assert!(day["shifts"].as_u64().unwrap() <= 20, "{day}");
+    }
+    assert!(shifts.numbers("count").iter().sum::<f64>() <= 7.0 * 20.0);
+    assert!(summary["totals"]["short_intervals"].as_u64().unwrap() > 0);
+    assert!(summary["totals"]["shortfall_agent_hours"].as_f64().unwrap() > 100.0);
+    // --stamp: when, and how long each step took; nowhere else.
+    let stamp = &summary["stamp"];
+    assert!(
+        stamp["generated_at"].as_str().unwrap().ends_with('Z'),
+        "{stamp}"
+    );
+    let steps: Vec<&String> = stamp["step_seconds"].as_object().unwrap().keys().collect();
+    assert_eq!(steps, ["forecast", "ingest", "schedule", "staff"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(&format!(
+        "Generated {}",
+        stamp["generated_at"].as_str().unwrap()
+    )));
+}
+
+#[test]
+fn named_agents_without_rostering_plan_the_shifts_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agents.csv"),
+        "agent_id,name,contract,skills\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("contracts.toml"), "").unwrap();
+    let config = write_config(dir.path(), "");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "[horizon]",
+        "agents = \"agents.csv\"\ncontracts = \"contracts.toml\"\n\n[horizon]",
+    );
+    std::fs::write(&config, &text).unwrap();
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().success();
+    assert!(stderr.contains("note: plan.toml names agents and contracts, but this build of wfm has no rostering yet"), "{stderr}");
+    assert!(!out.join("roster.csv").exists());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(summary["roster"].is_null());
+    assert!(summary["notes"].to_string().contains("no rostering yet"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("this build of wfm cannot roster yet"));
+
+    // A people file that is missing is bad input, before any work.
+    std::fs::remove_file(dir.path().join("contracts.toml")).unwrap();
+    let output = plan(&config, &dir.path().join("other"), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(2);
+    assert!(stderr.contains("contracts.toml"), "{stderr}");
+}

@@ -78,6 +78,7 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
         ));
     }
     pipeline::write_bytes(dir, SUMMARY_FILE, &summary::to_json(&summary)?)?;
+    let started = std::time::Instant::now();
     let figures = report::figures(config, plan, &service, &summary)?;
     let plots = dir.join(report::PLOTS_DIR);
     std::fs::create_dir(&plots).map_err(|e| crate::error::Error::write(&plots, e))?;
@@ -90,6 +91,7 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
     }
     let html = report::render(config, &summary, &figures);
     pipeline::write_bytes(dir, report::REPORT_FILE, html.as_bytes())?;
+    tracing::info!("step report: {:.2} s", started.elapsed().as_secs_f64());
     Ok(summary)
 }
 

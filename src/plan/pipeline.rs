@@ -28,7 +28,7 @@ use crate::schedule::{
 use crate::staff::forecast::{staff_reader, StaffSummary, OUTPUT_COLUMNS};
 
 use super::config::PlanConfig;
-use super::roster::{roster_step, RosterPlan, RosterStepInputs, NOT_AVAILABLE};
+use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs, NOT_AVAILABLE};
 
 /// Names of the output files, in the order the steps write them.
 pub const FORECAST_FILE: &str = "forecast.csv";
@@ -109,6 +109,9 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
 
     hooks.step("reading the history");
     let started = Instant::now();
+    if let Some(people) = &config.people {
+        check_people(people)?;
+    }
     let shift_config = ShiftConfig::from_file(&config.shifts)?;
     let calendar = match &config.calendar {
         Some(path) => Calendar::read(path)?,

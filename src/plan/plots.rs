@@ -278,7 +278,7 @@ pub fn week_agents_chart(coverage: &[CoverageRow], week: NaiveDate, days: u32) -
             .legend(move |(x, y)| {
                 PathElement::new([(x, y), (x + 18, y)], scheduled.stroke_width(2))
             });
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(drawing)?;
     }
     Ok(svg)

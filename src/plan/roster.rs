@@ -2,8 +2,9 @@
 //! schedule's inputs into named agents' shifts.
 //!
 //! Rostering (`src/roster/`, `wfm roster`) is developed on its own branch and is not
-//! part of this build yet. Until it is, [`roster_step`] checks that the people files
-//! named in `plan.toml` exist and answers `None`; the plan then runs without a roster,
+//! part of this build yet. Until it is, [`roster_step`] answers `None` (the people
+//! files named in `plan.toml` are still checked up front, by [`check_people`]); the
+//! plan then runs without a roster,
 //! says so on stderr and in `summary.json`, and the report's Gantt chart shows the
 //! shifts by template and start. Nothing is made up in the meantime.
 //!
@@ -66,10 +67,9 @@ pub const NOT_AVAILABLE: &str = "plan.toml names agents and contracts, but this 
 has no rostering yet: roster.csv is not written and the Gantt chart shows the shifts by \
 template and start";
 
-/// Rosters named agents onto the schedule's requirements. `Ok(None)`: this build
-/// cannot roster (see the module documentation for the wiring).
-pub fn roster_step(inputs: &RosterStepInputs) -> Result<Option<RosterPlan>> {
-    let people = inputs.people;
+/// Checks, before any work, that the people files exist (exit code 2 if not), so a
+/// typo is not found only after the schedule has been solved.
+pub fn check_people(people: &PeopleInputs) -> Result<()> {
     for path in [
         Some(&people.agents),
         Some(&people.contracts),
@@ -80,5 +80,11 @@ pub fn roster_step(inputs: &RosterStepInputs) -> Result<Option<RosterPlan>> {
     {
         std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
     }
+    Ok(())
+}
+
+/// Rosters named agents onto the schedule's requirements. `Ok(None)`: this build
+/// cannot roster (see the module documentation for the wiring).
+pub fn roster_step(_inputs: &RosterStepInputs) -> Result<Option<RosterPlan>> {
     Ok(None)
 }
