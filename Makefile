@@ -23,7 +23,7 @@ build: deps
 # summary.json and an HTML report (see docs/walkthrough.md).
 demo: build
 	$(WFM) plan --config data/sample/plan.toml --out $(OUT)/plan
-	@echo "report: $(abspath $(OUT)/plan/report.html) (open it in a browser)"
+	@echo "open $(abspath $(OUT)/plan/report.html) in a browser"
 
 test: deps
 	cargo test --all-targets

@@ -102,6 +102,10 @@ fn render(outcome: &PlanOutcome) -> String {
             queue.days_below_target
         ));
     }
-    lines.push(format!("wrote {}", outcome.out.display()));
+    lines.push(format!(
+        "wrote {}; report: {}",
+        outcome.out.display(),
+        outcome.out.join(crate::plan::report::REPORT_FILE).display()
+    ));
     lines.join("\n")
 }

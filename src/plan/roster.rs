@@ -8,16 +8,41 @@
 //! says so on stderr and in `summary.json`, and the report's Gantt chart shows the
 //! shifts by template and start. Nothing is made up in the meantime.
 //!
-//! Wiring it (about fifteen lines, all in [`roster_step`]):
-//! 1. read the people: `ShiftConfig` is already read; `Contracts::read`,
-//!    `read_agents`, `read_availability` from `inputs.people`;
-//! 2. call `roster::build_roster(&RosterInputs { config, contracts, agents,
-//!    availability, requirements }, &RosterOptions { start, days, time_zone, cover,
-//!    limits, start_band_minutes: None, answer_within_seconds, shrinkage: None },
-//!    progress)` with the fields of `inputs.options`;
-//! 3. return `RosterPlan { csv: write_roster_csv(&roster.rows), shifts: the rows
-//!    whose activity is a shift, as [`AgentShift`], cost: roster.cost.total, gap:
-//!    roster.gap, shortfall: roster.total_shortfall() }`.
+//! Wiring it once `src/roster/` is merged (checked against its API at 841d42b on main):
+//! replace the body of [`roster_step`] with
+//!
+//! ```text
+//! use crate::roster::{build_roster, read_agents, read_availability, write_roster_csv,
+//!                     Activity, Contracts, RosterInputs, RosterOptions};
+//! let people = inputs.people;
+//! let contracts = Contracts::from_file(&people.contracts, inputs.shifts)?;
+//! let agents = read_agents(&people.agents, &contracts)?;
+//! let availability = match &people.availability {
+//!     Some(path) => read_availability(path, &agents)?,
+//!     None => Vec::new(),
+//! };
+//! let o = inputs.options;
+//! let roster = build_roster(
+//!     &RosterInputs { config: inputs.shifts, contracts: &contracts, agents: &agents,
+//!                     availability: &availability, requirements: inputs.requirements },
+//!     &RosterOptions { start: o.start, days: o.days, time_zone: o.time_zone, cover: o.cover,
+//!                      limits: o.limits, start_band_minutes: None,
+//!                      answer_within_seconds: o.answer_within_seconds, shrinkage: o.shrinkage },
+//!     inputs.progress,
+//! )?;
+//! let mut csv = Vec::new();
+//! write_roster_csv(&roster.rows, &mut csv)?;
+//! let shifts = roster.rows.iter()
+//!     .filter(|row| row.activity == Activity::Shift)
+//!     .filter_map(|row| Some(AgentShift { agent_id: row.agent_id.clone(), date: row.date,
+//!                                         start: row.start?, end: row.end? }))
+//!     .collect();
+//! Ok(Some(RosterPlan { csv, shifts, cost: roster.cost.paid, gap: roster.gap,
+//!                      shortfall: roster.total_shortfall() }))
+//! ```
+//!
+//! and drop [`NOT_AVAILABLE`]. The rest of the plan (writing `roster.csv`, its totals
+//! in `summary.json`, the roster Gantt chart) is already in place.
 
 use chrono::NaiveDate;
 
