@@ -18,19 +18,12 @@ deps:
 build: deps
 	cargo build --bin wfm
 
-# The monthly chain on the sample site: history -> forecast (December 2026) ->
-# requirements per half-hour -> shifts with lunches and breaks.
+# The monthly plan of the sample site (December 2026) in one command: history ->
+# forecast -> requirements per half-hour -> shifts with lunches and breaks, with
+# summary.json and an HTML report (see docs/walkthrough.md).
 demo: build
-	mkdir -p $(OUT)
-	$(WFM) ingest data/sample/history.csv --tz Europe/London -o $(OUT)/history.csv
-	$(WFM) forecast --history $(OUT)/history.csv --calendar data/sample/calendar.csv \
-		--tz Europe/London --start 2026-12-01 --days 28 -o $(OUT)/forecast.csv
-	$(WFM) staff --forecast $(OUT)/forecast.csv --targets data/sample/targets.toml \
-		-o $(OUT)/requirements.csv
-	$(WFM) schedule --requirements $(OUT)/requirements.csv --shifts data/sample/shifts.toml \
-		--tz Europe/London --start 2026-12-01 --days 28 \
-		-o $(OUT)/shifts.csv --coverage $(OUT)/coverage.csv
-	@echo "outputs in $(OUT)/: history.csv forecast.csv requirements.csv shifts.csv coverage.csv"
+	$(WFM) plan --config data/sample/plan.toml --out $(OUT)/plan
+	@echo "open $(abspath $(OUT)/plan/report.html) in a browser"
 
 test: deps
 	cargo test --all-targets

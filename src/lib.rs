@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod interval;
 pub mod output;
 pub mod roster;
+pub mod plan;
 pub mod schedule;
 pub mod staff;
 pub mod units;

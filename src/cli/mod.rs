@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod roster;
+pub mod plan;
 pub mod schedule;
 pub mod staff;
 mod targets;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Assign named agents to shifts over weeks under their contracts (`wfm roster check`
     /// verifies any roster file).
     Roster(roster::RosterArgs),
+    /// The monthly run from one plan.toml: forecast, staffing, shifts (and roster)
+    /// with summary.json and an HTML report.
+    Plan(plan::PlanArgs),
 }
 
 /// Runs the parsed command line.
@@ -64,5 +68,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Staff(args) => staff::run(args, cli.quiet),
         Command::Schedule(args) => schedule::run(args, cli.quiet),
         Command::Roster(args) => roster::run(args, cli.quiet),
+        Command::Plan(args) => plan::run(args, cli.quiet),
     }
 }

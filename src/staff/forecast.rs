@@ -4,7 +4,7 @@
 //! leaves no output file at all.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use crate::erlang::Queue;
@@ -53,31 +53,76 @@ pub fn staff_forecast(
     interval_seconds: f64,
 ) -> Result<StaffSummary> {
     let file = File::open(forecast).map_err(|e| Error::read(forecast, e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(BufReader::new(file));
-    let columns = Columns::find(forecast, &mut reader)?;
     let mut summary = StaffSummary::default();
     write_atomic(output, |out| {
         let mut writer = csv::Writer::from_writer(out);
         writer
             .write_record(OUTPUT_COLUMNS)
             .map_err(|e| Error::write(output, e.into()))?;
-        let mut record = csv::StringRecord::new();
-        while reader
-            .read_record(&mut record)
-            .map_err(|e| csv_error(forecast, e))?
-        {
-            let row = Row::parse(forecast, &columns, &record)?;
-            let requirement = row.staff(forecast, targets, interval_seconds)?;
-            summary.record(&row, &requirement);
-            writer
-                .write_record(row.output(&requirement))
-                .map_err(|e| Error::write(output, e.into()))?;
-        }
+        summary = staff_reader(
+            BufReader::new(file),
+            forecast,
+            targets,
+            interval_seconds,
+            |staffed| {
+                writer
+                    .write_record(&staffed.record)
+                    .map_err(|e| Error::write(output, e.into()))
+            },
+        )?;
         writer.flush().map_err(|e| Error::write(output, e))?;
         Ok(())
     })?;
+    Ok(summary)
+}
+
+/// One staffed forecast interval, as [`staff_reader`] hands it on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffedInterval<'a> {
+    pub queue: &'a str,
+    /// The forecast's RFC 3339 timestamp, validated.
+    pub interval_start: &'a str,
+    pub calls: f64,
+    /// Zero for a zero-call interval without a handle time.
+    pub aht_seconds: f64,
+    pub requirement: Requirement,
+    /// The row of the requirements file ([`OUTPUT_COLUMNS`]).
+    pub record: [String; 10],
+}
+
+/// Staffs every row of a forecast CSV read from `input` (called `name` in messages),
+/// handing each staffed interval to `emit` in input order. This is the whole of
+/// `wfm staff` but the files, so that `wfm plan` staffs its in-memory forecast with
+/// exactly the parsing, validation and rounding of the command.
+pub fn staff_reader<R: Read>(
+    input: R,
+    name: &Path,
+    targets: &QueueTargets,
+    interval_seconds: f64,
+    mut emit: impl FnMut(StaffedInterval<'_>) -> Result<()>,
+) -> Result<StaffSummary> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let columns = Columns::find(name, &mut reader)?;
+    let mut summary = StaffSummary::default();
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(name, e))?
+    {
+        let row = Row::parse(name, &columns, &record)?;
+        let requirement = row.staff(name, targets, interval_seconds)?;
+        summary.record(&row, &requirement);
+        emit(StaffedInterval {
+            queue: row.queue,
+            interval_start: row.interval_start,
+            calls: row.calls,
+            aht_seconds: row.aht_seconds,
+            record: row.output(&requirement),
+            requirement,
+        })?;
+    }
     Ok(summary)
 }
 
@@ -110,7 +155,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn find(path: &Path, reader: &mut csv::Reader<BufReader<File>>) -> Result<Self> {
+    fn find<R: Read>(path: &Path, reader: &mut csv::Reader<R>) -> Result<Self> {
         let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
         let position = |name: &str| {
             header

@@ -1,0 +1,111 @@
+//! `wfm plan`: the monthly run from one `plan.toml`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::plan::{run_plan, Hooks, PlanConfig, PlanOptions, PlanOutcome};
+
+/// Arguments of `wfm plan`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  wfm plan --config data/sample/plan.toml --out out/plan\n\n\
+Writes forecast.csv, requirements.csv, shifts.csv, coverage.csv, roster.csv (when \
+rostering is configured), summary.json and report.html into the output directory. \
+See docs/formats.md (\"plan.toml\") and docs/walkthrough.md.\n\n\
+Exit codes: 0 ok; 1 plan written but short of requirements (--strict); 2 bad input \
+or another run holds the output's lock; 3 solver failure or time-out without a \
+schedule; 4 output not writable."
+)]
+pub struct PlanArgs {
+    /// The plan configuration (TOML, see docs/formats.md).
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Output directory; default plan-out/ beside the config.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Exit with code 1 when the plan leaves requirements unmet (it is still written).
+    #[arg(long)]
+    pub strict: bool,
+    /// Record the run's time and step durations in summary.json (outputs then differ
+    /// between runs).
+    #[arg(long)]
+    pub stamp: bool,
+}
+
+/// Runs `wfm plan`.
+pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
+    let config = PlanConfig::from_file(&args.config)?;
+    let options = PlanOptions {
+        out: args.out,
+        stamp: args.stamp,
+    };
+    let outcome = if !quiet && std::io::stderr().is_terminal() {
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+        let show = |line: &str| spinner.set_message(line.to_string());
+        let result = run_plan(
+            &config,
+            &options,
+            Hooks {
+                status: Some(&show),
+            },
+        );
+        spinner.finish_and_clear();
+        result?
+    } else {
+        run_plan(&config, &options, Hooks::default())?
+    };
+    if !quiet {
+        eprintln!("{}", render(&outcome));
+    }
+    if args.strict && outcome.has_shortfall() {
+        let totals = &outcome.summary.totals;
+        return Err(Error::Shortfall(format!(
+            "the plan leaves {} intervals short ({} agent-hours) and {} intervals whose targets no staffing meets (--strict)",
+            totals.short_intervals, totals.shortfall_agent_hours, totals.unmet_target_intervals
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The few lines a planner reads on stderr: notes, the headline figures and where the
+/// report is.
+fn render(outcome: &PlanOutcome) -> String {
+    let summary = &outcome.summary;
+    let totals = &summary.totals;
+    let mut lines: Vec<String> = summary.notes.iter().map(|n| format!("note: {n}")).collect();
+    lines.push(format!(
+        "plan {} to {}: {:.0} calls forecast, {} shifts, {:.1} paid hours, cost {:.2}",
+        summary.horizon.start,
+        summary.horizon.end,
+        totals.forecast_calls,
+        totals.shifts,
+        totals.paid_hours,
+        totals.cost
+    ));
+    lines.push(format!(
+        "solver: {}, gap {:.2}%; {} intervals short ({} agent-hours)",
+        summary.solver.status,
+        summary.solver.gap * 100.0,
+        totals.short_intervals,
+        totals.shortfall_agent_hours
+    ));
+    for queue in &summary.service_level {
+        let percent = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
+        lines.push(format!(
+            "  {}: projected service level {} (target {}), {} days below target",
+            queue.queue,
+            percent(queue.projected),
+            percent(queue.target),
+            queue.days_below_target
+        ));
+    }
+    lines.push(format!(
+        "wrote {}; report: {}",
+        outcome.out.display(),
+        outcome.out.join(crate::plan::report::REPORT_FILE).display()
+    ));
+    lines.join("\n")
+}

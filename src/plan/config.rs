@@ -1,0 +1,485 @@
+//! `plan.toml`: everything one monthly run needs, in one file a planner can keep
+//! under version control. Inputs are named by path (relative paths resolve against the
+//! config file, so the config and its data move together); service targets are
+//! embedded with the keys of `targets.toml` under `[targets.default]` and
+//! `[targets.queue.NAME]`. Every value is validated here, before any work starts, so a
+//! typo fails in milliseconds rather than after the forecast.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::forecast::hours::OpeningHours;
+use crate::forecast::Method;
+use crate::schedule::{Cover, SolverLimits};
+use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
+use crate::units::parse_time_zone;
+
+/// Longest horizon, days (as for `wfm forecast`).
+const MAX_DAYS: u32 = 366;
+/// Default solver time limit for the whole schedule, seconds. Generous on purpose:
+/// a schedule that stops at its proven gap is the same on every run, one stopped by
+/// the clock depends on the machine's load, and cron reruns must not differ. A
+/// month of the sample proves its gap in about 20 s; the limit is only a cap.
+const DEFAULT_TIME_LIMIT_SECONDS: f64 = 300.0;
+/// Default relative MIP gap (as for `wfm schedule`).
+const DEFAULT_MIP_GAP: f64 = 0.005;
+/// Default central prediction interval level (as for `wfm forecast`).
+const DEFAULT_LEVEL: f64 = 0.8;
+/// Default answer-within time of the pooled projected service level, seconds.
+const DEFAULT_ANSWER_WITHIN_SECONDS: f64 = 20.0;
+/// Weeks of history shown before the forecast in the report.
+const DEFAULT_HISTORY_WEEKS: u32 = 8;
+/// Name of the default output directory, beside the config file.
+pub const DEFAULT_OUT_DIR: &str = "plan-out";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanToml {
+    site: SiteToml,
+    inputs: InputsToml,
+    horizon: HorizonToml,
+    #[serde(default)]
+    forecast: ForecastToml,
+    targets: TargetsFile,
+    #[serde(default)]
+    solver: SolverToml,
+    #[serde(default)]
+    report: ReportToml,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteToml {
+    time_zone: String,
+    open: Option<String>,
+}
+
+/// One path or a list of paths (history may come in monthly files).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputsToml {
+    history: OneOrMany,
+    calendar: Option<String>,
+    shifts: String,
+    agents: Option<String>,
+    contracts: Option<String>,
+    availability: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HorizonToml {
+    month: Option<String>,
+    start: Option<String>,
+    days: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ForecastToml {
+    method: Option<String>,
+    level: Option<Share>,
+    #[serde(default)]
+    queues: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SolverToml {
+    time_limit: Option<Seconds>,
+    mip_gap: Option<Share>,
+    cover: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportToml {
+    week: Option<String>,
+    history_weeks: Option<u32>,
+}
+
+/// The people a roster needs: named agents and their contracts (and, optionally,
+/// their availability). Present only when `plan.toml` names them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeopleInputs {
+    pub agents: PathBuf,
+    pub contracts: PathBuf,
+    pub availability: Option<PathBuf>,
+}
+
+/// A validated `plan.toml`.
+#[derive(Debug, Clone)]
+pub struct PlanConfig {
+    /// The config file itself.
+    pub path: PathBuf,
+    pub time_zone: Tz,
+    /// Opening hours for the forecast (slots outside are forecast at zero).
+    pub opening_hours: Option<OpeningHours>,
+    pub history: Vec<PathBuf>,
+    pub calendar: Option<PathBuf>,
+    pub shifts: PathBuf,
+    pub people: Option<PeopleInputs>,
+    pub start: NaiveDate,
+    pub days: u32,
+    pub method: Method,
+    pub level: f64,
+    /// Queues to plan; empty: every queue of the history.
+    pub queues: Vec<String>,
+    /// The targets as written, for the values a whole site shares (see
+    /// [`PlanConfig::answer_within_seconds`]).
+    pub targets_file: TargetsFile,
+    pub targets: QueueTargets,
+    pub limits: SolverLimits,
+    pub cover: Cover,
+    /// First day of the week the report plots half-hour by half-hour.
+    pub report_week: NaiveDate,
+    /// Days in that week (7, or fewer for a short horizon).
+    pub report_days: u32,
+    pub history_weeks: u32,
+}
+
+impl PlanConfig {
+    /// Reads and validates `path`; every error names the file (exit code 2).
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        Self::from_toml(&text, path)
+    }
+
+    /// Parses and validates the text of the config at `path` (used to resolve
+    /// relative paths and to label errors).
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self> {
+        let name = path.display().to_string();
+        let fail = |message: String| Error::input(format!("{name}: {message}"));
+        let raw: PlanToml =
+            toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
+        let dir = config_dir(path);
+        let resolve = |value: &str| dir.join(value);
+
+        let time_zone = parse_time_zone(&raw.site.time_zone)
+            .map_err(|e| fail(format!("site.time_zone: {e}")))?;
+        let opening_hours = raw
+            .site
+            .open
+            .as_deref()
+            .map(OpeningHours::parse)
+            .transpose()
+            .map_err(|e| fail(format!("site.open: {e}")))?;
+        let history: Vec<PathBuf> = match &raw.inputs.history {
+            OneOrMany::One(one) => vec![resolve(one)],
+            OneOrMany::Many(many) => many.iter().map(|p| resolve(p)).collect(),
+        };
+        if history.is_empty() {
+            return Err(fail("inputs.history names no file".into()));
+        }
+        let people = people_inputs(&raw.inputs, &resolve).map_err(fail)?;
+        let (start, days) = horizon(&raw.horizon).map_err(fail)?;
+        let method = Method::parse(raw.forecast.method.as_deref().unwrap_or("auto"))
+            .map_err(|e| fail(format!("forecast.method: {e}")))?;
+        let level = raw
+            .forecast
+            .level
+            .map_or(DEFAULT_LEVEL, |Share(level)| level);
+        if !(level > 0.0 && level < 1.0) {
+            return Err(fail(format!(
+                "forecast.level {level} must be between 0% and 100%, e.g. \"80%\""
+            )));
+        }
+        let targets = QueueTargets::new(
+            &raw.targets,
+            &ServiceTargets::default(),
+            &format!("{name} targets"),
+        )?;
+        let limits = solver_limits(&raw.solver).map_err(fail)?;
+        let cover = match raw.solver.cover.as_deref().unwrap_or("scheduled-staff") {
+            "scheduled-staff" => Cover::ScheduledStaff,
+            "agents" => Cover::Agents,
+            other => {
+                return Err(fail(format!(
+                    "solver.cover = \"{other}\"; expected \"scheduled-staff\" or \"agents\""
+                )))
+            }
+        };
+        let (report_week, report_days) =
+            report_week(raw.report.week.as_deref(), start, days).map_err(fail)?;
+        Ok(PlanConfig {
+            path: path.to_path_buf(),
+            time_zone,
+            opening_hours,
+            history,
+            calendar: raw.inputs.calendar.as_deref().map(resolve),
+            shifts: resolve(&raw.inputs.shifts),
+            people,
+            start,
+            days,
+            method,
+            level,
+            queues: raw.forecast.queues,
+            targets_file: raw.targets,
+            targets,
+            limits,
+            cover,
+            report_week,
+            report_days,
+            history_weeks: raw.report.history_weeks.unwrap_or(DEFAULT_HISTORY_WEEKS),
+        })
+    }
+
+    /// The output directory when `--out` is not given: `plan-out/` beside the config.
+    pub fn default_out(&self) -> PathBuf {
+        config_dir(&self.path).join(DEFAULT_OUT_DIR)
+    }
+
+    /// Answer-within time of the pooled team's projected service level
+    /// (`coverage.csv`): the `[targets.default]` one, else 20 s. Per-queue service
+    /// levels use each queue's own.
+    pub fn answer_within_seconds(&self) -> f64 {
+        self.targets_file
+            .default
+            .answer_within
+            .map_or(DEFAULT_ANSWER_WITHIN_SECONDS, |Seconds(s)| s)
+    }
+
+    /// The last day of the horizon.
+    pub fn end(&self) -> NaiveDate {
+        self.start + Duration::days(i64::from(self.days) - 1)
+    }
+}
+
+/// The directory relative paths resolve against: the config's own.
+fn config_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Agents and contracts come together: one without the other is a mistake.
+fn people_inputs(
+    inputs: &InputsToml,
+    resolve: &dyn Fn(&str) -> PathBuf,
+) -> std::result::Result<Option<PeopleInputs>, String> {
+    match (&inputs.agents, &inputs.contracts) {
+        (Some(agents), Some(contracts)) => Ok(Some(PeopleInputs {
+            agents: resolve(agents),
+            contracts: resolve(contracts),
+            availability: inputs.availability.as_deref().map(resolve),
+        })),
+        (None, None) if inputs.availability.is_none() => Ok(None),
+        (None, None) => Err("inputs.availability needs inputs.agents and inputs.contracts".into()),
+        (Some(_), None) => {
+            Err("inputs.agents needs inputs.contracts (rostering needs both)".into())
+        }
+        (None, Some(_)) => {
+            Err("inputs.contracts needs inputs.agents (rostering needs both)".into())
+        }
+    }
+}
+
+/// `month = "2027-01"`, or `start = "2027-01-04"` with `days = 28`.
+fn horizon(raw: &HorizonToml) -> std::result::Result<(NaiveDate, u32), String> {
+    let (start, days) = match (&raw.month, &raw.start, raw.days) {
+        (Some(month), None, None) => {
+            let start = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+                .map_err(|_| format!("horizon.month = \"{month}\"; expected YYYY-MM, e.g. \"2027-01\""))?;
+            let next = if start.month() == 12 {
+                NaiveDate::from_ymd_opt(start.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(start.year(), start.month() + 1, 1)
+            }
+            .ok_or("horizon.month is out of range")?;
+            (start, (next - start).num_days() as u32)
+        }
+        (None, Some(start), Some(days)) => {
+            let date = NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("horizon.start = \"{start}\"; expected YYYY-MM-DD"))?;
+            (date, days)
+        }
+        _ => {
+            return Err(
+                "[horizon] needs either month = \"YYYY-MM\" or both start = \"YYYY-MM-DD\" and days = N"
+                    .into(),
+            )
+        }
+    };
+    if days == 0 || days > MAX_DAYS {
+        return Err(format!("horizon.days = {days}; expected 1 to {MAX_DAYS}"));
+    }
+    Ok((start, days))
+}
+
+fn solver_limits(raw: &SolverToml) -> std::result::Result<SolverLimits, String> {
+    let time_limit_seconds = raw
+        .time_limit
+        .map_or(DEFAULT_TIME_LIMIT_SECONDS, |Seconds(s)| s);
+    if !(time_limit_seconds > 0.0 && time_limit_seconds.is_finite()) {
+        return Err(format!(
+            "solver.time_limit = {time_limit_seconds} s; expected a positive duration, e.g. \"60s\""
+        ));
+    }
+    let mip_gap = raw.mip_gap.map_or(DEFAULT_MIP_GAP, |Share(g)| g);
+    if !(0.0..1.0).contains(&mip_gap) {
+        return Err(format!(
+            "solver.mip_gap = {mip_gap}; expected a share from 0% to below 100%, e.g. \"0.5%\""
+        ));
+    }
+    Ok(SolverLimits {
+        time_limit_seconds,
+        mip_gap,
+    })
+}
+
+/// The plotted week: the configured first day, else the first Monday of the horizon
+/// with a whole week after it, else the horizon's start. It is cut to the horizon.
+fn report_week(
+    week: Option<&str>,
+    start: NaiveDate,
+    days: u32,
+) -> std::result::Result<(NaiveDate, u32), String> {
+    let end = start + Duration::days(i64::from(days));
+    let first = match week {
+        Some(text) => {
+            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("report.week = \"{text}\"; expected YYYY-MM-DD"))?;
+            if date < start || date >= end {
+                return Err(format!(
+                    "report.week {date} is outside the horizon {start} to {}",
+                    end - Duration::days(1)
+                ));
+            }
+            date
+        }
+        None => {
+            let to_monday = (7 - start.weekday().num_days_from_monday()) % 7;
+            let monday = start + Duration::days(i64::from(to_monday));
+            debug_assert_eq!(monday.weekday(), Weekday::Mon);
+            if monday + Duration::days(7) <= end {
+                monday
+            } else {
+                start
+            }
+        }
+    };
+    let left = (end - first).num_days() as u32;
+    Ok((first, left.min(7)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+[site]
+time_zone = "Europe/London"
+open = "Mon-Fri 08:00-20:00, Sat-Sun 09:00-17:00"
+
+[inputs]
+history = "history.csv"
+calendar = "calendar.csv"
+shifts = "shifts.toml"
+
+[horizon]
+month = "2026-12"
+
+[targets.default]
+service_level = "80%"
+answer_within = "20s"
+shrinkage = "30%"
+
+[targets.queue.sales]
+answer_within = "30s"
+"#;
+
+    fn parse(text: &str) -> Result<PlanConfig> {
+        PlanConfig::from_toml(text, Path::new("site/plan.toml"))
+    }
+
+    #[test]
+    fn example_resolves_paths_horizon_and_defaults() {
+        let config = parse(EXAMPLE).unwrap();
+        assert_eq!(config.history, vec![PathBuf::from("site/history.csv")]);
+        assert_eq!(config.shifts, PathBuf::from("site/shifts.toml"));
+        assert_eq!(config.calendar, Some(PathBuf::from("site/calendar.csv")));
+        assert_eq!(config.start, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(config.days, 31);
+        assert_eq!(config.end(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        // 2026-12-01 is a Tuesday: the first whole week starts Monday the 7th.
+        assert_eq!(
+            config.report_week,
+            NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+        );
+        assert_eq!(config.report_days, 7);
+        assert_eq!(config.targets.for_queue("sales").answer_within, Some(30.0));
+        assert_eq!(
+            config.targets.for_queue("support").answer_within,
+            Some(20.0)
+        );
+        assert_eq!(config.targets.for_queue("sales").shrinkage, 0.3);
+        assert_eq!(config.answer_within_seconds(), 20.0);
+        assert_eq!(config.limits.time_limit_seconds, 300.0);
+        assert_eq!(config.limits.mip_gap, 0.005);
+        assert_eq!(config.cover, Cover::ScheduledStaff);
+        assert_eq!(config.people, None);
+        assert_eq!(config.default_out(), PathBuf::from("site/plan-out"));
+    }
+
+    #[test]
+    fn start_and_days_and_short_weeks() {
+        let text = EXAMPLE.replace("month = \"2026-12\"", "start = \"2026-12-03\"\ndays = 4");
+        let config = parse(&text).unwrap();
+        assert_eq!((config.days, config.report_days), (4, 4));
+        assert_eq!(config.report_week, config.start);
+        let february = parse(&EXAMPLE.replace("2026-12", "2028-02")).unwrap();
+        assert_eq!(february.days, 29);
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let error = |text: &str| parse(text).unwrap_err().to_string();
+        assert!(
+            error(&EXAMPLE.replace("month = \"2026-12\"", "month = \"Dec\""))
+                .contains("horizon.month = \"Dec\"; expected YYYY-MM")
+        );
+        assert!(error(&EXAMPLE.replace("month = \"2026-12\"", "days = 3"))
+            .contains("[horizon] needs either month"));
+        assert!(error(&EXAMPLE.replace("Europe/London", "Mars/Olympus"))
+            .contains("site.time_zone: unknown time zone"));
+        assert!(error(&EXAMPLE.replace(
+            "shifts = \"shifts.toml\"",
+            "shifts = \"s.toml\"\nagents = \"a.csv\""
+        ))
+        .contains("inputs.agents needs inputs.contracts"));
+        assert!(
+            error(&EXAMPLE.replace("answer_within = \"30s\"", "shrinkage = \"120%\""))
+                .contains("[queue.sales]: shrinkage 120% must be at least 0% and below 100%")
+        );
+        assert!(
+            error(&format!("{EXAMPLE}\n[report]\nweek = \"2027-01-04\"\n"))
+                .contains("outside the horizon")
+        );
+        assert!(error(&format!("{EXAMPLE}\n[solver]\ntime_limt = \"5s\"\n"))
+            .contains("unknown field `time_limt`"));
+    }
+
+    #[test]
+    fn people_make_a_roster_input() {
+        let text = EXAMPLE.replace(
+            "shifts = \"shifts.toml\"",
+            "shifts = \"shifts.toml\"\nagents = \"agents.csv\"\ncontracts = \"/etc/wfm/contracts.toml\"",
+        );
+        let people = parse(&text).unwrap().people.unwrap();
+        assert_eq!(people.agents, PathBuf::from("site/agents.csv"));
+        assert_eq!(people.contracts, PathBuf::from("/etc/wfm/contracts.toml"));
+        assert_eq!(people.availability, None);
+    }
+}

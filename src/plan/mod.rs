@@ -1,0 +1,117 @@
+//! `wfm plan`: the monthly run end to end — ingest, forecast, staff, schedule and
+//! roster — from one `plan.toml`, into one directory of outputs with a report.
+//!
+//! - [`config`] reads `plan.toml`, validated up front;
+//! - [`pipeline`] runs the steps in memory, each writing its file;
+//! - [`service`] projects the service level per queue;
+//! - [`summary`] writes `summary.json`;
+//! - [`report`] writes `report.html` with the [`plots`];
+//! - [`roster`] is where rostering plugs in;
+//! - [`outdir`] builds the plan beside its directory and swaps it in, under a lock.
+
+pub mod config;
+pub mod outdir;
+pub mod pipeline;
+pub mod plots;
+pub mod report;
+pub mod roster;
+pub mod service;
+pub mod summary;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+pub use config::PlanConfig;
+pub use pipeline::{Hooks, Plan};
+use summary::{Stamp, Summary, SUMMARY_FILE};
+
+/// How to run a plan, besides its config.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// The output directory; `plan-out/` beside the config when `None`.
+    pub out: Option<PathBuf>,
+    /// Add the run's time and step durations to `summary.json` (outputs then differ
+    /// from run to run).
+    pub stamp: bool,
+}
+
+/// What a finished run produced.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    pub out: PathBuf,
+    pub summary: Summary,
+}
+
+impl PlanOutcome {
+    /// Agent-intervals the plan leaves short, plus intervals no staffing can serve:
+    /// what `--strict` fails on.
+    pub fn has_shortfall(&self) -> bool {
+        self.summary.totals.short_intervals > 0 || self.summary.totals.unmet_target_intervals > 0
+    }
+}
+
+/// Runs the plan of `config` and writes every output: built in a temporary
+/// directory under the output's lock, then swapped in whole (see [`outdir`]).
+pub fn run_plan(config: &PlanConfig, options: &PlanOptions, hooks: Hooks) -> Result<PlanOutcome> {
+    let out = options.out.clone().unwrap_or_else(|| config.default_out());
+    let staging = outdir::Staging::begin(&out)?;
+    let plan = pipeline::run_steps(config, staging.dir(), hooks)?;
+    let summary = write_results(config, &plan, staging.dir(), options.stamp)?;
+    staging.commit()?;
+    Ok(PlanOutcome { out, summary })
+}
+
+/// Writes what follows from the steps: `summary.json`, the plots and the report.
+fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> Result<Summary> {
+    let service = service::queue_service_levels(
+        &plan.requirements,
+        &plan.schedule,
+        &config.targets,
+        config.cover,
+        config.answer_within_seconds(),
+    );
+    let mut summary = summary::summarise(config, plan, &service, output_names(plan));
+    if stamp {
+        summary.stamp = Some(Stamp::now(
+            &plan.timings,
+            plan.schedule.report.solve_seconds,
+        ));
+    }
+    pipeline::write_bytes(dir, SUMMARY_FILE, &summary::to_json(&summary)?)?;
+    let started = std::time::Instant::now();
+    let figures = report::figures(config, plan, &service, &summary)?;
+    let plots = dir.join(report::PLOTS_DIR);
+    std::fs::create_dir(&plots).map_err(|e| crate::error::Error::write(&plots, e))?;
+    for figure in &figures {
+        pipeline::write_bytes(
+            &plots,
+            &format!("{}.svg", figure.name),
+            figure.svg.as_bytes(),
+        )?;
+    }
+    let html = report::render(config, &summary, &figures);
+    pipeline::write_bytes(dir, report::REPORT_FILE, html.as_bytes())?;
+    tracing::info!("step report: {:.2} s", started.elapsed().as_secs_f64());
+    Ok(summary)
+}
+
+/// The files a plan directory holds, in a fixed order.
+fn output_names(plan: &Plan) -> Vec<String> {
+    let mut names = vec![
+        pipeline::FORECAST_FILE,
+        pipeline::REQUIREMENTS_FILE,
+        pipeline::SHIFTS_FILE,
+        pipeline::COVERAGE_FILE,
+    ];
+    if plan.roster.is_some() {
+        names.push(pipeline::ROSTER_FILE);
+    }
+    names.extend([SUMMARY_FILE, report::REPORT_FILE]);
+    let mut names: Vec<String> = names.into_iter().map(String::from).collect();
+    names.extend(
+        report::PLOT_NAMES
+            .iter()
+            .map(|name| format!("{}/{name}.svg", report::PLOTS_DIR)),
+    );
+    names
+}

@@ -1,0 +1,335 @@
+//! The steps of a plan, in memory, each writing its output file as soon as it is
+//! done: ingest → forecast → staff → schedule → roster.
+//!
+//! Each step consumes exactly what its output file holds (the forecast is staffed from
+//! the bytes of `forecast.csv`, with the parser of `wfm staff`), so the files of a plan
+//! are the files the single-step commands would write from one another, and any step
+//! can be rerun by hand from the previous step's file.
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, NaiveDate};
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+use crate::forecast::calendar::Calendar;
+use crate::forecast::{
+    forecast_queues, forecast_rows, select_queues, ForecastOptions, QueueForecast, FORECAST_COLUMNS,
+};
+use crate::ingest::{ingest_paths, IngestOptions};
+use crate::interval::IntervalTable;
+use crate::output::write_atomic;
+use crate::schedule::progress::ProgressFn;
+use crate::schedule::{
+    build_schedule, write_coverage_csv, write_shifts_csv, Requirement, Schedule, ScheduleOptions,
+    ShiftConfig,
+};
+use crate::staff::forecast::{staff_reader, StaffSummary, OUTPUT_COLUMNS};
+
+use super::config::PlanConfig;
+use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs, NOT_AVAILABLE};
+
+/// Names of the output files, in the order the steps write them.
+pub const FORECAST_FILE: &str = "forecast.csv";
+pub const REQUIREMENTS_FILE: &str = "requirements.csv";
+pub const SHIFTS_FILE: &str = "shifts.csv";
+pub const COVERAGE_FILE: &str = "coverage.csv";
+pub const ROSTER_FILE: &str = "roster.csv";
+
+/// One queue's offered calls on one local day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyCalls {
+    pub queue: String,
+    pub date: NaiveDate,
+    pub calls: f64,
+}
+
+/// One row of `forecast.csv`, as numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastInterval {
+    pub queue: String,
+    pub interval_start: DateTime<Tz>,
+    pub calls: f64,
+    pub calls_lo: f64,
+    pub calls_hi: f64,
+}
+
+/// How long a step took (logged with `--verbose`, in `summary.json` with `--stamp`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepTiming {
+    pub step: &'static str,
+    pub seconds: f64,
+}
+
+/// Everything a plan computed.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub shift_config: ShiftConfig,
+    /// The weeks of history before the horizon, per queue and day (for the report).
+    pub history: Vec<DailyCalls>,
+    pub forecasts: Vec<QueueForecast>,
+    /// `forecast.csv`, as numbers.
+    pub forecast: Vec<ForecastInterval>,
+    /// Per queue and interval: what the schedule covers.
+    pub requirements: Vec<Requirement>,
+    pub staffing: StaffSummary,
+    pub schedule: Schedule,
+    pub roster: Option<RosterPlan>,
+    /// What the planner should know (printed on stderr, kept in `summary.json`).
+    pub notes: Vec<String>,
+    pub timings: Vec<StepTiming>,
+}
+
+/// Callbacks a run reports to: the name of each step as it starts, and the solver's
+/// progress lines (both only shown on a terminal).
+#[derive(Clone, Copy, Default)]
+pub struct Hooks<'a> {
+    pub status: Option<ProgressFn<'a>>,
+}
+
+impl Hooks<'_> {
+    fn step(&self, message: &str) {
+        if let Some(show) = self.status {
+            show(message);
+        }
+    }
+}
+
+/// Runs every step, writing `forecast.csv`, `requirements.csv`, `shifts.csv`,
+/// `coverage.csv` and (with a roster) `roster.csv` into `dir`.
+pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> {
+    let mut timings = Vec::new();
+    let mut notes = Vec::new();
+    let mut timed = |step: &'static str, started: Instant| {
+        let seconds = started.elapsed().as_secs_f64();
+        tracing::info!("step {step}: {seconds:.2} s");
+        timings.push(StepTiming { step, seconds });
+    };
+
+    hooks.step("reading the history");
+    let started = Instant::now();
+    if let Some(people) = &config.people {
+        check_people(people)?;
+    }
+    let shift_config = ShiftConfig::from_file(&config.shifts)?;
+    let calendar = match &config.calendar {
+        Some(path) => Calendar::read(path)?,
+        None => Calendar::empty(),
+    };
+    let table = ingest(config)?;
+    timed("ingest", started);
+
+    hooks.step("forecasting");
+    let started = Instant::now();
+    let forecasts = forecast(config, &table, calendar)?;
+    for forecast in &forecasts {
+        notes.extend(forecast.notes.iter().cloned());
+    }
+    let forecast_csv = forecast_csv(&forecasts)?;
+    write_bytes(dir, FORECAST_FILE, &forecast_csv)?;
+    let forecast = parse_forecast(&forecasts, config.time_zone)?;
+    timed("forecast", started);
+
+    hooks.step("staffing");
+    let started = Instant::now();
+    let interval_seconds = f64::from(table.interval_minutes) * 60.0;
+    let (requirements, staffing) = staff(config, &forecast_csv, interval_seconds, dir)?;
+    if staffing.unmet_intervals > 0 {
+        notes.push(format!(
+            "{} of {} intervals cannot meet their targets at any staffing the search allows; first ones: {}",
+            staffing.unmet_intervals,
+            staffing.intervals,
+            staffing.unmet_examples.join("; ")
+        ));
+    }
+    timed("staff", started);
+
+    hooks.step("scheduling");
+    let started = Instant::now();
+    let options = schedule_options(config);
+    let schedule = build_schedule(&requirements, &shift_config, &options, hooks.status)?;
+    write_atomic(&dir.join(SHIFTS_FILE), |out| {
+        write_shifts_csv(&schedule.shifts, out)
+    })?;
+    write_atomic(&dir.join(COVERAGE_FILE), |out| {
+        write_coverage_csv(&schedule.coverage, out)
+    })?;
+    timed("schedule", started);
+
+    let roster = match &config.people {
+        Some(people) => {
+            hooks.step("rostering");
+            let started = Instant::now();
+            let roster = roster_step(&RosterStepInputs {
+                people,
+                shifts: &shift_config,
+                requirements: &requirements,
+                options: &options,
+                progress: hooks.status,
+            })?;
+            match &roster {
+                Some(roster) => write_bytes(dir, ROSTER_FILE, &roster.csv)?,
+                None => notes.push(NOT_AVAILABLE.to_string()),
+            }
+            timed("roster", started);
+            roster
+        }
+        None => {
+            tracing::info!("plan.toml names no agents and contracts: the shifts are not rostered");
+            None
+        }
+    };
+
+    Ok(Plan {
+        shift_config,
+        history: daily_history(&table, config),
+        forecasts,
+        forecast,
+        requirements,
+        staffing,
+        schedule,
+        roster,
+        notes,
+        timings,
+    })
+}
+
+/// The history files, ingested like `wfm ingest` does with the site's time zone.
+fn ingest(config: &PlanConfig) -> Result<IntervalTable> {
+    let options = IngestOptions {
+        time_zone: config.time_zone,
+        ..IngestOptions::default()
+    };
+    Ok(ingest_paths(&config.history, &options)?.0)
+}
+
+fn forecast(
+    config: &PlanConfig,
+    table: &IntervalTable,
+    calendar: Calendar,
+) -> Result<Vec<QueueForecast>> {
+    let options = ForecastOptions {
+        method: config.method.clone(),
+        level: config.level,
+        calendar,
+        hours: config.opening_hours.clone(),
+    };
+    let histories = select_queues(table, &config.queues)?;
+    forecast_queues(&histories, config.start, config.days as usize, &options)
+}
+
+/// `forecast.csv` as `wfm forecast` writes it.
+fn forecast_csv(forecasts: &[QueueForecast]) -> Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::write(FORECAST_FILE, e.into());
+    writer.write_record(FORECAST_COLUMNS).map_err(fail)?;
+    for row in forecast_rows(forecasts) {
+        writer.write_record(&row).map_err(fail)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| Error::write(FORECAST_FILE, e.into_error()))
+}
+
+/// The forecast rows as numbers, for the summary and the report.
+fn parse_forecast(forecasts: &[QueueForecast], zone: Tz) -> Result<Vec<ForecastInterval>> {
+    let number = |text: &str| text.parse::<f64>().unwrap_or(0.0);
+    forecast_rows(forecasts)
+        .into_iter()
+        .map(|row| {
+            let start = DateTime::parse_from_rfc3339(&row[1])
+                .map_err(|e| Error::input(format!("forecast timestamp \"{}\": {e}", row[1])))?;
+            Ok(ForecastInterval {
+                queue: row[0].clone(),
+                interval_start: start.with_timezone(&zone),
+                calls: number(&row[2]),
+                calls_lo: number(&row[4]),
+                calls_hi: number(&row[5]),
+            })
+        })
+        .collect()
+}
+
+/// Staffs the forecast with the parser of `wfm staff` and writes `requirements.csv`;
+/// returns the requirements as the schedule reads them.
+fn staff(
+    config: &PlanConfig,
+    forecast_csv: &[u8],
+    interval_seconds: f64,
+    dir: &Path,
+) -> Result<(Vec<Requirement>, StaffSummary)> {
+    let mut requirements = Vec::new();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::write(REQUIREMENTS_FILE, e.into());
+    writer.write_record(OUTPUT_COLUMNS).map_err(fail)?;
+    let summary = staff_reader(
+        forecast_csv,
+        Path::new(FORECAST_FILE),
+        &config.targets,
+        interval_seconds,
+        |staffed| {
+            let start = DateTime::parse_from_rfc3339(staffed.interval_start)
+                .map_err(|e| Error::input(format!("{}: {e}", staffed.interval_start)))?;
+            requirements.push(Requirement {
+                queue: staffed.queue.to_string(),
+                interval_start: start.with_timezone(&config.time_zone),
+                calls: staffed.calls,
+                aht_seconds: staffed.aht_seconds,
+                agents: f64::from(staffed.requirement.agents),
+                scheduled_staff: f64::from(staffed.requirement.scheduled_staff),
+            });
+            writer.write_record(&staffed.record).map_err(fail)
+        },
+    )?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::write(REQUIREMENTS_FILE, e.into_error()))?;
+    write_bytes(dir, REQUIREMENTS_FILE, &bytes)?;
+    Ok((requirements, summary))
+}
+
+fn schedule_options(config: &PlanConfig) -> ScheduleOptions {
+    ScheduleOptions {
+        start: config.start,
+        days: config.days,
+        time_zone: config.time_zone,
+        cover: config.cover,
+        limits: config.limits,
+        queues: Vec::new(),
+        answer_within_seconds: config.answer_within_seconds(),
+        shrinkage: None,
+    }
+}
+
+/// Offered calls per queue and day over the `history_weeks` weeks before the horizon.
+fn daily_history(table: &IntervalTable, config: &PlanConfig) -> Vec<DailyCalls> {
+    let first = config.start - Duration::days(7 * i64::from(config.history_weeks));
+    let mut days: std::collections::BTreeMap<(String, NaiveDate), f64> = Default::default();
+    for record in &table.records {
+        let date = record
+            .interval_start
+            .with_timezone(&config.time_zone)
+            .date_naive();
+        if date < first || date >= config.start {
+            continue;
+        }
+        if !config.queues.is_empty() && !config.queues.contains(&record.queue) {
+            continue;
+        }
+        if let Some(offered) = record.offered {
+            *days.entry((record.queue.clone(), date)).or_default() += offered;
+        }
+    }
+    days.into_iter()
+        .map(|((queue, date), calls)| DailyCalls { queue, date, calls })
+        .collect()
+}
+
+/// Writes `bytes` to `dir/name` atomically.
+pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(name);
+    write_atomic(&path, |out| {
+        out.write_all(bytes).map_err(|e| Error::write(&path, e))
+    })
+}

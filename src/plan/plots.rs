@@ -1,0 +1,551 @@
+//! The report's charts, drawn with plotters into SVG strings (no fonts or system
+//! libraries needed: the text is SVG `<text>` for the browser to render).
+//!
+//! Every function takes plain rows and returns one self-contained SVG document; the
+//! report writes each to `plots/NAME.svg` and embeds the same text inline.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use plotters::coord::combinators::BindKeyPoints;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::{Error, Result};
+use crate::schedule::CoverageRow;
+use crate::units::format_clock_minutes;
+
+use super::pipeline::{DailyCalls, ForecastInterval};
+use super::service::QueueInterval;
+use super::summary::Day;
+
+/// Width of every chart, pixels.
+const WIDTH: u32 = 960;
+/// Height of the line and bar charts, pixels.
+const HEIGHT: u32 = 380;
+const FONT: &str = "sans-serif";
+
+/// Queue colours, in queue order (colour-blind-safe, Okabe & Ito 2008).
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+];
+const GREY: RGBColor = RGBColor(120, 120, 120);
+const SHORT: RGBColor = RGBColor(200, 30, 30);
+
+fn colour(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// A plotters failure as an output error (it only fails on bad geometry).
+fn drawing<E: std::fmt::Display>(error: E) -> Error {
+    Error::write("plots", std::io::Error::other(error.to_string()))
+}
+
+/// The top of a value axis: 10% above the largest value, at least `floor`.
+fn axis_top(values: impl Iterator<Item = f64>, floor: f64) -> f64 {
+    values.fold(floor, f64::max) * 1.1
+}
+
+/// One bar of a Gantt chart: `lane` from `start` to `end` minutes after the
+/// midnight of the week's `day` (0 = first day), with an optional label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GanttBar {
+    pub lane: usize,
+    pub day: u32,
+    pub start: u32,
+    pub end: u32,
+    pub label: Option<String>,
+    /// Colour index (e.g. the template).
+    pub group: usize,
+}
+
+/// Daily calls: the history's last weeks (thin lines) and the forecast (thick) with
+/// its prediction interval (band), per queue.
+pub fn forecast_chart(
+    history: &[DailyCalls],
+    forecast: &[ForecastInterval],
+    start: NaiveDate,
+    days: u32,
+    level: f64,
+) -> Result<String> {
+    let mut daily: BTreeMap<&str, BTreeMap<i64, (f64, f64, f64)>> = BTreeMap::new();
+    for interval in forecast {
+        let offset = (interval.interval_start.date_naive() - start).num_days();
+        let day = daily
+            .entry(&interval.queue)
+            .or_default()
+            .entry(offset)
+            .or_default();
+        day.0 += interval.calls;
+        day.1 += interval.calls_lo;
+        day.2 += interval.calls_hi;
+    }
+    let mut past: BTreeMap<&str, Vec<(i64, f64)>> = BTreeMap::new();
+    for day in history {
+        past.entry(&day.queue)
+            .or_default()
+            .push(((day.date - start).num_days(), day.calls));
+    }
+    let first = past
+        .values()
+        .flatten()
+        .map(|(offset, _)| *offset)
+        .min()
+        .unwrap_or(0);
+    let top = axis_top(
+        daily
+            .values()
+            .flat_map(|d| d.values().map(|v| v.2))
+            .chain(past.values().flatten().map(|(_, calls)| *calls)),
+        10.0,
+    );
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Calls per day: history and forecast", (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d(first..i64::from(days), 0.0..top)
+            .map_err(drawing)?;
+        chart
+            .configure_mesh()
+            .x_labels(12)
+            .x_label_formatter(&|d| (start + Duration::days(*d)).format("%d %b").to_string())
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("calls")
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(drawing)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0, 0.0), (0, top)],
+                4,
+                4,
+                GREY.stroke_width(1),
+            ))
+            .map_err(drawing)?;
+        for (index, (queue, days)) in daily.iter().enumerate() {
+            let colour = colour(index);
+            let mut band: Vec<(i64, f64)> = days.iter().map(|(d, v)| (*d, v.1)).collect();
+            band.extend(days.iter().rev().map(|(d, v)| (*d, v.2)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))
+                .map_err(drawing)?;
+            if let Some(points) = past.get(queue) {
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().copied(),
+                        colour.stroke_width(1),
+                    ))
+                    .map_err(drawing)?
+                    .label(format!("{queue}: history"))
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
+            }
+            chart
+                .draw_series(LineSeries::new(
+                    days.iter().map(|(d, v)| (*d, v.0)),
+                    colour.stroke_width(3),
+                ))
+                .map_err(drawing)?
+                .label(format!("{queue}: forecast, {:.0}% interval", level * 100.0))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 4), (x + 18, y + 4)], colour.mix(0.4).filled())
+                });
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// Draws the series legend at `position`.
+fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GREY)
+        .label_font((FONT, 13))
+        .draw()
+        .map_err(drawing)
+}
+
+/// Half-hour index in the week of an interval, if it lies in the week.
+fn week_slot(instant: &chrono::DateTime<chrono_tz::Tz>, week: NaiveDate, days: u32) -> Option<i64> {
+    let day = (instant.date_naive() - week).num_days();
+    if day < 0 || day >= i64::from(days) {
+        return None;
+    }
+    let minute = crate::interval::local_minute_of_day(instant);
+    Some(day * 48 + i64::from(minute / 30))
+}
+
+/// `Mon 07` at each day's first half-hour.
+fn day_label(week: NaiveDate, slot: i64) -> String {
+    if slot % 48 != 0 {
+        return String::new();
+    }
+    let date = week + Duration::days(slot / 48);
+    format!("{} {:02}", date.weekday(), date.day())
+}
+
+fn day_ticks(days: u32) -> Vec<i64> {
+    (0..=i64::from(days)).map(|d| d * 48).collect()
+}
+
+/// Required agents (shaded) and scheduled agents (line) per half-hour of the week,
+/// shortfalls marked in red.
+pub fn week_agents_chart(coverage: &[CoverageRow], week: NaiveDate, days: u32) -> Result<String> {
+    let rows: Vec<(i64, &CoverageRow)> = coverage
+        .iter()
+        .filter_map(|row| week_slot(&row.interval_start, week, days).map(|slot| (slot, row)))
+        .collect();
+    let top = axis_top(rows.iter().map(|(_, r)| r.required.max(r.scheduled)), 5.0);
+    let steps = |value: &dyn Fn(&CoverageRow) -> f64| -> Vec<(i64, f64)> {
+        rows.iter()
+            .flat_map(|(slot, row)| [(*slot, value(row)), (slot + 1, value(row))])
+            .collect()
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("Agents per half-hour, week of {}", week.format("%d %b %Y")),
+                (FONT, 18),
+            )
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d(
+                (0..i64::from(days) * 48).with_key_points(day_ticks(days)),
+                0.0..top,
+            )
+            .map_err(drawing)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|slot| day_label(week, *slot))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("agents")
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(drawing)?;
+        let required = colour(0);
+        chart
+            .draw_series(
+                AreaSeries::new(steps(&|r| r.required), 0.0, required.mix(0.25))
+                    .border_style(required.mix(0.6)),
+            )
+            .map_err(drawing)?
+            .label("required")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 18, y + 4)], required.mix(0.3).filled())
+            });
+        chart
+            .draw_series(
+                rows.iter()
+                    .filter(|(_, r)| r.shortfall > 1e-9)
+                    .map(|(slot, r)| {
+                        Rectangle::new(
+                            [(*slot, r.scheduled), (slot + 1, r.required)],
+                            SHORT.mix(0.8).filled(),
+                        )
+                    }),
+            )
+            .map_err(drawing)?
+            .label("short")
+            .legend(|(x, y)| Rectangle::new([(x, y - 4), (x + 18, y + 4)], SHORT.filled()));
+        let scheduled = colour(1);
+        chart
+            .draw_series(LineSeries::new(
+                steps(&|r| r.scheduled),
+                scheduled.stroke_width(2),
+            ))
+            .map_err(drawing)?
+            .label("scheduled")
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 18, y)], scheduled.stroke_width(2))
+            });
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// A half-hour of the week and its service level (none without calls).
+type SlotLevel = (i64, Option<f64>);
+
+/// Projected service level per half-hour of the week, per queue, with each queue's
+/// target dashed.
+pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32) -> Result<String> {
+    let mut queues: BTreeMap<&str, (Option<f64>, Vec<SlotLevel>)> = BTreeMap::new();
+    for interval in service {
+        if let Some(slot) = week_slot(&interval.interval_start, week, days) {
+            let entry = queues.entry(&interval.queue).or_default();
+            entry.0 = interval.target;
+            entry.1.push((slot, interval.service_level));
+        }
+    }
+    // From a round 10% below the lowest value or target, so the dips are visible.
+    let lowest = queues
+        .values()
+        .flat_map(|(target, points)| {
+            target
+                .iter()
+                .copied()
+                .chain(points.iter().filter_map(|p| p.1))
+        })
+        .fold(1.0, f64::min);
+    let bottom = ((lowest - 0.05) * 10.0).floor().max(0.0) / 10.0;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "Projected service level per half-hour, week of {}",
+                    week.format("%d %b %Y")
+                ),
+                (FONT, 18),
+            )
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d(
+                (0..i64::from(days) * 48).with_key_points(day_ticks(days)),
+                bottom..1.02,
+            )
+            .map_err(drawing)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|slot| day_label(week, *slot))
+            .y_label_formatter(&|share| format!("{:.0}%", share * 100.0))
+            .y_desc("answered within target time")
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(drawing)?;
+        for (index, (queue, (target, points))) in queues.iter().enumerate() {
+            let colour = colour(index);
+            if let Some(target) = *target {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(0, target), (i64::from(days) * 48, target)],
+                        6,
+                        4,
+                        colour.stroke_width(1),
+                    ))
+                    .map_err(drawing)?
+                    .label(format!("{queue}: target {:.0}%", target * 100.0))
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
+            }
+            // Intervals without calls break the line.
+            let mut labelled = false;
+            for run in points
+                .split(|(_, level)| level.is_none())
+                .filter(|r| !r.is_empty())
+            {
+                let series = chart
+                    .draw_series(LineSeries::new(
+                        run.iter()
+                            .map(|(slot, level)| (*slot, level.unwrap_or(0.0))),
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(drawing)?;
+                if !labelled {
+                    series
+                        .label(format!("{queue}: projected"))
+                        .legend(move |(x, y)| {
+                            PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2))
+                        });
+                    labelled = true;
+                }
+            }
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// Required and scheduled agent-hours per day of the horizon, side by side.
+pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
+    let count = days.len() as i64;
+    let top = axis_top(
+        days.iter()
+            .map(|d| d.required_agent_hours.max(d.scheduled_agent_hours)),
+        1.0,
+    );
+    let first = days.first().map(|d| d.date);
+    // Four x units per day: a gap, the required bar, the scheduled bar, a gap.
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let ticks: Vec<i64> = (0..count).map(|d| d * 4 + 2).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Agent-hours per day", (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d((0..count * 4).with_key_points(ticks), 0.0..top)
+            .map_err(drawing)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|x| {
+                let day = x / 4;
+                match first {
+                    Some(first) if day % 2 == 0 || count <= 16 => {
+                        (first + Duration::days(day)).format("%d").to_string()
+                    }
+                    _ => String::new(),
+                }
+            })
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("agent-hours")
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(drawing)?;
+        let required = colour(0);
+        let scheduled = colour(1);
+        chart
+            .draw_series(days.iter().enumerate().map(|(i, d)| {
+                let x = i as i64 * 4;
+                Rectangle::new(
+                    [(x + 1, 0.0), (x + 2, d.required_agent_hours)],
+                    required.mix(0.45).filled(),
+                )
+            }))
+            .map_err(drawing)?
+            .label("required")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 18, y + 4)], required.mix(0.45).filled())
+            });
+        chart
+            .draw_series(days.iter().enumerate().map(|(i, d)| {
+                let x = i as i64 * 4;
+                Rectangle::new(
+                    [(x + 2, 0.0), (x + 3, d.scheduled_agent_hours)],
+                    scheduled.filled(),
+                )
+            }))
+            .map_err(drawing)?
+            .label("scheduled")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 18, y + 4)], scheduled.filled())
+            });
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// Vertical units per Gantt lane (integer coordinates; a bar fills the middle 80%).
+const LANE: i64 = 10;
+
+/// A Gantt chart of one week: one lane per name in `lanes` (top to bottom), bars at
+/// their times, coloured by group, labelled when they have a label. Each day shows
+/// only the hours from the earliest start to the latest end (nights are left out).
+pub fn gantt_chart(
+    title: &str,
+    lanes: &[String],
+    bars: &[GanttBar],
+    week: NaiveDate,
+    days: u32,
+) -> Result<String> {
+    let lane_count = lanes.len().max(1) as i64;
+    let height = (90 + 16 * lane_count as u32).max(200);
+    let from = bars.iter().map(|b| b.start / 60 * 60).min().unwrap_or(0);
+    let to = bars
+        .iter()
+        .map(|b| b.end.div_ceil(60) * 60)
+        .max()
+        .unwrap_or(1440)
+        .max(from + 60);
+    let span = i64::from(to - from);
+    // x: minutes into the shown part of the week; y: the first lane on top.
+    let x = |day: u32, minute: u32| i64::from(day) * span + i64::from(minute) - i64::from(from);
+    let middle = |lane: usize| (lane_count - 1 - lane as i64) * LANE + LANE / 2;
+    let label_width = lanes.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32 * 7 + 16;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(
+                (0..i64::from(days) * span)
+                    .with_key_points((0..=i64::from(days)).map(|d| d * span).collect()),
+                (0..lane_count * LANE).with_key_points((0..lanes.len()).map(middle).collect()),
+            )
+            .map_err(drawing)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|position| {
+                let day = position / span;
+                if position % span != 0 || day >= i64::from(days) {
+                    return String::new();
+                }
+                let date = week + Duration::days(day);
+                format!(
+                    "{} {:02}, {}",
+                    date.weekday(),
+                    date.day(),
+                    format_clock_minutes(from)
+                )
+            })
+            .y_label_formatter(&|y| {
+                let lane = lane_count - 1 - y / LANE;
+                usize::try_from(lane)
+                    .ok()
+                    .and_then(|lane| lanes.get(lane))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .y_label_style((FONT, 11))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(drawing)?;
+        chart
+            .draw_series(bars.iter().map(|bar| {
+                let y = middle(bar.lane);
+                Rectangle::new(
+                    [(x(bar.day, bar.start), y + 4), (x(bar.day, bar.end), y - 4)],
+                    colour(bar.group).mix(0.85).filled(),
+                )
+            }))
+            .map_err(drawing)?;
+        let style = TextStyle::from((FONT, 10).into_font())
+            .color(&WHITE)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        chart
+            .draw_series(bars.iter().filter_map(|bar| {
+                let label = bar.label.clone()?;
+                let centre = (x(bar.day, bar.start) + x(bar.day, bar.end)) / 2;
+                Some(Text::new(label, (centre, middle(bar.lane)), style.clone()))
+            }))
+            .map_err(drawing)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// `FT8 08:30`: a lane of the shifts' Gantt chart.
+pub fn template_lane(template: &str, start: u32) -> String {
+    format!("{template} {}", format_clock_minutes(start))
+}

@@ -1,0 +1,328 @@
+//! `summary.json`: the plan's totals, per day and per queue, for people and for
+//! dashboards. Every figure is computed from the same rows the CSV files hold, so the
+//! totals add up to the files'. Values are rounded (3 decimals, service levels 4) so
+//! that identical inputs give identical bytes; nothing about the run itself (time,
+//! duration, host) is included unless `--stamp` asks for it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::schedule::ShiftConfig;
+
+use super::config::PlanConfig;
+use super::pipeline::{Plan, StepTiming};
+use super::service::{daily_service_levels, QueueDay, QueueInterval};
+
+/// Marks a directory as written by `wfm plan` (checked before an old plan is replaced).
+pub const GENERATOR: &str = concat!("wfm plan ", env!("CARGO_PKG_VERSION"));
+
+/// The file name.
+pub const SUMMARY_FILE: &str = "summary.json";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub generator: &'static str,
+    pub horizon: Horizon,
+    pub queues: Vec<String>,
+    pub totals: Totals,
+    pub solver: Solver,
+    pub service_level: Vec<QueueService>,
+    pub days: Vec<Day>,
+    pub roster: Option<RosterTotals>,
+    /// The files of the plan directory.
+    pub outputs: Vec<String>,
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Horizon {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub days: u32,
+    pub time_zone: String,
+    pub interval_minutes: u32,
+}
+
+/// Totals over the horizon. Agent-hours count what the schedule covers
+/// (`solver.cover`: scheduled staff, i.e. shrinkage included, by default).
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub forecast_calls: f64,
+    pub required_agent_hours: f64,
+    pub scheduled_agent_hours: f64,
+    pub shortfall_agent_hours: f64,
+    pub surplus_agent_hours: f64,
+    /// Intervals with any shortfall.
+    pub short_intervals: usize,
+    /// Intervals whose targets no staffing could meet (see `wfm staff`).
+    pub unmet_target_intervals: u64,
+    pub shifts: u32,
+    pub paid_hours: f64,
+    pub cost: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Solver {
+    pub status: String,
+    pub proven: bool,
+    pub objective: f64,
+    pub best_bound: f64,
+    pub gap: f64,
+}
+
+/// One queue's projected service level (see `plan::service`).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueService {
+    pub queue: String,
+    pub target: Option<f64>,
+    pub answer_within_seconds: f64,
+    /// Call-weighted over the horizon.
+    pub projected: Option<f64>,
+    /// Days whose projection is below the target.
+    pub days_below_target: usize,
+    pub days: Vec<QueueServiceDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueServiceDay {
+    pub date: NaiveDate,
+    pub calls: f64,
+    pub projected: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub forecast_calls: f64,
+    pub required_agent_hours: f64,
+    pub scheduled_agent_hours: f64,
+    pub shortfall_agent_hours: f64,
+    pub shifts: u32,
+    pub paid_hours: f64,
+    pub cost: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterTotals {
+    pub cost: f64,
+    pub gap: f64,
+    pub shortfall_agent_hours: f64,
+}
+
+/// Facts about the run itself, only with `--stamp` (they differ from run to run).
+#[derive(Debug, Clone, Serialize)]
+pub struct Stamp {
+    pub generated_at: String,
+    pub step_seconds: BTreeMap<&'static str, f64>,
+    pub solve_seconds: f64,
+}
+
+impl Stamp {
+    /// Now, and the steps' durations.
+    pub fn now(timings: &[StepTiming], solve_seconds: f64) -> Stamp {
+        Stamp {
+            generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            step_seconds: timings
+                .iter()
+                .map(|t| (t.step, round(t.seconds, 2)))
+                .collect(),
+            solve_seconds: round(solve_seconds, 2),
+        }
+    }
+}
+
+/// Builds the summary of `plan`; `service` is the per-queue projection.
+pub fn summarise(
+    config: &PlanConfig,
+    plan: &Plan,
+    service: &[QueueInterval],
+    outputs: Vec<String>,
+) -> Summary {
+    let schedule = &plan.schedule;
+    let hours = f64::from(schedule.interval_minutes) / 60.0;
+    let coverage = &schedule.coverage;
+    let sum =
+        |f: &dyn Fn(&crate::schedule::CoverageRow) -> f64| coverage.iter().map(f).sum::<f64>();
+    let (paid_hours, cost) = paid(&plan.shift_config, schedule.shifts.iter());
+    let totals = Totals {
+        forecast_calls: round(plan.forecast.iter().map(|f| f.calls).sum(), 3),
+        required_agent_hours: round(sum(&|r| r.required) * hours, 3),
+        scheduled_agent_hours: round(sum(&|r| r.scheduled) * hours, 3),
+        shortfall_agent_hours: round(sum(&|r| r.shortfall) * hours, 3),
+        surplus_agent_hours: round(sum(&|r| r.surplus) * hours, 3),
+        short_intervals: coverage.iter().filter(|r| r.shortfall > 1e-6).count(),
+        unmet_target_intervals: plan.staffing.unmet_intervals,
+        shifts: schedule.shifts.iter().map(|s| s.count).sum(),
+        paid_hours: round(paid_hours, 3),
+        cost: round(cost, 3),
+    };
+    let report = &schedule.report;
+    Summary {
+        generator: GENERATOR,
+        horizon: Horizon {
+            start: config.start,
+            end: config.end(),
+            days: config.days,
+            time_zone: config.time_zone.name().to_string(),
+            interval_minutes: schedule.interval_minutes,
+        },
+        queues: plan
+            .forecasts
+            .iter()
+            .map(|f| f.queue.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        totals,
+        solver: Solver {
+            status: report.status.clone(),
+            proven: report.proven,
+            objective: round(report.objective, 3),
+            best_bound: round(report.best_bound, 3),
+            gap: round(report.gap, 6),
+        },
+        service_level: queue_service(config, service),
+        days: days(plan, hours),
+        roster: plan.roster.as_ref().map(|roster| RosterTotals {
+            cost: round(roster.cost, 3),
+            gap: round(roster.gap, 6),
+            shortfall_agent_hours: round(roster.shortfall * hours, 3),
+        }),
+        outputs,
+        notes: plan.notes.clone(),
+        stamp: None,
+    }
+}
+
+/// Paid hours and cost of shift rows.
+fn paid<'a>(
+    config: &ShiftConfig,
+    rows: impl Iterator<Item = &'a crate::schedule::ShiftRow>,
+) -> (f64, f64) {
+    rows.fold((0.0, 0.0), |(hours, cost), row| {
+        let Some(template) = config.templates.iter().find(|t| t.name == row.template) else {
+            return (hours, cost);
+        };
+        let count = f64::from(row.count);
+        (
+            hours + count * f64::from(template.paid_minutes) / 60.0,
+            cost + count * template.shift_cost(),
+        )
+    })
+}
+
+fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueService> {
+    let daily = daily_service_levels(service);
+    let mut queues: BTreeMap<&str, Vec<&QueueDay>> = BTreeMap::new();
+    for day in &daily {
+        queues.entry(&day.queue).or_default().push(day);
+    }
+    queues
+        .into_iter()
+        .map(|(queue, days)| {
+            let targets = config.targets.for_queue(queue);
+            let calls: f64 = days
+                .iter()
+                .filter(|d| d.service_level.is_some())
+                .map(|d| d.calls)
+                .sum();
+            let weighted: f64 = days
+                .iter()
+                .filter_map(|d| d.service_level.map(|level| level * d.calls))
+                .sum();
+            QueueService {
+                queue: queue.to_string(),
+                target: targets.service_level,
+                answer_within_seconds: targets
+                    .answer_within
+                    .unwrap_or_else(|| config.answer_within_seconds()),
+                projected: (calls > 0.0).then(|| round(weighted / calls, 4)),
+                days_below_target: days
+                    .iter()
+                    .filter(|d| match (d.service_level, targets.service_level) {
+                        (Some(level), Some(target)) => level < target,
+                        _ => false,
+                    })
+                    .count(),
+                days: days
+                    .iter()
+                    .map(|d| QueueServiceDay {
+                        date: d.date,
+                        calls: round(d.calls, 3),
+                        projected: d.service_level.map(|level| round(level, 4)),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Per local day: forecast calls, agent-hours and the shifts starting that day.
+fn days(plan: &Plan, hours: f64) -> Vec<Day> {
+    let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
+    for forecast in &plan.forecast {
+        day_entry(&mut days, forecast.interval_start.date_naive()).forecast_calls += forecast.calls;
+    }
+    for row in &plan.schedule.coverage {
+        let day = day_entry(&mut days, row.interval_start.date_naive());
+        day.required_agent_hours += row.required * hours;
+        day.scheduled_agent_hours += row.scheduled * hours;
+        day.shortfall_agent_hours += row.shortfall * hours;
+    }
+    for row in &plan.schedule.shifts {
+        let (paid_hours, cost) = paid(&plan.shift_config, std::iter::once(row));
+        let day = day_entry(&mut days, row.date);
+        day.shifts += row.count;
+        day.paid_hours += paid_hours;
+        day.cost += cost;
+    }
+    days.into_values()
+        .map(|d| Day {
+            forecast_calls: round(d.forecast_calls, 3),
+            required_agent_hours: round(d.required_agent_hours, 3),
+            scheduled_agent_hours: round(d.scheduled_agent_hours, 3),
+            shortfall_agent_hours: round(d.shortfall_agent_hours, 3),
+            paid_hours: round(d.paid_hours, 3),
+            cost: round(d.cost, 3),
+            ..d
+        })
+        .collect()
+}
+
+/// The day's totals, started at zero.
+fn day_entry(days: &mut BTreeMap<NaiveDate, Day>, date: NaiveDate) -> &mut Day {
+    days.entry(date).or_insert_with(|| Day {
+        date,
+        forecast_calls: 0.0,
+        required_agent_hours: 0.0,
+        scheduled_agent_hours: 0.0,
+        shortfall_agent_hours: 0.0,
+        shifts: 0,
+        paid_hours: 0.0,
+        cost: 0.0,
+    })
+}
+
+/// Rounds to `decimals` places (and -0 to 0) for stable, readable JSON.
+pub fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    let rounded = (value * scale).round() / scale;
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
+}
+
+/// The summary as pretty JSON with a final newline.
+pub fn to_json(summary: &Summary) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(summary)
+        .map_err(|e| Error::write(SUMMARY_FILE, std::io::Error::other(e)))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,784 @@
+//! `wfm plan` end to end on a reduced sample (one week of December 2026, both sample
+//! queues): every output's columns, the files against each other (coverage rebuilt
+//! from the shifts, summary totals from the CSVs), byte-identical reruns, and the same
+//! files as the single-step commands chained by hand.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assert_cmd::assert::OutputAssertExt;
+
+fn wfm() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wfm"))
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/sample")
+        .join(name)
+}
+
+/// A one-week plan of the sample site from `start`, written to `dir/name`, reading
+/// the sample's files by absolute path; `extra` is appended (more sections).
+fn week_config(dir: &Path, name: &str, start: &str, extra: &str) -> PathBuf {
+    let text = format!(
+        r#"
+[site]
+time_zone = "Europe/London"
+open = "Mon-Fri 08:00-20:00, Sat-Sun 09:00-17:00"
+
+[inputs]
+history = "{history}"
+calendar = "{calendar}"
+shifts = "{shifts}"
+
+[horizon]
+start = "{start}"
+days = 7
+
+[targets.default]
+service_level = "80%"
+answer_within = "20s"
+max_asa = "20s"
+max_occupancy = "90%"
+shrinkage = "30%"
+model = "erlang-c"
+
+[targets.queue.sales]
+service_level = "80%"
+answer_within = "30s"
+
+[solver]
+time_limit = "300s"
+{extra}
+"#,
+        history = sample("history.csv").display(),
+        calendar = sample("calendar.csv").display(),
+        shifts = sample("shifts.toml").display(),
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The week of Monday 7 December 2026.
+fn write_config(dir: &Path, extra: &str) -> PathBuf {
+    week_config(dir, "plan.toml", "2026-12-07", extra)
+}
+
+fn plan(config: &Path, out: &Path, extra: &[&str]) -> Output {
+    wfm()
+        .arg("plan")
+        .arg("--config")
+        .arg(config)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// A CSV file as its header and rows of fields.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn read(path: &Path) -> Table {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        let header = reader.headers().unwrap().iter().map(String::from).collect();
+        let rows = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        Table { header, rows }
+    }
+
+    fn column(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    fn numbers(&self, name: &str) -> Vec<f64> {
+        let c = self.column(name);
+        self.rows
+            .iter()
+            .map(|row| row[c].parse::<f64>().unwrap())
+            .collect()
+    }
+}
+
+fn minutes(clock: &str) -> u32 {
+    let (h, m) = clock.split_once(':').unwrap();
+    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+}
+
+/// Paid hours and hourly cost of the sample templates (data/sample/shifts.toml).
+fn template(name: &str) -> (f64, f64) {
+    match name {
+        "FT8" => (8.0, 1.0),
+        "PT6" => (6.0, 1.05),
+        "PT4" => (4.0, 1.1),
+        other => panic!("unknown template {other}"),
+    }
+}
+
+/// Agents working per (date, half-hour "HH:MM"), rebuilt from shifts.csv on a
+/// 15-minute grid: shifts minus lunches and breaks, averaged over each half-hour.
+fn rebuild_coverage(shifts: &Table) -> BTreeMap<(String, String), f64> {
+    let mut quarters: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let column = |name: &str| shifts.column(name);
+    for row in &shifts.rows {
+        let count: i64 = row[column("count")].parse().unwrap();
+        let grid = quarters
+            .entry(row[column("date")].clone())
+            .or_insert_with(|| vec![0; 96]);
+        let mut add = |from: &str, to: &str, delta: i64| {
+            for quarter in minutes(from) / 15..minutes(to) / 15 {
+                grid[quarter as usize] += delta * count;
+            }
+        };
+        add(&row[column("start")], &row[column("end")], 1);
+        if !row[column("lunch_start")].is_empty() {
+            add(&row[column("lunch_start")], &row[column("lunch_end")], -1);
+        }
+        for rest in row[column("breaks")].split(';').filter(|b| !b.is_empty()) {
+            let (from, to) = rest.split_once('-').unwrap();
+            add(from, to, -1);
+        }
+    }
+    let mut agents = BTreeMap::new();
+    for (date, grid) in quarters {
+        for half in 0..48 {
+            let mean = (grid[2 * half] + grid[2 * half + 1]) as f64 / 2.0;
+            let clock = format!("{:02}:{:02}", half / 2, (half % 2) * 30);
+            agents.insert((date.clone(), clock), mean);
+        }
+    }
+    agents
+}
+
+fn close(a: f64, b: f64, tolerance: f64, what: &str) {
+    assert!((a - b).abs() <= tolerance, "{what}: {a} vs {b}");
+}
+
+#[test]
+fn one_week_plan_outputs_agree_with_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().success();
+    assert!(
+        stderr.contains(&format!("wrote {}", out.display())),
+        "{stderr}"
+    );
+
+    // forecast.csv: both queues, 7 days of 48 half-hours, lo <= calls <= hi.
+    let forecast = Table::read(&out.join("forecast.csv"));
+    assert_eq!(
+        forecast.header,
+        [
+            "queue",
+            "interval_start",
+            "calls",
+            "aht_seconds",
+            "calls_lo",
+            "calls_hi"
+        ]
+    );
+    assert_eq!(forecast.rows.len(), 2 * 7 * 48);
+    assert_eq!(forecast.rows[0][0], "sales");
+    assert_eq!(forecast.rows[0][1], "2026-12-07T00:00:00+00:00");
+    assert_eq!(forecast.rows[7 * 48][0], "support");
+    let (calls, lo, hi) = (
+        forecast.numbers("calls"),
+        forecast.numbers("calls_lo"),
+        forecast.numbers("calls_hi"),
+    );
+    for i in 0..calls.len() {
+        assert!(lo[i] <= calls[i] && calls[i] <= hi[i], "row {i}");
+    }
+    let forecast_calls: f64 = calls.iter().sum();
+    assert!(forecast_calls > 10_000.0, "{forecast_calls}");
+
+    // requirements.csv: the forecast's rows staffed, in the same order.
+    let requirements = Table::read(&out.join("requirements.csv"));
+    assert_eq!(
+        requirements.header,
+        [
+            "queue",
+            "interval_start",
+            "calls",
+            "aht_seconds",
+            "agents",
+            "scheduled_staff",
+            "service_level",
+            "asa_seconds",
+            "occupancy",
+            "abandon_rate"
+        ]
+    );
+    assert_eq!(requirements.rows.len(), forecast.rows.len());
+    for (r, f) in requirements.rows.iter().zip(&forecast.rows) {
+        assert_eq!(r[..4], f[..4]);
+        let agents: f64 = r[4].parse().unwrap();
+        let staff: f64 = r[5].parse().unwrap();
+        // 30% shrinkage: scheduled staff = ceil(agents / 0.7).
+        assert_eq!(staff, (agents / 0.7 - 1e-9).ceil(), "{r:?}");
+    }
+
+    // coverage.csv: one pooled row per half-hour; required is the queues' summed
+    // scheduled staff; scheduled is what shifts.csv puts on the floor.
+    let shifts = Table::read(&out.join("shifts.csv"));
+    assert_eq!(
+        shifts.header,
+        [
+            "date",
+            "template",
+            "start",
+            "end",
+            "lunch_start",
+            "lunch_end",
+            "breaks",
+            "count"
+        ]
+    );
+    let coverage = Table::read(&out.join("coverage.csv"));
+    assert_eq!(
+        coverage.header,
+        [
+            "queue",
+            "interval_start",
+            "calls",
+            "aht_seconds",
+            "required",
+            "scheduled",
+            "shortfall",
+            "surplus",
+            "service_level"
+        ]
+    );
+    assert_eq!(coverage.rows.len(), 7 * 48);
+    let mut required_by_time: BTreeMap<String, f64> = BTreeMap::new();
+    for row in &requirements.rows {
+        *required_by_time.entry(row[1].clone()).or_default() += row[5].parse::<f64>().unwrap();
+    }
+    let on_floor = rebuild_coverage(&shifts);
+    for row in &coverage.rows {
+        assert_eq!(row[0], "sales+support");
+        let value = |c: usize| row[c].parse::<f64>().unwrap();
+        assert_eq!(value(4), required_by_time[&row[1]], "required {}", row[1]);
+        let key = (row[1][..10].to_string(), row[1][11..16].to_string());
+        let rebuilt = on_floor.get(&key).copied().unwrap_or(0.0);
+        assert_eq!(value(5), rebuilt, "scheduled {}", row[1]);
+        assert_eq!(value(6), (value(4) - value(5)).max(0.0));
+        assert_eq!(value(7), (value(5) - value(4)).max(0.0));
+    }
+
+    // summary.json: totals from the CSVs.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let totals = &summary["totals"];
+    let number = |v: &serde_json::Value| v.as_f64().unwrap();
+    close(
+        number(&totals["forecast_calls"]),
+        forecast_calls,
+        1e-3,
+        "forecast calls",
+    );
+    let half_hours = |name: &str| coverage.numbers(name).iter().sum::<f64>() * 0.5;
+    assert_eq!(
+        number(&totals["required_agent_hours"]),
+        half_hours("required")
+    );
+    assert_eq!(
+        number(&totals["scheduled_agent_hours"]),
+        half_hours("scheduled")
+    );
+    assert_eq!(
+        number(&totals["shortfall_agent_hours"]),
+        half_hours("shortfall")
+    );
+    assert_eq!(
+        number(&totals["surplus_agent_hours"]),
+        half_hours("surplus")
+    );
+    let short = coverage
+        .numbers("shortfall")
+        .iter()
+        .filter(|s| **s > 0.0)
+        .count();
+    assert_eq!(totals["short_intervals"].as_u64().unwrap() as usize, short);
+    let (mut count, mut paid, mut cost) = (0.0, 0.0, 0.0);
+    for row in &shifts.rows {
+        let n: f64 = row[7].parse().unwrap();
+        let (hours, rate) = template(&row[1]);
+        count += n;
+        paid += n * hours;
+        cost += n * hours * rate;
+    }
+    assert_eq!(number(&totals["shifts"]), count);
+    assert_eq!(number(&totals["paid_hours"]), paid);
+    close(number(&totals["cost"]), cost, 1e-6, "cost");
+    // Paid hours cover the hours on the floor plus paid breaks (2 x 15 min per FT8,
+    // 15 min per PT6), and at least the requirement less the shortfall.
+    assert!(paid >= half_hours("scheduled"));
+    assert!(half_hours("scheduled") + 1e-9 >= half_hours("required") - half_hours("shortfall"));
+
+    assert_eq!(summary["horizon"]["start"], "2026-12-07");
+    assert_eq!(summary["horizon"]["end"], "2026-12-13");
+    assert_eq!(summary["queues"], serde_json::json!(["sales", "support"]));
+    assert!(summary["roster"].is_null());
+    assert!(summary.get("stamp").is_none());
+    let days = summary["days"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    let day_sum = |key: &str| days.iter().map(|d| number(&d[key])).sum::<f64>();
+    close(
+        day_sum("forecast_calls"),
+        forecast_calls,
+        0.01,
+        "daily calls",
+    );
+    close(
+        day_sum("required_agent_hours"),
+        half_hours("required"),
+        1e-6,
+        "daily required",
+    );
+    close(day_sum("cost"), cost, 1e-6, "daily cost");
+    assert_eq!(day_sum("shifts"), count);
+    let service = summary["service_level"].as_array().unwrap();
+    assert_eq!(service.len(), 2);
+    for (queue, within) in service.iter().zip([30.0, 20.0]) {
+        assert_eq!(number(&queue["target"]), 0.8);
+        assert_eq!(number(&queue["answer_within_seconds"]), within);
+        let projected = number(&queue["projected"]);
+        assert!((0.5..=1.0).contains(&projected), "{queue}");
+        assert_eq!(queue["days"].as_array().unwrap().len(), 7);
+    }
+    // Sales is closed on Sundays: no calls, no service level.
+    let sales_sunday = &service[0]["days"][6];
+    assert_eq!(sales_sunday["date"], "2026-12-13");
+    assert!(sales_sunday["projected"].is_null());
+    assert!(!out.join("roster.csv").exists());
+
+    // The files are those summary.json lists, and the report is valid and offline.
+    let listed: Vec<String> = summary["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_string())
+        .collect();
+    let mut present: Vec<String> = snapshot(&out)
+        .into_keys()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    let mut expected = listed.clone();
+    expected.sort();
+    assert_eq!(present, expected);
+    check_report(&out, &listed);
+}
+
+/// `report.html` is well-formed (polyglot XHTML, so an XML parser reads it), refers to
+/// nothing outside itself, and embeds every plot of `plots/` verbatim.
+fn check_report(out: &Path, outputs: &[String]) {
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let document = roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("report.html is not well-formed: {e}"));
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "html");
+    let title = root
+        .descendants()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap();
+    assert_eq!(
+        title.text(),
+        Some("Staffing plan, 7 December 2026 to 13 December 2026")
+    );
+
+    // Self-contained: no element that loads anything, no attribute that points
+    // anywhere, no CSS import or url(); the only URL is the SVG namespace, which
+    // names the vocabulary and is never fetched.
+    const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
+    for node in root.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        assert!(
+            !["script", "link", "img", "iframe", "object", "embed", "image", "use", "base"]
+                .contains(&name),
+            "report.html has a <{name}>"
+        );
+        for attribute in node.attributes() {
+            assert!(
+                !["src", "href", "srcset", "data", "action", "background"]
+                    .contains(&attribute.name()),
+                "<{name}> has {}=\"{}\"",
+                attribute.name(),
+                attribute.value()
+            );
+            assert!(!attribute.value().contains("url("), "{}", attribute.value());
+        }
+        if name == "svg" {
+            assert_eq!(node.tag_name().namespace(), Some(SVG_NAMESPACE));
+        }
+    }
+    let style = root
+        .descendants()
+        .find(|n| n.has_tag_name("style"))
+        .unwrap();
+    let css = style.text().unwrap();
+    assert!(!css.contains("url(") && !css.contains("@import"), "{css}");
+    let without_namespace = html.replace(&format!("xmlns=\"{SVG_NAMESPACE}\""), "");
+    assert!(
+        !without_namespace.contains("http://"),
+        "report.html names a URL"
+    );
+    assert!(
+        !without_namespace.contains("https://"),
+        "report.html names a URL"
+    );
+    assert!(
+        !without_namespace.contains("xmlns"),
+        "a namespace other than SVG's"
+    );
+
+    // Every plot is a file of plots/ and the same SVG inline in its figure.
+    let plots: Vec<&String> = outputs.iter().filter(|o| o.starts_with("plots/")).collect();
+    assert_eq!(plots.len(), 5);
+    let figures: Vec<roxmltree::Node> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("figure"))
+        .collect();
+    assert_eq!(figures.len(), plots.len());
+    for (plot, figure) in plots.iter().zip(&figures) {
+        let svg = std::fs::read_to_string(out.join(plot)).unwrap();
+        let name = plot.trim_start_matches("plots/").trim_end_matches(".svg");
+        assert_eq!(
+            figure.attribute("id"),
+            Some(format!("plot-{name}").as_str())
+        );
+        let embedded = &html[figure.range()];
+        assert!(
+            embedded.contains(&svg),
+            "{plot} is not embedded in its figure"
+        );
+        let parsed = roxmltree::Document::parse(&svg).unwrap();
+        assert_eq!(parsed.root_element().tag_name().name(), "svg");
+        assert!(parsed
+            .root_element()
+            .descendants()
+            .any(|n| n.has_tag_name("text")));
+    }
+}
+
+#[test]
+fn reruns_are_byte_identical_and_match_the_single_step_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let first = dir.path().join("first");
+    let second = dir.path().join("second");
+    plan(&config, &first, &["--quiet"]).assert().success();
+    plan(&config, &second, &["--quiet"]).assert().success();
+    let names = [
+        "forecast.csv",
+        "requirements.csv",
+        "shifts.csv",
+        "coverage.csv",
+    ];
+    let (a, b) = (snapshot(&first), snapshot(&second));
+    assert_eq!(a.len(), 11, "{:?}", a.keys());
+    for (name, bytes) in &a {
+        assert!(
+            b.get(name) == Some(bytes),
+            "{} differs between runs",
+            name.display()
+        );
+    }
+
+    // The same chain by hand: wfm forecast, wfm staff (targets.toml holds the same
+    // targets), wfm schedule.
+    let chain = dir.path().join("chain");
+    std::fs::create_dir(&chain).unwrap();
+    let run = |args: &[&str]| {
+        wfm().arg("--quiet").args(args).assert().success();
+    };
+    let path = |name: &str| chain.join(name).display().to_string();
+    run(&[
+        "forecast",
+        "--history",
+        &sample("history.csv").display().to_string(),
+        "--calendar",
+        &sample("calendar.csv").display().to_string(),
+        "--tz",
+        "Europe/London",
+        "--open",
+        "Mon-Fri 08:00-20:00, Sat-Sun 09:00-17:00",
+        "--start",
+        "2026-12-07",
+        "--days",
+        "7",
+        "-o",
+        &path("forecast.csv"),
+    ]);
+    run(&[
+        "staff",
+        "--forecast",
+        &path("forecast.csv"),
+        "--targets",
+        &sample("targets.toml").display().to_string(),
+        "-o",
+        &path("requirements.csv"),
+    ]);
+    run(&[
+        "schedule",
+        "--requirements",
+        &path("requirements.csv"),
+        "--shifts",
+        &sample("shifts.toml").display().to_string(),
+        "--tz",
+        "Europe/London",
+        "--start",
+        "2026-12-07",
+        "--days",
+        "7",
+        "--time-limit",
+        "300s",
+        "-o",
+        &path("shifts.csv"),
+        "--coverage",
+        &path("coverage.csv"),
+    ]);
+    for name in &names {
+        assert_eq!(
+            std::fs::read(first.join(name)).unwrap(),
+            std::fs::read(chain.join(name)).unwrap(),
+            "{name}: wfm plan differs from the single-step command"
+        );
+    }
+}
+
+#[test]
+fn bad_configs_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "[report]\nweek = \"2027-01-04\"\n");
+    let output = plan(&config, &dir.path().join("out"), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(2);
+    assert!(
+        stderr.contains("report.week 2027-01-04 is outside the horizon"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists());
+
+    let missing = dir.path().join("missing.toml");
+    plan(&missing, &dir.path().join("out"), &[])
+        .assert()
+        .code(2);
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_plan_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let partial = dir.path().join(".plan.partial");
+    let first = write_config(dir.path(), "");
+    plan(&first, &out, &["--quiet"]).assert().success();
+    let before = snapshot(&out);
+    assert!(before.contains_key(Path::new("summary.json")));
+
+    // A plan of the following week, killed once its forecast is written.
+    let next = week_config(dir.path(), "next.toml", "2026-12-14", "");
+    let mut child = wfm()
+        .args(["--quiet", "plan", "--config"])
+        .arg(&next)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while !partial.join("forecast.csv").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it was killed"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no forecast.csv in {}",
+            partial.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before it was killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the killed run changed the previous plan"
+    );
+    assert!(partial.exists(), "a killed run cannot clean up");
+
+    // The next run tidies up and replaces the plan whole.
+    plan(&next, &out, &["--quiet"]).assert().success();
+    assert!(!partial.exists());
+    assert!(!dir.path().join(".plan.old").exists());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["horizon"]["start"], "2026-12-14");
+    let forecast = std::fs::read_to_string(out.join("forecast.csv")).unwrap();
+    assert!(forecast
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("sales,2026-12-14T00:00:00+00:00,"));
+}
+
+#[test]
+fn a_second_run_on_the_same_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let out = dir.path().join("plan");
+    // The lock a running plan holds: plan.lock beside the output directory.
+    let lock = std::fs::File::create(dir.path().join("plan.lock")).unwrap();
+    fs4::FileExt::try_lock(&lock).unwrap();
+    let output = plan(&config, &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(2);
+    assert!(
+        stderr.contains(&format!("another wfm plan is writing {}", out.display())),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    assert!(!dir.path().join(".plan.partial").exists());
+}
+
+#[test]
+fn an_output_that_is_not_a_plan_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let out = dir.path().join("documents");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("budget.xlsx"), "keep me").unwrap();
+    let output = plan(&config, &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(2);
+    assert!(stderr.contains("refusing to replace"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("budget.xlsx")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sample templates with at most 20 shifts a day: the week cannot be covered.
+    let shifts = std::fs::read_to_string(sample("shifts.toml")).unwrap()
+        + "\n[limits]\nmax_headcount_per_day = 20\n";
+    let capped = dir.path().join("capped.toml");
+    std::fs::write(&capped, shifts).unwrap();
+    let config = write_config(dir.path(), "");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        &format!("shifts = \"{}\"", sample("shifts.toml").display()),
+        "shifts = \"capped.toml\"",
+    );
+    std::fs::write(&config, text).unwrap();
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &["--strict", "--stamp"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(1);
+    assert!(stderr.contains("(--strict)"), "{stderr}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let shifts = Table::read(&out.join("shifts.csv"));
+    for day in summary["days"].as_array().unwrap() {
+        assert!(day["shifts"].as_u64().unwrap() <= 20, "{day}");
+    }
+    assert!(shifts.numbers("count").iter().sum::<f64>() <= 7.0 * 20.0);
+    assert!(summary["totals"]["short_intervals"].as_u64().unwrap() > 0);
+    assert!(summary["totals"]["shortfall_agent_hours"].as_f64().unwrap() > 100.0);
+    // --stamp: when, and how long each step took; nowhere else.
+    let stamp = &summary["stamp"];
+    assert!(
+        stamp["generated_at"].as_str().unwrap().ends_with('Z'),
+        "{stamp}"
+    );
+    let steps: Vec<&String> = stamp["step_seconds"].as_object().unwrap().keys().collect();
+    assert_eq!(steps, ["forecast", "ingest", "schedule", "staff"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(&format!(
+        "Generated {}",
+        stamp["generated_at"].as_str().unwrap()
+    )));
+}
+
+#[test]
+fn named_agents_without_rostering_plan_the_shifts_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agents.csv"),
+        "agent_id,name,contract,skills\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("contracts.toml"), "").unwrap();
+    let config = write_config(dir.path(), "");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "[horizon]",
+        "agents = \"agents.csv\"\ncontracts = \"contracts.toml\"\n\n[horizon]",
+    );
+    std::fs::write(&config, &text).unwrap();
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().success();
+    assert!(stderr.contains("note: plan.toml names agents and contracts, but this build of wfm has no rostering yet"), "{stderr}");
+    assert!(!out.join("roster.csv").exists());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(summary["roster"].is_null());
+    assert!(summary["notes"].to_string().contains("no rostering yet"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("this build of wfm cannot roster yet"));
+
+    // A people file that is missing is bad input, before any work.
+    std::fs::remove_file(dir.path().join("contracts.toml")).unwrap();
+    let output = plan(&config, &dir.path().join("other"), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(2);
+    assert!(stderr.contains("contracts.toml"), "{stderr}");
+}
