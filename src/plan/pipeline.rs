@@ -14,6 +14,7 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 use crate::forecast::calendar::Calendar;
+use crate::forecast::series::queue_histories;
 use crate::forecast::{
     forecast_queues, forecast_rows, select_queues, ForecastOptions, QueueForecast, FORECAST_COLUMNS,
 };
@@ -215,7 +216,7 @@ fn forecast(
         calendar,
         hours: config.opening_hours.clone(),
     };
-    let histories = select_queues(table, &config.queues)?;
+    let histories = select_queues(queue_histories(table)?, &config.queues)?;
     forecast_queues(&histories, config.start, config.days as usize, &options)
 }
 
