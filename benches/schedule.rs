@@ -11,47 +11,8 @@ use wfm::schedule::{
     build_schedule, Cover, Requirement, ScheduleOptions, ShiftConfig, SolverLimits,
 };
 
-const TEMPLATES: &str = r#"
-[[template]]
-name = "FT8"
-paid_hours = 8.0
-start_earliest = "06:30"
-start_latest = "13:30"
-start_step = "30m"
-cost_per_hour = 1.0
-[template.lunch]
-length = "30m"
-earliest_after_start = "3h"
-latest_after_start = "5h"
-[[template.break]]
-length = "15m"
-earliest_after_start = "1h30m"
-latest_after_start = "2h30m"
-[[template.break]]
-length = "15m"
-earliest_after_start = "6h"
-latest_after_start = "7h"
-
-[[template]]
-name = "PT6"
-paid_hours = 6.0
-start_earliest = "07:00"
-start_latest = "16:00"
-start_step = "30m"
-cost_per_hour = 1.05
-[[template.break]]
-length = "15m"
-earliest_after_start = "2h"
-latest_after_start = "4h"
-
-[[template]]
-name = "PT4"
-paid_hours = 4.0
-start_earliest = "07:00"
-start_latest = "18:00"
-start_step = "30m"
-cost_per_hour = 1.1
-"#;
+/// The benchmark month's shift templates, shared with the other scheduling bench.
+const TEMPLATES: &str = include_str!("month_templates.toml");
 
 /// Open 07:00-22:00; a morning peak of 60 agents at 10:30 and an afternoon peak of 51
 /// at 14:30 on weekdays, 60% of that at weekends.
