@@ -71,6 +71,8 @@ pub fn greedy_roster(
     ];
     let under = config.penalties.under_per_agent_hour.max(1e-9);
     let mut roster = Vec::new();
+    // Per rostered shift, the queue it serves in each slot.
+    let mut served: Vec<Vec<(usize, usize)>> = Vec::new();
     for day in 0..days {
         let w = book.horizon.week_of(day);
         let week = weeks[w];
@@ -211,6 +213,7 @@ pub fn greedy_roster(
             let (from, to) = book.shift_span(day, t, start);
             let worked =
                 from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots);
+            let mut queues = Vec::new();
             #[allow(clippy::needless_range_loop)]
             for q in worked {
                 if let Some(&k) = skills[a]
@@ -218,8 +221,10 @@ pub fn greedy_roster(
                     .max_by(|&&x, &&y| need[x][q].total_cmp(&need[y][q]).then(y.cmp(&x)))
                 {
                     need[k][q] -= 1.0;
+                    queues.push((q, k));
                 }
             }
+            served.push(queues);
             let s = &mut state[a];
             s.hours[w] += paid_hours(&config.templates[t]);
             s.days[w] += 1;
@@ -243,6 +248,61 @@ pub fn greedy_roster(
             return None;
         }
     }
+    let mut hours: Vec<Vec<f64>> = state.iter().map(|s| s.hours.clone()).collect();
+    prune(book, &mut roster, &served, &mut need, &mut hours, slot);
     roster.sort_unstable();
     Some(roster)
+}
+
+/// Drops shifts whose cover is worth less than their pay: built day by day, the roster
+/// staffs early needs that later shifts also meet. Shifts go in order of least cover;
+/// one goes when the agent-hours it alone provides (slots where its queue would fall
+/// short without it), at the under-staffing penalty, cost less than the shift, and the
+/// agent's week stays at its minimum. Removing a shift never breaks a maximum, rest,
+/// consecutive-day or weekend rule.
+fn prune(
+    book: &RuleBook,
+    roster: &mut Vec<StartedShift>,
+    served: &[Vec<(usize, usize)>],
+    need: &mut [Vec<f64>],
+    hours: &mut [Vec<f64>],
+    slot: u32,
+) {
+    let config = book.config;
+    let under = config.penalties.under_per_agent_hour;
+    let slot_hours = f64::from(slot) / 60.0;
+    let weeks = book.horizon.weeks();
+    let cover = |shift: usize, need: &[Vec<f64>]| {
+        served[shift]
+            .iter()
+            .filter(|&&(q, k)| need[k][q] + 1.0 > 1e-9)
+            .count() as f64
+            * slot_hours
+    };
+    let mut order: Vec<usize> = (0..roster.len()).collect();
+    order.sort_by(|&x, &y| cover(x, need).total_cmp(&cover(y, need)).then(x.cmp(&y)));
+    let mut dropped = vec![false; roster.len()];
+    for shift in order {
+        let (agent, day, template, _) = roster[shift];
+        let w = book.horizon.week_of(day);
+        let paid = paid_hours(&config.templates[template]);
+        let minimum = book.week_limits(agent, weeks[w]).min_hours;
+        if hours[agent][w] - paid + 1e-6 < minimum {
+            continue;
+        }
+        if cover(shift, need) * under >= config.templates[template].shift_cost() {
+            continue;
+        }
+        for &(q, k) in &served[shift] {
+            need[k][q] += 1.0;
+        }
+        hours[agent][w] -= paid;
+        dropped[shift] = true;
+    }
+    let mut index = 0;
+    roster.retain(|_| {
+        let keep = !dropped[index];
+        index += 1;
+        keep
+    });
 }
