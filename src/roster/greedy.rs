@@ -8,7 +8,7 @@
 //! unreachable. Rules are tracked incrementally per agent.
 
 use super::model::{QueueDemand, StartedShift};
-use super::rules::{paid_hours, RuleBook};
+use super::rules::{paid_hours, RuleBook, WorkedShift};
 
 /// Per-agent state while the roster is built.
 #[derive(Clone, Default)]
@@ -249,10 +249,184 @@ pub fn greedy_roster(
         }
     }
     let mut hours: Vec<Vec<f64>> = state.iter().map(|s| s.hours.clone()).collect();
+    retime(book, &mut roster, &mut served, &mut need, &skills, slot);
+    move_days(book, &mut roster, &mut served, &mut need, &skills, slot);
     prune(book, &mut roster, &served, &mut need, &mut hours, slot);
     roster.sort_unstable();
     Some(roster)
 }
+
+/// Moves each shift, in roster order, to the start of its template that covers most
+/// of what is still needed on the agent's queues, keeping the rest with the agent's
+/// shifts before and after; the hours and days do not change, so no other rule moves.
+fn retime(
+    book: &RuleBook,
+    roster: &mut [StartedShift],
+    served: &mut [Vec<(usize, usize)>],
+    need: &mut [Vec<f64>],
+    skills: &[Vec<usize>],
+    slot: u32,
+) {
+    let horizon_slots = need.first().map_or(0, Vec::len);
+    let mut by_agent: Vec<Vec<usize>> = vec![Vec::new(); book.agents.len()];
+    for (index, shift) in roster.iter().enumerate() {
+        by_agent[shift.0].push(index);
+    }
+    for own in &mut by_agent {
+        own.sort_by_key(|&i| roster[i].1);
+    }
+    for agent_shifts in &by_agent {
+        for (position, &index) in agent_shifts.iter().enumerate() {
+            let (agent, day, template, current) = roster[index];
+            let rest = i64::from(book.contract(agent).min_rest_minutes);
+            let previous_end = position
+                .checked_sub(1)
+                .map(|p| roster[agent_shifts[p]])
+                .map(|(_, d, t, st)| book.shift_span(d, t, st).1);
+            let next_start = agent_shifts
+                .get(position + 1)
+                .map(|&n| roster[n])
+                .map(|(_, d, t, st)| book.shift_span(d, t, st).0);
+            for &(q, k) in &served[index] {
+                need[k][q] += 1.0;
+            }
+            let gain = |start: u32, need: &[Vec<f64>]| {
+                let (from, to) = book.shift_span(day, template, start);
+                (from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots))
+                    .map(|q| {
+                        skills[agent]
+                            .iter()
+                            .map(|&k| need[k][q].clamp(0.0, 1.0))
+                            .fold(0.0, f64::max)
+                    })
+                    .sum::<f64>()
+            };
+            let mut best = (gain(current, need), current);
+            for start in book.config.templates[template].starts() {
+                let (from, to) = book.shift_span(day, template, start);
+                let fits = book.shift_allowed(agent, day, template, start)
+                    && previous_end.is_none_or(|end| from - end >= rest)
+                    && next_start.is_none_or(|next| next - to >= rest);
+                let value = gain(start, need);
+                if fits && value > best.0 + 1e-9 {
+                    best = (value, start);
+                }
+            }
+            let start = best.1;
+            let (from, to) = book.shift_span(day, template, start);
+            served[index] = take_cover(need, &skills[agent], from, to, slot);
+            roster[index].3 = start;
+        }
+    }
+}
+
+/// Serves the slots of [from, to) on the agent's queue with most need in each, and
+/// returns (slot, queue) for each.
+#[allow(clippy::needless_range_loop)]
+fn take_cover(
+    need: &mut [Vec<f64>],
+    skills: &[usize],
+    from: i64,
+    to: i64,
+    slot: u32,
+) -> Vec<(usize, usize)> {
+    let horizon_slots = need.first().map_or(0, Vec::len);
+    let mut queues = Vec::new();
+    for q in from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots) {
+        let best = skills
+            .iter()
+            .copied()
+            .max_by(|&x, &y| need[x][q].total_cmp(&need[y][q]).then(y.cmp(&x)));
+        if let Some(k) = best {
+            need[k][q] -= 1.0;
+            queues.push((q, k));
+        }
+    }
+    queues
+}
+
+/// Agent-hours of need a shift [from, to) would meet on the agent's queues.
+fn cover_gain(need: &[Vec<f64>], skills: &[usize], from: i64, to: i64, slot: u32) -> f64 {
+    let horizon_slots = need.first().map_or(0, Vec::len);
+    (from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots))
+        .map(|q| {
+            skills
+                .iter()
+                .map(|&k| need[k][q].clamp(0.0, 1.0))
+                .fold(0.0, f64::max)
+        })
+        .sum::<f64>()
+        * f64::from(slot)
+        / 60.0
+}
+
+/// Moves shifts to another day of the same week (same template, so the week's hours
+/// and days stay) where they meet more need; each move is checked against every rule
+/// with the checker's own evaluation.
+fn move_days(
+    book: &RuleBook,
+    roster: &mut [StartedShift],
+    served: &mut [Vec<(usize, usize)>],
+    need: &mut [Vec<f64>],
+    skills: &[Vec<usize>],
+    slot: u32,
+) {
+    let weeks = book.horizon.weeks();
+    for index in 0..roster.len() {
+        let (agent, day, template, start) = roster[index];
+        let week = weeks[book.horizon.week_of(day)];
+        for &(q, k) in &served[index] {
+            need[k][q] += 1.0;
+        }
+        let (from, to) = book.shift_span(day, template, start);
+        let current = cover_gain(need, &skills[agent], from, to, slot);
+        let worked: Vec<u32> = roster.iter().filter(|s| s.0 == agent).map(|s| s.1).collect();
+        let mut candidates: Vec<(f64, u32, u32)> = Vec::new();
+        for other in week.days().filter(|d| !worked.contains(d)) {
+            for s in book.config.templates[template].starts() {
+                if !book.shift_allowed(agent, other, template, s) {
+                    continue;
+                }
+                let (f, t) = book.shift_span(other, template, s);
+                let gain = cover_gain(need, &skills[agent], f, t, slot);
+                if gain > current + 1e-9 {
+                    candidates.push((gain, other, s));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        let own: Vec<WorkedShift> = roster
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| s.0 == agent && *i != index)
+            .map(|(_, &(a, d, t, st))| WorkedShift {
+                agent: a,
+                day: d,
+                template: t,
+                start: st,
+                rest_starts: Vec::new(),
+            })
+            .collect();
+        let chosen = candidates.into_iter().take(MOVE_TRIES).find(|&(_, other, s)| {
+            let mut trial = own.clone();
+            trial.push(WorkedShift {
+                agent,
+                day: other,
+                template,
+                start: s,
+                rest_starts: Vec::new(),
+            });
+            book.violations(&trial).is_empty()
+        });
+        let (day, start) = chosen.map_or((day, start), |(_, d, s)| (d, s));
+        let (from, to) = book.shift_span(day, template, start);
+        served[index] = take_cover(need, &skills[agent], from, to, slot);
+        roster[index] = (agent, day, template, start);
+    }
+}
+
+/// Candidate moves checked per shift, best first.
+const MOVE_TRIES: usize = 4;
 
 /// Drops shifts whose cover is worth less than their pay: built day by day, the roster
 /// staffs early needs that later shifts also meet. Shifts go in order of least cover;
