@@ -249,9 +249,12 @@ pub fn greedy_roster(
         }
     }
     let mut hours: Vec<Vec<f64>> = state.iter().map(|s| s.hours.clone()).collect();
-    retime(book, &mut roster, &mut served, &mut need, &skills, slot);
-    move_days(book, &mut roster, &mut served, &mut need, &skills, slot);
-    prune(book, &mut roster, &served, &mut need, &mut hours, slot);
+    for _ in 0..LOCAL_SEARCH_ROUNDS {
+        add_shifts(book, &mut roster, &mut served, &mut need, &mut hours, &skills, slot);
+        retime(book, &mut roster, &mut served, &mut need, &skills, slot);
+        move_days(book, &mut roster, &mut served, &mut need, &skills, slot);
+        prune(book, &mut roster, &mut served, &mut need, &mut hours, slot);
+    }
     roster.sort_unstable();
     Some(roster)
 }
@@ -425,6 +428,76 @@ fn move_days(
     }
 }
 
+/// Rounds of add, re-time, move and prune.
+const LOCAL_SEARCH_ROUNDS: usize = 3;
+
+/// Adds a shift on a free day where the need it meets, at the under-staffing
+/// penalty, is worth more than its pay and every rule still holds.
+fn add_shifts(
+    book: &RuleBook,
+    roster: &mut Vec<StartedShift>,
+    served: &mut Vec<Vec<(usize, usize)>>,
+    need: &mut [Vec<f64>],
+    hours: &mut [Vec<f64>],
+    skills: &[Vec<usize>],
+    slot: u32,
+) {
+    let config = book.config;
+    let under = config.penalties.under_per_agent_hour;
+    for agent in 0..book.agents.len() {
+        let mut own: Vec<WorkedShift> = roster
+            .iter()
+            .filter(|s| s.0 == agent)
+            .map(|&(a, d, t, st)| WorkedShift {
+                agent: a,
+                day: d,
+                template: t,
+                start: st,
+                rest_starts: Vec::new(),
+            })
+            .collect();
+        for day in 0..book.horizon.days {
+            if own.iter().any(|s| s.day == day) {
+                continue;
+            }
+            let mut best: Option<(f64, usize, u32)> = None;
+            for &t in &book.contract(agent).templates {
+                let template = &config.templates[t];
+                for start in template.starts() {
+                    if !book.shift_allowed(agent, day, t, start) {
+                        continue;
+                    }
+                    let (from, to) = book.shift_span(day, t, start);
+                    let value = cover_gain(need, &skills[agent], from, to, slot) * under
+                        - template.shift_cost();
+                    if value > 1e-9 && best.is_none_or(|b| value > b.0 + 1e-9) {
+                        best = Some((value, t, start));
+                    }
+                }
+            }
+            let Some((_, t, start)) = best else {
+                continue;
+            };
+            let shift = WorkedShift {
+                agent,
+                day,
+                template: t,
+                start,
+                rest_starts: Vec::new(),
+            };
+            own.push(shift.clone());
+            if !book.violations(&own).is_empty() {
+                own.pop();
+                continue;
+            }
+            let (from, to) = book.shift_span(day, t, start);
+            served.push(take_cover(need, &skills[agent], from, to, slot));
+            roster.push((agent, day, t, start));
+            hours[agent][book.horizon.week_of(day)] += paid_hours(&config.templates[t]);
+        }
+    }
+}
+
 /// Candidate moves checked per shift, best first.
 const MOVE_TRIES: usize = 4;
 
@@ -437,7 +510,7 @@ const MOVE_TRIES: usize = 4;
 fn prune(
     book: &RuleBook,
     roster: &mut Vec<StartedShift>,
-    served: &[Vec<(usize, usize)>],
+    served: &mut Vec<Vec<(usize, usize)>>,
     need: &mut [Vec<f64>],
     hours: &mut [Vec<f64>],
     slot: u32,
@@ -475,6 +548,12 @@ fn prune(
     }
     let mut index = 0;
     roster.retain(|_| {
+        let keep = !dropped[index];
+        index += 1;
+        keep
+    });
+    let mut index = 0;
+    served.retain(|_| {
         let keep = !dropped[index];
         index += 1;
         keep
