@@ -429,7 +429,7 @@ fn move_days(
 }
 
 /// Rounds of add, re-time, move and prune.
-const LOCAL_SEARCH_ROUNDS: usize = 3;
+const LOCAL_SEARCH_ROUNDS: usize = 6;
 
 /// Adds a shift on a free day where the need it meets, at the under-staffing
 /// penalty, is worth more than its pay and every rule still holds.

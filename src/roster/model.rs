@@ -937,7 +937,7 @@ const CHUNK_AGENTS: usize = 100;
 /// Share of the time limit kept for work outside the solver.
 const OUTSIDE_SOLVER_SHARE: f64 = 0.15;
 /// Share of the time limit for the relaxation bound.
-const BOUND_SHARE: f64 = 0.2;
+const BOUND_SHARE: f64 = 0.3;
 
 /// Fix-and-optimise (as in Helber & Sahling 2010 for lot sizing, and the nurse
 /// rostering matheuristics of Della Croce & Salassa 2014): a week and a chunk of
