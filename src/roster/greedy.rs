@@ -250,7 +250,15 @@ pub fn greedy_roster(
     }
     let mut hours: Vec<Vec<f64>> = state.iter().map(|s| s.hours.clone()).collect();
     for _ in 0..LOCAL_SEARCH_ROUNDS {
-        add_shifts(book, &mut roster, &mut served, &mut need, &mut hours, &skills, slot);
+        add_shifts(
+            book,
+            &mut roster,
+            &mut served,
+            &mut need,
+            &mut hours,
+            &skills,
+            slot,
+        );
         retime(book, &mut roster, &mut served, &mut need, &skills, slot);
         move_days(book, &mut roster, &mut served, &mut need, &skills, slot);
         prune(book, &mut roster, &mut served, &mut need, &mut hours, slot);
@@ -383,7 +391,11 @@ fn move_days(
         }
         let (from, to) = book.shift_span(day, template, start);
         let current = cover_gain(need, &skills[agent], from, to, slot);
-        let worked: Vec<u32> = roster.iter().filter(|s| s.0 == agent).map(|s| s.1).collect();
+        let worked: Vec<u32> = roster
+            .iter()
+            .filter(|s| s.0 == agent)
+            .map(|s| s.1)
+            .collect();
         let mut candidates: Vec<(f64, u32, u32)> = Vec::new();
         for other in week.days().filter(|d| !worked.contains(d)) {
             for s in book.config.templates[template].starts() {
@@ -410,17 +422,20 @@ fn move_days(
                 rest_starts: Vec::new(),
             })
             .collect();
-        let chosen = candidates.into_iter().take(MOVE_TRIES).find(|&(_, other, s)| {
-            let mut trial = own.clone();
-            trial.push(WorkedShift {
-                agent,
-                day: other,
-                template,
-                start: s,
-                rest_starts: Vec::new(),
+        let chosen = candidates
+            .into_iter()
+            .take(MOVE_TRIES)
+            .find(|&(_, other, s)| {
+                let mut trial = own.clone();
+                trial.push(WorkedShift {
+                    agent,
+                    day: other,
+                    template,
+                    start: s,
+                    rest_starts: Vec::new(),
+                });
+                book.violations(&trial).is_empty()
             });
-            book.violations(&trial).is_empty()
-        });
         let (day, start) = chosen.map_or((day, start), |(_, d, s)| (d, s));
         let (from, to) = book.shift_span(day, template, start);
         served[index] = take_cover(need, &skills[agent], from, to, slot);
