@@ -371,9 +371,10 @@ fn cover_gain(need: &[Vec<f64>], skills: &[usize], from: i64, to: i64, slot: u32
         / 60.0
 }
 
-/// Moves shifts to another day of the same week (same template, so the week's hours
-/// and days stay) where they meet more need; each move is checked against every rule
-/// with the checker's own evaluation.
+/// Moves shifts to another day or start of the same week (same template, so the
+/// week's hours and days stay) where they meet more need or leave fewer single days
+/// off, priced as in the objective; each move is checked against every rule with the
+/// checker's own evaluation.
 fn move_days(
     book: &RuleBook,
     roster: &mut [StartedShift],
@@ -383,6 +384,7 @@ fn move_days(
     slot: u32,
 ) {
     let weeks = book.horizon.weeks();
+    let under = book.config.penalties.under_per_agent_hour;
     for index in 0..roster.len() {
         let (agent, day, template, start) = roster[index];
         let week = weeks[book.horizon.week_of(day)];
@@ -393,19 +395,30 @@ fn move_days(
         let current = cover_gain(need, &skills[agent], from, to, slot);
         let worked: Vec<u32> = roster
             .iter()
-            .filter(|s| s.0 == agent)
-            .map(|s| s.1)
+            .enumerate()
+            .filter(|(i, s)| s.0 == agent && *i != index)
+            .map(|(_, s)| s.1)
             .collect();
+        let isolated_weight = if book.contract(agent).consecutive_days_off {
+            book.contracts.soft.isolated_day_off
+        } else {
+            0.0
+        };
+        let isolation = |with: u32| isolated_days_off(book.horizon.days, &worked, with);
+        let now = isolation(day);
         let mut candidates: Vec<(f64, u32, u32)> = Vec::new();
         for other in week.days().filter(|d| !worked.contains(d)) {
+            let isolation_change =
+                isolated_weight * f64::from(isolation(other)) - isolated_weight * f64::from(now);
             for s in book.config.templates[template].starts() {
-                if !book.shift_allowed(agent, other, template, s) {
+                if (other, s) == (day, start) || !book.shift_allowed(agent, other, template, s) {
                     continue;
                 }
                 let (f, t) = book.shift_span(other, template, s);
-                let gain = cover_gain(need, &skills[agent], f, t, slot);
-                if gain > current + 1e-9 {
-                    candidates.push((gain, other, s));
+                let net = (cover_gain(need, &skills[agent], f, t, slot) - current) * under
+                    - isolation_change;
+                if net > 1e-9 {
+                    candidates.push((net, other, s));
                 }
             }
         }
@@ -511,6 +524,14 @@ fn add_shifts(
             hours[agent][book.horizon.week_of(day)] += paid_hours(&config.templates[t]);
         }
     }
+}
+
+/// Single days off between two worked days, with `extra` worked as well.
+fn isolated_days_off(days: u32, worked: &[u32], extra: u32) -> u32 {
+    let works = |d: u32| d == extra || worked.contains(&d);
+    (1..days.saturating_sub(1))
+        .filter(|&d| !works(d) && works(d - 1) && works(d + 1))
+        .count() as u32
 }
 
 /// Candidate moves checked per shift, best first.
