@@ -5,7 +5,11 @@
 //! larger the share of the week's minimum still to work per available day), takes the
 //! allowed shift that covers most of the remaining requirement of its queues, when
 //! that is worth its pay or when skipping the day would make the weekly minimum
-//! unreachable. Rules are tracked incrementally per agent.
+//! unreachable (below the minimum the pay is due anyway, so any cover is worth it).
+//! Rules are tracked incrementally per agent. Then rounds of local search: add shifts
+//! worth their pay, re-time shifts within their template, move shifts across the days
+//! of their week (pricing single days off too), and prune shifts worth less than their
+//! pay; every move that could break a rule is checked with the checker's evaluation.
 
 use super::model::{QueueDemand, StartedShift};
 use super::rules::{paid_hours, RuleBook, WorkedShift};
