@@ -221,8 +221,19 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
     );
     let report = &roster.report;
     let required: f64 = roster.coverage.iter().map(|c| c.required).sum();
+    let isolated: u32 = roster
+        .summary
+        .iter()
+        .map(|r| r.stats.isolated_days_off)
+        .sum();
+    let preferences: u32 = roster.summary.iter().map(|r| r.stats.preferences).sum();
+    let honoured: u32 = roster
+        .summary
+        .iter()
+        .map(|r| r.stats.preferences_honoured)
+        .sum();
     eprintln!(
-        "{label}: {} agents, {} days: {:.1} s total ({} after {:.1} s of solving); roster cost {:.2} (paid {:.2}, shortfall {:.2}, soft {:.2}), bound {:.2}, gap {:.2}%; shortfall {:.1} of {:.0} agent-intervals ({:.2}%); {} variables ({} integer), {} constraints, start bands {} min; hard-rule violations: {}",
+        "{label}: {} agents, {} days: {:.1} s total ({} after {:.1} s of solving); roster cost {:.2} (paid {:.2}, shortfall {:.2}, soft {:.2}), bound {:.2}, gap {:.2}%; shortfall {:.1} of {:.0} agent-intervals ({:.2}%); {} variables ({} integer), {} constraints, start bands {} min; {} isolated days off, {} of {} preferences honoured; hard-rule violations: {}",
         case.agents.len(),
         case.days,
         seconds,
@@ -241,6 +252,9 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         report.integer_variables,
         report.constraints,
         roster.band_minutes,
+        isolated,
+        honoured,
+        preferences,
         violations.len()
     );
 }

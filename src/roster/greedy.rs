@@ -5,10 +5,14 @@
 //! larger the share of the week's minimum still to work per available day), takes the
 //! allowed shift that covers most of the remaining requirement of its queues, when
 //! that is worth its pay or when skipping the day would make the weekly minimum
-//! unreachable. Rules are tracked incrementally per agent.
+//! unreachable (below the minimum the pay is due anyway, so any cover is worth it).
+//! Rules are tracked incrementally per agent. Then rounds of local search: add shifts
+//! worth their pay, re-time shifts within their template, move shifts across the days
+//! of their week (pricing single days off too), and prune shifts worth less than their
+//! pay; every move that could break a rule is checked with the checker's evaluation.
 
 use super::model::{QueueDemand, StartedShift};
-use super::rules::{paid_hours, RuleBook};
+use super::rules::{paid_hours, RuleBook, WorkedShift};
 
 /// Per-agent state while the roster is built.
 #[derive(Clone, Default)]
@@ -71,6 +75,8 @@ pub fn greedy_roster(
     ];
     let under = config.penalties.under_per_agent_hour.max(1e-9);
     let mut roster = Vec::new();
+    // Per rostered shift, the queue it serves in each slot.
+    let mut served: Vec<Vec<(usize, usize)>> = Vec::new();
     for day in 0..days {
         let w = book.horizon.week_of(day);
         let week = weeks[w];
@@ -211,6 +217,7 @@ pub fn greedy_roster(
             let (from, to) = book.shift_span(day, t, start);
             let worked =
                 from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots);
+            let mut queues = Vec::new();
             #[allow(clippy::needless_range_loop)]
             for q in worked {
                 if let Some(&k) = skills[a]
@@ -218,8 +225,10 @@ pub fn greedy_roster(
                     .max_by(|&&x, &&y| need[x][q].total_cmp(&need[y][q]).then(y.cmp(&x)))
                 {
                     need[k][q] -= 1.0;
+                    queues.push((q, k));
                 }
             }
+            served.push(queues);
             let s = &mut state[a];
             s.hours[w] += paid_hours(&config.templates[t]);
             s.days[w] += 1;
@@ -243,6 +252,350 @@ pub fn greedy_roster(
             return None;
         }
     }
+    let mut hours: Vec<Vec<f64>> = state.iter().map(|s| s.hours.clone()).collect();
+    for _ in 0..LOCAL_SEARCH_ROUNDS {
+        add_shifts(
+            book,
+            &mut roster,
+            &mut served,
+            &mut need,
+            &mut hours,
+            &skills,
+            slot,
+        );
+        retime(book, &mut roster, &mut served, &mut need, &skills, slot);
+        move_days(book, &mut roster, &mut served, &mut need, &skills, slot);
+        prune(book, &mut roster, &mut served, &mut need, &mut hours, slot);
+    }
     roster.sort_unstable();
     Some(roster)
+}
+
+/// Moves each shift, in roster order, to the start of its template that covers most
+/// of what is still needed on the agent's queues, keeping the rest with the agent's
+/// shifts before and after; the hours and days do not change, so no other rule moves.
+fn retime(
+    book: &RuleBook,
+    roster: &mut [StartedShift],
+    served: &mut [Vec<(usize, usize)>],
+    need: &mut [Vec<f64>],
+    skills: &[Vec<usize>],
+    slot: u32,
+) {
+    let horizon_slots = need.first().map_or(0, Vec::len);
+    let mut by_agent: Vec<Vec<usize>> = vec![Vec::new(); book.agents.len()];
+    for (index, shift) in roster.iter().enumerate() {
+        by_agent[shift.0].push(index);
+    }
+    for own in &mut by_agent {
+        own.sort_by_key(|&i| roster[i].1);
+    }
+    for agent_shifts in &by_agent {
+        for (position, &index) in agent_shifts.iter().enumerate() {
+            let (agent, day, template, current) = roster[index];
+            let rest = i64::from(book.contract(agent).min_rest_minutes);
+            let previous_end = position
+                .checked_sub(1)
+                .map(|p| roster[agent_shifts[p]])
+                .map(|(_, d, t, st)| book.shift_span(d, t, st).1);
+            let next_start = agent_shifts
+                .get(position + 1)
+                .map(|&n| roster[n])
+                .map(|(_, d, t, st)| book.shift_span(d, t, st).0);
+            for &(q, k) in &served[index] {
+                need[k][q] += 1.0;
+            }
+            let gain = |start: u32, need: &[Vec<f64>]| {
+                let (from, to) = book.shift_span(day, template, start);
+                (from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots))
+                    .map(|q| {
+                        skills[agent]
+                            .iter()
+                            .map(|&k| need[k][q].clamp(0.0, 1.0))
+                            .fold(0.0, f64::max)
+                    })
+                    .sum::<f64>()
+            };
+            let mut best = (gain(current, need), current);
+            for start in book.config.templates[template].starts() {
+                let (from, to) = book.shift_span(day, template, start);
+                let fits = book.shift_allowed(agent, day, template, start)
+                    && previous_end.is_none_or(|end| from - end >= rest)
+                    && next_start.is_none_or(|next| next - to >= rest);
+                let value = gain(start, need);
+                if fits && value > best.0 + 1e-9 {
+                    best = (value, start);
+                }
+            }
+            let start = best.1;
+            let (from, to) = book.shift_span(day, template, start);
+            served[index] = take_cover(need, &skills[agent], from, to, slot);
+            roster[index].3 = start;
+        }
+    }
+}
+
+/// Serves the slots of [from, to) on the agent's queue with most need in each, and
+/// returns (slot, queue) for each.
+#[allow(clippy::needless_range_loop)]
+fn take_cover(
+    need: &mut [Vec<f64>],
+    skills: &[usize],
+    from: i64,
+    to: i64,
+    slot: u32,
+) -> Vec<(usize, usize)> {
+    let horizon_slots = need.first().map_or(0, Vec::len);
+    let mut queues = Vec::new();
+    for q in from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots) {
+        let best = skills
+            .iter()
+            .copied()
+            .max_by(|&x, &y| need[x][q].total_cmp(&need[y][q]).then(y.cmp(&x)));
+        if let Some(k) = best {
+            need[k][q] -= 1.0;
+            queues.push((q, k));
+        }
+    }
+    queues
+}
+
+/// Agent-hours of need a shift [from, to) would meet on the agent's queues.
+fn cover_gain(need: &[Vec<f64>], skills: &[usize], from: i64, to: i64, slot: u32) -> f64 {
+    let horizon_slots = need.first().map_or(0, Vec::len);
+    (from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots))
+        .map(|q| {
+            skills
+                .iter()
+                .map(|&k| need[k][q].clamp(0.0, 1.0))
+                .fold(0.0, f64::max)
+        })
+        .sum::<f64>()
+        * f64::from(slot)
+        / 60.0
+}
+
+/// Moves shifts to another day or start of the same week (same template, so the
+/// week's hours and days stay) where they meet more need or leave fewer single days
+/// off, priced as in the objective; each move is checked against every rule with the
+/// checker's own evaluation.
+fn move_days(
+    book: &RuleBook,
+    roster: &mut [StartedShift],
+    served: &mut [Vec<(usize, usize)>],
+    need: &mut [Vec<f64>],
+    skills: &[Vec<usize>],
+    slot: u32,
+) {
+    let weeks = book.horizon.weeks();
+    let under = book.config.penalties.under_per_agent_hour;
+    for index in 0..roster.len() {
+        let (agent, day, template, start) = roster[index];
+        let week = weeks[book.horizon.week_of(day)];
+        for &(q, k) in &served[index] {
+            need[k][q] += 1.0;
+        }
+        let (from, to) = book.shift_span(day, template, start);
+        let current = cover_gain(need, &skills[agent], from, to, slot);
+        let worked: Vec<u32> = roster
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| s.0 == agent && *i != index)
+            .map(|(_, s)| s.1)
+            .collect();
+        let isolated_weight = if book.contract(agent).consecutive_days_off {
+            book.contracts.soft.isolated_day_off
+        } else {
+            0.0
+        };
+        let isolation = |with: u32| isolated_days_off(book.horizon.days, &worked, with);
+        let now = isolation(day);
+        let mut candidates: Vec<(f64, u32, u32)> = Vec::new();
+        for other in week.days().filter(|d| !worked.contains(d)) {
+            let isolation_change =
+                isolated_weight * f64::from(isolation(other)) - isolated_weight * f64::from(now);
+            for s in book.config.templates[template].starts() {
+                if (other, s) == (day, start) || !book.shift_allowed(agent, other, template, s) {
+                    continue;
+                }
+                let (f, t) = book.shift_span(other, template, s);
+                let net = (cover_gain(need, &skills[agent], f, t, slot) - current) * under
+                    - isolation_change;
+                if net > 1e-9 {
+                    candidates.push((net, other, s));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        let own: Vec<WorkedShift> = roster
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| s.0 == agent && *i != index)
+            .map(|(_, &(a, d, t, st))| WorkedShift {
+                agent: a,
+                day: d,
+                template: t,
+                start: st,
+                rest_starts: Vec::new(),
+            })
+            .collect();
+        let chosen = candidates
+            .into_iter()
+            .take(MOVE_TRIES)
+            .find(|&(_, other, s)| {
+                let mut trial = own.clone();
+                trial.push(WorkedShift {
+                    agent,
+                    day: other,
+                    template,
+                    start: s,
+                    rest_starts: Vec::new(),
+                });
+                book.violations(&trial).is_empty()
+            });
+        let (day, start) = chosen.map_or((day, start), |(_, d, s)| (d, s));
+        let (from, to) = book.shift_span(day, template, start);
+        served[index] = take_cover(need, &skills[agent], from, to, slot);
+        roster[index] = (agent, day, template, start);
+    }
+}
+
+/// Rounds of add, re-time, move and prune.
+const LOCAL_SEARCH_ROUNDS: usize = 6;
+
+/// Adds a shift on a free day where the need it meets, at the under-staffing
+/// penalty, is worth more than its pay and every rule still holds.
+fn add_shifts(
+    book: &RuleBook,
+    roster: &mut Vec<StartedShift>,
+    served: &mut Vec<Vec<(usize, usize)>>,
+    need: &mut [Vec<f64>],
+    hours: &mut [Vec<f64>],
+    skills: &[Vec<usize>],
+    slot: u32,
+) {
+    let config = book.config;
+    let under = config.penalties.under_per_agent_hour;
+    for agent in 0..book.agents.len() {
+        let mut own: Vec<WorkedShift> = roster
+            .iter()
+            .filter(|s| s.0 == agent)
+            .map(|&(a, d, t, st)| WorkedShift {
+                agent: a,
+                day: d,
+                template: t,
+                start: st,
+                rest_starts: Vec::new(),
+            })
+            .collect();
+        for day in 0..book.horizon.days {
+            if own.iter().any(|s| s.day == day) {
+                continue;
+            }
+            let mut best: Option<(f64, usize, u32)> = None;
+            for &t in &book.contract(agent).templates {
+                let template = &config.templates[t];
+                for start in template.starts() {
+                    if !book.shift_allowed(agent, day, t, start) {
+                        continue;
+                    }
+                    let (from, to) = book.shift_span(day, t, start);
+                    let value = cover_gain(need, &skills[agent], from, to, slot) * under
+                        - template.shift_cost();
+                    if value > 1e-9 && best.is_none_or(|b| value > b.0 + 1e-9) {
+                        best = Some((value, t, start));
+                    }
+                }
+            }
+            let Some((_, t, start)) = best else {
+                continue;
+            };
+            let shift = WorkedShift {
+                agent,
+                day,
+                template: t,
+                start,
+                rest_starts: Vec::new(),
+            };
+            own.push(shift.clone());
+            if !book.violations(&own).is_empty() {
+                own.pop();
+                continue;
+            }
+            let (from, to) = book.shift_span(day, t, start);
+            served.push(take_cover(need, &skills[agent], from, to, slot));
+            roster.push((agent, day, t, start));
+            hours[agent][book.horizon.week_of(day)] += paid_hours(&config.templates[t]);
+        }
+    }
+}
+
+/// Single days off between two worked days, with `extra` worked as well.
+fn isolated_days_off(days: u32, worked: &[u32], extra: u32) -> u32 {
+    let works = |d: u32| d == extra || worked.contains(&d);
+    (1..days.saturating_sub(1))
+        .filter(|&d| !works(d) && works(d - 1) && works(d + 1))
+        .count() as u32
+}
+
+/// Candidate moves checked per shift, best first.
+const MOVE_TRIES: usize = 4;
+
+/// Drops shifts whose cover is worth less than their pay: built day by day, the roster
+/// staffs early needs that later shifts also meet. Shifts go in order of least cover;
+/// one goes when the agent-hours it alone provides (slots where its queue would fall
+/// short without it), at the under-staffing penalty, cost less than the shift, and the
+/// agent's week stays at its minimum. Removing a shift never breaks a maximum, rest,
+/// consecutive-day or weekend rule.
+fn prune(
+    book: &RuleBook,
+    roster: &mut Vec<StartedShift>,
+    served: &mut Vec<Vec<(usize, usize)>>,
+    need: &mut [Vec<f64>],
+    hours: &mut [Vec<f64>],
+    slot: u32,
+) {
+    let config = book.config;
+    let under = config.penalties.under_per_agent_hour;
+    let slot_hours = f64::from(slot) / 60.0;
+    let weeks = book.horizon.weeks();
+    let cover = |shift: usize, need: &[Vec<f64>]| {
+        served[shift]
+            .iter()
+            .filter(|&&(q, k)| need[k][q] + 1.0 > 1e-9)
+            .count() as f64
+            * slot_hours
+    };
+    let mut order: Vec<usize> = (0..roster.len()).collect();
+    order.sort_by(|&x, &y| cover(x, need).total_cmp(&cover(y, need)).then(x.cmp(&y)));
+    let mut dropped = vec![false; roster.len()];
+    for shift in order {
+        let (agent, day, template, _) = roster[shift];
+        let w = book.horizon.week_of(day);
+        let paid = paid_hours(&config.templates[template]);
+        let minimum = book.week_limits(agent, weeks[w]).min_hours;
+        if hours[agent][w] - paid + 1e-6 < minimum {
+            continue;
+        }
+        if cover(shift, need) * under >= config.templates[template].shift_cost() {
+            continue;
+        }
+        for &(q, k) in &served[shift] {
+            need[k][q] += 1.0;
+        }
+        hours[agent][w] -= paid;
+        dropped[shift] = true;
+    }
+    let mut index = 0;
+    roster.retain(|_| {
+        let keep = !dropped[index];
+        index += 1;
+        keep
+    });
+    let mut index = 0;
+    served.retain(|_| {
+        let keep = !dropped[index];
+        index += 1;
+        keep
+    });
 }

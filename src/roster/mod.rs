@@ -4,8 +4,15 @@
 //! - [`contracts`], [`inputs`]: `contracts.toml`, `agents.csv`, `availability.csv`;
 //! - [`rules`]: what each rule means (weeks, weekends, limits, availability);
 //! - [`check`]: `wfm roster check`, any roster file against the rules;
-//! - [`model`]: the integer program that builds rosters;
-//! - [`summary`]: the roster, per-agent and coverage outputs.
+//! - [`model`]: the integer program and its decomposition for big rosters;
+//! - [`greedy`]: the constructive roster and local search that start it;
+//! - [`bound`]: the aggregate relaxation that proves a lower bound;
+//! - [`settle`]: each day's rests and queues per skill group, shifts fixed;
+//! - [`summary`]: the roster, per-agent and coverage outputs, cost and shortfall
+//!   explanations.
+//!
+//! Every roster built is checked with the same code as `wfm roster check` before it is
+//! returned; a violation would be a solver error, never an output.
 //!
 //! Rostering follows the shift scheduling of [`crate::schedule`] (same templates,
 //! lunches and breaks, same coverage accounting) and adds the people: in the terms of

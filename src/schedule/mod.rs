@@ -179,7 +179,7 @@ pub fn build_schedule(
     })
 }
 
-pub(crate) fn select_queues<'a>(
+fn select_queues<'a>(
     requirements: &'a [Requirement],
     queues: &[String],
 ) -> Result<Vec<&'a Requirement>> {
