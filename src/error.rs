@@ -10,11 +10,12 @@ pub enum Error {
     #[error("{0}")]
     Input(String),
     /// A file could not be read (exit code 2) or written (exit code 4).
-    #[error("{path}: {source}")]
+    /// (The I/O error is part of the message rather than a `source`, so `{:#}` at the
+    /// edge does not print it twice.)
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
         writing: bool,
     },
     /// The optimiser failed or ran out of time without any solution (exit code 3).
@@ -61,7 +62,7 @@ impl Error {
     pub fn read(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().to_path_buf(),
-            source,
+            cause: source,
             writing: false,
         }
     }
@@ -70,7 +71,7 @@ impl Error {
     pub fn write(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().to_path_buf(),
-            source,
+            cause: source,
             writing: true,
         }
     }

@@ -123,7 +123,7 @@ impl IntervalTable {
     pub fn write_csv_file(&self, path: &Path) -> Result<()> {
         write_atomic(path, |out| {
             self.write_csv(out).map_err(|error| match error {
-                Error::Io { source, .. } => Error::write(path, source),
+                Error::Io { cause, .. } => Error::write(path, cause),
                 other => other,
             })
         })

@@ -747,38 +747,185 @@ fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
     )));
 }
 
-#[test]
-fn named_agents_without_rostering_plan_the_shifts_and_say_so() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("agents.csv"),
-        "agent_id,name,contract,skills\n",
+/// Agents on each queue per (queue, date, half-hour "HH:MM"), rebuilt from the `shift`
+/// rows of roster.csv (each a run of working time on one queue) on a 15-minute grid.
+fn rebuild_queue_coverage(roster: &Table) -> BTreeMap<(String, String, String), f64> {
+    let mut quarters: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+    let column = |name: &str| roster.column(name);
+    for row in &roster.rows {
+        if row[column("activity")] != "shift" {
+            continue;
+        }
+        let grid = quarters
+            .entry((row[column("queue")].clone(), row[column("date")].clone()))
+            .or_insert_with(|| vec![0; 96]);
+        for quarter in minutes(&row[column("start")]) / 15..minutes(&row[column("end")]) / 15 {
+            grid[quarter as usize] += 1;
+        }
+    }
+    let mut agents = BTreeMap::new();
+    for ((queue, date), grid) in quarters {
+        for half in 0..48 {
+            let mean = (grid[2 * half] + grid[2 * half + 1]) as f64 / 2.0;
+            let clock = format!("{:02}:{:02}", half / 2, (half % 2) * 30);
+            agents.insert((queue.clone(), date.clone(), clock), mean);
+        }
+    }
+    agents
+}
+
+/// The sample's people files, by absolute path, for a week's config.
+fn people_section() -> String {
+    format!(
+        "agents = \"{}\"\ncontracts = \"{}\"\navailability = \"{}\"\n\n[horizon]",
+        sample("agents.csv").display(),
+        sample("contracts.toml").display(),
+        sample("availability.csv").display()
     )
-    .unwrap();
-    std::fs::write(dir.path().join("contracts.toml"), "").unwrap();
-    let config = write_config(dir.path(), "");
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        "[horizon]",
-        "agents = \"agents.csv\"\ncontracts = \"contracts.toml\"\n\n[horizon]",
-    );
+}
+
+#[test]
+fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "roster_time_limit = \"20s\"");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[horizon]", &people_section());
     std::fs::write(&config, &text).unwrap();
     let out = dir.path().join("plan");
     let output = plan(&config, &out, &[]);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     output.assert().success();
-    assert!(stderr.contains("note: plan.toml names agents and contracts, but this build of wfm has no rostering yet"), "{stderr}");
-    assert!(!out.join("roster.csv").exists());
+
+    // roster.csv: its columns, and every rule holds by `wfm roster check`.
+    let roster = Table::read(&out.join("roster.csv"));
+    assert_eq!(
+        roster.header,
+        ["agent_id", "date", "activity", "start", "end", "queue"]
+    );
+    let check = wfm()
+        .args(["roster", "check", "--roster"])
+        .arg(out.join("roster.csv"))
+        .arg("--agents")
+        .arg(sample("agents.csv"))
+        .arg("--availability")
+        .arg(sample("availability.csv"))
+        .arg("--contracts")
+        .arg(sample("contracts.toml"))
+        .arg("--shifts")
+        .arg(sample("shifts.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let agents_in_sample = std::fs::read_to_string(sample("agents.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    let rostered: std::collections::BTreeSet<&str> =
+        roster.rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(rostered.len(), agents_in_sample);
+
+    // coverage.csv: one row per queue and half-hour; scheduled is what the roster's
+    // shift rows put on that queue, required the queue's scheduled staff.
+    let coverage = Table::read(&out.join("coverage.csv"));
+    assert_eq!(coverage.rows.len(), 2 * 7 * 48);
+    let requirements = Table::read(&out.join("requirements.csv"));
+    let required: BTreeMap<(String, String), f64> = requirements
+        .rows
+        .iter()
+        .map(|r| ((r[0].clone(), r[1].clone()), r[5].parse().unwrap()))
+        .collect();
+    let on_queue = rebuild_queue_coverage(&roster);
+    for row in &coverage.rows {
+        let value = |c: usize| row[c].parse::<f64>().unwrap();
+        assert_eq!(value(4), required[&(row[0].clone(), row[1].clone())]);
+        let key = (
+            row[0].clone(),
+            row[1][..10].to_string(),
+            row[1][11..16].to_string(),
+        );
+        let rebuilt = on_queue.get(&key).copied().unwrap_or(0.0);
+        assert_eq!(value(5), rebuilt, "scheduled {key:?}");
+        assert_eq!(value(6), (value(4) - value(5)).max(0.0));
+        assert_eq!(value(7), (value(5) - value(4)).max(0.0));
+    }
+
+    // shifts.csv counts the roster's shifts: per date, as many shifts as agents with
+    // shift rows, and the same agents on the floor per half-hour.
+    let shifts = Table::read(&out.join("shifts.csv"));
+    let mut shifts_per_date: BTreeMap<String, f64> = BTreeMap::new();
+    for row in &shifts.rows {
+        *shifts_per_date.entry(row[0].clone()).or_default() += row[7].parse::<f64>().unwrap();
+    }
+    let mut agents_per_date: BTreeMap<String, std::collections::BTreeSet<&str>> =
+        BTreeMap::new();
+    for row in roster.rows.iter().filter(|r| r[2] == "shift") {
+        agents_per_date
+            .entry(row[1].clone())
+            .or_default()
+            .insert(row[0].as_str());
+    }
+    assert_eq!(shifts_per_date.len(), agents_per_date.len());
+    for (date, agents) in &agents_per_date {
+        assert_eq!(shifts_per_date[date], agents.len() as f64, "{date}");
+    }
+    let on_floor = rebuild_coverage(&shifts);
+    let mut roster_floor: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for ((_, date, clock), agents) in &on_queue {
+        *roster_floor.entry((date.clone(), clock.clone())).or_default() += agents;
+    }
+    for (key, agents) in &roster_floor {
+        assert_eq!(on_floor.get(key).copied().unwrap_or(0.0), *agents, "{key:?}");
+    }
+
+    // summary.json: the roster's totals and the coverage's.
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    assert!(summary["roster"].is_null());
-    assert!(summary["notes"].to_string().contains("no rostering yet"));
+    let number = |v: &serde_json::Value| v.as_f64().unwrap();
+    let totals = &summary["totals"];
+    let half_hours = |name: &str| coverage.numbers(name).iter().sum::<f64>() * 0.5;
+    assert_eq!(
+        number(&totals["shortfall_agent_hours"]),
+        half_hours("shortfall")
+    );
+    assert_eq!(
+        number(&totals["scheduled_agent_hours"]),
+        half_hours("scheduled")
+    );
+    let roster_totals = &summary["roster"];
+    close(
+        number(&roster_totals["shortfall_agent_hours"]),
+        half_hours("shortfall"),
+        1e-6,
+        "roster shortfall",
+    );
+    let (mut paid, mut cost) = (0.0, 0.0);
+    for row in &shifts.rows {
+        let n: f64 = row[7].parse().unwrap();
+        let (hours, rate) = template(&row[1]);
+        paid += n * hours;
+        cost += n * hours * rate;
+    }
+    close(number(&totals["paid_hours"]), paid, 1e-6, "paid hours");
+    close(number(&roster_totals["cost"]), cost, 1e-6, "roster cost");
+    assert!(summary["outputs"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("roster.csv")));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("this build of wfm cannot roster yet"));
+    assert!(html.contains("The roster in"), "{stderr}");
 
     // A people file that is missing is bad input, before any work.
-    std::fs::remove_file(dir.path().join("contracts.toml")).unwrap();
+    let text = text.replace("contracts.toml", "missing-contracts.toml");
+    std::fs::write(&config, &text).unwrap();
     let output = plan(&config, &dir.path().join("other"), &[]);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     output.assert().code(2);
-    assert!(stderr.contains("contracts.toml"), "{stderr}");
+    assert!(stderr.contains("missing-contracts.toml"), "{stderr}");
 }

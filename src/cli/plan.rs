@@ -70,12 +70,27 @@ pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Notes printed on stderr; all of them are kept in `summary.json`.
+const NOTES_SHOWN: usize = 8;
+
 /// The few lines a planner reads on stderr: notes, the headline figures and where the
 /// report is.
 fn render(outcome: &PlanOutcome) -> String {
     let summary = &outcome.summary;
     let totals = &summary.totals;
-    let mut lines: Vec<String> = summary.notes.iter().map(|n| format!("note: {n}")).collect();
+    let mut lines: Vec<String> = summary
+        .notes
+        .iter()
+        .take(NOTES_SHOWN)
+        .map(|n| format!("note: {n}"))
+        .collect();
+    if summary.notes.len() > NOTES_SHOWN {
+        lines.push(format!(
+            "note: {} more notes in {}",
+            summary.notes.len() - NOTES_SHOWN,
+            outcome.out.join(crate::plan::summary::SUMMARY_FILE).display()
+        ));
+    }
     lines.push(format!(
         "plan {} to {}: {:.0} calls forecast, {} shifts, {:.1} paid hours, cost {:.2}",
         summary.horizon.start,

@@ -25,6 +25,9 @@ const MAX_DAYS: u32 = 366;
 /// the clock depends on the machine's load, and cron reruns must not differ. A
 /// month of the sample proves its gap in about 20 s; the limit is only a cap.
 const DEFAULT_TIME_LIMIT_SECONDS: f64 = 300.0;
+/// Default time limit for the roster step, seconds: the roster's improvement phase is
+/// bounded by it (see `docs/benchmarks.md`, "Monthly plan", for what it reaches).
+const DEFAULT_ROSTER_TIME_LIMIT_SECONDS: f64 = 60.0;
 /// Default relative MIP gap (as for `wfm schedule`).
 const DEFAULT_MIP_GAP: f64 = 0.005;
 /// Default central prediction interval level (as for `wfm forecast`).
@@ -98,6 +101,7 @@ struct ForecastToml {
 #[serde(deny_unknown_fields)]
 struct SolverToml {
     time_limit: Option<Seconds>,
+    roster_time_limit: Option<Seconds>,
     mip_gap: Option<Share>,
     cover: Option<String>,
 }
@@ -141,6 +145,8 @@ pub struct PlanConfig {
     pub targets_file: TargetsFile,
     pub targets: QueueTargets,
     pub limits: SolverLimits,
+    /// Time limit of the roster step, seconds (`[solver] roster_time_limit`).
+    pub roster_time_limit_seconds: f64,
     pub cover: Cover,
     /// First day of the week the report plots half-hour by half-hour.
     pub report_week: NaiveDate,
@@ -201,6 +207,15 @@ impl PlanConfig {
             &format!("{name} targets"),
         )?;
         let limits = solver_limits(&raw.solver).map_err(fail)?;
+        let roster_time_limit_seconds = raw
+            .solver
+            .roster_time_limit
+            .map_or(DEFAULT_ROSTER_TIME_LIMIT_SECONDS, |Seconds(s)| s);
+        if !(roster_time_limit_seconds > 0.0 && roster_time_limit_seconds.is_finite()) {
+            return Err(fail(format!(
+                "solver.roster_time_limit = {roster_time_limit_seconds} s; expected a positive duration, e.g. \"60s\""
+            )));
+        }
         let cover = match raw.solver.cover.as_deref().unwrap_or("scheduled-staff") {
             "scheduled-staff" => Cover::ScheduledStaff,
             "agents" => Cover::Agents,
@@ -228,6 +243,7 @@ impl PlanConfig {
             targets_file: raw.targets,
             targets,
             limits,
+            roster_time_limit_seconds,
             cover,
             report_week,
             report_days,

@@ -6,7 +6,8 @@
 //! - [`service`] projects the service level per queue;
 //! - [`summary`] writes `summary.json`;
 //! - [`report`] writes `report.html` with the [`plots`];
-//! - [`roster`] is where rostering plugs in;
+//! - [`roster`] rosters named agents when `plan.toml` names them (the roster then
+//!   replaces the anonymous schedule in every output);
 //! - [`outdir`] builds the plan beside its directory and swaps it in, under a lock.
 
 pub mod config;

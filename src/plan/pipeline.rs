@@ -23,13 +23,13 @@ use crate::interval::IntervalTable;
 use crate::output::write_atomic;
 use crate::schedule::progress::ProgressFn;
 use crate::schedule::{
-    build_schedule, write_coverage_csv, write_shifts_csv, Requirement, Schedule, ScheduleOptions,
-    ShiftConfig,
+    build_schedule, queue_label, write_coverage_csv, write_shifts_csv, Requirement, Schedule,
+    ScheduleOptions, ShiftConfig,
 };
 use crate::staff::forecast::{staff_reader, StaffSummary, OUTPUT_COLUMNS};
 
 use super::config::PlanConfig;
-use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs, NOT_AVAILABLE};
+use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 
 /// Names of the output files, in the order the steps write them.
 pub const FORECAST_FILE: &str = "forecast.csv";
@@ -146,41 +146,51 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
     }
     timed("staff", started);
 
-    hooks.step("scheduling");
-    let started = Instant::now();
     let options = schedule_options(config);
-    let schedule = build_schedule(&requirements, &shift_config, &options, hooks.status)?;
+    let (schedule, roster) = match &config.people {
+        Some(people) => {
+            hooks.step("rostering");
+            let started = Instant::now();
+            let roster = roster_step(
+                &RosterStepInputs {
+                    people,
+                    shifts: &shift_config,
+                    requirements: &requirements,
+                    options: &options,
+                    progress: hooks.status,
+                },
+                config.roster_time_limit_seconds,
+            )?;
+            notes.extend(roster.shortfalls.iter().cloned());
+            write_bytes(dir, ROSTER_FILE, &roster.csv)?;
+            let schedule = Schedule {
+                shifts: roster.shift_rows.clone(),
+                coverage: roster.coverage.clone(),
+                report: roster.report.clone(),
+                group: queue_label(&requirements.iter().collect::<Vec<_>>()),
+                shrinkage: roster.shrinkage,
+                interval_minutes: table.interval_minutes,
+            };
+            timed("roster", started);
+            (schedule, Some(roster))
+        }
+        None => {
+            hooks.step("scheduling");
+            let started = Instant::now();
+            tracing::info!(
+                "plan.toml names no agents and contracts: anonymous shifts, no roster"
+            );
+            let schedule = build_schedule(&requirements, &shift_config, &options, hooks.status)?;
+            timed("schedule", started);
+            (schedule, None)
+        }
+    };
     write_atomic(&dir.join(SHIFTS_FILE), |out| {
         write_shifts_csv(&schedule.shifts, out)
     })?;
     write_atomic(&dir.join(COVERAGE_FILE), |out| {
         write_coverage_csv(&schedule.coverage, out)
     })?;
-    timed("schedule", started);
-
-    let roster = match &config.people {
-        Some(people) => {
-            hooks.step("rostering");
-            let started = Instant::now();
-            let roster = roster_step(&RosterStepInputs {
-                people,
-                shifts: &shift_config,
-                requirements: &requirements,
-                options: &options,
-                progress: hooks.status,
-            })?;
-            match &roster {
-                Some(roster) => write_bytes(dir, ROSTER_FILE, &roster.csv)?,
-                None => notes.push(NOT_AVAILABLE.to_string()),
-            }
-            timed("roster", started);
-            roster
-        }
-        None => {
-            tracing::info!("plan.toml names no agents and contracts: the shifts are not rostered");
-            None
-        }
-    };
 
     Ok(Plan {
         shift_config,
@@ -334,3 +344,4 @@ pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         out.write_all(bytes).map_err(|e| Error::write(&path, e))
     })
 }
+

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::Result;
+use crate::schedule::CoverageRow;
 
 use super::config::PlanConfig;
 use super::pipeline::Plan;
@@ -76,7 +77,7 @@ pub fn figures(
                  above the shading is paid idle time.",
                 cover_name(config)
             ),
-            svg: plots::week_agents_chart(&plan.schedule.coverage, week, days)?,
+            svg: plots::week_agents_chart(&pooled_coverage(&plan.schedule.coverage), week, days)?,
         },
         Figure {
             name: "week-service-level",
@@ -181,13 +182,8 @@ fn gantt(config: &PlanConfig, plan: &Plan, week_name: &str) -> Result<Figure> {
     Ok(Figure {
         name: "gantt",
         caption: format!(
-            "Shifts in {week_name} by template and start time (no roster: {}); the number on a \
-             bar is how many agents work that shift that day.",
-            if config.people.is_some() {
-                "this build of wfm cannot roster yet"
-            } else {
-                "plan.toml names no agents"
-            }
+            "Shifts in {week_name} by template and start time (no roster: plan.toml names no \
+             agents); the number on a bar is how many agents work that shift that day."
         ),
         svg: plots::gantt_chart(
             &format!(
@@ -454,4 +450,28 @@ mod tests {
         assert_eq!(number(999.0, 0), "999");
         assert_eq!(number(-1234.0, 0), "-1\u{2009}234");
     }
+}
+
+/// Coverage summed over queues per interval (a roster's coverage is per queue; the
+/// week chart shows all queues together).
+fn pooled_coverage(coverage: &[CoverageRow]) -> Vec<CoverageRow> {
+    let mut pooled: Vec<CoverageRow> = Vec::new();
+    let mut index: std::collections::BTreeMap<i64, usize> = Default::default();
+    for row in coverage {
+        match index.get(&row.interval_start.timestamp()) {
+            Some(&i) => {
+                let sum = &mut pooled[i];
+                sum.calls += row.calls;
+                sum.required += row.required;
+                sum.scheduled += row.scheduled;
+                sum.shortfall += row.shortfall;
+                sum.surplus += row.surplus;
+            }
+            None => {
+                index.insert(row.interval_start.timestamp(), pooled.len());
+                pooled.push(row.clone());
+            }
+        }
+    }
+    pooled
 }

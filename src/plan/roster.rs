@@ -1,63 +1,31 @@
-//! The roster step's place in the plan: the one function `wfm plan` calls to turn the
-//! schedule's inputs into named agents' shifts.
+//! The roster step of the plan: named agents on the shifts, with the same
+//! requirements, templates and options as the schedule step.
 //!
-//! Rostering (`src/roster/`, `wfm roster`) is developed on its own branch and is not
-//! part of this build yet. Until it is, [`roster_step`] answers `None` (the people
-//! files named in `plan.toml` are still checked up front, by [`check_people`]); the
-//! plan then runs without a roster,
-//! says so on stderr and in `summary.json`, and the report's Gantt chart shows the
-//! shifts by template and start. Nothing is made up in the meantime.
-//!
-//! Wiring it once `src/roster/` is merged (checked against its API at 841d42b on main):
-//! replace the body of [`roster_step`] with
-//!
-//! ```text
-//! use crate::roster::{build_roster, read_agents, read_availability, write_roster_csv,
-//!                     Activity, Contracts, RosterInputs, RosterOptions};
-//! let people = inputs.people;
-//! let contracts = Contracts::from_file(&people.contracts, inputs.shifts)?;
-//! let agents = read_agents(&people.agents, &contracts)?;
-//! let availability = match &people.availability {
-//!     Some(path) => read_availability(path, &agents)?,
-//!     None => Vec::new(),
-//! };
-//! let o = inputs.options;
-//! let roster = build_roster(
-//!     &RosterInputs { config: inputs.shifts, contracts: &contracts, agents: &agents,
-//!                     availability: &availability, requirements: inputs.requirements },
-//!     &RosterOptions { start: o.start, days: o.days, time_zone: o.time_zone, cover: o.cover,
-//!                      limits: o.limits, start_band_minutes: None,
-//!                      answer_within_seconds: o.answer_within_seconds, shrinkage: o.shrinkage },
-//!     inputs.progress,
-//! )?;
-//! let mut csv = Vec::new();
-//! write_roster_csv(&roster.rows, &mut csv)?;
-//! let shifts = roster.rows.iter()
-//!     .filter(|row| row.activity == Activity::Shift)
-//!     .filter_map(|row| Some(AgentShift { agent_id: row.agent_id.clone(), date: row.date,
-//!                                         start: row.start?, end: row.end? }))
-//!     .collect();
-//! Ok(Some(RosterPlan { csv, shifts, cost: roster.cost.paid, gap: roster.gap,
-//!                      shortfall: roster.total_shortfall() }))
-//! ```
-//!
-//! and drop [`NOT_AVAILABLE`]. The rest of the plan (writing `roster.csv`, its totals
-//! in `summary.json`, the roster Gantt chart) is already in place.
+//! When `plan.toml` names agents and contracts, the roster *is* the plan: its shifts
+//! are what `shifts.csv` lists (counted as `wfm schedule` counts them), its queue
+//! hand-out is what `coverage.csv` and the projected service levels are computed
+//! from, and its cost and gap are the solver figures of `summary.json`. So every file
+//! of the plan describes the same people at work.
 
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
+use crate::roster::{
+    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts,
+    RosterInputs, RosterOptions,
+};
+use crate::schedule::model::SolveReport;
 use crate::schedule::progress::ProgressFn;
-use crate::schedule::{Requirement, ScheduleOptions, ShiftConfig};
+use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 
 use super::config::PeopleInputs;
 
-/// What the schedule step hands to the roster step: the same requirements, templates
-/// and options, plus the people.
+/// What the roster step needs: the requirements, templates and options the schedule
+/// would get, plus the people.
 pub struct RosterStepInputs<'a> {
     pub people: &'a PeopleInputs,
     pub shifts: &'a ShiftConfig,
-    /// Per queue and interval, as the schedule got them.
+    /// Per queue and interval.
     pub requirements: &'a [Requirement],
     pub options: &'a ScheduleOptions,
     pub progress: Option<ProgressFn<'a>>,
@@ -78,22 +46,29 @@ pub struct AgentShift {
 pub struct RosterPlan {
     /// The whole `roster.csv`, as the roster module writes it.
     pub csv: Vec<u8>,
+    /// Each agent's shift per day (first activity to last), for the Gantt chart.
     pub shifts: Vec<AgentShift>,
+    /// The roster's shifts counted by date, template, start and rests (`shifts.csv`).
+    pub shift_rows: Vec<ShiftRow>,
+    /// Per queue and interval: the agents the roster hands to each queue.
+    pub coverage: Vec<CoverageRow>,
+    /// Shrinkage used for the projected service level.
+    pub shrinkage: f64,
+    /// The roster's solve: its objective is the roster's full cost (paid hours,
+    /// shortfall penalties, soft goals), its bound the proven lower bound.
+    pub report: SolveReport,
     /// Paid cost of the roster.
     pub cost: f64,
-    /// Relative gap of that cost to the solver's proven bound.
+    /// Relative gap of the roster's full cost to the proven bound.
     pub gap: f64,
     /// Agent-intervals left short, summed over queues.
     pub shortfall: f64,
+    /// One line per run of short intervals, naming what binds.
+    pub shortfalls: Vec<String>,
 }
 
-/// Why a plan that names people has no roster, for stderr and `summary.json`.
-pub const NOT_AVAILABLE: &str = "plan.toml names agents and contracts, but this build of wfm \
-has no rostering yet: roster.csv is not written and the Gantt chart shows the shifts by \
-template and start";
-
 /// Checks, before any work, that the people files exist (exit code 2 if not), so a
-/// typo is not found only after the schedule has been solved.
+/// typo is not found only after the forecast has run.
 pub fn check_people(people: &PeopleInputs) -> Result<()> {
     for path in [
         Some(&people.agents),
@@ -108,8 +83,80 @@ pub fn check_people(people: &PeopleInputs) -> Result<()> {
     Ok(())
 }
 
-/// Rosters named agents onto the schedule's requirements. `Ok(None)`: this build
-/// cannot roster (see the module documentation for the wiring).
-pub fn roster_step(_inputs: &RosterStepInputs) -> Result<Option<RosterPlan>> {
-    Ok(None)
+/// Reads the people files and rosters them onto the requirements.
+pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result<RosterPlan> {
+    let people = inputs.people;
+    let contracts = Contracts::from_file(&people.contracts, inputs.shifts)?;
+    let agents = read_agents(&people.agents, &contracts)?;
+    let availability = match &people.availability {
+        Some(path) => read_availability(path, &agents)?,
+        None => Vec::new(),
+    };
+    let options = inputs.options;
+    let mut limits = options.limits;
+    limits.time_limit_seconds = time_limit_seconds;
+    let roster = build_roster(
+        &RosterInputs {
+            config: inputs.shifts,
+            contracts: &contracts,
+            agents: &agents,
+            availability: &availability,
+            requirements: inputs.requirements,
+        },
+        &RosterOptions {
+            start: options.start,
+            days: options.days,
+            time_zone: options.time_zone,
+            cover: options.cover,
+            limits,
+            start_band_minutes: None,
+            answer_within_seconds: options.answer_within_seconds,
+            shrinkage: options.shrinkage,
+        },
+        inputs.progress,
+    )?;
+    let mut csv = Vec::new();
+    write_roster_csv(&roster.rows, &mut csv)?;
+    let mut report = roster.report.clone();
+    report.objective = roster.cost.total();
+    report.gap = roster.gap;
+    let shortfall = roster.total_shortfall();
+    Ok(RosterPlan {
+        csv,
+        shifts: agent_shifts(&roster.rows),
+        shift_rows: roster.shifts,
+        coverage: roster.coverage,
+        shrinkage: roster.shrinkage,
+        report,
+        cost: roster.cost.paid,
+        gap: roster.gap,
+        shortfall,
+        shortfalls: roster.shortfalls,
+    })
+}
+
+/// Each agent's day from the first to the last minute at work (lunch included).
+fn agent_shifts(rows: &[crate::roster::RosterRow]) -> Vec<AgentShift> {
+    let mut days: std::collections::BTreeMap<(&str, NaiveDate), (u32, u32)> = Default::default();
+    for row in rows {
+        let working = matches!(
+            row.activity,
+            Activity::Shift | Activity::Lunch | Activity::Break
+        );
+        if let (true, Some(start), Some(end)) = (working, row.start, row.end) {
+            let span = days
+                .entry((row.agent_id.as_str(), row.date))
+                .or_insert((start, end));
+            span.0 = span.0.min(start);
+            span.1 = span.1.max(end);
+        }
+    }
+    days.into_iter()
+        .map(|((agent_id, date), (start, end))| AgentShift {
+            agent_id: agent_id.to_string(),
+            date,
+            start,
+            end,
+        })
+        .collect()
 }

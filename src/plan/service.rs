@@ -8,7 +8,8 @@
 //! evaluated with the queue's own queueing model and answer-within time. A schedule
 //! that covers its requirement exactly thus gives every queue at least the agents its
 //! staffing asked for. A shared team does at least as well as its split (pooling only
-//! helps), so the projection errs on the pessimistic side.
+//! helps), so the projection errs on the pessimistic side. A roster hands each agent's
+//! time to one queue, so its coverage is already per queue and is used as it is.
 
 use std::collections::BTreeMap;
 
@@ -66,6 +67,14 @@ pub fn queue_service_levels(
         let Some(queues) = by_instant.get(&row.interval_start.timestamp()) else {
             continue;
         };
+        // A roster's coverage is per queue (the agents handed to it); a schedule's
+        // pools the queues and is shared out below.
+        let own: Vec<&Requirement> = queues
+            .iter()
+            .copied()
+            .filter(|q| q.queue == row.queue)
+            .collect();
+        let queues = if own.is_empty() { queues.clone() } else { own };
         let required: f64 = queues.iter().map(|q| q.required(cover)).sum();
         for requirement in queues {
             let queue_targets = targets.for_queue(&requirement.queue);

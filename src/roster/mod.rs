@@ -83,7 +83,13 @@ pub struct RosterInputs<'a> {
 #[derive(Debug, Clone)]
 pub struct Roster {
     pub rows: Vec<RosterRow>,
+    /// The same shifts as `rows`, counted by date, template, start and rests, as in
+    /// `wfm schedule`'s `shifts.csv`.
+    pub shifts: Vec<crate::schedule::ShiftRow>,
+    /// Per queue and interval: the agents handed to that queue.
     pub coverage: Vec<CoverageRow>,
+    /// Shrinkage used for the projected service level.
+    pub shrinkage: f64,
     pub summary: Vec<SummaryRow>,
     pub report: SolveReport,
     /// The final roster's cost, recomputed from its rows.
@@ -235,7 +241,9 @@ pub fn build_roster(
     let shortfalls = shortfall_lines(&book, &solution.shifts, &plan, &queues, &scheduled, slot);
     Ok(Roster {
         rows,
+        shifts: summary::shift_rows(&book, &solution.shifts),
         coverage,
+        shrinkage,
         summary: summary_rows,
         report: solution.report,
         cost,

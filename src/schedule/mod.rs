@@ -272,7 +272,8 @@ pub(crate) fn estimated_shrinkage(pooled: &[PooledInterval]) -> f64 {
     }
 }
 
-fn queue_label(requirements: &[&Requirement]) -> String {
+/// The label of pooled queues: their names in order, joined by `+` (`sales+support`).
+pub fn queue_label(requirements: &[&Requirement]) -> String {
     let queues: std::collections::BTreeSet<&str> =
         requirements.iter().map(|r| r.queue.as_str()).collect();
     queues.into_iter().collect::<Vec<_>>().join("+")
