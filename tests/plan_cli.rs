@@ -863,8 +863,7 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
     for row in &shifts.rows {
         *shifts_per_date.entry(row[0].clone()).or_default() += row[7].parse::<f64>().unwrap();
     }
-    let mut agents_per_date: BTreeMap<String, std::collections::BTreeSet<&str>> =
-        BTreeMap::new();
+    let mut agents_per_date: BTreeMap<String, std::collections::BTreeSet<&str>> = BTreeMap::new();
     for row in roster.rows.iter().filter(|r| r[2] == "shift") {
         agents_per_date
             .entry(row[1].clone())
@@ -878,10 +877,16 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
     let on_floor = rebuild_coverage(&shifts);
     let mut roster_floor: BTreeMap<(String, String), f64> = BTreeMap::new();
     for ((_, date, clock), agents) in &on_queue {
-        *roster_floor.entry((date.clone(), clock.clone())).or_default() += agents;
+        *roster_floor
+            .entry((date.clone(), clock.clone()))
+            .or_default() += agents;
     }
     for (key, agents) in &roster_floor {
-        assert_eq!(on_floor.get(key).copied().unwrap_or(0.0), *agents, "{key:?}");
+        assert_eq!(
+            on_floor.get(key).copied().unwrap_or(0.0),
+            *agents,
+            "{key:?}"
+        );
     }
 
     // summary.json: the roster's totals and the coverage's.

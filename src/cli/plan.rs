@@ -88,7 +88,10 @@ fn render(outcome: &PlanOutcome) -> String {
         lines.push(format!(
             "note: {} more notes in {}",
             summary.notes.len() - NOTES_SHOWN,
-            outcome.out.join(crate::plan::summary::SUMMARY_FILE).display()
+            outcome
+                .out
+                .join(crate::plan::summary::SUMMARY_FILE)
+                .display()
         ));
     }
     lines.push(format!(

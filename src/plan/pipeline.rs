@@ -177,9 +177,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
         None => {
             hooks.step("scheduling");
             let started = Instant::now();
-            tracing::info!(
-                "plan.toml names no agents and contracts: anonymous shifts, no roster"
-            );
+            tracing::info!("plan.toml names no agents and contracts: anonymous shifts, no roster");
             let schedule = build_schedule(&requirements, &shift_config, &options, hooks.status)?;
             timed("schedule", started);
             (schedule, None)
@@ -344,4 +342,3 @@ pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         out.write_all(bytes).map_err(|e| Error::write(&path, e))
     })
 }
-
