@@ -133,38 +133,16 @@ fn round_shares(shares: &[f64], len: usize, total: usize) -> Vec<usize> {
     whole
 }
 
-/// The roster's shifts in the form of `shifts.csv` (`wfm schedule`'s output): identical
-/// shifts (same date, template, start, lunch and breaks) counted together, so a plan
+/// The roster's shifts in the form of `shifts.csv` (`wfm schedule`'s output), so a plan
 /// with named agents writes a `shifts.csv` that agrees with its `roster.csv`.
 pub fn shift_rows(book: &RuleBook, shifts: &[WorkedShift]) -> Vec<crate::schedule::ShiftRow> {
-    let mut counts: BTreeMap<crate::schedule::ShiftRow, u32> = BTreeMap::new();
-    for shift in shifts {
-        let template = &book.config.templates[shift.template];
-        let mut lunch = None;
-        let mut breaks = Vec::new();
-        for (i, (rest, &start)) in template.rests().iter().zip(&shift.rest_starts).enumerate() {
-            if i == 0 && template.lunch.is_some() {
-                lunch = Some((start, start + rest.length));
-            } else {
-                breaks.push((start, start + rest.length));
-            }
-        }
-        breaks.sort_unstable();
-        let key = crate::schedule::ShiftRow {
-            date: book.horizon.date(shift.day),
-            start: shift.start,
-            template: template.name.clone(),
-            end: shift.start + template.span_minutes(),
-            lunch,
-            breaks,
-            count: 0,
-        };
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    counts
-        .into_iter()
-        .map(|(row, count)| crate::schedule::ShiftRow { count, ..row })
-        .collect()
+    crate::schedule::count_shift_rows(
+        book.config,
+        book.horizon.start,
+        shifts
+            .iter()
+            .map(|s| (s.template, s.day, s.start, s.rest_starts.as_slice())),
+    )
 }
 
 /// The roster rows: per agent and day, the shift cut into one row per queue run,

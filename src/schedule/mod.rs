@@ -372,13 +372,31 @@ fn shift_rows(
     shifts: &[model::PlacedShift],
     first_day: NaiveDate,
 ) -> Vec<ShiftRow> {
+    count_shift_rows(
+        config,
+        first_day,
+        shifts
+            .iter()
+            .map(|s| (s.template, s.day, s.start, s.rest_starts.as_slice())),
+    )
+}
+
+/// Counts identical shifts (same date, template, start, lunch and breaks) as
+/// `shifts.csv` rows. Each shift is (template index, day of the horizon starting at
+/// `first_day`, start, rest starts with the lunch first), times in minutes after the
+/// day's midnight; the roster uses it too, so both write the same `shifts.csv`.
+pub fn count_shift_rows<'a>(
+    config: &ShiftConfig,
+    first_day: NaiveDate,
+    shifts: impl Iterator<Item = (usize, u32, u32, &'a [u32])>,
+) -> Vec<ShiftRow> {
     let mut rows: BTreeMap<ShiftRow, u32> = BTreeMap::new();
-    for shift in shifts {
-        let template = &config.templates[shift.template];
+    for (template_index, day, start, rest_starts) in shifts {
+        let template = &config.templates[template_index];
         let mut rest_times = template
             .rests()
             .into_iter()
-            .zip(&shift.rest_starts)
+            .zip(rest_starts)
             .map(|(rest, &start)| (start, start + rest.length));
         let lunch = if template.lunch.is_some() {
             rest_times.next()
@@ -388,10 +406,10 @@ fn shift_rows(
         let mut breaks: Vec<(u32, u32)> = rest_times.collect();
         breaks.sort_unstable();
         let row = ShiftRow {
-            date: first_day + Duration::days(i64::from(shift.day)),
-            start: shift.start,
+            date: first_day + Duration::days(i64::from(day)),
+            start,
             template: template.name.clone(),
-            end: shift.start + template.span_minutes(),
+            end: start + template.span_minutes(),
             lunch,
             breaks,
             count: 0,
