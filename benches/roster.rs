@@ -202,8 +202,12 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         availability: &case.availability,
         requirements: &case.requirements,
     };
+    // WFM_BENCH_PROGRESS=1 prints the solver's progress lines.
+    let show = |line: &str| eprintln!("  {line}");
+    let progress: Option<&(dyn Fn(&str) + Sync)> =
+        std::env::var_os("WFM_BENCH_PROGRESS").map(|_| &show as &(dyn Fn(&str) + Sync));
     let started = Instant::now();
-    let roster = build_roster(&inputs, &options, None).unwrap();
+    let roster = build_roster(&inputs, &options, progress).unwrap();
     let seconds = started.elapsed().as_secs_f64();
     let book = RuleBook::new(
         &case.config,
@@ -266,6 +270,6 @@ fn main() {
     } else {
         // 50 agents over 28 days: past the whole-horizon size, so the decomposition,
         // the bound and the settlement all run, on a short clock.
-        run(&case(0.25, 28), "roster month, 50 agents (test mode)", 20.0);
+        run(&case(std::env::var("WFM_BENCH_SHARE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.25), std::env::var("WFM_BENCH_DAYS").ok().and_then(|v| v.parse().ok()).unwrap_or(28)), "roster month, 50 agents (test mode)", std::env::var("WFM_BENCH_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(20.0));
     }
 }

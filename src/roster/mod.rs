@@ -23,6 +23,7 @@
 
 pub mod bound;
 pub mod check;
+pub mod colgen;
 pub mod contracts;
 pub mod greedy;
 pub mod inputs;

@@ -907,7 +907,7 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
     let greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
     let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
     let (starts, report) = match greedy {
-        Some(greedy) if !small => fix_and_optimise(input, greedy, started, progress)?,
+        Some(greedy) if !small => column_generation(input, greedy, started, progress)?,
         greedy => {
             let whole = solve_window(
                 input,
@@ -932,143 +932,53 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
 
 /// Rosters up to this many agent-days are solved as one model.
 const WHOLE_HORIZON_UP_TO_AGENT_DAYS: u32 = 1200;
-/// Agents re-solved together over a week.
-const CHUNK_AGENTS: usize = 100;
-/// Share of the time limit kept for work outside the solver.
+/// Share of the time limit kept for work outside the solvers (settling the days,
+/// outputs).
 const OUTSIDE_SOLVER_SHARE: f64 = 0.15;
-/// Share of the time limit for the relaxation bound.
-const BOUND_SHARE: f64 = 0.3;
+/// Share of the solvers' time for pricing; the rest is the integer master's.
+const PRICING_SHARE: f64 = 0.6;
 
-/// Fix-and-optimise (as in Helber & Sahling 2010 for lot sizing, and the nurse
-/// rostering matheuristics of Della Croce & Salassa 2014): a week and a chunk of
-/// agents are re-solved in turn, every other shift fixed, each from the current
-/// roster so it can only improve. (Windows of days for all agents were tried first:
-/// weekly hour limits pin each agent's days, so they hardly move.)
-fn fix_and_optimise(
+/// Column generation from the constructive roster ([`super::colgen`]): the master's
+/// Lagrangian bound is the proven bound, the restricted master's integer solution the
+/// roster.
+fn column_generation(
     input: &ModelInput,
-    mut roster: Vec<StartedShift>,
+    greedy: Vec<StartedShift>,
     started: std::time::Instant,
     progress: Option<ProgressFn>,
 ) -> Result<(Vec<StartedShift>, SolveReport)> {
-    let book = input.book;
-    // Model building and settling the days run outside HiGHS's clock (measured at
-    // about a tenth of the budget for 200 agents).
     let total = input.limits.time_limit_seconds * (1.0 - OUTSIDE_SOLVER_SHARE);
-    let bound = super::bound::relaxation_bound(
+    let at = |seconds: f64| started + std::time::Duration::from_secs_f64(seconds.max(0.0));
+    let generated = super::colgen::generate(
         input,
-        SolverLimits {
-            time_limit_seconds: total * BOUND_SHARE,
-            mip_gap: input.limits.mip_gap / 4.0,
-        },
+        &greedy,
+        at(total * PRICING_SHARE),
+        at(total),
+        progress,
     )?;
-    // Neighbourhoods: each week with one chunk of agents free (agents spread over
-    // chunks by index, so every chunk mixes skills and contracts).
-    let agents = book.agents.len();
-    let chunks = agents.div_ceil(CHUNK_AGENTS).max(1);
-    let mut windows: Vec<(std::ops::Range<u32>, Vec<bool>)> = Vec::new();
-    for week in book.horizon.weeks() {
-        for chunk in 0..chunks {
-            let mask = (0..agents).map(|a| a % chunks == chunk).collect();
-            windows.push((week.days(), mask));
-        }
-    }
-    let mut report = SolveReport {
-        status: "fix-and-optimise".to_string(),
+    let report = SolveReport {
+        status: format!(
+            "column generation, {} iterations, {} schedules ({}), integer master {}",
+            generated.iterations,
+            generated.columns,
+            if generated.converged {
+                "converged"
+            } else {
+                "stopped at its time share"
+            },
+            generated.status
+        ),
         proven: false,
-        objective: f64::NAN,
-        best_bound: bound,
+        objective: generated.master,
+        best_bound: generated.bound,
         gap: f64::NAN,
-        solve_seconds: 0.0,
-        variables: 0,
-        integer_variables: 0,
-        constraints: 0,
+        solve_seconds: started.elapsed().as_secs_f64(),
+        variables: generated.variables,
+        integer_variables: generated.columns,
+        constraints: generated.constraints,
     };
-    let mut sweeps = 0;
-    'sweeps: loop {
-        sweeps += 1;
-        for (window, mask) in &windows {
-            let left = total - started.elapsed().as_secs_f64();
-            if left < 1.0 {
-                break 'sweeps;
-            }
-            let fixed: FixedShifts = roster
-                .iter()
-                .filter(|s| !window.contains(&s.1))
-                .map(|&(a, d, t, s)| ((a, d), (t, s)))
-                .collect();
-            let inside: Vec<StartedShift> = roster
-                .iter()
-                .copied()
-                .filter(|s| window.contains(&s.1))
-                .collect();
-            let per_window = (total / (windows.len() as f64 * 1.2)).max(3.0).min(left);
-            let limits = |seconds: f64| SolverLimits {
-                time_limit_seconds: seconds,
-                mip_gap: input.limits.mip_gap / 4.0,
-            };
-            // From the current roster, which HiGHS may only improve.
-            let solved = solve_window(
-                input,
-                window.clone(),
-                Some(mask),
-                &fixed,
-                Some(&inside),
-                limits(per_window),
-                None,
-            );
-            let solved = match solved {
-                Ok(solved) => solved,
-                Err(error) => {
-                    if let Some(show) = progress {
-                        show(&format!(
-                            "days {}-{} kept: {error}",
-                            window.start + 1,
-                            window.end
-                        ));
-                    }
-                    continue;
-                }
-            };
-            let before: std::collections::BTreeSet<StartedShift> = roster
-                .iter()
-                .copied()
-                .filter(|s| window.contains(&s.1))
-                .collect();
-            let changed = solved.shifts.iter().filter(|s| !before.contains(s)).count();
-            roster.retain(|s| !window.contains(&s.1));
-            roster.extend(solved.shifts.iter().copied());
-            report.variables = report.variables.max(solved.report.variables);
-            report.integer_variables = report
-                .integer_variables
-                .max(solved.report.integer_variables);
-            report.constraints = report.constraints.max(solved.report.constraints);
-            if let Some(show) = progress {
-                show(&format!(
-                    "{:.1} s  sweep {sweeps}, days {}-{} re-solved: {}, objective {:.2}, {changed} of {} shifts changed",
-                    started.elapsed().as_secs_f64(),
-                    window.start + 1,
-                    window.end,
-                    solved.report.status,
-                    solved.report.objective,
-                    solved.shifts.len()
-                ));
-            }
-        }
-        if sweeps >= MAX_SWEEPS {
-            break;
-        }
-    }
-    roster.sort_unstable();
-    report.status = format!(
-        "fix-and-optimise, {sweeps} sweep(s) of {} windows",
-        windows.len()
-    );
-    report.solve_seconds = started.elapsed().as_secs_f64();
-    Ok((roster, report))
+    Ok((generated.roster, report))
 }
-
-/// Sweeps stop here even with time left (later sweeps rarely improve).
-const MAX_SWEEPS: u32 = 3;
 
 /// A MIP start from a constructed roster: its options, start counts and rests (each
 /// at the earliest time of its window, which satisfies the Bechtold-Jacobs conditions);
