@@ -28,6 +28,7 @@ pub mod contracts;
 pub mod greedy;
 pub mod inputs;
 pub mod model;
+pub mod respond;
 pub mod rules;
 pub mod settle;
 
