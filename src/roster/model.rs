@@ -36,11 +36,11 @@
 //! Solving ([`solve`]): small rosters (up to 1200 agent-days) are one model over the
 //! horizon, started from the constructive roster of [`super::greedy`]. Larger ones
 //! would not finish their root relaxation in minutes (200 agents x 28 days: 62k rows,
-//! 1M nonzeros), so they are decomposed: fix-and-optimise over neighbourhoods of one
-//! week and a chunk of agents, every other shift fixed ([`solve_window`] with fixed
-//! shifts enters the rules as constants), each started from the current roster so it
-//! can only improve; the proven bound comes from the aggregate relaxation of
-//! [`super::bound`].
+//! 1M nonzeros), so the constructive roster is improved by best-response rounds
+//! ([`super::respond`]: each agent's whole schedule re-optimised exactly by the pricing
+//! program of [`super::colgen`], the others fixed), and the proven bound comes from the
+//! aggregate relaxation of [`super::bound`]. (Fix-and-optimise over week-by-agent
+//! windows was used before and never improved the roster; see docs/benchmarks.md.)
 
 use std::collections::BTreeMap;
 
@@ -894,11 +894,10 @@ pub(crate) fn coverage_block(
     rest_times
 }
 
-/// Solves the roster: the whole horizon at once when small; otherwise fix-and-optimise
-/// over windows of days from the constructive roster (each window re-solved with the
-/// rest of the roster fixed, sweeping the horizon while time remains), with the
-/// proven bound from the aggregate relaxation (see [`super::bound`]). Then each day's
-/// rests and queues are settled per group.
+/// Solves the roster: the whole horizon at once when small; otherwise best-response
+/// rounds from the constructive roster, with the proven bound from the aggregate
+/// relaxation (see [`super::bound`]). Then each day's rests and queues are settled
+/// per group.
 pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSolution> {
     let book = input.book;
     let days = book.horizon.days;
