@@ -6,7 +6,8 @@
 //!
 //! Run: `cargo bench --bench roster` (the full case, one timed run). Under `cargo test`
 //! (no `--bench` argument) a 50-agent case with a 20-second limit runs instead, so CI
-//! stays quick and still exercises the decomposition.
+//! stays quick and still exercises the big-roster path. `WFM_BENCH_PROGRESS=1` prints
+//! the solver's progress lines.
 //! `docs/benchmarks.md` records the figures.
 
 use std::time::Instant;
@@ -202,8 +203,12 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         availability: &case.availability,
         requirements: &case.requirements,
     };
+    // WFM_BENCH_PROGRESS=1 prints the solver's progress lines.
+    let show = |line: &str| eprintln!("  {line}");
+    let progress: Option<&(dyn Fn(&str) + Sync)> =
+        std::env::var_os("WFM_BENCH_PROGRESS").map(|_| &show as &(dyn Fn(&str) + Sync));
     let started = Instant::now();
-    let roster = build_roster(&inputs, &options, None).unwrap();
+    let roster = build_roster(&inputs, &options, progress).unwrap();
     let seconds = started.elapsed().as_secs_f64();
     let book = RuleBook::new(
         &case.config,
@@ -264,7 +269,7 @@ fn main() {
     if full {
         run(&case(1.0, 28), "roster month", 110.0);
     } else {
-        // 50 agents over 28 days: past the whole-horizon size, so the decomposition,
+        // 50 agents over 28 days: past the whole-horizon size, so the best responses,
         // the bound and the settlement all run, on a short clock.
         run(&case(0.25, 28), "roster month, 50 agents (test mode)", 20.0);
     }

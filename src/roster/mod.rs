@@ -4,8 +4,12 @@
 //! - [`contracts`], [`inputs`]: `contracts.toml`, `agents.csv`, `availability.csv`;
 //! - [`rules`]: what each rule means (weeks, weekends, limits, availability);
 //! - [`check`]: `wfm roster check`, any roster file against the rules;
-//! - [`model`]: the integer program and its decomposition for big rosters;
+//! - [`model`]: the integer program (small rosters) and the path for big ones;
 //! - [`greedy`]: the constructive roster and local search that start it;
+//! - [`respond`]: best-response rounds that re-optimise each agent's whole schedule
+//!   exactly (big rosters);
+//! - [`colgen`]: the per-agent schedule pricing program and a column-generation
+//!   master with its Lagrangian bound;
 //! - [`bound`]: the aggregate relaxation that proves a lower bound;
 //! - [`settle`]: each day's rests and queues per skill group, shifts fixed;
 //! - [`summary`]: the roster, per-agent and coverage outputs, cost and shortfall
@@ -23,10 +27,12 @@
 
 pub mod bound;
 pub mod check;
+pub mod colgen;
 pub mod contracts;
 pub mod greedy;
 pub mod inputs;
 pub mod model;
+pub mod respond;
 pub mod rules;
 pub mod settle;
 

@@ -36,11 +36,11 @@
 //! Solving ([`solve`]): small rosters (up to 1200 agent-days) are one model over the
 //! horizon, started from the constructive roster of [`super::greedy`]. Larger ones
 //! would not finish their root relaxation in minutes (200 agents x 28 days: 62k rows,
-//! 1M nonzeros), so they are decomposed: fix-and-optimise over neighbourhoods of one
-//! week and a chunk of agents, every other shift fixed ([`solve_window`] with fixed
-//! shifts enters the rules as constants), each started from the current roster so it
-//! can only improve; the proven bound comes from the aggregate relaxation of
-//! [`super::bound`].
+//! 1M nonzeros), so the constructive roster is improved by best-response rounds
+//! ([`super::respond`]: each agent's whole schedule re-optimised exactly by the pricing
+//! program of [`super::colgen`], the others fixed), and the proven bound comes from the
+//! aggregate relaxation of [`super::bound`]. (Fix-and-optimise over week-by-agent
+//! windows was used before and never improved the roster; see docs/benchmarks.md.)
 
 use std::collections::BTreeMap;
 
@@ -894,11 +894,10 @@ pub(crate) fn coverage_block(
     rest_times
 }
 
-/// Solves the roster: the whole horizon at once when small; otherwise fix-and-optimise
-/// over windows of days from the constructive roster (each window re-solved with the
-/// rest of the roster fixed, sweeping the horizon while time remains), with the
-/// proven bound from the aggregate relaxation (see [`super::bound`]). Then each day's
-/// rests and queues are settled per group.
+/// Solves the roster: the whole horizon at once when small; otherwise best-response
+/// rounds from the constructive roster, with the proven bound from the aggregate
+/// relaxation (see [`super::bound`]). Then each day's rests and queues are settled
+/// per group.
 pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSolution> {
     let book = input.book;
     let days = book.horizon.days;
@@ -907,7 +906,7 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
     let greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
     let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
     let (starts, report) = match greedy {
-        Some(greedy) if !small => fix_and_optimise(input, greedy, started, progress)?,
+        Some(greedy) if !small => respond_and_bound(input, greedy, started, progress)?,
         greedy => {
             let whole = solve_window(
                 input,
@@ -932,143 +931,75 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
 
 /// Rosters up to this many agent-days are solved as one model.
 const WHOLE_HORIZON_UP_TO_AGENT_DAYS: u32 = 1200;
-/// Agents re-solved together over a week.
-const CHUNK_AGENTS: usize = 100;
-/// Share of the time limit kept for work outside the solver.
+/// Share of the time limit kept for work outside the solvers (settling the days,
+/// outputs; measured at about a tenth for 200 agents).
 const OUTSIDE_SOLVER_SHARE: f64 = 0.15;
-/// Share of the time limit for the relaxation bound.
+/// Best-response rounds stop after this many (or when a round changes nothing).
+const MAX_RESPONSE_ROUNDS: usize = 40;
+/// Share of the solvers' time for the aggregate relaxation's bound (measured: the
+/// same bound after 28 s as after 92 s for 200 agents over 28 days).
 const BOUND_SHARE: f64 = 0.3;
+/// Share of the solvers' time the best-response rounds may use at most.
+const RESPONSE_SHARE: f64 = 0.3;
 
-/// Fix-and-optimise (as in Helber & Sahling 2010 for lot sizing, and the nurse
-/// rostering matheuristics of Della Croce & Salassa 2014): a week and a chunk of
-/// agents are re-solved in turn, every other shift fixed, each from the current
-/// roster so it can only improve. (Windows of days for all agents were tried first:
-/// weekly hour limits pin each agent's days, so they hardly move.)
-fn fix_and_optimise(
+/// Big rosters: best-response rounds from the constructive roster
+/// ([`super::respond`]), then the proven bound of the aggregate relaxation
+/// ([`super::bound`]) with the time left.
+fn respond_and_bound(
     input: &ModelInput,
-    mut roster: Vec<StartedShift>,
+    greedy: Vec<StartedShift>,
     started: std::time::Instant,
     progress: Option<ProgressFn>,
 ) -> Result<(Vec<StartedShift>, SolveReport)> {
-    let book = input.book;
-    // Model building and settling the days run outside HiGHS's clock (measured at
-    // about a tenth of the budget for 200 agents).
     let total = input.limits.time_limit_seconds * (1.0 - OUTSIDE_SOLVER_SHARE);
+    let responded = super::respond::best_responses(
+        input.book,
+        input.queues,
+        input.slot,
+        &greedy,
+        MAX_RESPONSE_ROUNDS,
+        started + std::time::Duration::from_secs_f64(total * RESPONSE_SHARE),
+    );
+    if let Some(show) = progress {
+        show(&format!(
+            "{:.1} s  best responses: {} round(s), {} schedule(s) changed",
+            started.elapsed().as_secs_f64(),
+            responded.rounds,
+            responded.changed
+        ));
+    }
+    let left = (total * BOUND_SHARE)
+        .min(total - started.elapsed().as_secs_f64())
+        .max(1.0);
     let bound = super::bound::relaxation_bound(
         input,
         SolverLimits {
-            time_limit_seconds: total * BOUND_SHARE,
+            time_limit_seconds: left,
             mip_gap: input.limits.mip_gap / 4.0,
         },
     )?;
-    // Neighbourhoods: each week with one chunk of agents free (agents spread over
-    // chunks by index, so every chunk mixes skills and contracts).
-    let agents = book.agents.len();
-    let chunks = agents.div_ceil(CHUNK_AGENTS).max(1);
-    let mut windows: Vec<(std::ops::Range<u32>, Vec<bool>)> = Vec::new();
-    for week in book.horizon.weeks() {
-        for chunk in 0..chunks {
-            let mask = (0..agents).map(|a| a % chunks == chunk).collect();
-            windows.push((week.days(), mask));
-        }
+    if let Some(show) = progress {
+        show(&format!(
+            "{:.1} s  aggregate relaxation bound {bound:.2}",
+            started.elapsed().as_secs_f64()
+        ));
     }
-    let mut report = SolveReport {
-        status: "fix-and-optimise".to_string(),
+    let report = SolveReport {
+        status: format!(
+            "best responses ({} round(s), {} schedule(s) changed)",
+            responded.rounds, responded.changed
+        ),
         proven: false,
         objective: f64::NAN,
         best_bound: bound,
         gap: f64::NAN,
-        solve_seconds: 0.0,
+        solve_seconds: started.elapsed().as_secs_f64(),
         variables: 0,
         integer_variables: 0,
         constraints: 0,
     };
-    let mut sweeps = 0;
-    'sweeps: loop {
-        sweeps += 1;
-        for (window, mask) in &windows {
-            let left = total - started.elapsed().as_secs_f64();
-            if left < 1.0 {
-                break 'sweeps;
-            }
-            let fixed: FixedShifts = roster
-                .iter()
-                .filter(|s| !window.contains(&s.1))
-                .map(|&(a, d, t, s)| ((a, d), (t, s)))
-                .collect();
-            let inside: Vec<StartedShift> = roster
-                .iter()
-                .copied()
-                .filter(|s| window.contains(&s.1))
-                .collect();
-            let per_window = (total / (windows.len() as f64 * 1.2)).max(3.0).min(left);
-            let limits = |seconds: f64| SolverLimits {
-                time_limit_seconds: seconds,
-                mip_gap: input.limits.mip_gap / 4.0,
-            };
-            // From the current roster, which HiGHS may only improve.
-            let solved = solve_window(
-                input,
-                window.clone(),
-                Some(mask),
-                &fixed,
-                Some(&inside),
-                limits(per_window),
-                None,
-            );
-            let solved = match solved {
-                Ok(solved) => solved,
-                Err(error) => {
-                    if let Some(show) = progress {
-                        show(&format!(
-                            "days {}-{} kept: {error}",
-                            window.start + 1,
-                            window.end
-                        ));
-                    }
-                    continue;
-                }
-            };
-            let before: std::collections::BTreeSet<StartedShift> = roster
-                .iter()
-                .copied()
-                .filter(|s| window.contains(&s.1))
-                .collect();
-            let changed = solved.shifts.iter().filter(|s| !before.contains(s)).count();
-            roster.retain(|s| !window.contains(&s.1));
-            roster.extend(solved.shifts.iter().copied());
-            report.variables = report.variables.max(solved.report.variables);
-            report.integer_variables = report
-                .integer_variables
-                .max(solved.report.integer_variables);
-            report.constraints = report.constraints.max(solved.report.constraints);
-            if let Some(show) = progress {
-                show(&format!(
-                    "{:.1} s  sweep {sweeps}, days {}-{} re-solved: {}, objective {:.2}, {changed} of {} shifts changed",
-                    started.elapsed().as_secs_f64(),
-                    window.start + 1,
-                    window.end,
-                    solved.report.status,
-                    solved.report.objective,
-                    solved.shifts.len()
-                ));
-            }
-        }
-        if sweeps >= MAX_SWEEPS {
-            break;
-        }
-    }
-    roster.sort_unstable();
-    report.status = format!(
-        "fix-and-optimise, {sweeps} sweep(s) of {} windows",
-        windows.len()
-    );
-    report.solve_seconds = started.elapsed().as_secs_f64();
-    Ok((roster, report))
+    Ok((responded.roster, report))
 }
-
-/// Sweeps stop here even with time left (later sweeps rarely improve).
-const MAX_SWEEPS: u32 = 3;
 
 /// A MIP start from a constructed roster: its options, start counts and rests (each
 /// at the earliest time of its window, which satisfies the Bechtold-Jacobs conditions);
