@@ -439,19 +439,6 @@ fn footer(html: &mut String, config: &PlanConfig, summary: &Summary) {
     html.push_str("</footer>\n");
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_and_numbers() {
-        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-        assert_eq!(number(12345.678, 1), "12\u{2009}345.7");
-        assert_eq!(number(999.0, 0), "999");
-        assert_eq!(number(-1234.0, 0), "-1\u{2009}234");
-    }
-}
-
 /// Coverage summed over queues per interval (a roster's coverage is per queue; the
 /// week chart shows all queues together).
 fn pooled_coverage(coverage: &[CoverageRow]) -> Vec<CoverageRow> {
@@ -474,4 +461,17 @@ fn pooled_coverage(coverage: &[CoverageRow]) -> Vec<CoverageRow> {
         }
     }
     pooled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_numbers() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(number(12345.678, 1), "12\u{2009}345.7");
+        assert_eq!(number(999.0, 0), "999");
+        assert_eq!(number(-1234.0, 0), "-1\u{2009}234");
+    }
 }
