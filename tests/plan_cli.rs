@@ -926,6 +926,11 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("The roster in"), "{stderr}");
 
+    // Cron reruns: the same inputs give the same files, byte for byte.
+    let again = dir.path().join("again");
+    plan(&config, &again, &[]).assert().success();
+    assert_eq!(snapshot(&out), snapshot(&again));
+
     // A people file that is missing is bad input, before any work.
     let text = text.replace("contracts.toml", "missing-contracts.toml");
     std::fs::write(&config, &text).unwrap();
