@@ -53,17 +53,7 @@ pub fn greedy_roster(
             }
         }
     }
-    let skills: Vec<Vec<usize>> = book
-        .agents
-        .iter()
-        .map(|agent| {
-            agent
-                .skills
-                .iter()
-                .filter_map(|s| queues.iter().position(|q| q.queue == s.queue))
-                .collect()
-        })
-        .collect();
+    let skills = super::model::agent_queues(book, queues);
     let mut state: Vec<AgentState> = vec![
         AgentState {
             hours: vec![0.0; weeks.len()],

@@ -65,6 +65,20 @@ pub struct QueueDemand {
     pub demands: Vec<Demand>,
 }
 
+/// Per agent, the indices into `queues` of the queues it has a skill for.
+pub fn agent_queues(book: &RuleBook, queues: &[QueueDemand]) -> Vec<Vec<usize>> {
+    book.agents
+        .iter()
+        .map(|agent| {
+            agent
+                .skills
+                .iter()
+                .filter_map(|s| queues.iter().position(|q| q.queue == s.queue))
+                .collect()
+        })
+        .collect()
+}
+
 /// Agents with the same skills on the demanded queues: interchangeable for coverage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SkillGroup {

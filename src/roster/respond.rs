@@ -69,17 +69,7 @@ pub fn best_responses(
             }
         }
     }
-    let skills: Vec<Vec<usize>> = book
-        .agents
-        .iter()
-        .map(|agent| {
-            agent
-                .skills
-                .iter()
-                .filter_map(|s| queues.iter().position(|q| q.queue == s.queue))
-                .collect()
-        })
-        .collect();
+    let skills = super::model::agent_queues(book, queues);
     let mut schedules: Vec<Schedule> = vec![Vec::new(); agents];
     for &(a, d, t, s) in roster {
         schedules[a].push((d, t, s));
