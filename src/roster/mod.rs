@@ -8,8 +8,8 @@
 //! - [`greedy`]: the constructive roster and local search that start it;
 //! - [`respond`]: best-response rounds that re-optimise each agent's whole schedule
 //!   exactly (big rosters);
-//! - [`colgen`]: the per-agent schedule pricing program and a column-generation
-//!   master with its Lagrangian bound;
+//! - [`pricing`]: each agent's cheapest schedule over the horizon, by an exact
+//!   dynamic program (the best responses' step);
 //! - [`bound`]: the aggregate relaxation that proves a lower bound;
 //! - [`settle`]: each day's rests and queues per skill group, shifts fixed;
 //! - [`summary`]: the roster, per-agent and coverage outputs, cost and shortfall
@@ -27,11 +27,11 @@
 
 pub mod bound;
 pub mod check;
-pub mod colgen;
 pub mod contracts;
 pub mod greedy;
 pub mod inputs;
 pub mod model;
+pub mod pricing;
 pub mod respond;
 pub mod rules;
 pub mod settle;

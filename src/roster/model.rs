@@ -38,7 +38,7 @@
 //! would not finish their root relaxation in minutes (200 agents x 28 days: 62k rows,
 //! 1M nonzeros), so the constructive roster is improved by best-response rounds
 //! ([`super::respond`]: each agent's whole schedule re-optimised exactly by the pricing
-//! program of [`super::colgen`], the others fixed), and the proven bound comes from the
+//! program of [`super::pricing`], the others fixed), and the proven bound comes from the
 //! aggregate relaxation of [`super::bound`]. (Fix-and-optimise over week-by-agent
 //! windows was used before and never improved the roster; see docs/benchmarks.md.)
 

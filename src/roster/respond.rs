@@ -1,5 +1,5 @@
 //! Best-response rounds: each agent's whole schedule is re-optimised exactly over the
-//! horizon, every other agent fixed, by the pricing program of [`super::colgen`]
+//! horizon, every other agent fixed, by the pricing program of [`super::pricing`]
 //! (which honours every hard rule and prices the agent's own soft goals). A shift is
 //! priced at its pay minus the value of the cover it adds where the queues are still
 //! short without the agent: per slot, the best of the agent's queues at the
@@ -14,8 +14,8 @@
 
 use std::time::Instant;
 
-use super::colgen::{Pricer, Schedule, Scratch};
 use super::model::{QueueDemand, StartedShift};
+use super::pricing::{Pricer, Schedule, Scratch};
 use super::rules::RuleBook;
 
 /// Shortfall pricing, as in the roster model.
