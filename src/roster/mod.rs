@@ -453,17 +453,22 @@ pub fn render_report(roster: &Roster) -> String {
             report.best_bound,
             roster.gap * 100.0
         ),
-        format!(
-            "model: {} variables ({} integer), {} constraints; start bands {}",
-            report.variables,
-            report.integer_variables,
-            report.constraints,
-            if roster.band_minutes == 0 {
-                "exact".to_string()
-            } else {
-                format!("{} min", roster.band_minutes)
-            }
-        ),
+        if report.variables == 0 {
+            // Best responses: no whole-horizon model was built.
+            "model: best responses over each agent's schedules (exact start times)".to_string()
+        } else {
+            format!(
+                "model: {} variables ({} integer), {} constraints; start bands {}",
+                report.variables,
+                report.integer_variables,
+                report.constraints,
+                if roster.band_minutes == 0 {
+                    "exact".to_string()
+                } else {
+                    format!("{} min", roster.band_minutes)
+                }
+            )
+        },
         format!(
             "{:<12} {:<8} {:>7} {:>5} {:>8} {:>5} {:>5} {:>11}",
             "agent", "contract", "hours", "days", "weekends", "early", "late", "preferences"
