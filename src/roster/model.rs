@@ -50,13 +50,10 @@ use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 use super::inputs::{AvailabilityKind, Skill};
 use super::rules::{paid_hours, RuleBook, WorkedShift};
 use crate::error::{Error, Result};
-use crate::schedule::model::{add_integer, run_highs, Column, Demand, SolveReport, SolverLimits};
+use crate::schedule::model::{
+    add_integer, coverage_slack, run_highs, Column, Demand, SolveReport, SolverLimits,
+};
 use crate::schedule::progress::ProgressFn;
-
-/// Share of an interval's requirement (at least one agent) priced at the plain
-/// under-staffing penalty; deeper shortfall costs twice as much (as in the schedule).
-const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
-const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
 
 /// One queue's requirement intervals on the horizon's wall-clock timeline.
 #[derive(Debug, Clone)]
@@ -885,24 +882,14 @@ pub(crate) fn coverage_block(
             if count == 0 || first + count > horizon_slots {
                 continue;
             }
-            let shallow_cap = (demand.required * SHALLOW_SHORTFALL_SHARE).max(1.0);
-            let shallow = variables.add(variable().min(0.0).max(shallow_cap));
-            let deep = variables.add(variable().min(0.0));
-            let over = variables.add(variable().min(0.0));
-            let hours = f64::from(demand.minutes) / 60.0;
-            let under = penalties.under_per_agent_hour * hours;
-            objective.add_mul(under, shallow);
-            objective.add_mul(DEEP_SHORTFALL_FACTOR * under, deep);
-            if penalties.over_per_agent_hour > 0.0 {
-                objective.add_mul(penalties.over_per_agent_hour * hours, over);
-            }
+            let slack = coverage_slack(variables, objective, penalties, demand);
             let mut covered = Expression::default();
             for q in first..first + count {
                 if let Some(expression) = queue_slots[k].get(&q) {
                     covered.add_mul(1.0 / count as f64, expression.clone());
                 }
             }
-            constraints.push((covered + shallow + deep - over).eq(demand.required));
+            constraints.push((covered + slack).eq(demand.required));
         }
     }
     rest_times

@@ -18,9 +18,8 @@ use super::model::{QueueDemand, StartedShift};
 use super::pricing::{Pricer, Schedule, Scratch};
 use super::rules::RuleBook;
 
-/// Shortfall pricing, as in the roster model.
-const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
-const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
+/// Shortfall pricing, as in the models ([`crate::schedule::model::coverage_slack`]).
+use crate::schedule::model::{DEEP_SHORTFALL_FACTOR, SHALLOW_SHORTFALL_SHARE};
 
 /// Weight of the rests in the presence profile: 1 spreads each rest evenly over its
 /// window, but the day's settlement places rests where cover is spare, so the real

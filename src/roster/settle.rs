@@ -16,13 +16,9 @@ use super::rules::WorkedShift;
 use super::summary::working_slots;
 use crate::error::Result;
 use crate::schedule::model::{
-    add_integer, hand_out_rests, implicit_rest_constraints, run_mip, Column, PlacedShift,
-    SolverLimits,
+    add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, run_mip, Column,
+    PlacedShift, SolverLimits,
 };
-
-/// Shortfall pricing, as in the roster and schedule models.
-const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
-const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
 
 /// Each day's settlement is small; this caps a pathological one.
 const DAY_TIME_LIMIT_SECONDS: f64 = 20.0;
@@ -218,22 +214,12 @@ fn settle_day(
             if count == 0 || first + count > day_len {
                 continue;
             }
-            let shallow_cap = (demand.required * SHALLOW_SHORTFALL_SHARE).max(1.0);
-            let shallow = variables.add(variable().min(0.0).max(shallow_cap));
-            let deep = variables.add(variable().min(0.0));
-            let over = variables.add(variable().min(0.0));
-            let hours = f64::from(demand.minutes) / 60.0;
-            let under = penalties.under_per_agent_hour * hours;
-            objective.add_mul(under, shallow);
-            objective.add_mul(DEEP_SHORTFALL_FACTOR * under, deep);
-            if penalties.over_per_agent_hour > 0.0 {
-                objective.add_mul(penalties.over_per_agent_hour * hours, over);
-            }
+            let slack = coverage_slack(&mut variables, &mut objective, penalties, demand);
             let mut covered = Expression::default();
             for expression in &queue_slots[k][first..first + count] {
                 covered.add_mul(1.0 / count as f64, expression.clone());
             }
-            constraints.push((covered + shallow + deep - over).eq(demand.required));
+            constraints.push((covered + slack).eq(demand.required));
         }
     }
     let values = if integer_variables == 0 && shares.iter().all(|s| s.is_empty()) {

@@ -42,11 +42,36 @@ use crate::error::{Error, Result};
 
 /// Shortfall up to this share of an interval's requirement (at least one agent) is
 /// priced at the under-staffing penalty ...
-const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
+pub(crate) const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
 /// ... and shortfall beyond it at this multiple: service level falls faster the
 /// deeper the hole (Erlang C is convex in agents), so two shallow holes are better
 /// than one deep one, e.g. lunches are staggered rather than stacked.
-const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
+pub(crate) const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
+
+/// The slack of one requirement interval's coverage row, `covered + slack =
+/// required`: shortfall in two pieces minus surplus, their penalties added to
+/// `objective`. Convex shortfall: the first agent (or tenth of the requirement) short
+/// costs the under-staffing penalty, deeper holes twice as much, so shortfalls are
+/// spread. Shared by the schedule, the roster model and the roster's daily settlement.
+pub(crate) fn coverage_slack(
+    variables: &mut good_lp::ProblemVariables,
+    objective: &mut Expression,
+    penalties: &super::templates::Penalties,
+    demand: &Demand,
+) -> Expression {
+    let shallow_cap = (demand.required * SHALLOW_SHORTFALL_SHARE).max(1.0);
+    let shallow = variables.add(variable().min(0.0).max(shallow_cap));
+    let deep = variables.add(variable().min(0.0));
+    let over = variables.add(variable().min(0.0));
+    let hours = f64::from(demand.minutes) / 60.0;
+    let under = penalties.under_per_agent_hour * hours;
+    objective.add_mul(under, shallow);
+    objective.add_mul(DEEP_SHORTFALL_FACTOR * under, deep);
+    if penalties.over_per_agent_hour > 0.0 {
+        objective.add_mul(penalties.over_per_agent_hour * hours, over);
+    }
+    shallow + deep - over
+}
 
 /// One requirement interval on the model's wall-clock timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -340,26 +365,14 @@ fn solve_block(
         if first + count > horizon_slots || count == 0 {
             continue;
         }
-        // Convex shortfall: the first agent (or tenth of the requirement) short costs
-        // the penalty, deeper holes twice as much, so shortfalls are spread.
-        let shallow_cap = (demand.required * SHALLOW_SHORTFALL_SHARE).max(1.0);
-        let shallow = variables.add(variable().min(0.0).max(shallow_cap));
-        let deep = variables.add(variable().min(0.0));
-        let over = variables.add(variable().min(0.0));
-        let hours = f64::from(demand.minutes) / 60.0;
-        let under = config.penalties.under_per_agent_hour * hours;
-        objective.add_mul(under, shallow);
-        objective.add_mul(DEEP_SHORTFALL_FACTOR * under, deep);
-        if config.penalties.over_per_agent_hour > 0.0 {
-            objective.add_mul(config.penalties.over_per_agent_hour * hours, over);
-        }
+        let slack = coverage_slack(&mut variables, &mut objective, &config.penalties, demand);
         let mut covered = Expression::default();
         for terms in &on_duty[first..first + count] {
             for &(var, sign) in terms {
                 covered.add_mul(sign / count as f64, var);
             }
         }
-        constraints.push((covered + shallow + deep - over).eq(demand.required));
+        constraints.push((covered + slack).eq(demand.required));
     }
     constraints.extend(rest_constraints(config, &columns, &rest_groups));
     constraints.extend(day_limit_constraints(config, &columns, days));
