@@ -71,32 +71,12 @@ pub const ROSTER_COLUMNS: [&str; 6] = ["agent_id", "date", "activity", "start", 
 
 /// Reads `roster.csv` with the line of each row.
 pub fn read_roster(path: &Path) -> Result<Vec<(u64, RosterRow)>> {
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(file);
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::input(format!("{name}: cannot read the header: {e}")))?
-        .clone();
-    let columns = ROSTER_COLUMNS
-        .iter()
-        .map(|column| {
-            headers
-                .iter()
-                .position(|h| h.trim() == *column)
-                .ok_or_else(|| {
-                    Error::input(format!(
-                        "{name}: no column \"{column}\"; expected the columns {}",
-                        ROSTER_COLUMNS.join(", ")
-                    ))
-                })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let table = super::inputs::read_table(path, &ROSTER_COLUMNS)?;
+    let name = table.name.clone();
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Error::input(format!("{name}: {e}")))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let field = |i: usize| record.get(columns[i]).unwrap_or("").trim();
+    for (line, record) in &table.records {
+        let line = *line;
+        let field = |i: usize| table.field(record, i);
         let date = NaiveDate::parse_from_str(field(1), "%Y-%m-%d")
             .map_err(|_| Error::at(&name, line, "date", field(1), "a date YYYY-MM-DD"))?;
         let activity = Activity::parse(field(2)).ok_or_else(|| {

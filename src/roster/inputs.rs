@@ -105,14 +105,16 @@ pub const AGENT_COLUMNS: [&str; 4] = ["agent_id", "name", "contract", "skills"];
 /// Columns of `availability.csv`.
 pub const AVAILABILITY_COLUMNS: [&str; 5] = ["agent_id", "date", "from", "to", "kind"];
 
-/// A CSV file with its header indexed by the wanted columns.
-struct Table {
-    name: String,
-    records: Vec<(u64, csv::StringRecord)>,
+/// A CSV file with its header indexed by the wanted columns (the people files and
+/// `roster.csv`).
+pub(super) struct Table {
+    pub name: String,
+    pub records: Vec<(u64, csv::StringRecord)>,
     columns: Vec<usize>,
 }
 
-fn read_table(path: &Path, wanted: &[&str]) -> Result<Table> {
+/// Reads a CSV file whose header must name every `wanted` column (any order, any case).
+pub(super) fn read_table(path: &Path, wanted: &[&str]) -> Result<Table> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
     let mut reader = csv::ReaderBuilder::new().from_reader(file);
@@ -148,7 +150,8 @@ fn read_table(path: &Path, wanted: &[&str]) -> Result<Table> {
 }
 
 impl Table {
-    fn field<'r>(&self, record: &'r csv::StringRecord, column: usize) -> &'r str {
+    /// The trimmed cell of `record` in the `column`-th wanted column.
+    pub fn field<'r>(&self, record: &'r csv::StringRecord, column: usize) -> &'r str {
         record.get(self.columns[column]).unwrap_or("").trim()
     }
 }
