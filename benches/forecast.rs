@@ -17,10 +17,9 @@ use rand_distr::{Distribution, Poisson};
 use wfm::cli::forecast::read_histories;
 use wfm::forecast::series::queue_histories;
 use wfm::forecast::{
-    forecast_queues, forecast_rows, select_queues, ForecastOptions, FORECAST_COLUMNS,
+    forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions,
 };
 use wfm::interval::{local_day_intervals, IntervalRecord, IntervalTable};
-use wfm::output::write_csv_atomic;
 
 /// `cargo bench` passes `--bench`. Under `cargo test --all-targets` criterion runs each
 /// benchmark once as a smoke test, where the full history would only slow the suite, so
@@ -93,7 +92,7 @@ fn synthetic_table(queues: usize, days: i64) -> IntervalTable {
 fn forecast_command(history: &Path, output: &Path, start: NaiveDate, options: &ForecastOptions) {
     let histories = select_queues(read_histories(history, "Europe/London").unwrap(), &[]).unwrap();
     let forecasts = forecast_queues(&histories, start, 28, options).unwrap();
-    write_csv_atomic(output, &FORECAST_COLUMNS, forecast_rows(&forecasts)).unwrap();
+    write_forecast(output, &forecast_rows(&forecasts)).unwrap();
 }
 
 fn forecast_benchmarks(c: &mut Criterion) {

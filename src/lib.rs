@@ -3,6 +3,7 @@
 //! plain typed data (interval series, requirement tables), not files.
 
 pub mod cli;
+mod csv_rows;
 pub mod erlang;
 pub mod error;
 pub mod forecast;

@@ -167,6 +167,16 @@ pub fn format_number(value: f64, decimals: usize) -> String {
     }
 }
 
+/// The number a reader gets back from [`format_number`]`(value, decimals)`.
+///
+/// Stages that hand rows to the next stage in memory (`wfm plan`) also write them to a
+/// file that the single-step commands read. Handing on the value the file holds rather
+/// than the full-precision one keeps the two paths equal: staffing the plan's
+/// `forecast.csv` with `wfm staff` gives the plan's `requirements.csv` byte for byte.
+pub fn as_printed(value: f64, decimals: usize) -> f64 {
+    format_number(value, decimals).parse().unwrap_or(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,9 @@ use common::{date, poisson_table, table, weekly_pattern};
 use wfm::forecast::backtest::{backtest_queue, render_table, BacktestOptions};
 use wfm::forecast::calendar::Calendar;
 use wfm::forecast::series::queue_histories;
-use wfm::forecast::{forecast_queue, ForecastOptions, Method, QueueForecast, METHOD_NAMES};
+use wfm::forecast::{
+    forecast_queue, ForecastOptions, ForecastRow, Method, QueueForecast, METHOD_NAMES,
+};
 
 fn all_methods() -> Vec<Method> {
     METHOD_NAMES
@@ -108,9 +110,9 @@ fn every_method_gives_50_intervals_on_the_fall_back_day_and_46_on_spring_forward
     for method in all_methods() {
         let name = method.name();
         let forecast = forecast_with(method.clone());
-        let rows = forecast.rows();
+        let rows: Vec<[String; 6]> = forecast.rows().iter().map(ForecastRow::record).collect();
         assert_eq!(rows.len(), 14 * 48 + 2, "{name}");
-        let fall_back: Vec<&Vec<String>> = rows
+        let fall_back: Vec<&[String; 6]> = rows
             .iter()
             .filter(|r| r[1].starts_with("2026-10-25"))
             .collect();
@@ -134,7 +136,7 @@ fn every_method_gives_50_intervals_on_the_fall_back_day_and_46_on_spring_forward
             ..ForecastOptions::default()
         };
         let forecast = forecast_queue(&spring[0], date("2026-03-23"), 7, &options).unwrap();
-        let rows = forecast.rows();
+        let rows: Vec<[String; 6]> = forecast.rows().iter().map(ForecastRow::record).collect();
         assert_eq!(rows.len(), 7 * 48 - 2, "{name}");
         assert_eq!(
             rows.iter()

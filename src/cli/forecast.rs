@@ -10,10 +10,9 @@ use crate::forecast::calendar::Calendar;
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::series::{parquet_histories, queue_histories, QueueHistory};
 use crate::forecast::{
-    forecast_queues, forecast_rows, select_queues, ForecastOptions, Method, FORECAST_COLUMNS,
+    forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions, Method,
 };
 use crate::ingest::{ingest_paths, IngestOptions};
-use crate::output::write_csv_atomic;
 use crate::units::parse_share;
 use crate::units::parse_time_zone;
 
@@ -77,7 +76,7 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
     let histories = select_queues(read_histories(&args.history, &args.tz)?, &args.queue)?;
     let forecasts = forecast_queues(&histories, start, args.days, &options)?;
     let rows = forecast_rows(&forecasts);
-    write_csv_atomic(&args.output, &FORECAST_COLUMNS, &rows)
+    write_forecast(&args.output, &rows)
         .with_context(|| format!("writing {}", args.output.display()))?;
     if !quiet {
         for forecast in &forecasts {

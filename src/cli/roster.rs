@@ -13,7 +13,8 @@ use crate::roster::{
     self, check_rows, read_agents, read_availability, read_roster, roster_horizon, Agent,
     AvailabilityRow, Contracts, RuleBook,
 };
-use crate::schedule::{read_requirements, write_coverage_csv, Cover, ShiftConfig, SolverLimits};
+use crate::schedule::{requirements_in, write_coverage_csv, Cover, ShiftConfig, SolverLimits};
+use crate::staff::requirements::read_requirements;
 use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
 
 /// Arguments of `wfm roster` (or of `wfm roster check`).
@@ -222,7 +223,8 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         return Err(Error::input("--shrinkage must be below 100%").into());
     }
     let people = read_people(&args.people)?;
-    let requirements = read_requirements(required(&args.requirements), time_zone)?;
+    let requirements =
+        requirements_in(&read_requirements(required(&args.requirements))?, time_zone);
     let inputs = roster::RosterInputs {
         config: &people.config,
         contracts: &people.contracts,

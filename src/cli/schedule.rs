@@ -9,9 +9,10 @@ use chrono::NaiveDate;
 use crate::error::Error;
 use crate::output::write_atomic;
 use crate::schedule::{
-    build_schedule, read_requirements, write_coverage_csv, write_shifts_csv, Cover, Schedule,
+    build_schedule, requirements_in, write_coverage_csv, write_shifts_csv, Cover, Schedule,
     ScheduleOptions, ShiftConfig, SolverLimits,
 };
+use crate::staff::requirements::read_requirements;
 use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
 
 /// Arguments of `wfm schedule`.
@@ -91,7 +92,7 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
         return Err(Error::input("--shrinkage must be below 100%").into());
     }
     let config = ShiftConfig::from_file(&args.shifts)?;
-    let requirements = read_requirements(&args.requirements, time_zone)?;
+    let requirements = requirements_in(&read_requirements(&args.requirements)?, time_zone);
     let show_progress = !quiet && std::io::stderr().is_terminal();
     let schedule = if show_progress {
         let spinner = indicatif::ProgressBar::new_spinner();

@@ -13,6 +13,7 @@ pub mod auto;
 pub mod backtest;
 pub mod calendar;
 pub mod daily_profile;
+pub mod file;
 pub mod historical_average;
 pub mod holt_winters;
 pub mod hours;
@@ -27,8 +28,9 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
-use crate::interval::{format_timestamp, local_day_intervals};
-use crate::units::format_number;
+use crate::interval::local_day_intervals;
+pub use file::{read_forecast, write_forecast, ForecastRow, IntervalStart, FORECAST_COLUMNS};
+
 use calendar::{date_range, weekday_index, Calendar, CalendarEffects, DayEffect};
 use hours::{OpenSlots, OpeningHours};
 use intervals::IntervalModel;
@@ -160,35 +162,23 @@ pub struct QueueForecast {
     pub notes: Vec<String>,
 }
 
-/// Columns of the forecast CSV.
-pub const FORECAST_COLUMNS: [&str; 6] = [
-    "queue",
-    "interval_start",
-    "calls",
-    "aht_seconds",
-    "calls_lo",
-    "calls_hi",
-];
-
 impl QueueForecast {
-    /// CSV rows, one per interval instant: a fall-back day's repeated half-hours both get
-    /// the wall-clock slot's forecast, a spring-forward day has no skipped ones.
-    pub fn rows(&self) -> Vec<Vec<String>> {
+    /// The rows of `forecast.csv`, one per interval instant: a fall-back day's repeated
+    /// half-hours both get the wall-clock slot's forecast, a spring-forward day has no
+    /// skipped ones.
+    pub fn rows(&self) -> Vec<ForecastRow> {
         let mut rows = Vec::with_capacity(self.days * self.slots);
         for day in 0..self.days {
             let date = self.first_day + Duration::days(day as i64);
             for instant in local_day_intervals(date, self.time_zone, self.interval_minutes) {
                 let at = day * self.slots + slot_of(&instant, self.interval_minutes);
-                rows.push(vec![
-                    self.queue.clone(),
-                    format_timestamp(&instant),
-                    format_number(self.calls[at], 3),
-                    self.aht_seconds[at]
-                        .map(|aht| format_number(aht, 3))
-                        .unwrap_or_default(),
-                    format_number(self.calls_lo[at], 3),
-                    format_number(self.calls_hi[at], 3),
-                ]);
+                rows.push(ForecastRow::as_written(
+                    &self.queue,
+                    &instant,
+                    self.calls[at],
+                    self.aht_seconds[at],
+                    (self.calls_lo[at], self.calls_hi[at]),
+                ));
             }
         }
         rows
@@ -400,8 +390,8 @@ pub fn forecast_queues(
     .collect()
 }
 
-/// CSV rows of all queues' forecasts, sorted by queue then time.
-pub fn forecast_rows(forecasts: &[QueueForecast]) -> Vec<Vec<String>> {
+/// The rows of `forecast.csv` for all queues' forecasts, sorted by queue then time.
+pub fn forecast_rows(forecasts: &[QueueForecast]) -> Vec<ForecastRow> {
     let mut order: Vec<&QueueForecast> = forecasts.iter().collect();
     order.sort_by(|a, b| a.queue.cmp(&b.queue));
     order.iter().flat_map(|f| f.rows()).collect()

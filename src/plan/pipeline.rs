@@ -1,32 +1,33 @@
 //! The steps of a plan, in memory, each writing its output file as soon as it is
 //! done: ingest → forecast → staff → schedule → roster.
 //!
-//! Each step consumes exactly what its output file holds (the forecast is staffed from
-//! the bytes of `forecast.csv`, with the parser of `wfm staff`), so the files of a plan
-//! are the files the single-step commands would write from one another, and any step
-//! can be rerun by hand from the previous step's file.
+//! Each step hands the next the typed rows its output file holds, rounded as the file
+//! prints them (see `units::as_printed`), so the files of a plan are the files the
+//! single-step commands would write from one another, and any step can be rerun by
+//! hand from the previous step's file.
 
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, NaiveDate};
-use chrono_tz::Tz;
+use chrono::{Duration, NaiveDate};
 
 use crate::error::{Error, Result};
 use crate::forecast::calendar::Calendar;
 use crate::forecast::series::queue_histories;
 use crate::forecast::{
-    forecast_queues, forecast_rows, select_queues, ForecastOptions, QueueForecast, FORECAST_COLUMNS,
+    forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions, ForecastRow,
+    QueueForecast,
 };
 use crate::ingest::{ingest_paths, IngestOptions};
 use crate::interval::IntervalTable;
 use crate::output::write_atomic;
 use crate::schedule::progress::ProgressFn;
 use crate::schedule::{
-    build_schedule, queue_label, write_coverage_csv, write_shifts_csv, Requirement, Schedule,
-    ScheduleOptions, ShiftConfig,
+    build_schedule, queue_label, requirements_in, write_coverage_csv, write_shifts_csv,
+    Requirement, Schedule, ScheduleOptions, ShiftConfig,
 };
-use crate::staff::forecast::{staff_reader, StaffSummary, OUTPUT_COLUMNS};
+use crate::staff::forecast::{staff_rows, StaffSummary};
+use crate::staff::requirements::write_requirements;
 
 use super::config::PlanConfig;
 use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
@@ -46,16 +47,6 @@ pub struct DailyCalls {
     pub calls: f64,
 }
 
-/// One row of `forecast.csv`, as numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForecastInterval {
-    pub queue: String,
-    pub interval_start: DateTime<Tz>,
-    pub calls: f64,
-    pub calls_lo: f64,
-    pub calls_hi: f64,
-}
-
 /// How long a step took (logged with `--verbose`, in `summary.json` with `--stamp`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepTiming {
@@ -70,8 +61,8 @@ pub struct Plan {
     /// The weeks of history before the horizon, per queue and day (for the report).
     pub history: Vec<DailyCalls>,
     pub forecasts: Vec<QueueForecast>,
-    /// `forecast.csv`, as numbers.
-    pub forecast: Vec<ForecastInterval>,
+    /// The rows of `forecast.csv`.
+    pub forecast: Vec<ForecastRow>,
     /// Per queue and interval: what the schedule covers.
     pub requirements: Vec<Requirement>,
     pub staffing: StaffSummary,
@@ -127,15 +118,14 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
     for forecast in &forecasts {
         notes.extend(forecast.notes.iter().cloned());
     }
-    let forecast_csv = forecast_csv(&forecasts)?;
-    write_bytes(dir, FORECAST_FILE, &forecast_csv)?;
-    let forecast = parse_forecast(&forecasts, config.time_zone)?;
+    let forecast = forecast_rows(&forecasts);
+    write_forecast(&dir.join(FORECAST_FILE), &forecast)?;
     timed("forecast", started);
 
     hooks.step("staffing");
     let started = Instant::now();
     let interval_seconds = f64::from(table.interval_minutes) * 60.0;
-    let (requirements, staffing) = staff(config, &forecast_csv, interval_seconds, dir)?;
+    let (requirements, staffing) = staff(config, &forecast, interval_seconds, dir)?;
     if staffing.unmet_intervals > 0 {
         notes.push(format!(
             "{} of {} intervals cannot meet their targets at any staffing the search allows; first ones: {}",
@@ -228,74 +218,22 @@ fn forecast(
     forecast_queues(&histories, config.start, config.days as usize, &options)
 }
 
-/// `forecast.csv` as `wfm forecast` writes it.
-fn forecast_csv(forecasts: &[QueueForecast]) -> Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::write(FORECAST_FILE, e.into());
-    writer.write_record(FORECAST_COLUMNS).map_err(fail)?;
-    for row in forecast_rows(forecasts) {
-        writer.write_record(&row).map_err(fail)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| Error::write(FORECAST_FILE, e.into_error()))
-}
-
-/// The forecast rows as numbers, for the summary and the report.
-fn parse_forecast(forecasts: &[QueueForecast], zone: Tz) -> Result<Vec<ForecastInterval>> {
-    let number = |text: &str| text.parse::<f64>().unwrap_or(0.0);
-    forecast_rows(forecasts)
-        .into_iter()
-        .map(|row| {
-            let start = DateTime::parse_from_rfc3339(&row[1])
-                .map_err(|e| Error::input(format!("forecast timestamp \"{}\": {e}", row[1])))?;
-            Ok(ForecastInterval {
-                queue: row[0].clone(),
-                interval_start: start.with_timezone(&zone),
-                calls: number(&row[2]),
-                calls_lo: number(&row[4]),
-                calls_hi: number(&row[5]),
-            })
-        })
-        .collect()
-}
-
-/// Staffs the forecast with the parser of `wfm staff` and writes `requirements.csv`;
-/// returns the requirements as the schedule reads them.
+/// Staffs the forecast rows as `wfm staff` does and writes `requirements.csv`; returns
+/// the requirements as the schedule reads them.
 fn staff(
     config: &PlanConfig,
-    forecast_csv: &[u8],
+    forecast: &[ForecastRow],
     interval_seconds: f64,
     dir: &Path,
 ) -> Result<(Vec<Requirement>, StaffSummary)> {
-    let mut requirements = Vec::new();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::write(REQUIREMENTS_FILE, e.into());
-    writer.write_record(OUTPUT_COLUMNS).map_err(fail)?;
-    let summary = staff_reader(
-        forecast_csv,
+    let (rows, summary) = staff_rows(
+        forecast,
         Path::new(FORECAST_FILE),
         &config.targets,
         interval_seconds,
-        |staffed| {
-            let start = DateTime::parse_from_rfc3339(staffed.interval_start)
-                .map_err(|e| Error::input(format!("{}: {e}", staffed.interval_start)))?;
-            requirements.push(Requirement {
-                queue: staffed.queue.to_string(),
-                interval_start: start.with_timezone(&config.time_zone),
-                calls: staffed.calls,
-                aht_seconds: staffed.aht_seconds,
-                agents: f64::from(staffed.requirement.agents),
-                scheduled_staff: f64::from(staffed.requirement.scheduled_staff),
-            });
-            writer.write_record(&staffed.record).map_err(fail)
-        },
     )?;
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| Error::write(REQUIREMENTS_FILE, e.into_error()))?;
-    write_bytes(dir, REQUIREMENTS_FILE, &bytes)?;
-    Ok((requirements, summary))
+    write_requirements(&dir.join(REQUIREMENTS_FILE), &rows)?;
+    Ok((requirements_in(&rows, config.time_zone), summary))
 }
 
 fn schedule_options(config: &PlanConfig) -> ScheduleOptions {

@@ -12,10 +12,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{Error, Result};
+use crate::forecast::ForecastRow;
 use crate::schedule::CoverageRow;
 use crate::units::format_clock_minutes;
 
-use super::pipeline::{DailyCalls, ForecastInterval};
+use super::pipeline::DailyCalls;
 use super::service::QueueInterval;
 use super::summary::Day;
 
@@ -68,22 +69,23 @@ pub struct GanttBar {
 /// its prediction interval (band), per queue.
 pub fn forecast_chart(
     history: &[DailyCalls],
-    forecast: &[ForecastInterval],
+    forecast: &[ForecastRow],
     start: NaiveDate,
     days: u32,
     level: f64,
 ) -> Result<String> {
     let mut daily: BTreeMap<&str, BTreeMap<i64, (f64, f64, f64)>> = BTreeMap::new();
     for interval in forecast {
-        let offset = (interval.interval_start.date_naive() - start).num_days();
+        // The rows carry the site's offset: their naive date is the local day.
+        let offset = (interval.interval_start.instant().date_naive() - start).num_days();
         let day = daily
             .entry(&interval.queue)
             .or_default()
             .entry(offset)
             .or_default();
         day.0 += interval.calls;
-        day.1 += interval.calls_lo;
-        day.2 += interval.calls_hi;
+        day.1 += interval.calls_lo.unwrap_or(interval.calls);
+        day.2 += interval.calls_hi.unwrap_or(interval.calls);
     }
     let mut past: BTreeMap<&str, Vec<(i64, f64)>> = BTreeMap::new();
     for day in history {

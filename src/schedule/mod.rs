@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::interval::{format_timestamp, local_minute_of_day};
 use crate::units::{format_clock_minutes, format_number};
 pub use model::{SolveReport, SolverLimits};
-pub use requirements::{read_requirements, Cover, Requirement};
+pub use requirements::{requirements_in, Cover, Requirement};
 pub use templates::{ShiftConfig, ShiftTemplate};
 
 /// What to schedule.

@@ -1,12 +1,10 @@
-//! Reading the requirements table that `wfm staff` writes: agents needed per queue
-//! and interval.
-
-use std::path::Path;
+//! What the schedule covers: the agents needed per queue and interval, taken from the
+//! rows of `requirements.csv` (whose schema `staff::requirements` owns).
 
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use crate::error::{Error, Result};
+use crate::staff::requirements::RequirementRow;
 
 /// One queue's need in one interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,82 +39,25 @@ impl Requirement {
     }
 }
 
-const COLUMNS: [&str; 6] = [
-    "queue",
-    "interval_start",
-    "calls",
-    "aht_seconds",
-    "agents",
-    "scheduled_staff",
-];
+impl Requirement {
+    /// The schedule's view of a row of `requirements.csv`, its instant in `zone`. A
+    /// zero-call interval without a handle time gets 0 s, which the schedule reads as
+    /// "no service level to compute", as it does for no calls.
+    pub fn from_row(row: &RequirementRow, zone: Tz) -> Self {
+        Requirement {
+            queue: row.queue.clone(),
+            interval_start: row.interval_start.instant().with_timezone(&zone),
+            calls: row.calls,
+            aht_seconds: row.aht_seconds.unwrap_or(0.0),
+            agents: row.agents,
+            scheduled_staff: row.scheduled_staff,
+        }
+    }
+}
 
-/// Reads a requirements CSV (extra columns are ignored); timestamps are RFC 3339 and
-/// are shown in `zone`.
-pub fn read_requirements(path: &Path, zone: Tz) -> Result<Vec<Requirement>> {
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(file);
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::input(format!("{name}: cannot read the header: {e}")))?
-        .clone();
-    let index = |column: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == column)
-            .ok_or_else(|| {
-                Error::input(format!(
-                "{name}: no column \"{column}\"; expected the columns {} as written by wfm staff",
-                COLUMNS.join(", ")
-            ))
-            })
-    };
-    let indexes: Vec<usize> = COLUMNS.iter().map(|c| index(c)).collect::<Result<_>>()?;
-    let mut requirements = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Error::input(format!("{name}: {e}")))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let field = |i: usize| record.get(indexes[i]).unwrap_or("").trim();
-        let number = |i: usize| -> Result<f64> {
-            let text = field(i);
-            let value = if text.is_empty() {
-                Ok(0.0)
-            } else {
-                text.parse::<f64>()
-            };
-            match value {
-                Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-                _ => Err(Error::at(
-                    &name,
-                    line,
-                    COLUMNS[i],
-                    text,
-                    "a non-negative number",
-                )),
-            }
-        };
-        let start = DateTime::parse_from_rfc3339(field(1)).map_err(|_| {
-            Error::at(
-                &name,
-                line,
-                "interval_start",
-                field(1),
-                "an RFC 3339 timestamp such as 2026-12-01T09:00:00+00:00",
-            )
-        })?;
-        requirements.push(Requirement {
-            queue: field(0).to_string(),
-            interval_start: start.with_timezone(&zone),
-            calls: number(2)?,
-            aht_seconds: number(3)?,
-            agents: number(4)?,
-            scheduled_staff: number(5)?,
-        });
-    }
-    if requirements.is_empty() {
-        return Err(Error::input(format!(
-            "{name}: no requirement rows; expected one row per queue and interval"
-        )));
-    }
-    Ok(requirements)
+/// The schedule's view of the rows of `requirements.csv`, instants in `zone`.
+pub fn requirements_in(rows: &[RequirementRow], zone: Tz) -> Vec<Requirement> {
+    rows.iter()
+        .map(|row| Requirement::from_row(row, zone))
+        .collect()
 }

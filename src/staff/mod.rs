@@ -1,8 +1,9 @@
 //! Required agents: the smallest number of agents whose queue meets every target, and
 //! the scheduled staff that covers it after shrinkage. [`forecast`] applies it to a
-//! forecast file row by row.
+//! forecast row by row; [`requirements`] owns the file of the result.
 
 pub mod forecast;
+pub mod requirements;
 mod targets;
 
 use std::fmt;

@@ -1,0 +1,272 @@
+//! `forecast.csv`: its row, its one writer (`wfm forecast`, `wfm plan`) and its one
+//! reader (`wfm staff --forecast`).
+
+use std::fmt;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+
+use crate::csv_rows::{Cells, Table};
+use crate::error::{Error, Result};
+use crate::interval::format_timestamp;
+use crate::output::write_csv_atomic;
+use crate::units::{as_printed, format_number};
+
+/// Columns of the forecast CSV, in order.
+pub const FORECAST_COLUMNS: [&str; 6] = [
+    "queue",
+    "interval_start",
+    "calls",
+    "aht_seconds",
+    "calls_lo",
+    "calls_hi",
+];
+
+/// Columns a forecast must have to be staffed; forecasts from other tools may lack the
+/// prediction interval.
+const REQUIRED_COLUMNS: [&str; 4] = ["queue", "interval_start", "calls", "aht_seconds"];
+
+/// Decimals of calls and handle times in `forecast.csv`.
+const DECIMALS: usize = 3;
+
+/// Expected value of an `interval_start` cell, for error messages.
+pub(crate) const EXPECTED_TIMESTAMP: &str = "an RFC 3339 timestamp such as 2024-03-04T08:30:00Z";
+
+/// An interval's start as the files write it: an RFC 3339 instant, with its text kept as
+/// read so that `requirements.csv` repeats the forecast's `Z` or `+00:00` unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntervalStart {
+    instant: DateTime<FixedOffset>,
+    text: String,
+}
+
+impl IntervalStart {
+    /// Parses RFC 3339 text.
+    pub fn parse(text: &str) -> Option<Self> {
+        let instant = DateTime::parse_from_rfc3339(text).ok()?;
+        Some(IntervalStart {
+            instant,
+            text: text.to_string(),
+        })
+    }
+
+    /// The instant written as `wfm` writes it, with the zone's offset.
+    pub fn new(instant: &DateTime<Tz>) -> Self {
+        IntervalStart {
+            instant: instant.fixed_offset(),
+            text: format_timestamp(instant),
+        }
+    }
+
+    /// The instant, at the offset the file gives.
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        self.instant
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for IntervalStart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// One row of `forecast.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastRow {
+    pub queue: String,
+    pub interval_start: IntervalStart,
+    /// Offered calls, ≥ 0.
+    pub calls: f64,
+    /// Average handle time, > 0; `None` (or 0) only in a zero-call interval.
+    pub aht_seconds: Option<f64>,
+    /// The prediction interval; `None` when a forecast from another tool has none.
+    pub calls_lo: Option<f64>,
+    pub calls_hi: Option<f64>,
+}
+
+impl ForecastRow {
+    /// The row `forecast.csv` holds for these figures: each rounded as the file prints
+    /// it ([`as_printed`]), so that what `wfm plan` hands to staffing in memory is what
+    /// `wfm staff` reads from the file.
+    pub fn as_written(
+        queue: &str,
+        instant: &DateTime<Tz>,
+        calls: f64,
+        aht_seconds: Option<f64>,
+        (calls_lo, calls_hi): (f64, f64),
+    ) -> Self {
+        let round = |value: f64| as_printed(value, DECIMALS);
+        ForecastRow {
+            queue: queue.to_string(),
+            interval_start: IntervalStart::new(instant),
+            calls: round(calls),
+            aht_seconds: aht_seconds.map(round),
+            calls_lo: Some(round(calls_lo)),
+            calls_hi: Some(round(calls_hi)),
+        }
+    }
+
+    /// The cells of the row ([`FORECAST_COLUMNS`]).
+    pub fn record(&self) -> [String; 6] {
+        let number =
+            |value: Option<f64>| value.map_or(String::new(), |v| format_number(v, DECIMALS));
+        [
+            self.queue.clone(),
+            self.interval_start.to_string(),
+            format_number(self.calls, DECIMALS),
+            number(self.aht_seconds),
+            number(self.calls_lo),
+            number(self.calls_hi),
+        ]
+    }
+
+    /// Reads and checks one record.
+    fn parse(cells: &Cells) -> Result<Self> {
+        let queue = cells.text("queue");
+        if queue.is_empty() {
+            return Err(cells.error("queue", "a queue name"));
+        }
+        let interval_start = IntervalStart::parse(cells.text("interval_start"))
+            .ok_or_else(|| cells.error("interval_start", EXPECTED_TIMESTAMP))?;
+        let calls = cells.number("calls", "a number of calls >= 0", |c| c >= 0.0)?;
+        let calls_bound =
+            |column| cells.optional_number(column, "a number of calls >= 0", |c| c >= 0.0);
+        Ok(ForecastRow {
+            queue: queue.to_string(),
+            interval_start,
+            calls,
+            aht_seconds: parse_aht(cells, calls)?,
+            calls_lo: calls_bound("calls_lo")?,
+            calls_hi: calls_bound("calls_hi")?,
+        })
+    }
+}
+
+/// A handle time > 0; a zero-call interval needs none (empty or 0).
+fn parse_aht(cells: &Cells, calls: f64) -> Result<Option<f64>> {
+    let expected = "an average handle time in seconds > 0";
+    let text = cells.text("aht_seconds");
+    match text.parse::<f64>() {
+        Ok(aht) if aht.is_finite() && aht > 0.0 => Ok(Some(aht)),
+        Ok(aht) if calls == 0.0 && aht == 0.0 => Ok(Some(aht)),
+        Err(_) if calls == 0.0 && text.is_empty() => Ok(None),
+        _ => Err(cells.error("aht_seconds", expected)),
+    }
+}
+
+/// Writes `rows` to `path` (atomically) as `forecast.csv`.
+pub fn write_forecast(path: &Path, rows: &[ForecastRow]) -> Result<()> {
+    write_csv_atomic(
+        path,
+        &FORECAST_COLUMNS,
+        rows.iter().map(ForecastRow::record),
+    )
+}
+
+/// Reads a forecast: the columns queue, interval_start, calls and aht_seconds, and
+/// calls_lo and calls_hi when present (other columns are ignored). A bad cell is an
+/// error naming its file, line and column.
+pub fn read_forecast(path: &Path) -> Result<Vec<ForecastRow>> {
+    Table::open(
+        path,
+        &REQUIRED_COLUMNS,
+        &["calls_lo", "calls_hi"],
+        "a forecast needs",
+    )?
+    .rows(ForecastRow::parse)
+}
+
+/// A staffing problem in one forecast row (no line number: the row may come from
+/// memory), e.g. `forecast.csv: queue "sales", interval_start 2026-12-01T09:00:00Z: ...`.
+pub fn row_error(source: &Path, row: &ForecastRow, message: &str) -> Error {
+    Error::input(format!(
+        "{}: queue \"{}\", interval_start {}: {message}",
+        source.display(),
+        row.queue,
+        row.interval_start
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use chrono_tz::Europe::London;
+
+    fn rows() -> Vec<ForecastRow> {
+        let at = |h| London.with_ymd_and_hms(2026, 7, 1, h, 30, 0).unwrap();
+        vec![
+            ForecastRow::as_written("sales", &at(9), 12.34567, Some(183.4567), (10.0004, 15.5)),
+            ForecastRow::as_written("sales", &at(10), 0.0, None, (0.0, 0.0)),
+            ForecastRow::as_written("support", &at(9), 1e-4, Some(0.9996), (0.0, 2.0)),
+        ]
+    }
+
+    #[test]
+    fn rows_are_rounded_as_the_file_prints_them() {
+        let rows = rows();
+        assert_eq!(rows[0].calls, 12.346);
+        assert_eq!(rows[0].aht_seconds, Some(183.457));
+        assert_eq!(rows[0].calls_lo, Some(10.0));
+        assert_eq!(rows[2].calls, 0.0);
+        assert_eq!(rows[2].aht_seconds, Some(1.0));
+        assert_eq!(rows[0].interval_start.as_str(), "2026-07-01T09:30:00+01:00");
+    }
+
+    #[test]
+    fn written_rows_read_back_equal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("forecast.csv");
+        write_forecast(&path, &rows()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "queue,interval_start,calls,aht_seconds,calls_lo,calls_hi\n\
+             sales,2026-07-01T09:30:00+01:00,12.346,183.457,10,15.5\n\
+             sales,2026-07-01T10:30:00+01:00,0,,0,0\n\
+             support,2026-07-01T09:30:00+01:00,0,1,0,2\n"
+        );
+        assert_eq!(read_forecast(&path).unwrap(), rows());
+    }
+
+    #[test]
+    fn a_bad_cell_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("forecast.csv");
+        std::fs::write(
+            &path,
+            "queue,interval_start,calls,aht_seconds,calls_lo\n\
+             q,2026-12-01T09:00:00Z,3,180,1\n\
+             q,2026-12-01T09:30:00Z,4,180,x\n",
+        )
+        .unwrap();
+        let message = read_forecast(&path).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            format!(
+                "{}: line 3, column \"calls_lo\": found \"x\"; expected a number of calls >= 0",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn other_tools_forecasts_keep_their_timestamps_and_lack_the_interval() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("forecast.csv");
+        std::fs::write(
+            &path,
+            "queue,interval_start,calls,aht_seconds\nq,2026-12-01T09:00:00Z,3.25,180\n",
+        )
+        .unwrap();
+        let rows = read_forecast(&path).unwrap();
+        assert_eq!(rows[0].interval_start.as_str(), "2026-12-01T09:00:00Z");
+        assert_eq!(rows[0].calls, 3.25);
+        assert_eq!(rows[0].calls_lo, None);
+        assert_eq!(rows[0].record()[4], "");
+    }
+}
