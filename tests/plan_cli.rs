@@ -567,6 +567,24 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
             "{name}: wfm plan differs from the single-step command"
         );
     }
+
+    // The plan hands its forecast to staffing in memory: `wfm staff` on the plan's own
+    // forecast.csv gives its requirements.csv (which `wfm schedule` turned into the same
+    // shifts above).
+    run(&[
+        "staff",
+        "--forecast",
+        &first.join("forecast.csv").display().to_string(),
+        "--targets",
+        &sample("targets.toml").display().to_string(),
+        "-o",
+        &path("from_plan.csv"),
+    ]);
+    assert_eq!(
+        std::fs::read(first.join("requirements.csv")).unwrap(),
+        std::fs::read(chain.join("from_plan.csv")).unwrap(),
+        "wfm staff on the plan's forecast.csv differs from the plan's requirements.csv"
+    );
 }
 
 #[test]

@@ -149,3 +149,117 @@ pub fn read_requirements(path: &Path) -> Result<Vec<RequirementRow>> {
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staff::forecast::staff_rows;
+    use crate::staff::{ModelName, QueueTargets, Seconds, ServiceTargets, Share};
+
+    fn forecast(path: &Path) -> Vec<ForecastRow> {
+        std::fs::write(
+            path,
+            "queue,interval_start,calls,aht_seconds,channel\n\
+             Billing,2024-03-04T08:00:00Z,100,180,voice\n\
+             Billing,2024-03-04T08:30:00Z,0,,voice\n\
+             Billing,2024-03-04T09:00:00+01:00,12.345,241.5,voice\n",
+        )
+        .unwrap();
+        crate::forecast::read_forecast(path).unwrap()
+    }
+
+    /// Staffed at 80/20 with 30% shrinkage, Erlang C or Erlang A (patience 2 minutes).
+    fn staffed(dir: &Path, model: ModelName) -> Vec<RequirementRow> {
+        let targets = QueueTargets::uniform(&ServiceTargets {
+            service_level: Some(Share(0.8)),
+            answer_within: Some(Seconds(20.0)),
+            shrinkage: Some(Share(0.3)),
+            patience: (model == ModelName::ErlangA).then_some(Seconds(120.0)),
+            model: Some(model),
+            ..ServiceTargets::default()
+        })
+        .unwrap();
+        let rows = forecast(&dir.join("forecast.csv"));
+        staff_rows(&rows, Path::new("forecast.csv"), &targets, 1800.0)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn staffed_rows_are_written_and_read_back_equal() {
+        let dir = tempfile::tempdir().unwrap();
+        for model in [ModelName::ErlangC, ModelName::ErlangA] {
+            let rows = staffed(dir.path(), model);
+            let path = dir.path().join("requirements.csv");
+            write_requirements(&path, &rows).unwrap();
+            assert_eq!(read_requirements(&path).unwrap(), rows);
+        }
+        let text = std::fs::read_to_string(dir.path().join("requirements.csv")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], REQUIREMENT_COLUMNS.join(","));
+        assert!(lines[1].starts_with("Billing,2024-03-04T08:00:00Z,100,180,"));
+        assert!(lines[2].starts_with("Billing,2024-03-04T08:30:00Z,0,,0,0,"));
+        assert!(lines[3].starts_with("Billing,2024-03-04T09:00:00+01:00,12.345,241.5,"));
+    }
+
+    #[test]
+    fn the_erlang_c_file_matches_wfm_staff() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = staffed(dir.path(), ModelName::ErlangC);
+        let path = dir.path().join("requirements.csv");
+        write_requirements(&path, &rows).unwrap();
+        // As tests/cli_staff.rs expects of `wfm staff --sl 80/20 --shrinkage 30%`.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text.lines().nth(1).unwrap(),
+            "Billing,2024-03-04T08:00:00Z,100,180,14,20,0.8884,7.84,0.7143,"
+        );
+    }
+
+    #[test]
+    fn requirements_from_other_tools_need_only_six_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("requirements.csv");
+        std::fs::write(
+            &path,
+            "queue,interval_start,calls,aht_seconds,agents,scheduled_staff\n\
+             q,2026-12-01T09:00:00+00:00,10,180,1.5,2\n",
+        )
+        .unwrap();
+        let rows = read_requirements(&path).unwrap();
+        assert_eq!(rows[0].agents, 1.5);
+        assert_eq!(rows[0].occupancy, None);
+        assert_eq!(
+            rows[0].record().join(","),
+            "q,2026-12-01T09:00:00+00:00,10,180,1.5,2,,,,"
+        );
+    }
+
+    #[test]
+    fn a_bad_or_empty_cell_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("requirements.csv");
+        let header = "queue,interval_start,calls,aht_seconds,agents,scheduled_staff\n";
+        let fails = |body: &str, expected: &str| {
+            std::fs::write(&path, format!("{header}{body}")).unwrap();
+            let message = read_requirements(&path).unwrap_err().to_string();
+            assert_eq!(message, format!("{}: {expected}", path.display()));
+        };
+        fails(
+            "q,2026-12-01T09:00:00Z,10,180,2,3\nq,2026-12-01T09:30:00Z,10,180,,3\n",
+            "line 3, column \"agents\": found \"\"; expected a number >= 0",
+        );
+        fails(
+            "q,2026-12-01T09:00:00Z,10,-1,2,3\n",
+            "line 2, column \"aht_seconds\": found \"-1\"; expected a number >= 0 or nothing",
+        );
+        fails(
+            "q,01/12/2026 09:00,10,180,2,3\n",
+            "line 2, column \"interval_start\": found \"01/12/2026 09:00\"; expected an RFC 3339 timestamp such as 2024-03-04T08:30:00Z",
+        );
+        fails(
+            "",
+            "no requirement rows; expected one row per queue and interval",
+        );
+    }
+}
