@@ -100,3 +100,29 @@ impl StaffSummary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staff::{Seconds, ServiceTargets, Share};
+    use chrono::TimeZone;
+    use chrono_tz::UTC;
+
+    #[test]
+    fn a_row_that_cannot_be_staffed_is_named_by_queue_and_interval() {
+        let targets = QueueTargets::uniform(&ServiceTargets {
+            service_level: Some(Share(0.8)),
+            answer_within: Some(Seconds(20.0)),
+            ..ServiceTargets::default()
+        })
+        .unwrap();
+        let at = UTC.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let row = ForecastRow::as_written("sales", &at, 12.0, None, (10.0, 14.0));
+        let error = staff_rows(&[row], Path::new("forecast.csv"), &targets, 1800.0).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "forecast.csv: queue \"sales\", interval_start 2026-12-01T09:00:00+00:00: \
+             calls without an average handle time"
+        );
+    }
+}
