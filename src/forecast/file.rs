@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::csv_rows::{Cells, Table};
@@ -62,6 +62,11 @@ impl IntervalStart {
     /// The instant, at the offset the file gives.
     pub fn instant(&self) -> DateTime<FixedOffset> {
         self.instant
+    }
+
+    /// The calendar date at that offset: the site's local day in the files `wfm` writes.
+    pub fn local_date(&self) -> NaiveDate {
+        self.instant.date_naive()
     }
 
     pub fn as_str(&self) -> &str {

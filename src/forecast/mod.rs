@@ -22,6 +22,8 @@ mod optimize;
 pub mod seasonal_naive;
 pub mod series;
 
+pub use file::{read_forecast, write_forecast, ForecastRow, IntervalStart, FORECAST_COLUMNS};
+
 use std::borrow::Cow;
 
 use chrono::{Duration, NaiveDate};
@@ -29,8 +31,6 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 use crate::interval::local_day_intervals;
-pub use file::{read_forecast, write_forecast, ForecastRow, IntervalStart, FORECAST_COLUMNS};
-
 use calendar::{date_range, weekday_index, Calendar, CalendarEffects, DayEffect};
 use hours::{OpenSlots, OpeningHours};
 use intervals::IntervalModel;

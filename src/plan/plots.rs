@@ -76,8 +76,7 @@ pub fn forecast_chart(
 ) -> Result<String> {
     let mut daily: BTreeMap<&str, BTreeMap<i64, (f64, f64, f64)>> = BTreeMap::new();
     for interval in forecast {
-        // The rows carry the site's offset: their naive date is the local day.
-        let offset = (interval.interval_start.instant().date_naive() - start).num_days();
+        let offset = (interval.interval_start.local_date() - start).num_days();
         let day = daily
             .entry(&interval.queue)
             .or_default()

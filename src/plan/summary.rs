@@ -266,8 +266,7 @@ fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueSer
 fn days(plan: &Plan, hours: f64) -> Vec<Day> {
     let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
     for forecast in &plan.forecast {
-        let date = forecast.interval_start.instant().date_naive();
-        day_entry(&mut days, date).forecast_calls += forecast.calls;
+        day_entry(&mut days, forecast.interval_start.local_date()).forecast_calls += forecast.calls;
     }
     for row in &plan.schedule.coverage {
         let day = day_entry(&mut days, row.interval_start.date_naive());
