@@ -16,14 +16,15 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    /// Opens `path` and finds its `required` columns (a missing one is an error that
-    /// says `needs` them all) and its `optional` ones. Cells are trimmed; other columns
-    /// are ignored.
+    /// Opens `path` and finds its `required` columns and its `optional` ones. A missing
+    /// required column is `FILE: no column "C"; expected the columns ...` (listing
+    /// `required`, then `source` such as "as written by wfm staff", if any), the form of
+    /// the shared table reader. Cells are trimmed; other columns are ignored.
     pub fn open(
         path: &Path,
         required: &[&'static str],
         optional: &[&'static str],
-        needs: &str,
+        source: &str,
     ) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::read(path, e))?;
         let mut reader = csv::ReaderBuilder::new()
@@ -34,11 +35,11 @@ impl Table {
         let mut columns = Vec::new();
         for &name in required {
             let found = position(name).ok_or_else(|| {
-                let message = format!(
-                    "missing column \"{name}\"; {needs} the columns {}",
+                Error::input(format!(
+                    "{}: no column \"{name}\"; expected the columns {}{source}",
+                    path.display(),
                     required.join(", ")
-                );
-                Error::at_line(path, 1, &message)
+                ))
             })?;
             columns.push((name, Some(found)));
         }

@@ -148,7 +148,7 @@ fn other_bad_rows() {
     );
     fails_without_output(
         "queue,interval_start,calls\nBilling,2024-03-04T08:00:00Z,100\n",
-        "line 1: missing column \"aht_seconds\"",
+        "forecast.csv: no column \"aht_seconds\"; expected the columns queue, interval_start, calls, aht_seconds",
     );
     fails_without_output(
         &FORECAST.replace(",voice\nSales", ",voice,extra\nSales"),

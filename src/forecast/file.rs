@@ -177,13 +177,7 @@ pub fn write_forecast(path: &Path, rows: &[ForecastRow]) -> Result<()> {
 /// calls_lo and calls_hi when present (other columns are ignored). A bad cell is an
 /// error naming its file, line and column.
 pub fn read_forecast(path: &Path) -> Result<Vec<ForecastRow>> {
-    Table::open(
-        path,
-        &REQUIRED_COLUMNS,
-        &["calls_lo", "calls_hi"],
-        "a forecast needs",
-    )?
-    .rows(ForecastRow::parse)
+    Table::open(path, &REQUIRED_COLUMNS, &["calls_lo", "calls_hi"], "")?.rows(ForecastRow::parse)
 }
 
 /// A staffing problem in one forecast row (no line number: the row may come from

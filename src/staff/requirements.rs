@@ -138,7 +138,7 @@ pub fn read_requirements(path: &Path) -> Result<Vec<RequirementRow>> {
         path,
         &REQUIREMENT_COLUMNS[..REQUIRED_COLUMNS],
         &REQUIREMENT_COLUMNS[REQUIRED_COLUMNS..],
-        "requirements as written by wfm staff need",
+        " as written by wfm staff",
     )?
     .rows(RequirementRow::parse)?;
     if rows.is_empty() {
