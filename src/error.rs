@@ -77,7 +77,8 @@ impl Error {
     }
 
     /// Process exit code: 1 shortfall under `--strict`, 2 bad input, 3 solver failure,
-    /// 4 output could not be written.
+    /// 4 output could not be written. (An error that is not a library error is an
+    /// internal error, [`INTERNAL_ERROR_EXIT_CODE`].)
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
@@ -87,4 +88,15 @@ impl Error {
             Error::Shortfall(_) => 1,
         }
     }
+
+    /// A write that failed because the reader closed the pipe (`wfm ... | head`): the
+    /// reader has all it wanted, so this ends the run quietly rather than as a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { cause, writing: true, .. }
+            if cause.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
+
+/// Exit code of a failure that is not an [`Error`]: a bug rather than bad input or an
+/// unwritable output.
+pub const INTERNAL_ERROR_EXIT_CODE: u8 = 5;

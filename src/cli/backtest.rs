@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::cli::forecast::{parse_level, read_calendar, read_histories};
+use crate::cli::print_stdout;
 use crate::error::Error;
 use crate::forecast::backtest::{
     backtest_queues, backtest_rows, render_table, BacktestOptions, BACKTEST_COLUMNS,
@@ -84,7 +85,7 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
     };
     let histories = select_queues(read_histories(&args.history, &args.tz)?, &args.queue)?;
     let rows = backtest_queues(&histories, &options)?;
-    println!("{}", render_table(&rows, level));
+    print_stdout(&format!("{}\n", render_table(&rows, level)))?;
     if let Some(output) = &args.output {
         write_csv_atomic(output, &BACKTEST_COLUMNS, backtest_rows(&rows))
             .with_context(|| format!("writing {}", output.display()))?;

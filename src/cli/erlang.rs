@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::staff::{evaluate_agents, required_agents, search_limit, Requirement, Targets};
 use crate::units::{format_number, parse_duration_seconds, parse_share};
 
+use super::print_stdout;
 use super::targets::{flag, TargetArgs};
 
 /// What `--lines` assumes, printed with its answer.
@@ -80,15 +81,12 @@ pub fn run(args: ErlangArgs, _quiet: bool) -> anyhow::Result<()> {
         None => required_agents(&queue, &targets),
     };
     let sized = args.agents.is_none();
-    if args.json {
-        println!("{}", agents_json(&queue, &targets, &requirement));
+    let text = if args.json {
+        format!("{}\n", agents_json(&queue, &targets, &requirement))
     } else {
-        print!(
-            "{}",
-            agents_table(&args, &queue, &targets, &requirement, sized)
-        );
-    }
-    Ok(())
+        agents_table(&args, &queue, &targets, &requirement, sized)
+    };
+    Ok(print_stdout(&text)?)
 }
 
 fn run_lines(args: &ErlangArgs, interval_seconds: f64, aht_seconds: f64) -> anyhow::Result<()> {
@@ -104,7 +102,7 @@ fn run_lines(args: &ErlangArgs, interval_seconds: f64, aht_seconds: f64) -> anyh
     let load = queue.offered_load();
     let lines = lines_for_blocking(load, blocking);
     let achieved = erlang_b(lines, load);
-    if args.json {
+    let text = if args.json {
         let value = json!({
             "offered_load_erlangs": load,
             "lines": lines,
@@ -112,24 +110,22 @@ fn run_lines(args: &ErlangArgs, interval_seconds: f64, aht_seconds: f64) -> anyh
             "blocking_target": blocking,
             "assumption": LINES_ASSUMPTION,
         });
-        println!("{value}");
+        format!("{value}\n")
     } else {
-        println!(
-            "Erlang B trunk sizing: {} calls in {}, holding {} s each = {} Erlangs",
+        format!(
+            "Erlang B trunk sizing: {} calls in {}, holding {} s each = {} Erlangs\n\
+             \x20 lines       {lines}\n\
+             \x20 blocking    {} (target {})\n\
+             Assumes {LINES_ASSUMPTION}.\n",
             format_number(args.calls, 2),
             args.interval,
             format_number(aht_seconds, 2),
-            format_number(load, 3)
-        );
-        println!("  lines       {lines}");
-        println!(
-            "  blocking    {} (target {})",
+            format_number(load, 3),
             percent(achieved),
             percent(blocking)
-        );
-        println!("Assumes {LINES_ASSUMPTION}.");
-    }
-    Ok(())
+        )
+    };
+    Ok(print_stdout(&text)?)
 }
 
 /// The JSON object: agents, scheduled_staff, service_level, asa_seconds, occupancy,

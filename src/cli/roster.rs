@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::NaiveDate;
 
+use crate::cli::print_stdout;
 use crate::error::Error;
 use crate::output::write_atomic;
 use crate::roster::{
@@ -172,9 +173,8 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    for violation in &violations {
-        println!("{violation}");
-    }
+    let listing: String = violations.iter().map(|v| format!("{v}\n")).collect();
+    print_stdout(&listing)?;
     Err(Error::Shortfall(format!(
         "{}: {} rule violation(s)",
         path.display(),
