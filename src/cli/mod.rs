@@ -1,12 +1,13 @@
 //! Command-line interface: one file per subcommand, each a thin layer that parses
 //! arguments into library types, calls the library and writes outputs.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, INTERNAL_ERROR_EXIT_CODE};
 
+pub mod args;
 pub mod backtest;
 pub mod erlang;
 pub mod forecast;
@@ -17,6 +18,7 @@ pub mod roster;
 pub mod schedule;
 pub mod staff;
 mod targets;
+pub mod values;
 
 /// Contact-center workforce management: ingest ACD history, forecast, staff with
 /// Erlang, schedule shifts and roster agents.
@@ -76,6 +78,78 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// A status callback, as the library's long-running steps take it.
+pub(crate) type Status<'a> = &'a (dyn Fn(&str) + Sync);
+
+/// Runs `work` with a spinner on stderr that shows the status lines `work` reports,
+/// starting with `first`; without one under `--quiet` or when stderr is not a terminal
+/// (a log file would fill with spinner frames).
+pub(crate) fn with_spinner<T>(
+    quiet: bool,
+    first: Option<&str>,
+    work: impl FnOnce(Option<Status>) -> T,
+) -> T {
+    if quiet || !std::io::stderr().is_terminal() {
+        return work(None);
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    if let Some(first) = first {
+        spinner.set_message(first.to_string());
+    }
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let show = |line: &str| spinner.set_message(line.to_string());
+    let result = work(Some(&show));
+    spinner.finish_and_clear();
+    result
+}
+
+/// Where the solver's limits are set, so a hint names the setting that exists there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// `wfm schedule` and `wfm roster`: `--time-limit`.
+    SolverFlags,
+    /// `wfm plan` without people (shifts only): `[solver] time_limit`.
+    PlanSchedule,
+    /// `wfm plan` with people: `[solver] roster_time_limit`.
+    PlanRoster,
+}
+
+/// The hint that names what to change for `error`, if the edge has one.
+pub fn hint_for(error: &Error, context: Hint) -> Option<&'static str> {
+    match error {
+        Error::Solver(message) if is_time_out(message) => Some(match context {
+            Hint::SolverFlags => "raise --time-limit",
+            Hint::PlanSchedule => "raise [solver] time_limit",
+            Hint::PlanRoster => "raise [solver] roster_time_limit",
+        }),
+        _ => None,
+    }
+}
+
+/// The hint the schedule and roster models still append themselves (until the solver
+/// errors are typed); [`with_hint`] replaces it by the edge's own.
+const MODEL_HINT: &str = "; raise --time-limit";
+
+/// Whether a solver error is a time-out without any solution. (Today an
+/// `Error::Solver` message; with a typed kind this becomes a match on the kind.)
+fn is_time_out(message: &str) -> bool {
+    message.contains("within the time limit")
+}
+
+/// `error` with the hint of [`hint_for`] appended (same kind, so same exit code).
+pub fn with_hint(error: Error, context: Hint) -> Error {
+    let Some(hint) = hint_for(&error, context) else {
+        return error;
+    };
+    match error {
+        Error::Solver(message) => {
+            let fact = message.strip_suffix(MODEL_HINT).unwrap_or(&message);
+            Error::Solver(format!("{fact}; {hint}"))
+        }
+        other => other,
+    }
+}
+
 /// The library error behind `error`, if any (the first in its chain of causes).
 fn library_error(error: &anyhow::Error) -> Option<&Error> {
     error
@@ -114,6 +188,38 @@ mod tests {
         assert_eq!(exit_code(&input), 2);
         let unwritable = Error::write("out.csv", std::io::ErrorKind::PermissionDenied.into());
         assert_eq!(exit_code(&unwritable.into()), 4);
+    }
+
+    #[test]
+    fn a_solver_time_out_names_the_setting_of_the_edge() {
+        let fact = "no solution found within the time limit of 60 s";
+        let time_out = || Error::Solver(fact.to_string());
+        assert_eq!(
+            hint_for(&time_out(), Hint::SolverFlags),
+            Some("raise --time-limit")
+        );
+        let plan = with_hint(time_out(), Hint::PlanSchedule);
+        assert_eq!(plan.exit_code(), 3);
+        assert_eq!(
+            plan.to_string(),
+            format!("solver: {fact}; raise [solver] time_limit")
+        );
+        let roster = Error::Solver(format!("{fact}{MODEL_HINT}"));
+        assert_eq!(
+            with_hint(roster, Hint::PlanRoster).to_string(),
+            format!("solver: {fact}; raise [solver] roster_time_limit")
+        );
+        let cli = with_hint(
+            Error::Solver(format!("{fact}{MODEL_HINT}")),
+            Hint::SolverFlags,
+        );
+        assert_eq!(
+            cli.to_string(),
+            format!("solver: {fact}; raise --time-limit")
+        );
+        let infeasible = Error::Solver("the model is infeasible".into());
+        assert_eq!(hint_for(&infeasible, Hint::SolverFlags), None);
+        assert_eq!(hint_for(&Error::input("x"), Hint::PlanRoster), None);
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! `wfm plan`: the monthly run from one `plan.toml`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::plan::{run_plan, Hooks, PlanConfig, PlanOptions, PlanOutcome};
+
+use super::{with_hint, with_spinner, Hint};
 
 /// Arguments of `wfm plan`.
 #[derive(Debug, clap::Args)]
@@ -40,22 +41,15 @@ pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
         out: args.out,
         stamp: args.stamp,
     };
-    let outcome = if !quiet && std::io::stderr().is_terminal() {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-        let show = |line: &str| spinner.set_message(line.to_string());
-        let result = run_plan(
-            &config,
-            &options,
-            Hooks {
-                status: Some(&show),
-            },
-        );
-        spinner.finish_and_clear();
-        result?
+    let solver_limits = if config.people.is_some() {
+        Hint::PlanRoster
     } else {
-        run_plan(&config, &options, Hooks::default())?
+        Hint::PlanSchedule
     };
+    let outcome = with_spinner(quiet, None, |status| {
+        run_plan(&config, &options, Hooks { status })
+    })
+    .map_err(|e| with_hint(e, solver_limits))?;
     if !quiet {
         eprintln!("{}", render(&outcome));
     }
