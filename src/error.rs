@@ -21,6 +21,10 @@ pub enum Error {
     /// The optimiser failed or ran out of time without any solution (exit code 3).
     #[error("solver: {0}")]
     Solver(String),
+    /// An existing output that a run must not replace, as it is not an earlier output of
+    /// the same command (exit code 2). The edge says how to choose another.
+    #[error("refusing to replace {}: {why}", path.display())]
+    Occupied { path: PathBuf, why: String },
     /// A plan was produced but leaves requirements unmet and `--strict` was given (exit code 1).
     #[error("{0}")]
     Shortfall(String),
@@ -84,6 +88,7 @@ impl Error {
             Error::Input(_) => 2,
             Error::Io { writing: false, .. } => 2,
             Error::Io { writing: true, .. } => 4,
+            Error::Occupied { .. } => 2,
             Error::Solver(_) => 3,
             Error::Shortfall(_) => 1,
         }

@@ -103,42 +103,42 @@ pub(crate) fn with_spinner<T>(
     result
 }
 
-/// Where the solver's limits are set, so a hint names the setting that exists there.
+/// The subcommand an error surfaced in: a hint names the flag or key that exists there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hint {
+pub enum Edge {
     /// `wfm schedule` and `wfm roster`: `--time-limit`.
-    SolverFlags,
-    /// `wfm plan` without people (shifts only): `[solver] time_limit`.
-    PlanSchedule,
-    /// `wfm plan` with people: `[solver] roster_time_limit`.
-    PlanRoster,
+    Solve,
+    /// `wfm plan`: `--out`, and `[solver] time_limit` or, with people,
+    /// `[solver] roster_time_limit`.
+    Plan { rostering: bool },
 }
 
-/// The hint that names what to change for `error`, if the edge has one.
-pub fn hint_for(error: &Error, context: Hint) -> Option<&'static str> {
-    match error {
-        Error::Solver(message) if is_time_out(message) => Some(match context {
-            Hint::SolverFlags => "raise --time-limit",
-            Hint::PlanSchedule => "raise [solver] time_limit",
-            Hint::PlanRoster => "raise [solver] roster_time_limit",
+/// The hint that names what to change for `error` at `edge`, if there is one.
+pub fn hint_for(error: &Error, edge: Edge) -> Option<&'static str> {
+    match (error, edge) {
+        (Error::Solver(message), _) if is_time_out(message) => Some(match edge {
+            Edge::Solve => "raise --time-limit",
+            Edge::Plan { rostering: false } => "raise [solver] time_limit",
+            Edge::Plan { rostering: true } => "raise [solver] roster_time_limit",
         }),
+        (Error::Occupied { .. }, Edge::Plan { .. }) => Some("choose another --out"),
         _ => None,
     }
 }
 
-/// The hint the schedule and roster models still append themselves (until the solver
+/// The hint the schedule and roster models still append themselves (until their
 /// errors are typed); [`with_hint`] replaces it by the edge's own.
 const MODEL_HINT: &str = "; raise --time-limit";
 
-/// Whether a solver error is a time-out without any solution. (Today an
-/// `Error::Solver` message; with a typed kind this becomes a match on the kind.)
+/// Whether a solver error is a time-out without any solution. (Today a message of
+/// `Error::Solver`; with a typed kind, a match on the kind.)
 fn is_time_out(message: &str) -> bool {
     message.contains("within the time limit")
 }
 
-/// `error` with the hint of [`hint_for`] appended (same kind, so same exit code).
-pub fn with_hint(error: Error, context: Hint) -> Error {
-    let Some(hint) = hint_for(&error, context) else {
+/// `error` with the hint of [`hint_for`] appended, keeping its exit code.
+pub fn with_hint(error: Error, edge: Edge) -> Error {
+    let Some(hint) = hint_for(&error, edge) else {
         return error;
     };
     match error {
@@ -146,7 +146,10 @@ pub fn with_hint(error: Error, context: Hint) -> Error {
             let fact = message.strip_suffix(MODEL_HINT).unwrap_or(&message);
             Error::Solver(format!("{fact}; {hint}"))
         }
-        other => other,
+        other => {
+            debug_assert_eq!(other.exit_code(), 2, "only input errors get other hints");
+            Error::Input(format!("{other}; {hint}"))
+        }
     }
 }
 
@@ -195,31 +198,45 @@ mod tests {
         let fact = "no solution found within the time limit of 60 s";
         let time_out = || Error::Solver(fact.to_string());
         assert_eq!(
-            hint_for(&time_out(), Hint::SolverFlags),
+            hint_for(&time_out(), Edge::Solve),
             Some("raise --time-limit")
         );
-        let plan = with_hint(time_out(), Hint::PlanSchedule);
+        let plan = with_hint(time_out(), Edge::Plan { rostering: false });
         assert_eq!(plan.exit_code(), 3);
         assert_eq!(
             plan.to_string(),
             format!("solver: {fact}; raise [solver] time_limit")
         );
-        let roster = Error::Solver(format!("{fact}{MODEL_HINT}"));
+        let model = || Error::Solver(format!("{fact}{MODEL_HINT}"));
         assert_eq!(
-            with_hint(roster, Hint::PlanRoster).to_string(),
+            with_hint(model(), Edge::Plan { rostering: true }).to_string(),
             format!("solver: {fact}; raise [solver] roster_time_limit")
         );
-        let cli = with_hint(
-            Error::Solver(format!("{fact}{MODEL_HINT}")),
-            Hint::SolverFlags,
-        );
         assert_eq!(
-            cli.to_string(),
+            with_hint(model(), Edge::Solve).to_string(),
             format!("solver: {fact}; raise --time-limit")
         );
         let infeasible = Error::Solver("the model is infeasible".into());
-        assert_eq!(hint_for(&infeasible, Hint::SolverFlags), None);
-        assert_eq!(hint_for(&Error::input("x"), Hint::PlanRoster), None);
+        assert_eq!(hint_for(&infeasible, Edge::Solve), None);
+        assert_eq!(
+            hint_for(&Error::input("x"), Edge::Plan { rostering: true }),
+            None
+        );
+    }
+
+    #[test]
+    fn an_occupied_output_directory_names_plan_s_flag() {
+        let occupied = || Error::Occupied {
+            path: "out/plan".into(),
+            why: "it is not a plan directory".into(),
+        };
+        assert_eq!(hint_for(&occupied(), Edge::Solve), None);
+        let hinted = with_hint(occupied(), Edge::Plan { rostering: false });
+        assert_eq!(hinted.exit_code(), 2);
+        assert_eq!(
+            hinted.to_string(),
+            "refusing to replace out/plan: it is not a plan directory; choose another --out"
+        );
     }
 
     #[test]

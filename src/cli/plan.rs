@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::error::Error;
 use crate::plan::{run_plan, Hooks, PlanConfig, PlanOptions, PlanOutcome};
 
-use super::{with_hint, with_spinner, Hint};
+use super::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm plan`.
 #[derive(Debug, clap::Args)]
@@ -41,15 +41,13 @@ pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
         out: args.out,
         stamp: args.stamp,
     };
-    let solver_limits = if config.people.is_some() {
-        Hint::PlanRoster
-    } else {
-        Hint::PlanSchedule
+    let edge = Edge::Plan {
+        rostering: config.people.is_some(),
     };
     let outcome = with_spinner(quiet, None, |status| {
         run_plan(&config, &options, Hooks { status })
     })
-    .map_err(|e| with_hint(e, solver_limits))?;
+    .map_err(|e| with_hint(e, edge))?;
     if !quiet {
         eprintln!("{}", render(&outcome));
     }

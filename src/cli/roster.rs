@@ -16,7 +16,7 @@ use crate::schedule::{read_requirements, write_coverage_csv, Cover, ShiftConfig}
 
 use super::args::{Horizon, Rostering, ServiceArgs, SolverLimitArgs};
 use super::values::{self, StartBand};
-use super::{with_hint, with_spinner, Hint};
+use super::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm roster` (or of `wfm roster check`).
 #[derive(Debug, clap::Args)]
@@ -190,7 +190,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     let built = with_spinner(quiet, Some("building the model"), |progress| {
         roster::build_roster(&inputs, &options, progress)
     })
-    .map_err(|e| with_hint(e, Hint::SolverFlags))?;
+    .map_err(|e| with_hint(e, Edge::Solve))?;
     let output = required(&args.output);
     write_atomic(output, |out| roster::write_roster_csv(&built.rows, out))
         .with_context(|| format!("writing {}", output.display()))?;

@@ -12,7 +12,7 @@ use crate::schedule::{
 };
 
 use super::args::{Horizon, Scheduling, ServiceArgs, SolverLimitArgs, LIST_DELIMITER};
-use super::{with_hint, with_spinner, Hint};
+use super::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, clap::Args)]
@@ -61,7 +61,7 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
     let schedule = with_spinner(quiet, Some("building the model"), |progress| {
         build_schedule(&requirements, &config, &options, progress)
     })
-    .map_err(|e| with_hint(e, Hint::SolverFlags))?;
+    .map_err(|e| with_hint(e, Edge::Solve))?;
     write_atomic(&args.output, |out| write_shifts_csv(&schedule.shifts, out))
         .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(path) = &args.coverage {

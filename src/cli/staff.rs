@@ -86,6 +86,15 @@ fn queue_targets(
             flags,
             &path.display().to_string(),
         ),
-        None => QueueTargets::uniform(flags),
+        None => {
+            let targets = QueueTargets::uniform(flags)?;
+            if !targets.has_any() {
+                return Err(Error::input(
+                    "no staffing target: give --targets FILE or at least one of --sl, --asa, \
+                     --max-occupancy, --max-abandon",
+                ));
+            }
+            Ok(targets)
+        }
     }
 }
