@@ -95,7 +95,7 @@ solving!(
 pub struct Horizon<S: Solving> {
     #[arg(long, required = true, value_parser = values::date, help = S::START_HELP)]
     pub start: Option<NaiveDate>,
-    #[arg(long, required = true, help = S::DAYS_HELP)]
+    #[arg(long, required = true, value_parser = values::days, help = S::DAYS_HELP)]
     pub days: Option<u32>,
     /// The site's IANA time zone.
     #[arg(long, default_value = "UTC", value_parser = values::time_zone)]

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::cli::args::{HistoryArgs, LIST_DELIMITER};
+use crate::cli::edge::print_stdout;
 use crate::cli::forecast::{read_calendar, read_histories};
-use crate::cli::print_stdout;
 use crate::cli::values;
 use crate::error::Error;
 use crate::forecast::backtest::{

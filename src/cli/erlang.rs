@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::staff::{evaluate_agents, required_agents, search_limit, Requirement, Targets};
 use crate::units::format_number;
 
-use super::print_stdout;
+use super::edge::print_stdout;
 use super::targets::TargetArgs;
 use super::values::{self, Duration};
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::error::Error;
 use crate::plan::{run_plan, Hooks, PlanConfig, PlanOptions, PlanOutcome};
 
-use super::{with_hint, with_spinner, Edge};
+use super::edge::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm plan`.
 #[derive(Debug, clap::Args)]

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::print_stdout;
 use crate::error::Error;
 use crate::output::write_atomic;
 use crate::roster::{
@@ -15,8 +14,8 @@ use crate::roster::{
 use crate::schedule::{read_requirements, write_coverage_csv, Cover, ShiftConfig};
 
 use super::args::{Horizon, Rostering, ServiceArgs, SolverLimitArgs};
+use super::edge::{print_stdout, with_hint, with_spinner, Edge};
 use super::values::{self, StartBand};
-use super::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm roster` (or of `wfm roster check`).
 #[derive(Debug, clap::Args)]

@@ -12,7 +12,7 @@ use crate::schedule::{
 };
 
 use super::args::{Horizon, Scheduling, ServiceArgs, SolverLimitArgs, LIST_DELIMITER};
-use super::{with_hint, with_spinner, Edge};
+use super::edge::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, clap::Args)]

@@ -101,6 +101,16 @@ pub fn date(text: &str) -> Result<NaiveDate> {
         .map_err(|_| Error::input(format!("\"{text}\" is not a date; expected YYYY-MM-DD")))
 }
 
+/// A number of days to plan: 1 or more.
+pub fn days(text: &str) -> Result<u32> {
+    match text.trim().parse::<u32>() {
+        Ok(days) if days >= 1 => Ok(days),
+        _ => Err(Error::input(format!(
+            "\"{text}\" is not a number of days; expected 1 or more"
+        ))),
+    }
+}
+
 /// An IANA time zone such as `Europe/London`.
 pub fn time_zone(text: &str) -> Result<chrono_tz::Tz> {
     parse_time_zone(text)
@@ -196,6 +206,8 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
         );
         assert!(date("01/12/2026").is_err());
+        assert_eq!(days("7").unwrap(), 7);
+        assert!(days("0").is_err());
         assert_eq!(delimiter("tab").unwrap(), b'\t');
         assert!(delimiter(";;").is_err());
     }
