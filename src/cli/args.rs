@@ -19,7 +19,9 @@ use crate::schedule::SolverLimits;
 pub const LIST_DELIMITER: char = ',';
 
 /// The history a forecast is fitted on and what shapes it (`wfm forecast`,
-/// `wfm backtest`). `--open` stays with each subcommand: its help differs.
+/// `wfm backtest`). `--open` stays with each subcommand: its help differs. Help
+/// positions: `--history` 0, `--calendar`, `--open` and `--tz` 5 (listed by name),
+/// `--queue` 8; both subcommands number their own flags around these.
 #[derive(Debug, Clone, clap::Args)]
 pub struct HistoryArgs {
     /// History: the canonical interval table, CSV or Parquet (or any interval export

@@ -51,7 +51,6 @@ pub struct ForecastArgs {
 
 /// Runs `wfm forecast`.
 pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
-    let start = args.start;
     if args.days == 0 || args.days > MAX_DAYS {
         return Err(Error::input(format!(
             "--days {} is out of range; expected 1 to {MAX_DAYS}",
@@ -70,7 +69,7 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
         read_histories(&history.history, history.tz.name())?,
         &history.queue,
     )?;
-    let forecasts = forecast_queues(&histories, start, args.days, &options)?;
+    let forecasts = forecast_queues(&histories, args.start, args.days, &options)?;
     let rows = forecast_rows(&forecasts);
     write_csv_atomic(&args.output, &FORECAST_COLUMNS, &rows)
         .with_context(|| format!("writing {}", args.output.display()))?;
