@@ -21,6 +21,10 @@ pub enum Error {
     /// The optimiser failed or ran out of time without any solution (exit code 3).
     #[error("solver: {0}")]
     Solver(String),
+    /// An existing output that a run must not replace, as it is not an earlier output of
+    /// the same command (exit code 2). The edge says how to choose another.
+    #[error("refusing to replace {}: {why}", path.display())]
+    Occupied { path: PathBuf, why: String },
     /// A plan was produced but leaves requirements unmet and `--strict` was given (exit code 1).
     #[error("{0}")]
     Shortfall(String),
@@ -77,14 +81,27 @@ impl Error {
     }
 
     /// Process exit code: 1 shortfall under `--strict`, 2 bad input, 3 solver failure,
-    /// 4 output could not be written.
+    /// 4 output could not be written. (An error that is not a library error is an
+    /// internal error, [`INTERNAL_ERROR_EXIT_CODE`].)
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
             Error::Io { writing: false, .. } => 2,
             Error::Io { writing: true, .. } => 4,
+            Error::Occupied { .. } => 2,
             Error::Solver(_) => 3,
             Error::Shortfall(_) => 1,
         }
     }
+
+    /// A write that failed because the reader closed the pipe (`wfm ... | head`): the
+    /// reader has all it wanted, so this ends the run quietly rather than as a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { cause, writing: true, .. }
+            if cause.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
+
+/// Exit code of a failure that is not an [`Error`]: a bug rather than bad input or an
+/// unwritable output.
+pub const INTERNAL_ERROR_EXIT_CODE: u8 = 5;

@@ -88,12 +88,12 @@ impl GenerateOptions {
     pub fn new(seed: u64, start: NaiveDate, days: u32, tz: Tz) -> Result<Self> {
         if days == 0 || days > MAX_DAYS {
             return Err(Error::input(format!(
-                "--days {days} is out of range; expected 1 to {MAX_DAYS} days of history"
+                "a history of {days} days is out of range; expected 1 to {MAX_DAYS} days"
             )));
         }
         if !(1900..=2100).contains(&start.year()) {
             return Err(Error::input(format!(
-                "--start {start} is out of range; expected a date in the years 1900 to 2100"
+                "a history starting {start} is out of range; expected a date in the years 1900 to 2100"
             )));
         }
         Ok(GenerateOptions {

@@ -1,6 +1,8 @@
 //! `wfm` binary: parses arguments, sets up logging and maps errors to exit codes.
 //! Exit codes: 0 ok, 1 plan produced with shortfall under `--strict`, 2 bad input,
-//! 3 solver failure, 4 output could not be written.
+//! 3 solver failure, 4 output could not be written, 5 internal error (a failure that is
+//! not a library error). A closed stdout pipe (`wfm erlang ... | head -1`) ends quietly
+//! with 0.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -29,14 +31,10 @@ fn main() -> ExitCode {
         .init();
     match wfm::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if wfm::cli::stdout_closed(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            let code = error
-                .chain()
-                .find_map(|cause| cause.downcast_ref::<wfm::Error>())
-                .map(wfm::Error::exit_code)
-                .unwrap_or(4);
-            ExitCode::from(code)
+            ExitCode::from(wfm::cli::exit_code(&error))
         }
     }
 }

@@ -228,7 +228,7 @@ fn bad_input_is_a_clear_error_with_exit_code_2() {
         (&["--aht", "3m"], "no staffing target"),
         (
             &["--aht", "soon", "--sl", "80/20"],
-            "--aht: \"soon\" is not a duration",
+            "invalid value 'soon' for '--aht <AHT>': \"soon\" is not a duration",
         ),
     ];
     for (extra, message) in cases {

@@ -286,7 +286,7 @@ fn bad_inputs_exit_2_with_a_message_and_no_output() {
         .assert()
         .code(2)
         .stderr(contains(
-            "--start \"19/10/2026\" is not a date; expected YYYY-MM-DD",
+            "invalid value '19/10/2026' for '--start <START>': \"19/10/2026\" is not a date; expected YYYY-MM-DD",
         ));
     forecast(&history, &output, &["--start", "2026-10-19", "--days", "0"])
         .assert()

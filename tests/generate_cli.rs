@@ -104,14 +104,18 @@ fn committed_sample_is_up_to_date() {
 #[test]
 fn bad_arguments_are_input_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &str); 4] = [
-        (&["--days", "0"], "--days 0 is out of range"),
+    let cases: [(&[&str], &str); 5] = [
+        (&["--days", "0"], "a history of 0 days is out of range"),
         (&["--days", "5000"], "expected 1 to 3660 days"),
         (
             &["--tz", "Mars/Olympus"],
             "unknown time zone \"Mars/Olympus\"",
         ),
         (&["--start", "2024-13-01"], "\"2024-13-01\" is not a date"),
+        (
+            &["--start", "1850-01-01"],
+            "a history starting 1850-01-01 is out of range",
+        ),
     ];
     for (args, message) in cases {
         wfm()

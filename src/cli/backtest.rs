@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::cli::forecast::{parse_level, read_calendar, read_histories};
+use crate::cli::args::{HistoryArgs, LIST_DELIMITER};
+use crate::cli::edge::print_stdout;
+use crate::cli::forecast::{read_calendar, read_histories};
+use crate::cli::values;
 use crate::error::Error;
 use crate::forecast::backtest::{
     backtest_queues, backtest_rows, render_table, BacktestOptions, BACKTEST_COLUMNS,
@@ -13,42 +16,31 @@ use crate::forecast::hours::OpeningHours;
 use crate::forecast::{select_queues, ForecastOptions, Method, METHOD_NAMES};
 use crate::output::write_csv_atomic;
 
-/// Arguments of `wfm backtest`.
+/// Arguments of `wfm backtest`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
 pub struct BacktestArgs {
-    /// History: the canonical interval table, CSV or Parquet (or any interval export
-    /// `wfm ingest` reads).
-    #[arg(long)]
-    pub history: PathBuf,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// Days forecast from each origin.
-    #[arg(long, default_value_t = 28)]
+    #[arg(long, default_value_t = 28, display_order = 1)]
     pub horizon: usize,
     /// Number of forecast origins, stepping back from the end of the history.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, display_order = 2)]
     pub origins: usize,
     /// Days between origins (default: the horizon, so each day is scored once).
-    #[arg(long)]
+    #[arg(long, display_order = 3)]
     pub step: Option<usize>,
     /// Methods to score, comma-separated (default: every method and auto).
-    #[arg(long, value_delimiter = ',')]
-    pub methods: Vec<String>,
-    /// Calendar CSV (date,kind,name,uplift) of closed days, holidays and events.
-    #[arg(long)]
-    pub calendar: Option<PathBuf>,
+    #[arg(long, value_delimiter = LIST_DELIMITER, value_parser = values::method, display_order = 4)]
+    pub methods: Vec<Method>,
     /// Opening hours, e.g. "Mon-Fri 08:00-20:00,Sat 09:00-17:00".
-    #[arg(long)]
-    pub open: Option<String>,
-    /// The site's IANA time zone (as given to `wfm ingest`).
-    #[arg(long, default_value = "UTC")]
-    pub tz: String,
+    #[arg(long, value_parser = values::opening_hours, display_order = 5)]
+    pub open: Option<OpeningHours>,
     /// Central prediction interval level whose coverage is scored.
-    #[arg(long, default_value = "80%")]
-    pub level: String,
-    /// Only these queues (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub queue: Vec<String>,
+    #[arg(long, default_value = "80%", value_parser = values::level, display_order = 7)]
+    pub level: f64,
     /// Also write the scores as CSV.
-    #[arg(short = 'o', long = "output")]
+    #[arg(short = 'o', long = "output", display_order = 9)]
     pub output: Option<PathBuf>,
 }
 
@@ -62,14 +54,12 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
             .collect::<crate::Result<Vec<_>>>()?
     } else {
         args.methods
-            .iter()
-            .map(|name| Method::parse(name))
-            .collect::<crate::Result<Vec<_>>>()?
     };
     if args.horizon == 0 || args.origins == 0 || args.step == Some(0) {
         return Err(Error::input("--horizon, --origins and --step must be at least 1").into());
     }
-    let level = parse_level(&args.level)?;
+    let level = args.level;
+    let history = &args.history;
     let options = BacktestOptions {
         horizon: args.horizon,
         origins: args.origins,
@@ -77,14 +67,17 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
         methods,
         forecast: ForecastOptions {
             level,
-            calendar: read_calendar(args.calendar.as_deref())?,
-            hours: args.open.as_deref().map(OpeningHours::parse).transpose()?,
+            calendar: read_calendar(history.calendar.as_deref())?,
+            hours: args.open,
             ..ForecastOptions::default()
         },
     };
-    let histories = select_queues(read_histories(&args.history, &args.tz)?, &args.queue)?;
+    let histories = select_queues(
+        read_histories(&history.history, history.tz.name())?,
+        &history.queue,
+    )?;
     let rows = backtest_queues(&histories, &options)?;
-    println!("{}", render_table(&rows, level));
+    print_stdout(&format!("{}\n", render_table(&rows, level)))?;
     if let Some(output) = &args.output {
         write_csv_atomic(output, &BACKTEST_COLUMNS, backtest_rows(&rows))
             .with_context(|| format!("writing {}", output.display()))?;

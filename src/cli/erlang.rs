@@ -5,9 +5,11 @@ use serde_json::{json, Map, Value};
 use crate::erlang::{erlang_b, lines_for_blocking, Metrics, Model, Queue};
 use crate::error::Error;
 use crate::staff::{evaluate_agents, required_agents, search_limit, Requirement, Targets};
-use crate::units::{format_number, parse_duration_seconds, parse_share};
+use crate::units::format_number;
 
-use super::targets::{flag, TargetArgs};
+use super::edge::print_stdout;
+use super::targets::TargetArgs;
+use super::values::{self, Duration};
 
 /// What `--lines` assumes, printed with its answer.
 const LINES_ASSUMPTION: &str = "Erlang B: Poisson arrivals, each call holds a line for the \
@@ -26,11 +28,16 @@ pub struct ErlangArgs {
     #[arg(long, allow_negative_numbers = true)]
     pub calls: f64,
     /// Length of the interval the calls arrive in, e.g. 30m or 1h.
-    #[arg(long, default_value = "30m", allow_hyphen_values = true)]
-    pub interval: String,
+    #[arg(
+        long,
+        default_value = "30m",
+        allow_hyphen_values = true,
+        value_parser = values::positive_duration
+    )]
+    pub interval: Duration,
     /// Average handle time (talk + hold + after-call work), e.g. 180s or 3m.
-    #[arg(long, allow_hyphen_values = true)]
-    pub aht: String,
+    #[arg(long, allow_hyphen_values = true, value_parser = values::duration)]
+    pub aht: Duration,
     #[command(flatten)]
     pub targets: TargetArgs,
     /// Report the metrics for this many agents instead of sizing.
@@ -44,9 +51,10 @@ pub struct ErlangArgs {
         long,
         requires = "lines",
         value_name = "SHARE",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = values::blocking
     )]
-    pub blocking: Option<String>,
+    pub blocking: Option<f64>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -54,19 +62,12 @@ pub struct ErlangArgs {
 
 /// Runs `wfm erlang`.
 pub fn run(args: ErlangArgs, _quiet: bool) -> anyhow::Result<()> {
-    let interval_seconds = flag("--interval", parse_duration_seconds(&args.interval))?;
-    if interval_seconds <= 0.0 {
-        return Err(Error::input(format!(
-            "--interval: the interval length must be positive, found \"{}\"",
-            args.interval
-        ))
-        .into());
-    }
-    let aht_seconds = flag("--aht", parse_duration_seconds(&args.aht))?;
+    let interval_seconds = args.interval.seconds;
+    let aht_seconds = args.aht.seconds;
     if args.lines {
         return run_lines(&args, interval_seconds, aht_seconds);
     }
-    let targets = args.targets.to_service_targets()?.resolve()?;
+    let targets = args.targets.to_service_targets().resolve()?;
     let queue = Queue::new(targets.model, args.calls, interval_seconds, aht_seconds)?;
     let requirement = match args.agents {
         Some(agents) => evaluate_agents(&queue, &targets, agents),
@@ -80,31 +81,23 @@ pub fn run(args: ErlangArgs, _quiet: bool) -> anyhow::Result<()> {
         None => required_agents(&queue, &targets),
     };
     let sized = args.agents.is_none();
-    if args.json {
-        println!("{}", agents_json(&queue, &targets, &requirement));
+    let text = if args.json {
+        format!("{}\n", agents_json(&queue, &targets, &requirement))
     } else {
-        print!(
-            "{}",
-            agents_table(&args, &queue, &targets, &requirement, sized)
-        );
-    }
-    Ok(())
+        agents_table(&args, &queue, &targets, &requirement, sized)
+    };
+    Ok(print_stdout(&text)?)
 }
 
 fn run_lines(args: &ErlangArgs, interval_seconds: f64, aht_seconds: f64) -> anyhow::Result<()> {
-    let blocking_text = args.blocking.as_deref().unwrap_or_default();
-    let blocking = flag("--blocking", parse_share(blocking_text))?;
-    if !(blocking > 0.0 && blocking < 1.0) {
-        return Err(Error::input(format!(
-            "--blocking: the blocking target must be above 0% and below 100%, found \"{blocking_text}\""
-        ))
-        .into());
-    }
+    let blocking = args
+        .blocking
+        .expect("clap requires --blocking with --lines");
     let queue = Queue::new(Model::ErlangC, args.calls, interval_seconds, aht_seconds)?;
     let load = queue.offered_load();
     let lines = lines_for_blocking(load, blocking);
     let achieved = erlang_b(lines, load);
-    if args.json {
+    let text = if args.json {
         let value = json!({
             "offered_load_erlangs": load,
             "lines": lines,
@@ -112,24 +105,22 @@ fn run_lines(args: &ErlangArgs, interval_seconds: f64, aht_seconds: f64) -> anyh
             "blocking_target": blocking,
             "assumption": LINES_ASSUMPTION,
         });
-        println!("{value}");
+        format!("{value}\n")
     } else {
-        println!(
-            "Erlang B trunk sizing: {} calls in {}, holding {} s each = {} Erlangs",
+        format!(
+            "Erlang B trunk sizing: {} calls in {}, holding {} s each = {} Erlangs\n\
+             \x20 lines       {lines}\n\
+             \x20 blocking    {} (target {})\n\
+             Assumes {LINES_ASSUMPTION}.\n",
             format_number(args.calls, 2),
             args.interval,
             format_number(aht_seconds, 2),
-            format_number(load, 3)
-        );
-        println!("  lines       {lines}");
-        println!(
-            "  blocking    {} (target {})",
+            format_number(load, 3),
             percent(achieved),
             percent(blocking)
-        );
-        println!("Assumes {LINES_ASSUMPTION}.");
-    }
-    Ok(())
+        )
+    };
+    Ok(print_stdout(&text)?)
 }
 
 /// The JSON object: agents, scheduled_staff, service_level, asa_seconds, occupancy,

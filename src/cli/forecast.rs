@@ -13,53 +13,43 @@ use crate::forecast::{
     forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions, Method,
 };
 use crate::ingest::{ingest_paths, IngestOptions};
-use crate::units::parse_share;
 use crate::units::parse_time_zone;
+
+use super::args::HistoryArgs;
+use super::values;
 
 /// Longest forecast, days.
 const MAX_DAYS: usize = 366;
 
-/// Arguments of `wfm forecast`.
+/// Arguments of `wfm forecast`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
 pub struct ForecastArgs {
-    /// History: the canonical interval table, CSV or Parquet (or any interval export
-    /// `wfm ingest` reads).
-    #[arg(long)]
-    pub history: PathBuf,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// First local day to forecast (YYYY-MM-DD). Inside the history, only the days before it are used.
-    #[arg(long)]
-    pub start: String,
+    #[arg(long, value_parser = values::date, display_order = 1)]
+    pub start: NaiveDate,
     /// Number of days to forecast.
-    #[arg(long)]
+    #[arg(long, display_order = 2)]
     pub days: usize,
     /// auto (chosen per queue by backtest) or one of seasonal-naive, historical-average,
     /// holt-winters, daily-profile.
-    #[arg(long, default_value = "auto")]
-    pub method: String,
-    /// Calendar CSV (date,kind,name,uplift) of closed days, holidays and events.
-    #[arg(long)]
-    pub calendar: Option<PathBuf>,
+    #[arg(long, default_value = "auto", value_parser = values::method, display_order = 3)]
+    pub method: Method,
     /// Opening hours, e.g. "Mon-Fri 08:00-20:00,Sat 09:00-17:00" (days not named are
     /// closed); slots without a call in the whole history are closed anyway.
-    #[arg(long)]
-    pub open: Option<String>,
-    /// The site's IANA time zone (as given to `wfm ingest`).
-    #[arg(long, default_value = "UTC")]
-    pub tz: String,
+    #[arg(long, value_parser = values::opening_hours, display_order = 5)]
+    pub open: Option<OpeningHours>,
     /// Central prediction interval level, e.g. 80% or 0.9.
-    #[arg(long, default_value = "80%")]
-    pub level: String,
-    /// Only these queues (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub queue: Vec<String>,
+    #[arg(long, default_value = "80%", value_parser = values::level, display_order = 7)]
+    pub level: f64,
     /// Output CSV: queue, interval_start, calls, aht_seconds, calls_lo, calls_hi.
-    #[arg(short = 'o', long = "output")]
+    #[arg(short = 'o', long = "output", display_order = 9)]
     pub output: PathBuf,
 }
 
 /// Runs `wfm forecast`.
 pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
-    let start = parse_date(&args.start, "--start")?;
     if args.days == 0 || args.days > MAX_DAYS {
         return Err(Error::input(format!(
             "--days {} is out of range; expected 1 to {MAX_DAYS}",
@@ -67,14 +57,18 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
         ))
         .into());
     }
+    let history = &args.history;
     let options = ForecastOptions {
-        method: Method::parse(&args.method)?,
-        level: parse_level(&args.level)?,
-        calendar: read_calendar(args.calendar.as_deref())?,
-        hours: args.open.as_deref().map(OpeningHours::parse).transpose()?,
+        method: args.method,
+        level: args.level,
+        calendar: read_calendar(history.calendar.as_deref())?,
+        hours: args.open,
     };
-    let histories = select_queues(read_histories(&args.history, &args.tz)?, &args.queue)?;
-    let forecasts = forecast_queues(&histories, start, args.days, &options)?;
+    let histories = select_queues(
+        read_histories(&history.history, history.tz.name())?,
+        &history.queue,
+    )?;
+    let forecasts = forecast_queues(&histories, args.start, args.days, &options)?;
     let rows = forecast_rows(&forecasts);
     write_forecast(&args.output, &rows)
         .with_context(|| format!("writing {}", args.output.display()))?;
@@ -117,24 +111,4 @@ pub fn read_calendar(path: Option<&Path>) -> crate::Result<Calendar> {
     path.map(Calendar::read)
         .transpose()
         .map(Option::unwrap_or_default)
-}
-
-/// A date given as YYYY-MM-DD.
-pub fn parse_date(text: &str, flag: &str) -> crate::Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::input(format!(
-            "{flag} \"{text}\" is not a date; expected YYYY-MM-DD"
-        ))
-    })
-}
-
-/// A prediction interval level strictly between 0 and 1.
-pub fn parse_level(text: &str) -> crate::Result<f64> {
-    let level = parse_share(text)?;
-    if level <= 0.0 || level >= 1.0 {
-        return Err(Error::input(format!(
-            "--level \"{text}\" must be between 0% and 100%, e.g. 80%"
-        )));
-    }
-    Ok(level)
 }

@@ -2,10 +2,15 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
 use crate::generate::{
     self as wfm_generate, GenerateOptions, DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START,
     DEFAULT_TIME_ZONE,
 };
+
+use super::values;
 
 /// Arguments of `wfm generate`.
 #[derive(Debug, clap::Args)]
@@ -14,14 +19,14 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
     /// First day of the history (YYYY-MM-DD, local date at the site).
-    #[arg(long, default_value = DEFAULT_START)]
-    pub start: String,
+    #[arg(long, default_value = DEFAULT_START, value_parser = wfm_generate::parse_start_date)]
+    pub start: NaiveDate,
     /// Days of history to generate (1 to 3660).
     #[arg(long, default_value_t = DEFAULT_DAYS)]
     pub days: u32,
     /// IANA time zone of the site; half-hours are local to it.
-    #[arg(long, default_value = DEFAULT_TIME_ZONE)]
-    pub tz: String,
+    #[arg(long, default_value = DEFAULT_TIME_ZONE, value_parser = values::time_zone)]
+    pub tz: Tz,
     /// Directory for history.csv and calendar.csv (created if missing).
     #[arg(long, default_value = "data/sample")]
     pub out_dir: PathBuf,
@@ -29,12 +34,7 @@ pub struct GenerateArgs {
 
 /// Runs `wfm generate`.
 pub fn run(args: GenerateArgs, quiet: bool) -> anyhow::Result<()> {
-    let options = GenerateOptions::new(
-        args.seed,
-        wfm_generate::parse_start_date(&args.start)?,
-        args.days,
-        crate::units::parse_time_zone(&args.tz)?,
-    )?;
+    let options = GenerateOptions::new(args.seed, args.start, args.days, args.tz)?;
     let data = wfm_generate::generate(&options);
     wfm_generate::write_sample(&args.out_dir, &data)?;
     if !quiet {

@@ -4,11 +4,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::ingest::{ingest_paths, parse_column_map, Fill, IngestOptions, SourceKind};
-use crate::units::{parse_duration_seconds, parse_interval_minutes};
+use crate::ingest::{ingest_paths, Fill, IngestOptions, SourceKind};
+
+use super::values::{self, Duration};
 
 /// Arguments of `wfm ingest`.
 #[derive(Debug, clap::Args)]
@@ -23,24 +25,24 @@ pub struct IngestArgs {
     #[arg(long, value_enum, default_value_t = SourceKind::Intervals)]
     pub kind: SourceKind,
     /// Column mapping KEY=Header,... (e.g. offered="Calls Offered",interval_start=Interval).
-    #[arg(long)]
-    pub map: Option<String>,
+    #[arg(long, value_parser = values::column_map)]
+    pub map: Option<BTreeMap<String, String>>,
     /// TOML file with a [columns] table (KEY = "Header") and optional delimiter,
     /// time_format, answered and abandoned; flags given on the command line win.
     #[arg(long = "map-file")]
     pub map_file: Option<PathBuf>,
     /// The site's IANA time zone; naive timestamps are read as local time there.
-    #[arg(long, default_value = "UTC")]
-    pub tz: String,
+    #[arg(long, default_value = "UTC", value_parser = values::time_zone)]
+    pub tz: Tz,
     /// Output interval length: 15m, 30m or 60m.
-    #[arg(long, default_value = "30m")]
-    pub interval: String,
+    #[arg(long, default_value = "30m", value_parser = values::interval_minutes)]
+    pub interval: u32,
     /// Queue name for files without a queue column; with one, keep only this queue.
     #[arg(long)]
     pub queue: Option<String>,
     /// Field delimiter (one character, `tab` for tabs); sniffed from the header when absent.
-    #[arg(long)]
-    pub delimiter: Option<String>,
+    #[arg(long, value_parser = values::delimiter)]
+    pub delimiter: Option<u8>,
     /// What gaps become: empty measures (missing) or zero calls.
     #[arg(long, value_enum, default_value_t = Fill::Missing)]
     pub fill: Fill,
@@ -51,8 +53,8 @@ pub struct IngestArgs {
     #[arg(long, value_delimiter = ',')]
     pub abandoned: Option<Vec<String>>,
     /// Service-level target time for answered_within_target from call records.
-    #[arg(long, default_value = "20s")]
-    pub target: String,
+    #[arg(long, default_value = "20s", value_parser = values::duration)]
+    pub target: Duration,
     /// chrono format of the timestamps when they are not ISO 8601, e.g. "%d/%m/%Y %H:%M".
     #[arg(long = "time-format")]
     pub time_format: Option<String>,
@@ -102,20 +104,22 @@ fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
     };
     let mut columns = file.columns;
     if let Some(map) = &args.map {
-        columns.extend(parse_column_map(map)?);
+        columns.extend(map.clone());
     }
-    let delimiter = args
-        .delimiter
-        .as_deref()
-        .or(file.delimiter.as_deref())
-        .map(parse_delimiter)
-        .transpose()?;
+    let delimiter = match args.delimiter {
+        Some(delimiter) => Some(delimiter),
+        None => file
+            .delimiter
+            .as_deref()
+            .map(values::delimiter)
+            .transpose()?,
+    };
     let defaults = IngestOptions::default();
     Ok(IngestOptions {
         kind: args.kind,
         columns,
-        time_zone: crate::units::parse_time_zone(&args.tz)?,
-        interval_minutes: parse_interval_minutes(&args.interval)?,
+        time_zone: args.tz,
+        interval_minutes: args.interval,
         queue: args.queue.clone(),
         delimiter,
         fill: args.fill,
@@ -129,7 +133,7 @@ fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
             .clone()
             .or(file.abandoned)
             .unwrap_or(defaults.abandoned_outcomes),
-        target_seconds: parse_duration_seconds(&args.target)?,
+        target_seconds: args.target.seconds,
         time_format: args.time_format.clone().or(file.time_format),
     })
 }
@@ -139,14 +143,4 @@ fn read_map_file(path: &Path) -> anyhow::Result<MapFile> {
     toml::from_str(&text)
         .map_err(|e| Error::input(format!("{}: {e}", path.display())))
         .map_err(Into::into)
-}
-
-fn parse_delimiter(text: &str) -> crate::Result<u8> {
-    match text {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
-        _ => Err(Error::input(format!(
-            "delimiter \"{text}\" is not one ASCII character; expected e.g. , ; | or tab"
-        ))),
-    }
 }

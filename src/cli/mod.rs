@@ -3,7 +3,11 @@
 
 use clap::{Parser, Subcommand};
 
+pub use edge::{exit_code, stdout_closed};
+
+pub mod args;
 pub mod backtest;
+mod edge;
 pub mod erlang;
 pub mod forecast;
 pub mod generate;
@@ -13,6 +17,7 @@ pub mod roster;
 pub mod schedule;
 pub mod staff;
 mod targets;
+pub mod values;
 
 /// Contact-center workforce management: ingest ACD history, forecast, staff with
 /// Erlang, schedule shifts and roster agents.

@@ -1,10 +1,11 @@
 //! `wfm plan`: the monthly run from one `plan.toml`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::plan::{run_plan, Hooks, PlanConfig, PlanOptions, PlanOutcome};
+
+use super::edge::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm plan`.
 #[derive(Debug, clap::Args)]
@@ -15,7 +16,7 @@ rostering is configured), summary.json and report.html into the output directory
 See docs/formats.md (\"plan.toml\") and docs/walkthrough.md.\n\n\
 Exit codes: 0 ok; 1 plan written but short of requirements (--strict); 2 bad input \
 or another run holds the output's lock; 3 solver failure or time-out without a \
-schedule; 4 output not writable."
+schedule; 4 output not writable; 5 internal error."
 )]
 pub struct PlanArgs {
     /// The plan configuration (TOML, see docs/formats.md).
@@ -40,22 +41,13 @@ pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
         out: args.out,
         stamp: args.stamp,
     };
-    let outcome = if !quiet && std::io::stderr().is_terminal() {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-        let show = |line: &str| spinner.set_message(line.to_string());
-        let result = run_plan(
-            &config,
-            &options,
-            Hooks {
-                status: Some(&show),
-            },
-        );
-        spinner.finish_and_clear();
-        result?
-    } else {
-        run_plan(&config, &options, Hooks::default())?
+    let edge = Edge::Plan {
+        rostering: config.people.is_some(),
     };
+    let outcome = with_spinner(quiet, None, |status| {
+        run_plan(&config, &options, Hooks { status })
+    })
+    .map_err(|e| with_hint(e, edge))?;
     if !quiet {
         eprintln!("{}", render(&outcome));
     }

@@ -1,11 +1,9 @@
 //! `wfm roster`: named agents onto shifts over weeks; `wfm roster check`: any roster
 //! file against the contracts and availability.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::NaiveDate;
 
 use crate::error::Error;
 use crate::output::write_atomic;
@@ -13,9 +11,12 @@ use crate::roster::{
     self, check_rows, read_agents, read_availability, read_roster, roster_horizon, Agent,
     AvailabilityRow, Contracts, RuleBook,
 };
-use crate::schedule::{requirements_in, write_coverage_csv, Cover, ShiftConfig, SolverLimits};
+use crate::schedule::{requirements_in, write_coverage_csv, Cover, ShiftConfig};
 use crate::staff::requirements::read_requirements;
-use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
+
+use super::args::{Horizon, Rostering, ServiceArgs, SolverLimitArgs};
+use super::edge::{print_stdout, with_hint, with_spinner, Edge};
+use super::values::{self, StartBand};
 
 /// Arguments of `wfm roster` (or of `wfm roster check`).
 #[derive(Debug, clap::Args)]
@@ -60,15 +61,8 @@ pub struct BuildArgs {
     pub requirements: Option<PathBuf>,
     #[command(flatten)]
     pub people: PeopleArgs,
-    /// First day to roster (YYYY-MM-DD, local date).
-    #[arg(long, required = true)]
-    pub start: Option<String>,
-    /// Number of days to roster.
-    #[arg(long, required = true)]
-    pub days: Option<u32>,
-    /// The site's IANA time zone.
-    #[arg(long, default_value = "UTC")]
-    pub tz: String,
+    #[command(flatten)]
+    pub horizon: Horizon<Rostering>,
     /// Output: the roster, one row per agent activity (CSV).
     #[arg(short = 'o', long = "output", required = true)]
     pub output: Option<PathBuf>,
@@ -81,25 +75,14 @@ pub struct BuildArgs {
     /// Which requirement to cover: scheduled-staff (grossed up for shrinkage) or agents.
     #[arg(long, value_enum, default_value_t = Cover::ScheduledStaff)]
     pub cover: Cover,
-    /// Stop the solver after this long and keep the best roster found.
-    #[arg(long = "time-limit", default_value = "110s")]
-    pub time_limit: String,
-    /// Stop once the roster is proven within this relative gap of the optimum.
-    #[arg(long = "mip-gap", default_value = "1%")]
-    pub mip_gap: String,
+    #[command(flatten)]
+    pub solver: SolverLimitArgs<Rostering>,
     /// Width of the start-time bands in which agents are interchangeable (`0` for
     /// exact per-agent starts); `auto` picks exact starts for small rosters.
-    #[arg(long = "start-band", default_value = "auto")]
-    pub start_band: String,
-    /// Service-level target time for the projected service level in the coverage.
-    #[arg(long = "answer-within", default_value = "20s")]
-    pub answer_within: String,
-    /// Shrinkage for the projected service level; estimated from the requirements by default.
-    #[arg(long)]
-    pub shrinkage: Option<String>,
-    /// Exit with code 1 when the roster leaves requirements unmet.
-    #[arg(long)]
-    pub strict: bool,
+    #[arg(long = "start-band", default_value = "auto", value_parser = values::start_band)]
+    pub start_band: StartBand,
+    #[command(flatten)]
+    pub service: ServiceArgs<Rostering>,
 }
 
 /// Arguments of `wfm roster check`.
@@ -173,9 +156,8 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    for violation in &violations {
-        println!("{violation}");
-    }
+    let listing: String = violations.iter().map(|v| format!("{v}\n")).collect();
+    print_stdout(&listing)?;
     Err(Error::Shortfall(format!(
         "{}: {} rule violation(s)",
         path.display(),
@@ -185,43 +167,17 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
-    let time_zone = parse_time_zone(&args.tz)?;
-    let start_text = args.start.as_deref().expect("required");
-    let start = NaiveDate::parse_from_str(start_text, "%Y-%m-%d").map_err(|_| {
-        Error::input(format!(
-            "--start \"{start_text}\" is not a date; expected YYYY-MM-DD"
-        ))
-    })?;
-    let time_limit_seconds = parse_duration_seconds(&args.time_limit)?;
-    if time_limit_seconds <= 0.0 {
-        return Err(Error::input("--time-limit must be positive").into());
-    }
-    let start_band_minutes = match args.start_band.trim() {
-        "auto" => None,
-        text => {
-            let seconds = parse_duration_seconds(text)?;
-            if seconds < 0.0 || seconds % 60.0 != 0.0 {
-                return Err(Error::input("--start-band must be whole minutes, 0 or more").into());
-            }
-            Some((seconds / 60.0) as u32)
-        }
-    };
+    let time_zone = args.horizon.tz;
     let options = roster::RosterOptions {
-        start,
-        days: args.days.expect("required"),
+        start: args.horizon.start(),
+        days: args.horizon.days(),
         time_zone,
         cover: args.cover,
-        limits: SolverLimits {
-            time_limit_seconds,
-            mip_gap: parse_share(&args.mip_gap)?,
-        },
-        start_band_minutes,
-        answer_within_seconds: parse_duration_seconds(&args.answer_within)?,
-        shrinkage: args.shrinkage.as_deref().map(parse_share).transpose()?,
+        limits: args.solver.limits(),
+        start_band_minutes: args.start_band.0,
+        answer_within_seconds: args.service.answer_within.seconds,
+        shrinkage: args.service.shrinkage,
     };
-    if options.shrinkage.is_some_and(|s| s >= 1.0) {
-        return Err(Error::input("--shrinkage must be below 100%").into());
-    }
     let people = read_people(&args.people)?;
     let requirements =
         requirements_in(&read_requirements(required(&args.requirements))?, time_zone);
@@ -232,18 +188,10 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         availability: &people.availability,
         requirements: &requirements,
     };
-    let show_progress = !quiet && std::io::stderr().is_terminal();
-    let built = if show_progress {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message("building the model");
-        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-        let show = |line: &str| spinner.set_message(line.to_string());
-        let result = roster::build_roster(&inputs, &options, Some(&show));
-        spinner.finish_and_clear();
-        result?
-    } else {
-        roster::build_roster(&inputs, &options, None)?
-    };
+    let built = with_spinner(quiet, Some("building the model"), |progress| {
+        roster::build_roster(&inputs, &options, progress)
+    })
+    .map_err(|e| with_hint(e, Edge::Solve))?;
     let output = required(&args.output);
     write_atomic(output, |out| roster::write_roster_csv(&built.rows, out))
         .with_context(|| format!("writing {}", output.display()))?;
@@ -258,7 +206,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     if !quiet {
         eprintln!("{}", roster::render_report(&built));
     }
-    if args.strict && built.total_shortfall() > 1e-6 {
+    if args.service.strict && built.total_shortfall() > 1e-6 {
         return Err(Error::Shortfall(format!(
             "the roster leaves {} agent-intervals unmet (--strict)",
             crate::units::format_number(built.total_shortfall(), 2)

@@ -1,19 +1,19 @@
 //! `wfm schedule`: requirements in, shifts with lunches and breaks out.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::NaiveDate;
 
 use crate::error::Error;
 use crate::output::write_atomic;
 use crate::schedule::{
     build_schedule, requirements_in, write_coverage_csv, write_shifts_csv, Cover, Schedule,
-    ScheduleOptions, ShiftConfig, SolverLimits,
+    ScheduleOptions, ShiftConfig,
 };
 use crate::staff::requirements::read_requirements;
-use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
+
+use super::args::{Horizon, Scheduling, ServiceArgs, SolverLimitArgs, LIST_DELIMITER};
+use super::edge::{with_hint, with_spinner, Edge};
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, clap::Args)]
@@ -24,15 +24,8 @@ pub struct ScheduleArgs {
     /// Shift templates (TOML, see docs/formats.md).
     #[arg(long)]
     pub shifts: PathBuf,
-    /// First day to schedule (YYYY-MM-DD, local date).
-    #[arg(long)]
-    pub start: String,
-    /// Number of days to schedule.
-    #[arg(long)]
-    pub days: u32,
-    /// The site's IANA time zone.
-    #[arg(long, default_value = "UTC")]
-    pub tz: String,
+    #[command(flatten)]
+    pub horizon: Horizon<Scheduling>,
     /// Output: the shifts (CSV).
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
@@ -43,68 +36,33 @@ pub struct ScheduleArgs {
     #[arg(long, value_enum, default_value_t = Cover::ScheduledStaff)]
     pub cover: Cover,
     /// Schedule only these queues (repeat the flag); by default all queues, pooled.
-    #[arg(long = "queue")]
+    #[arg(long = "queue", value_delimiter = LIST_DELIMITER)]
     pub queues: Vec<String>,
-    /// Stop the solver after this long and keep the best schedule found.
-    #[arg(long = "time-limit", default_value = "60s")]
-    pub time_limit: String,
-    /// Stop once the schedule is proven within this relative gap of the optimum.
-    #[arg(long = "mip-gap", default_value = "0.5%")]
-    pub mip_gap: String,
-    /// Service-level target time for the projected service level in the coverage.
-    #[arg(long = "answer-within", default_value = "20s")]
-    pub answer_within: String,
-    /// Shrinkage for the projected service level; estimated from the requirements by default.
-    #[arg(long)]
-    pub shrinkage: Option<String>,
-    /// Exit with code 1 when the schedule leaves requirements unmet.
-    #[arg(long)]
-    pub strict: bool,
+    #[command(flatten)]
+    pub solver: SolverLimitArgs<Scheduling>,
+    #[command(flatten)]
+    pub service: ServiceArgs<Scheduling>,
 }
 
 /// Runs `wfm schedule`.
 pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
-    let time_zone = parse_time_zone(&args.tz)?;
-    let start = NaiveDate::parse_from_str(&args.start, "%Y-%m-%d").map_err(|_| {
-        Error::input(format!(
-            "--start \"{}\" is not a date; expected YYYY-MM-DD",
-            args.start
-        ))
-    })?;
-    let time_limit_seconds = parse_duration_seconds(&args.time_limit)?;
-    if time_limit_seconds <= 0.0 {
-        return Err(Error::input("--time-limit must be positive").into());
-    }
+    let time_zone = args.horizon.tz;
     let options = ScheduleOptions {
-        start,
-        days: args.days,
+        start: args.horizon.start(),
+        days: args.horizon.days(),
         time_zone,
         cover: args.cover,
-        limits: SolverLimits {
-            time_limit_seconds,
-            mip_gap: parse_share(&args.mip_gap)?,
-        },
+        limits: args.solver.limits(),
         queues: args.queues.clone(),
-        answer_within_seconds: parse_duration_seconds(&args.answer_within)?,
-        shrinkage: args.shrinkage.as_deref().map(parse_share).transpose()?,
+        answer_within_seconds: args.service.answer_within.seconds,
+        shrinkage: args.service.shrinkage,
     };
-    if options.shrinkage.is_some_and(|s| s >= 1.0) {
-        return Err(Error::input("--shrinkage must be below 100%").into());
-    }
     let config = ShiftConfig::from_file(&args.shifts)?;
     let requirements = requirements_in(&read_requirements(&args.requirements)?, time_zone);
-    let show_progress = !quiet && std::io::stderr().is_terminal();
-    let schedule = if show_progress {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message("building the model");
-        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-        let show = |line: &str| spinner.set_message(line.to_string());
-        let result = build_schedule(&requirements, &config, &options, Some(&show));
-        spinner.finish_and_clear();
-        result?
-    } else {
-        build_schedule(&requirements, &config, &options, None)?
-    };
+    let schedule = with_spinner(quiet, Some("building the model"), |progress| {
+        build_schedule(&requirements, &config, &options, progress)
+    })
+    .map_err(|e| with_hint(e, Edge::Solve))?;
     write_atomic(&args.output, |out| write_shifts_csv(&schedule.shifts, out))
         .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(path) = &args.coverage {
@@ -114,7 +72,7 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
     if !quiet {
         eprintln!("{}", render_report(&schedule, &config));
     }
-    if args.strict && schedule.total_shortfall() > 1e-6 {
+    if args.service.strict && schedule.total_shortfall() > 1e-6 {
         return Err(Error::Shortfall(format!(
             "the schedule leaves {} agent-intervals unmet (--strict)",
             format_agents(schedule.total_shortfall())

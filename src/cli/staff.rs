@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::staff::forecast::staff_forecast;
 use crate::staff::{QueueTargets, TargetsFile};
-use crate::units::parse_interval_minutes;
 
-use super::targets::{flag, TargetArgs};
+use super::targets::TargetArgs;
+use super::values;
 
 /// Arguments of `wfm staff`.
 #[derive(Debug, clap::Args)]
@@ -29,8 +29,8 @@ pub struct StaffArgs {
     #[arg(long, value_name = "N")]
     pub min_agents: Option<u32>,
     /// Length of each forecast interval.
-    #[arg(long, default_value = "30m")]
-    pub interval: String,
+    #[arg(long, default_value = "30m", value_parser = values::interval_minutes)]
+    pub interval: u32,
     /// Requirements CSV to write.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
@@ -41,8 +41,8 @@ pub struct StaffArgs {
 
 /// Runs `wfm staff`.
 pub fn run(args: StaffArgs, quiet: bool) -> anyhow::Result<()> {
-    let interval_minutes = flag("--interval", parse_interval_minutes(&args.interval))?;
-    let mut flags = args.flags.to_service_targets()?;
+    let interval_minutes = args.interval;
+    let mut flags = args.flags.to_service_targets();
     flags.min_agents = args.min_agents;
     let targets = queue_targets(args.targets.as_ref(), &flags)?;
     let summary = staff_forecast(
@@ -86,6 +86,15 @@ fn queue_targets(
             flags,
             &path.display().to_string(),
         ),
-        None => QueueTargets::uniform(flags),
+        None => {
+            let targets = QueueTargets::uniform(flags)?;
+            if !targets.has_any() {
+                return Err(Error::input(
+                    "no staffing target: give --targets FILE or at least one of --sl, --asa, \
+                     --max-occupancy, --max-abandon",
+                ));
+            }
+            Ok(targets)
+        }
     }
 }

@@ -45,7 +45,7 @@ fn old_path(target: &Path) -> Result<PathBuf> {
 fn sibling(target: &Path, prefix: &str, suffix: &str) -> Result<PathBuf> {
     let name = target.file_name().ok_or_else(|| {
         Error::input(format!(
-            "--out {}: expected a directory name such as out/plan",
+            "output directory {}: expected a directory name such as out/plan",
             target.display()
         ))
     })?;
@@ -160,13 +160,13 @@ fn lock(path: &Path, target: &Path) -> Result<File> {
 }
 
 /// Only an empty directory or an earlier plan (its `summary.json` names wfm plan)
-/// may be replaced: a mistyped `--out` must never delete someone's files.
+/// may be replaced: a mistyped output directory must never delete someone's files.
 fn check_replaceable(target: &Path) -> Result<()> {
     let refuse = |why: &str| {
-        Err(Error::input(format!(
-            "refusing to replace {}: {why}; choose another --out",
-            target.display()
-        )))
+        Err(Error::Occupied {
+            path: target.to_path_buf(),
+            why: why.to_string(),
+        })
     };
     let metadata = match std::fs::symlink_metadata(target) {
         Ok(metadata) => metadata,

@@ -125,7 +125,7 @@ pub fn build_schedule(
     progress: Option<progress::ProgressFn>,
 ) -> Result<Schedule> {
     if options.days == 0 {
-        return Err(Error::input("--days must be at least 1"));
+        return Err(Error::input("a schedule needs at least 1 day"));
     }
     let selected = select_queues(requirements, &options.queues)?;
     let interval_minutes = detect_interval_minutes(&selected);

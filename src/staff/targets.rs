@@ -323,19 +323,19 @@ impl QueueTargets {
         Ok(QueueTargets { default, per_queue })
     }
 
-    /// The same targets for every queue, from command-line flags alone.
+    /// The same targets for every queue, from command-line flags alone. They may set
+    /// no target at all ([`QueueTargets::has_any`]): the caller says which of its flags
+    /// give one.
     pub fn uniform(flags: &ServiceTargets) -> Result<Self> {
-        let default = flags.resolve()?;
-        if !default.has_any() {
-            return Err(Error::input(
-                "no staffing target: give --targets FILE or at least one of --sl, --asa, \
-                 --max-occupancy, --max-abandon",
-            ));
-        }
         Ok(QueueTargets {
-            default,
+            default: flags.resolve()?,
             per_queue: BTreeMap::new(),
         })
+    }
+
+    /// True when every queue has at least one target that constrains its agents.
+    pub fn has_any(&self) -> bool {
+        self.default.has_any() && self.per_queue.values().all(Targets::has_any)
     }
 
     /// The targets for `queue`: its own section if it has one, else `[default]`.

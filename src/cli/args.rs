@@ -1,0 +1,160 @@
+//! Argument groups that several subcommands share (`#[command(flatten)]`), so a flag
+//! is spelled, parsed and documented once.
+//!
+//! `wfm help X` must not change with the grouping (scripts and docs quote it): the
+//! schedule and roster groups take their wording and solver defaults from a [`Solving`]
+//! type, and the history group pins its help positions with `display_order` (the help
+//! lists flags by that number, then by name; `-q` is 0 and `-v` 1 everywhere).
+
+use std::marker::PhantomData;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use super::values::{self, Duration};
+use crate::schedule::SolverLimits;
+
+/// Separator of several values in one flag (`--queue a,b`); the flag can also repeat.
+pub const LIST_DELIMITER: char = ',';
+
+/// The history a forecast is fitted on and what shapes it (`wfm forecast`,
+/// `wfm backtest`). `--open` stays with each subcommand: its help differs. Help
+/// positions: `--history` 0, `--calendar`, `--open` and `--tz` 5 (listed by name),
+/// `--queue` 8; both subcommands number their own flags around these.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HistoryArgs {
+    /// History: the canonical interval table, CSV or Parquet (or any interval export
+    /// `wfm ingest` reads).
+    #[arg(long, display_order = 0)]
+    pub history: PathBuf,
+    /// Calendar CSV (date,kind,name,uplift) of closed days, holidays and events.
+    #[arg(long, display_order = 5)]
+    pub calendar: Option<PathBuf>,
+    /// The site's IANA time zone (as given to `wfm ingest`).
+    #[arg(long, default_value = "UTC", value_parser = values::time_zone, display_order = 5)]
+    pub tz: Tz,
+    /// Only these queues (comma-separated).
+    #[arg(long, value_delimiter = LIST_DELIMITER, display_order = 8)]
+    pub queue: Vec<String>,
+}
+
+/// What a solving subcommand (`wfm schedule`, `wfm roster`) calls its result in the
+/// shared groups' help, and its solver defaults.
+pub trait Solving: Clone + std::fmt::Debug + Send + Sync + 'static {
+    const START_HELP: &'static str;
+    const DAYS_HELP: &'static str;
+    const TIME_LIMIT: &'static str;
+    const TIME_LIMIT_HELP: &'static str;
+    const MIP_GAP: &'static str;
+    const MIP_GAP_HELP: &'static str;
+    const STRICT_HELP: &'static str;
+}
+
+macro_rules! solving {
+    ($(#[$doc:meta])* $name:ident, $noun:literal, time_limit = $limit:literal, mip_gap = $gap:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name;
+
+        impl Solving for $name {
+            const START_HELP: &'static str =
+                concat!("First day to ", $noun, " (YYYY-MM-DD, local date)");
+            const DAYS_HELP: &'static str = concat!("Number of days to ", $noun);
+            const TIME_LIMIT: &'static str = $limit;
+            const TIME_LIMIT_HELP: &'static str =
+                concat!("Stop the solver after this long and keep the best ", $noun, " found");
+            const MIP_GAP: &'static str = $gap;
+            const MIP_GAP_HELP: &'static str = concat!(
+                "Stop once the ", $noun, " is proven within this relative gap of the optimum"
+            );
+            const STRICT_HELP: &'static str =
+                concat!("Exit with code 1 when the ", $noun, " leaves requirements unmet");
+        }
+    };
+}
+
+solving!(
+    /// `wfm schedule`: a minute's search by default, to a 0.5% gap.
+    Scheduling,
+    "schedule",
+    time_limit = "60s",
+    mip_gap = "0.5%"
+);
+solving!(
+    /// `wfm roster`: a larger model, so a longer search and a 1% gap.
+    Rostering,
+    "roster",
+    time_limit = "110s",
+    mip_gap = "1%"
+);
+
+/// The days to plan and the site's time zone.
+///
+/// The dates are `Option` only so that `wfm roster check` (a subcommand that negates
+/// required flags) parses; clap requires them otherwise: use [`Horizon::start`].
+#[derive(Debug, Clone, clap::Args)]
+pub struct Horizon<S: Solving> {
+    #[arg(long, required = true, value_parser = values::date, help = S::START_HELP)]
+    pub start: Option<NaiveDate>,
+    #[arg(long, required = true, value_parser = values::days, help = S::DAYS_HELP)]
+    pub days: Option<u32>,
+    /// The site's IANA time zone.
+    #[arg(long, default_value = "UTC", value_parser = values::time_zone)]
+    pub tz: Tz,
+    #[arg(skip)]
+    solving: PhantomData<S>,
+}
+
+impl<S: Solving> Horizon<S> {
+    /// The first day (clap has required it).
+    pub fn start(&self) -> NaiveDate {
+        self.start.expect("clap requires --start")
+    }
+
+    /// The number of days (clap has required it).
+    pub fn days(&self) -> u32 {
+        self.days.expect("clap requires --days")
+    }
+}
+
+/// When the solver stops: a time limit or a proven gap, whichever comes first.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SolverLimitArgs<S: Solving> {
+    #[arg(
+        long = "time-limit",
+        default_value = S::TIME_LIMIT,
+        value_parser = values::positive_duration,
+        help = S::TIME_LIMIT_HELP
+    )]
+    pub time_limit: Duration,
+    #[arg(long = "mip-gap", default_value = S::MIP_GAP, value_parser = values::share, help = S::MIP_GAP_HELP)]
+    pub mip_gap: f64,
+    #[arg(skip)]
+    solving: PhantomData<S>,
+}
+
+impl<S: Solving> SolverLimitArgs<S> {
+    /// The limits as the solver takes them.
+    pub fn limits(&self) -> SolverLimits {
+        SolverLimits {
+            time_limit_seconds: self.time_limit.seconds,
+            mip_gap: self.mip_gap,
+        }
+    }
+}
+
+/// The projected service level in the coverage output, and `--strict`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServiceArgs<S: Solving> {
+    /// Service-level target time for the projected service level in the coverage.
+    #[arg(long = "answer-within", default_value = "20s", value_parser = values::duration)]
+    pub answer_within: Duration,
+    /// Shrinkage for the projected service level; estimated from the requirements by default.
+    #[arg(long, value_parser = values::shrinkage)]
+    pub shrinkage: Option<f64>,
+    #[arg(long, help = S::STRICT_HELP)]
+    pub strict: bool,
+    #[arg(skip)]
+    solving: PhantomData<S>,
+}

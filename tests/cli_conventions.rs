@@ -1,0 +1,171 @@
+//! Conventions every subcommand shares: exit codes, stdout pipes, `--queue`, argument
+//! values rejected by the parser.
+
+use std::process::{Command, Stdio};
+
+use assert_cmd::Command as AssertCommand;
+use predicates::str::contains;
+
+fn wfm() -> AssertCommand {
+    AssertCommand::cargo_bin("wfm").unwrap()
+}
+
+/// `wfm erlang ... | head -0`: the reader is gone before wfm writes; wfm ends quietly
+/// with 0 instead of panicking on the broken pipe.
+#[test]
+fn a_closed_stdout_pipe_ends_quietly_with_0() {
+    for extra in [&[][..], &["--json"][..]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = Command::new(env!("CARGO_BIN_EXE_wfm"))
+            .args(["erlang", "--calls", "100", "--aht", "3m", "--sl", "80/20"])
+            .args(extra)
+            .stdout(Stdio::from(writer))
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    }
+}
+
+/// A full stdout (not a closed pipe) is still an output error, exit 4.
+#[test]
+fn a_full_stdout_is_an_output_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .args(["erlang", "--calls", "100", "--aht", "3m", "--sl", "80/20"])
+        .stdout(Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: stdout: "));
+}
+
+/// clap's own consistency checks over every subcommand (ids, groups, `requires`,
+/// defaults that parse).
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory;
+    wfm::cli::Cli::command().debug_assert();
+}
+
+fn parse(args: &[&str]) -> wfm::cli::Command {
+    use clap::Parser;
+    let mut line = vec!["wfm"];
+    line.extend_from_slice(args);
+    wfm::cli::Cli::try_parse_from(line).unwrap().command
+}
+
+/// `--queue` is repeatable and takes commas, the same in every subcommand that has it.
+#[test]
+fn queues_repeat_or_take_commas_everywhere() {
+    use wfm::cli::Command;
+    let queues = |args: &[&str]| -> Vec<String> {
+        match parse(args) {
+            Command::Forecast(forecast) => forecast.history.queue,
+            Command::Backtest(backtest) => backtest.history.queue,
+            Command::Schedule(schedule) => schedule.queues,
+            other => panic!("{other:?}"),
+        }
+    };
+    let forecast = ["forecast", "--history", "h.csv", "--start", "2026-12-01"];
+    let forecast = [&forecast[..], &["--days", "7", "-o", "f.csv"]].concat();
+    let backtest = vec!["backtest", "--history", "h.csv"];
+    let schedule = vec![
+        "schedule",
+        "--requirements",
+        "r.csv",
+        "--shifts",
+        "s.toml",
+        "--start",
+        "2026-12-01",
+        "--days",
+        "7",
+        "-o",
+        "s.csv",
+    ];
+    for command in [forecast, backtest, schedule] {
+        let expected = vec!["sales".to_string(), "support".to_string(), "billing".into()];
+        let repeated = [&command[..], &["--queue", "sales", "--queue", "support"]].concat();
+        let repeated = [&repeated[..], &["--queue", "billing"]].concat();
+        let commas = [&command[..], &["--queue", "sales,support,billing"]].concat();
+        let mixed = [
+            &command[..],
+            &["--queue", "sales,support", "--queue", "billing"],
+        ]
+        .concat();
+        assert_eq!(queues(&repeated), expected, "{command:?}");
+        assert_eq!(queues(&commas), expected, "{command:?}");
+        assert_eq!(queues(&mixed), expected, "{command:?}");
+        assert!(queues(&command).is_empty());
+    }
+}
+
+/// A bad value is rejected by the argument parser itself: the flag, the value and the
+/// library's reason, exit code 2, before any input is read or output written.
+#[test]
+fn bad_values_are_rejected_with_the_flag_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("shifts.csv");
+    let schedule = |extra: &[&str]| {
+        let mut command = wfm();
+        command
+            .args(["schedule", "--requirements", "missing.csv"])
+            .args(["--shifts", "missing.toml", "--days", "7", "-o"])
+            .arg(&output)
+            .args(extra);
+        command
+    };
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--start", "2026-12-01", "--time-limit", "0s"],
+            "error: invalid value '0s' for '--time-limit <TIME_LIMIT>': \"0s\" must be positive",
+        ),
+        (
+            &["--start", "2026-12-01", "--time-limit", "soon"],
+            "invalid value 'soon' for '--time-limit <TIME_LIMIT>': \"soon\" is not a duration; expected e.g. 20s",
+        ),
+        (
+            &["--start", "1/12/2026"],
+            "invalid value '1/12/2026' for '--start <START>': \"1/12/2026\" is not a date; expected YYYY-MM-DD",
+        ),
+        (
+            &["--start", "2026-12-01", "--tz", "Mars/Olympus"],
+            "invalid value 'Mars/Olympus' for '--tz <TZ>': unknown time zone \"Mars/Olympus\"",
+        ),
+        (
+            &["--start", "2026-12-01", "--shrinkage", "100%"],
+            "invalid value '100%' for '--shrinkage <SHRINKAGE>': shrinkage \"100%\" must be below 100%",
+        ),
+        (
+            &["--start", "2026-12-01", "--mip-gap", "5"],
+            "invalid value '5' for '--mip-gap <MIP_GAP>': \"5\" is not a share",
+        ),
+    ];
+    for (extra, message) in cases {
+        schedule(extra)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains(message));
+    }
+    wfm()
+        .args(["staff", "--forecast", "f.csv", "--interval", "7m", "-o"])
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "invalid value '7m' for '--interval <INTERVAL>': \"7m\" is not an interval length",
+        ));
+    wfm()
+        .args(["erlang", "--calls", "100", "--aht", "3m", "--sl", "80-20"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "invalid value '80-20' for '--sl <X/T>': \"80-20\" is not a service-level target",
+        ));
+    assert!(!output.exists());
+}
