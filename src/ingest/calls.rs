@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
 use super::options::{IngestOptions, CALL_KEYS};
-use super::summary::{gap_record, Gap, IngestSummary};
+use super::summary::{gap_record, GapRun, IngestSummary};
 use super::text::{parse_seconds, read_text_table, resolve_columns, Field, RowView, Source};
 use super::timestamps::{parse_timestamp, FoldTracker};
 use crate::error::{Error, Result};
@@ -60,13 +60,20 @@ fn classify_outcome(value: &str, options: &IngestOptions) -> Outcome {
     }
 }
 
+/// Calls counted so far: per queue and output interval, and the local days that had
+/// any call.
+#[derive(Default)]
+struct CallCounts {
+    tallies: BTreeMap<(String, i64), (DateTime<Tz>, CallTally)>,
+    observed_days: BTreeSet<NaiveDate>,
+}
+
 pub(super) fn ingest_call_records(
     sources: &[Source],
     options: &IngestOptions,
     summary: &mut IngestSummary,
 ) -> Result<IntervalTable> {
-    let mut tallies: BTreeMap<(String, i64), (DateTime<Tz>, CallTally)> = BTreeMap::new();
-    let mut observed_days: BTreeSet<NaiveDate> = BTreeSet::new();
+    let mut counts = CallCounts::default();
     let mut with_waits = true;
     for source in sources {
         let table = read_text_table(source, options.delimiter)?;
@@ -81,72 +88,93 @@ pub(super) fn ingest_call_records(
                 line,
                 row,
             };
-            let Some(queue) = view.queue(options)? else {
-                continue;
-            };
-            let field = |key: &'static str| view.field(key);
-            let arrival_field = field("arrival").expect("required column");
-            if arrival_field.value.is_empty() {
-                return Err(arrival_field.error("the call's arrival timestamp"));
-            }
-            let outcome_value = table.cell(row, columns["outcome"]);
-            let outcome = classify_outcome(outcome_value, options);
-            if let Outcome::Other = outcome {
-                *summary
-                    .skipped_outcomes
-                    .entry(outcome_value.to_string())
-                    .or_default() += 1;
-                continue;
-            }
-            let arrival = parse_timestamp(&arrival_field, queue, options, &mut folds)?;
-            let start = interval_floor(&arrival, options.interval_minutes);
-            observed_days.insert(start.date_naive());
-            let tally = &mut tallies
-                .entry((queue.to_string(), start.timestamp()))
-                .or_insert_with(|| (start, CallTally::default()))
-                .1;
-            match outcome {
-                Outcome::Answered => {
-                    let handle = required_seconds(
-                        field("handle_seconds"),
-                        "an answered call's handle time in seconds",
-                    )?;
-                    let wait = required_seconds(
-                        field("wait_seconds"),
-                        "an answered call's wait in seconds",
-                    )?;
-                    tally.answered += 1.0;
-                    tally.handle_seconds += handle.unwrap_or(0.0);
-                    if let Some(wait) = wait {
-                        tally.wait_seconds += wait;
-                        if wait <= options.target_seconds {
-                            tally.answered_within_target += 1.0;
-                        }
-                    }
-                }
-                Outcome::Abandoned => {
-                    if let Some(wait) = field("wait_seconds") {
-                        parse_seconds(&wait)?;
-                    }
-                    tally.abandoned += 1.0;
-                }
-                Outcome::Other => unreachable!("skipped above"),
-            }
+            counts.add(&view, options, &mut folds, summary)?;
         }
     }
-    if tallies.is_empty() {
+    if counts.tallies.is_empty() {
         return Err(Error::input(format!(
             "no answered or abandoned calls in the input; expected outcomes coded {} (answered) or {} (abandoned)",
             options.answered_outcomes.join(" or "),
             options.abandoned_outcomes.join(" or ")
         )));
     }
-    let records = fill_call_grid(tallies, &observed_days, with_waits, options, summary);
+    let records = fill_call_grid(counts, with_waits, options, summary);
     Ok(IntervalTable {
         time_zone: options.time_zone,
         interval_minutes: options.interval_minutes,
         records,
     })
+}
+
+impl CallCounts {
+    /// Counts the call of one row; calls with other outcomes are only tallied in
+    /// the summary.
+    fn add(
+        &mut self,
+        view: &RowView,
+        options: &IngestOptions,
+        folds: &mut FoldTracker,
+        summary: &mut IngestSummary,
+    ) -> Result<()> {
+        let Some(queue) = view.queue(options)? else {
+            return Ok(());
+        };
+        let arrival_field = view.field("arrival").expect("required column");
+        if arrival_field.value.is_empty() {
+            return Err(arrival_field.error("the call's arrival timestamp"));
+        }
+        let outcome_value = view.field("outcome").expect("required column").value;
+        let outcome = classify_outcome(outcome_value, options);
+        if let Outcome::Other = outcome {
+            *summary
+                .skipped_outcomes
+                .entry(outcome_value.to_string())
+                .or_default() += 1;
+            return Ok(());
+        }
+        let arrival = parse_timestamp(&arrival_field, queue, options, folds)?;
+        let start = interval_floor(&arrival, options.interval_minutes);
+        self.observed_days.insert(start.date_naive());
+        let tally = &mut self
+            .tallies
+            .entry((queue.to_string(), start.timestamp()))
+            .or_insert_with(|| (start, CallTally::default()))
+            .1;
+        tally.add(view, outcome, options.target_seconds)
+    }
+}
+
+impl CallTally {
+    /// Adds one answered or abandoned call, its handle time and wait read from `view`.
+    fn add(&mut self, view: &RowView, outcome: Outcome, target_seconds: f64) -> Result<()> {
+        let field = |key: &'static str| view.field(key);
+        match outcome {
+            Outcome::Answered => {
+                let handle = required_seconds(
+                    field("handle_seconds"),
+                    "an answered call's handle time in seconds",
+                )?;
+                let wait =
+                    required_seconds(field("wait_seconds"), "an answered call's wait in seconds")?;
+                self.answered += 1.0;
+                self.handle_seconds += handle.unwrap_or(0.0);
+                if let Some(wait) = wait {
+                    self.wait_seconds += wait;
+                    if wait <= target_seconds {
+                        self.answered_within_target += 1.0;
+                    }
+                }
+            }
+            Outcome::Abandoned => {
+                if let Some(wait) = field("wait_seconds") {
+                    parse_seconds(&wait)?;
+                }
+                self.abandoned += 1.0;
+            }
+            Outcome::Other => unreachable!("other outcomes are not counted"),
+        }
+        Ok(())
+    }
 }
 
 /// A duration a call must have when its column is mapped.
@@ -162,12 +190,15 @@ fn required_seconds(field: Option<Field>, expected: &str) -> Result<Option<f64>>
 /// that has calls had zero calls. A whole day without any call (in any queue) between
 /// the first and last day is missing data, a gap filled as the options say.
 fn fill_call_grid(
-    mut tallies: BTreeMap<(String, i64), (DateTime<Tz>, CallTally)>,
-    observed_days: &BTreeSet<NaiveDate>,
+    counts: CallCounts,
     with_waits: bool,
     options: &IngestOptions,
     summary: &mut IngestSummary,
 ) -> Vec<IntervalRecord> {
+    let CallCounts {
+        mut tallies,
+        observed_days,
+    } = counts;
     let queues: BTreeSet<String> = tallies.keys().map(|(queue, _)| queue.clone()).collect();
     let (Some(&first_day), Some(&last_day)) = (observed_days.first(), observed_days.last()) else {
         return Vec::new();
@@ -175,14 +206,12 @@ fn fill_call_grid(
     let mut records = Vec::new();
     for queue in queues {
         let mut day = first_day;
-        let mut open_gap: Option<Gap> = None;
+        let mut gap = GapRun::default();
         while day <= last_day {
             let observed = observed_days.contains(&day);
             for start in local_day_intervals(day, options.time_zone, options.interval_minutes) {
                 if observed {
-                    if let Some(gap) = open_gap.take() {
-                        summary.gaps.push(gap);
-                    }
+                    gap.close(&mut summary.gaps);
                     let tally = tallies
                         .remove(&(queue.clone(), start.timestamp()))
                         .map(|(_, tally)| tally)
@@ -190,27 +219,12 @@ fn fill_call_grid(
                     records.push(tally.into_record(&queue, start, with_waits));
                 } else {
                     records.push(gap_record(&queue, start, options.fill));
-                    match &mut open_gap {
-                        Some(gap) => {
-                            gap.last = start;
-                            gap.intervals += 1;
-                        }
-                        None => {
-                            open_gap = Some(Gap {
-                                queue: queue.clone(),
-                                first: start,
-                                last: start,
-                                intervals: 1,
-                            })
-                        }
-                    }
+                    gap.extend(&queue, start);
                 }
             }
             day = day.succ_opt().expect("dates in range");
         }
-        if let Some(gap) = open_gap {
-            summary.gaps.push(gap);
-        }
+        gap.close(&mut summary.gaps);
     }
     records
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
 
-use super::options::{IngestOptions, INTERVAL_KEYS};
-use super::summary::{gap_record, Gap, IngestSummary};
+use super::options::{Fill, IngestOptions, INTERVAL_KEYS};
+use super::summary::{gap_record, GapRun, IngestSummary};
 use super::text::{
     parse_count, parse_seconds, read_text_table, resolve_columns, RowView, Source, TextTable,
 };
@@ -452,51 +452,47 @@ fn fill_grid(
     let step = Duration::minutes(i64::from(options.interval_minutes));
     let mut records = Vec::with_capacity(by_queue.iter().map(Vec::len).sum());
     for id in order {
-        let queue = queues.name(id);
         let intervals = std::mem::take(&mut by_queue[id as usize]);
-        let (Some(first), Some(last)) = (
-            intervals.first().map(|v| v.1),
-            intervals.last().map(|v| v.1),
-        ) else {
-            continue;
-        };
-        let mut pending = intervals.into_iter().peekable();
-        let mut instant = first;
-        let mut open_gap: Option<Gap> = None;
-        while instant <= last {
-            let timestamp = instant.timestamp();
-            // Skip source buckets the grid steps over (none on a regular grid).
-            while pending.next_if(|v| v.0 < timestamp).is_some() {}
-            match pending.next_if(|v| v.0 == timestamp).map(|v| (v.1, v.2)) {
-                Some((start, bucket)) => {
-                    if let Some(gap) = open_gap.take() {
-                        summary.gaps.push(gap);
-                    }
-                    records.push(bucket.into_record(queue, start));
-                }
-                None => {
-                    records.push(gap_record(queue, instant, options.fill));
-                    match &mut open_gap {
-                        Some(gap) => {
-                            gap.last = instant;
-                            gap.intervals += 1;
-                        }
-                        None => {
-                            open_gap = Some(Gap {
-                                queue: queue.to_string(),
-                                first: instant,
-                                last: instant,
-                                intervals: 1,
-                            })
-                        }
-                    }
-                }
-            }
-            instant += step;
-        }
-        if let Some(gap) = open_gap {
-            summary.gaps.push(gap);
-        }
+        let queue = queues.name(id);
+        fill_queue(queue, intervals, step, options.fill, &mut records, summary);
     }
     records
+}
+
+/// Lays one queue's buckets (in time order) on its grid from the first to the last,
+/// with a gap record for every interval without one.
+fn fill_queue(
+    queue: &str,
+    intervals: Vec<(i64, DateTime<Tz>, Bucket)>,
+    step: Duration,
+    fill: Fill,
+    records: &mut Vec<IntervalRecord>,
+    summary: &mut IngestSummary,
+) {
+    let (Some(first), Some(last)) = (
+        intervals.first().map(|v| v.1),
+        intervals.last().map(|v| v.1),
+    ) else {
+        return;
+    };
+    let mut pending = intervals.into_iter().peekable();
+    let mut instant = first;
+    let mut gap = GapRun::default();
+    while instant <= last {
+        let timestamp = instant.timestamp();
+        // Skip source buckets the grid steps over (none on a regular grid).
+        while pending.next_if(|v| v.0 < timestamp).is_some() {}
+        match pending.next_if(|v| v.0 == timestamp).map(|v| (v.1, v.2)) {
+            Some((start, bucket)) => {
+                gap.close(&mut summary.gaps);
+                records.push(bucket.into_record(queue, start));
+            }
+            None => {
+                records.push(gap_record(queue, instant, fill));
+                gap.extend(queue, instant);
+            }
+        }
+        instant += step;
+    }
+    gap.close(&mut summary.gaps);
 }

@@ -17,6 +17,39 @@ pub struct Gap {
     pub intervals: usize,
 }
 
+/// The gap a walk along one queue's grid of intervals is in, if any.
+#[derive(Default)]
+pub(super) struct GapRun {
+    open: Option<Gap>,
+}
+
+impl GapRun {
+    /// An interval without data: extends the open gap, or opens one.
+    pub fn extend(&mut self, queue: &str, start: DateTime<Tz>) {
+        match &mut self.open {
+            Some(gap) => {
+                gap.last = start;
+                gap.intervals += 1;
+            }
+            None => {
+                self.open = Some(Gap {
+                    queue: queue.to_string(),
+                    first: start,
+                    last: start,
+                    intervals: 1,
+                })
+            }
+        }
+    }
+
+    /// An interval with data, or the end of the grid: the open gap ends.
+    pub fn close(&mut self, gaps: &mut Vec<Gap>) {
+        if let Some(gap) = self.open.take() {
+            gaps.push(gap);
+        }
+    }
+}
+
 /// What an ingest run saw, for the summary on stderr.
 #[derive(Debug, Clone, Default)]
 pub struct IngestSummary {
