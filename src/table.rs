@@ -138,6 +138,15 @@ impl<R: Read> Table<R> {
         }))
     }
 
+    /// Turns every remaining row into a `T` with `row`, in file order.
+    pub fn rows<T>(mut self, mut row: impl FnMut(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+        let mut rows = Vec::new();
+        while let Some(next) = self.next_row()? {
+            rows.push(row(&next)?);
+        }
+        Ok(rows)
+    }
+
     /// The line the record just read starts on. The csv crate positions a record
     /// where reading began, before any empty lines it skipped, so the line is
     /// counted back from where the record ended instead: its terminator and the
@@ -337,6 +346,21 @@ mod tests {
         assert_eq!(lines, [2, 5, 7, 12]);
         assert_eq!(rows(&crlf)[0].1, ["a", "two\r\nlines"]);
         assert_eq!(rows("a\n\n\nx\n")[0].0, 4);
+    }
+
+    #[test]
+    fn rows_maps_every_record() {
+        let table = table("n\n1\n\n2\n");
+        let numbers = table.rows(|row| row.parse(0, "a number", |t| t.parse::<u32>().ok()));
+        assert_eq!(numbers.unwrap(), [1, 2]);
+        let table = super::Table::from_reader("in.csv", "n\n1\nx\n".as_bytes()).unwrap();
+        let error = table
+            .rows(|row| row.parse(0, "a number", |t| t.parse::<u32>().ok()))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "in.csv: line 3, column \"n\": found \"x\"; expected a number"
+        );
     }
 
     #[test]
