@@ -365,4 +365,27 @@ mod tests {
             "b.csv: line 2, column \"interval_start\": found \"2026-01-05T09:00:00Z\"; expected each queue and interval once, but queue q already has this interval at a.csv:2"
         );
     }
+
+    #[test]
+    fn a_parquet_history_reads_back_as_the_table_it_was_written_from() {
+        let text = "queue,interval_start,offered,handled,aht_seconds\n\
+                    b,2026-10-25 00:30,3,3,200\nb,2026-10-25 01:00,4,4,\n\
+                    a,2026-10-25 01:00,1,1,100\na,2026-10-25 01:30,2,1,90\n\
+                    a,2026-10-25 01:00,5,5,80\n";
+        let (table, _) = ingest(text, &london()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        // Known by its first bytes, whatever its name.
+        let path = dir.path().join("history.dat");
+        crate::interval::write_parquet_file(&table, &path).unwrap();
+        assert!(is_parquet(&path));
+        assert_eq!(read_history(&[path.clone()], &london()).unwrap(), table);
+        let csv = dir.path().join("history.csv");
+        table.write_csv_file(&csv).unwrap();
+        assert!(!is_parquet(&csv));
+        assert_eq!(read_history(&[csv.clone()], &london()).unwrap(), table);
+        let both = read_history(&[csv, path], &london())
+            .unwrap_err()
+            .to_string();
+        assert!(both.contains("expected one Parquet table or delimited exports only"));
+    }
 }
