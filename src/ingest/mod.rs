@@ -378,11 +378,17 @@ mod tests {
         let path = dir.path().join("history.dat");
         crate::interval::write_parquet_file(&table, &path).unwrap();
         assert!(is_parquet(&path));
-        assert_eq!(read_history(&[path.clone()], &london()).unwrap(), table);
+        assert_eq!(
+            read_history(std::slice::from_ref(&path), &london()).unwrap(),
+            table
+        );
         let csv = dir.path().join("history.csv");
         table.write_csv_file(&csv).unwrap();
         assert!(!is_parquet(&csv));
-        assert_eq!(read_history(&[csv.clone()], &london()).unwrap(), table);
+        assert_eq!(
+            read_history(std::slice::from_ref(&csv), &london()).unwrap(),
+            table
+        );
         let both = read_history(&[csv, path], &london())
             .unwrap_err()
             .to_string();
