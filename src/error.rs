@@ -9,6 +9,9 @@ pub enum Error {
     /// Bad input data, configuration or arguments (exit code 2).
     #[error("{0}")]
     Input(String),
+    /// A bad value at a known place in an input file (exit code 2).
+    #[error("{0}")]
+    InputAt(Box<InputLocation>),
     /// A file could not be read (exit code 2) or written (exit code 4).
     /// (The I/O error is part of the message rather than a `source`, so `{:#}` at the
     /// edge does not print it twice.)
@@ -30,6 +33,30 @@ pub enum Error {
     Shortfall(String),
 }
 
+/// Where in an input file a bad value sits and what was expected there, so that
+/// callers and tests can read the place rather than parse the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputLocation {
+    pub file: String,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// The column's header as written in the file.
+    pub column: String,
+    pub found: String,
+    /// What the column should hold, e.g. "a date YYYY-MM-DD".
+    pub expected: String,
+}
+
+impl std::fmt::Display for InputLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: line {}, column \"{}\": found \"{}\"; expected {}",
+            self.file, self.line, self.column, self.found, self.expected
+        )
+    }
+}
+
 /// Result alias used throughout the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -43,10 +70,21 @@ impl Error {
         value: &str,
         expected: &str,
     ) -> Self {
-        Error::Input(format!(
-            "{}: line {line}, column \"{column}\": found \"{value}\"; expected {expected}",
-            file.as_ref().display()
-        ))
+        Error::InputAt(Box::new(InputLocation {
+            file: file.as_ref().display().to_string(),
+            line,
+            column: column.to_string(),
+            found: value.to_string(),
+            expected: expected.to_string(),
+        }))
+    }
+
+    /// The location of a bad value, when the error has one.
+    pub fn location(&self) -> Option<&InputLocation> {
+        match self {
+            Error::InputAt(location) => Some(location),
+            _ => None,
+        }
     }
 
     /// A problem with a whole line of an input file (no single column to blame).
@@ -85,7 +123,7 @@ impl Error {
     /// internal error, [`INTERNAL_ERROR_EXIT_CODE`].)
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) => 2,
+            Error::Input(_) | Error::InputAt(_) => 2,
             Error::Io { writing: false, .. } => 2,
             Error::Io { writing: true, .. } => 4,
             Error::Occupied { .. } => 2,

@@ -172,6 +172,122 @@ pub fn write_parquet_file(table: &IntervalTable, path: &Path) -> Result<()> {
     })
 }
 
+/// Reads a table [`write_parquet_file`] wrote, its instants shown in `zone`; the
+/// interval length is the most common spacing of a queue's consecutive rows.
+pub fn read_parquet_file(path: &Path, zone: Tz) -> Result<IntervalTable> {
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+    let bad = |what: String| Error::input(format!("{}: {what}", path.display()));
+    let frame = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| bad(format!("not a readable Parquet file ({e})")))?;
+    let column = |name: &str, dtype: DataType| {
+        frame
+            .column(name)
+            .map_err(|_| {
+                bad(format!(
+                    "no column \"{name}\"; expected the canonical table written by wfm ingest"
+                ))
+            })?
+            .cast(&dtype)
+            .map_err(|e| bad(format!("column \"{name}\": {e}")))
+    };
+    let queues = column("queue", DataType::String)?;
+    let starts = parquet_instants(&frame, zone).map_err(bad)?;
+    let measure = |name: &str| -> Result<Vec<Option<f64>>> {
+        if frame.column(name).is_err() {
+            return Ok(vec![None; frame.height()]);
+        }
+        let values = column(name, DataType::Float64)?;
+        let values = values.f64().map_err(|e| bad(e.to_string()))?;
+        Ok(values.iter().collect())
+    };
+    let measures = [
+        measure("offered")?,
+        measure("handled")?,
+        measure("abandoned")?,
+        measure("aht_seconds")?,
+        measure("asa_seconds")?,
+        measure("answered_within_target")?,
+    ];
+    let queues = queues.str().map_err(|e| bad(e.to_string()))?;
+    let mut records = Vec::with_capacity(frame.height());
+    for (row, (queue, start)) in queues.iter().zip(starts).enumerate() {
+        let (Some(queue), Some(interval_start)) = (queue, start) else {
+            return Err(bad(format!("row {}: no queue or interval_start", row + 1)));
+        };
+        records.push(IntervalRecord {
+            queue: queue.to_string(),
+            interval_start,
+            offered: measures[0][row],
+            handled: measures[1][row],
+            abandoned: measures[2][row],
+            aht_seconds: measures[3][row],
+            asa_seconds: measures[4][row],
+            answered_within_target: measures[5][row],
+        });
+    }
+    let order = |a: &IntervalRecord, b: &IntervalRecord| {
+        (&a.queue, a.interval_start).cmp(&(&b.queue, b.interval_start))
+    };
+    if records
+        .windows(2)
+        .any(|pair| order(&pair[0], &pair[1]).is_gt())
+    {
+        records.sort_by(order);
+    }
+    let interval_minutes = most_common_spacing(&records)
+        .ok_or_else(|| bad("no two consecutive intervals 15, 30 or 60 minutes apart".into()))?;
+    Ok(IntervalTable {
+        time_zone: zone,
+        interval_minutes,
+        records,
+    })
+}
+
+/// The `interval_start` column of a Parquet table as instants in `zone`.
+fn parquet_instants(
+    frame: &polars::prelude::DataFrame,
+    zone: Tz,
+) -> std::result::Result<Vec<Option<DateTime<Tz>>>, String> {
+    use polars::prelude::{DataType, TimeUnit};
+    let column = frame
+        .column("interval_start")
+        .map_err(|_| "no column \"interval_start\"".to_string())?;
+    let unit = match column.dtype() {
+        DataType::Datetime(unit, _) => *unit,
+        other => return Err(format!("interval_start is {other}; expected a datetime")),
+    };
+    let values = column.cast(&DataType::Int64).map_err(|e| e.to_string())?;
+    let values = values.i64().map_err(|e| e.to_string())?;
+    let instant = |value: i64| match unit {
+        TimeUnit::Milliseconds => DateTime::from_timestamp_millis(value),
+        TimeUnit::Microseconds => DateTime::from_timestamp_micros(value),
+        TimeUnit::Nanoseconds => Some(DateTime::from_timestamp_nanos(value)),
+    };
+    Ok(values
+        .iter()
+        .map(|value| value.and_then(instant).map(|utc| utc.with_timezone(&zone)))
+        .collect())
+}
+
+/// The most common spacing of consecutive rows of one queue among 15, 30 and 60
+/// minutes (ties to the shorter), `None` when no rows are so spaced.
+fn most_common_spacing(records: &[IntervalRecord]) -> Option<u32> {
+    let mut counts = [0usize; 3];
+    for pair in records.windows(2) {
+        if pair[0].queue != pair[1].queue {
+            continue;
+        }
+        let minutes = (pair[1].interval_start - pair[0].interval_start).num_minutes();
+        if let Some(k) = [15, 30, 60].iter().position(|&m| m == minutes) {
+            counts[k] += 1;
+        }
+    }
+    let best = (0..3).rev().max_by_key(|&k| counts[k])?;
+    (counts[best] > 0).then_some([15, 30, 60][best])
+}
+
 /// RFC 3339 with the UTC offset and no fraction: `2026-03-29T00:30:00+00:00`.
 pub fn format_timestamp(instant: &DateTime<Tz>) -> String {
     instant.format("%Y-%m-%dT%H:%M:%S%:z").to_string()

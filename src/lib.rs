@@ -15,6 +15,7 @@ pub mod plan;
 pub mod roster;
 pub mod schedule;
 pub mod staff;
+pub mod table;
 pub mod units;
 
 pub use error::{Error, Result};

@@ -340,3 +340,40 @@ fn parquet_output_keeps_zone_aware_starts_and_values() {
     let offered = frame.column("offered").unwrap().f64().unwrap().sum();
     assert_eq!(offered, Some(27.0));
 }
+
+#[test]
+fn standard_input_and_quoted_line_breaks_keep_real_line_numbers() {
+    use std::io::Write;
+    use std::process::Stdio;
+    // The quoted queue name spans two lines, so the bad row starts on line 5.
+    let input = "\u{feff}Queue,Interval_Start,Offered\n\"q\nx\",2026-01-05 09:00,1\n\n\"q\nx\",2026-01-05 09:30,-1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = wfm()
+        .args(["ingest", "-", "-o"])
+        .arg(dir.path().join("out.csv"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains(
+        "stdin: line 5, column \"Offered\": found \"-1\"; expected a non-negative count"
+    ));
+}
+
+#[test]
+fn call_record_with_a_bad_wait() {
+    assert_rejected(
+        b"arrival,queue,wait_seconds,handle_seconds,outcome\n2026-01-05T09:01:00,q,soon,100,answered\n",
+        &["--kind", "calls"],
+        "bad.csv: line 2, column \"wait_seconds\": found \"soon\"; expected a number of seconds or a duration like 0:03:05",
+    );
+}

@@ -957,3 +957,36 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
     output.assert().code(2);
     assert!(stderr.contains("missing-contracts.toml"), "{stderr}");
 }
+
+#[test]
+fn a_plan_reads_its_history_from_parquet_as_from_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("history.parquet");
+    wfm()
+        .args(["--quiet", "ingest"])
+        .arg(sample("history.csv"))
+        .args(["--tz", "Europe/London", "-o"])
+        .arg(&parquet)
+        .assert()
+        .success();
+    let from_csv = write_config(dir.path(), "");
+    let text = std::fs::read_to_string(&from_csv).unwrap().replace(
+        &sample("history.csv").display().to_string(),
+        &parquet.display().to_string(),
+    );
+    assert!(text.contains("history.parquet"), "{text}");
+    let from_parquet = dir.path().join("parquet.toml");
+    std::fs::write(&from_parquet, text).unwrap();
+    let (csv_out, parquet_out) = (dir.path().join("csv"), dir.path().join("parquet"));
+    plan(&from_csv, &csv_out, &["--quiet"]).assert().success();
+    plan(&from_parquet, &parquet_out, &["--quiet"])
+        .assert()
+        .success();
+    for name in ["forecast.csv", "requirements.csv", "shifts.csv"] {
+        let read = |out: &Path| std::fs::read(out.join(name)).unwrap();
+        assert!(
+            read(&csv_out) == read(&parquet_out),
+            "{name} differs between the CSV and the Parquet history"
+        );
+    }
+}

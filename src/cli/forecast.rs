@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use crate::error::Error;
 use crate::forecast::calendar::Calendar;
 use crate::forecast::hours::OpeningHours;
-use crate::forecast::series::{parquet_histories, queue_histories, QueueHistory};
+use crate::forecast::series::{read_queue_histories, QueueHistory};
 use crate::forecast::{
     forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions, Method,
 };
-use crate::ingest::{ingest_paths, IngestOptions};
+use crate::ingest::IngestOptions;
 use crate::units::parse_time_zone;
 
 use super::args::HistoryArgs;
@@ -92,18 +92,11 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
 /// table `wfm ingest` writes (fast; its own time zone applies), anything else like
 /// `wfm ingest` reads it (canonical CSV or an ACD interval export, in `zone`).
 pub fn read_histories(path: &Path, zone: &str) -> crate::Result<Vec<QueueHistory>> {
-    let zone = parse_time_zone(zone)?;
-    let parquet = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("parquet"));
-    if parquet {
-        return parquet_histories(path);
-    }
     let options = IngestOptions {
-        time_zone: zone,
+        time_zone: parse_time_zone(zone)?,
         ..IngestOptions::default()
     };
-    queue_histories(&ingest_paths(&[path.to_path_buf()], &options)?.0)
+    read_queue_histories(path, &options)
 }
 
 /// Reads the calendar, or an empty one.

@@ -9,12 +9,14 @@
 //! research prospects", M&SOM 5:79, section 7 on special days).
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::forecast::series::DayGrid;
+use crate::table::{Row, Table};
 
 /// What kind of special day a calendar row declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,75 +79,31 @@ impl Calendar {
         Calendar::default()
     }
 
-    /// Reads `calendar.csv` (header `date,kind,name,uplift`; `uplift` optional).
+    /// Reads `calendar.csv` (header `date,kind,name,uplift`; `uplift` optional), or
+    /// standard input for `-`.
     pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-        Calendar::parse(&text, &path.display().to_string())
+        Calendar::from_table(Table::open(path)?)
     }
 
     /// Parses calendar CSV text; `file` names the source in error messages.
     pub fn parse(text: &str, file: &str) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .flexible(true)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::at_line(file, 1, &e.to_string()))?
-            .clone();
-        let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-        let (Some(date_at), Some(kind_at), Some(name_at)) =
-            (find("date"), find("kind"), find("name"))
-        else {
-            return Err(Error::at_line(
-                file,
-                1,
-                "expected the header date,kind,name,uplift (uplift may be left out)",
-            ));
-        };
-        let uplift_at = find("uplift");
-        let mut calendar = Calendar::empty();
-        for (index, row) in reader.records().enumerate() {
-            let line = index as u64 + 2;
-            let row = row.map_err(|e| Error::at_line(file, line, &e.to_string()))?;
-            let cell = |at: usize| row.get(at).unwrap_or("");
-            let date = NaiveDate::parse_from_str(cell(date_at), "%Y-%m-%d").map_err(|_| {
-                Error::at(file, line, "date", cell(date_at), "a date as YYYY-MM-DD")
-            })?;
-            let kind = DayKind::parse(cell(kind_at)).ok_or_else(|| {
-                Error::at(
-                    file,
-                    line,
-                    "kind",
-                    cell(kind_at),
-                    "closed, holiday or event",
+        Calendar::from_table(Table::from_reader(file, text.as_bytes())?)
+    }
+
+    fn from_table<R: Read>(mut table: Table<R>) -> Result<Self> {
+        let mut columns = Vec::new();
+        for column in ["date", "kind", "name"] {
+            columns.push(table.column(column).ok_or_else(|| {
+                table.missing_column(
+                    column,
+                    "the columns date, kind, name and uplift (uplift may be left out)",
                 )
-            })?;
-            let uplift = match uplift_at.map(cell).unwrap_or("") {
-                "" => None,
-                text => match text.parse::<f64>() {
-                    Ok(value) if value.is_finite() && value >= 0.0 => Some(value),
-                    _ => {
-                        return Err(Error::at(
-                            file,
-                            line,
-                            "uplift",
-                            text,
-                            "a volume factor such as 1.6 (or empty)",
-                        ))
-                    }
-                },
-            };
-            let name = match cell(name_at) {
-                "" => kind.as_str().to_string(),
-                name => name.to_string(),
-            };
-            calendar.add(CalendarEntry {
-                date,
-                kind,
-                name,
-                uplift,
-            });
+            })?);
+        }
+        let uplift = table.column("uplift");
+        let mut calendar = Calendar::empty();
+        while let Some(row) = table.next_row()? {
+            calendar.add(calendar_entry(&row, &columns, uplift)?);
         }
         Ok(calendar)
     }
@@ -176,6 +134,36 @@ impl Calendar {
     pub fn is_empty(&self) -> bool {
         self.days.is_empty()
     }
+}
+
+/// One calendar record; `columns` locate date, kind and name.
+fn calendar_entry(row: &Row, columns: &[usize], uplift: Option<usize>) -> Result<CalendarEntry> {
+    let date = row.parse(columns[0], "a date as YYYY-MM-DD", |text| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    })?;
+    let kind = row.parse(columns[1], "closed, holiday or event", DayKind::parse)?;
+    let uplift = match uplift {
+        Some(column) if !row.get(column).is_empty() => {
+            Some(
+                row.parse(column, "a volume factor such as 1.6 (or empty)", |text| {
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|value| value.is_finite() && *value >= 0.0)
+                })?,
+            )
+        }
+        _ => None,
+    };
+    let name = match row.get(columns[2]) {
+        "" => kind.as_str().to_string(),
+        name => name.to_string(),
+    };
+    Ok(CalendarEntry {
+        date,
+        kind,
+        name,
+        uplift,
+    })
 }
 
 /// Occurrences of one special day: its kind and lower-case name.
@@ -368,12 +356,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("line 2, column \"date\""), "{error}");
-        let error = Calendar::parse("day,what\n", "c.csv")
+        let error = Calendar::parse("Date,what\n", "c.csv")
             .unwrap_err()
             .to_string();
-        assert!(
-            error.contains("expected the header date,kind,name"),
-            "{error}"
+        assert_eq!(
+            error,
+            "c.csv: no column \"kind\"; expected the columns date, kind, name and uplift (uplift may be left out)"
         );
         let error = Calendar::parse("date,kind,name,uplift\n2026-01-05,event,X,big\n", "c.csv")
             .unwrap_err()

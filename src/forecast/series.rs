@@ -19,6 +19,7 @@ use polars::prelude::{
 };
 
 use crate::error::{Error, Result};
+use crate::ingest::{is_parquet, read_history, IngestOptions};
 use crate::interval::{local_day_intervals, local_minute_of_day, IntervalTable};
 
 /// Values of one queue on a grid of consecutive local days × slots. `None` is a slot
@@ -199,6 +200,15 @@ fn day_number(date: NaiveDate) -> i32 {
 
 fn date_of_number(number: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date") + Duration::days(i64::from(number))
+}
+
+/// One history per queue from a history file: a Parquet table read in bulk with
+/// [`parquet_histories`] (its own zone applies), anything else ingested with `options`.
+pub fn read_queue_histories(path: &Path, options: &IngestOptions) -> Result<Vec<QueueHistory>> {
+    if is_parquet(path) {
+        return parquet_histories(path);
+    }
+    queue_histories(&read_history(&[path.to_path_buf()], options)?)
 }
 
 /// Splits the canonical table into one [`QueueHistory`] per queue, in table order.

@@ -18,7 +18,7 @@ use crate::forecast::{
     forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions, ForecastRow,
     QueueForecast,
 };
-use crate::ingest::{ingest_paths, IngestOptions};
+use crate::ingest::{read_history, IngestOptions};
 use crate::interval::IntervalTable;
 use crate::output::write_atomic;
 use crate::schedule::progress::ProgressFn;
@@ -194,13 +194,14 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
     })
 }
 
-/// The history files, ingested like `wfm ingest` does with the site's time zone.
+/// The history files (a Parquet table, or exports read like `wfm ingest` reads
+/// them) in the site's time zone.
 fn ingest(config: &PlanConfig) -> Result<IntervalTable> {
     let options = IngestOptions {
         time_zone: config.time_zone,
         ..IngestOptions::default()
     };
-    Ok(ingest_paths(&config.history, &options)?.0)
+    read_history(&config.history, &options)
 }
 
 fn forecast(

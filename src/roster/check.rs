@@ -13,6 +13,7 @@ use super::inputs::Agent;
 use super::rules::{Horizon, RuleBook, Violation, WorkedShift};
 use crate::error::{Error, Result};
 use crate::schedule::{ShiftConfig, ShiftTemplate};
+use crate::table::{Row, Table};
 use crate::units::{format_clock_minutes, parse_clock_minutes};
 
 /// What an agent does in a row of `roster.csv`.
@@ -71,70 +72,61 @@ pub const ROSTER_COLUMNS: [&str; 6] = ["agent_id", "date", "activity", "start", 
 
 /// Reads `roster.csv` with the line of each row.
 pub fn read_roster(path: &Path) -> Result<Vec<(u64, RosterRow)>> {
-    let table = super::inputs::read_table(path, &ROSTER_COLUMNS)?;
-    let name = table.name.clone();
+    let mut table = Table::open(path)?;
+    let columns = table.require(&ROSTER_COLUMNS)?;
     let mut rows = Vec::new();
-    for (line, record) in &table.records {
-        let line = *line;
-        let field = |i: usize| table.field(record, i);
-        let date = NaiveDate::parse_from_str(field(1), "%Y-%m-%d")
-            .map_err(|_| Error::at(&name, line, "date", field(1), "a date YYYY-MM-DD"))?;
-        let activity = Activity::parse(field(2)).ok_or_else(|| {
-            Error::at(
-                &name,
-                line,
-                "activity",
-                field(2),
-                "shift, lunch, break, off or leave",
-            )
-        })?;
-        let clock = |i: usize| -> Result<Option<u32>> {
-            let text = field(i);
-            if text.is_empty() {
-                return Ok(None);
-            }
-            parse_clock_minutes(text)
-                .map(Some)
-                .map_err(|_| Error::at(&name, line, ROSTER_COLUMNS[i], text, "a time HH:MM"))
-        };
-        let (start, end) = (clock(3)?, clock(4)?);
-        match (activity.is_working(), start, end) {
-            (true, Some(s), Some(e)) if e > s => {}
-            (true, _, _) => {
-                return Err(Error::at_line(
-                    &name,
-                    line,
-                    "a shift, lunch or break row needs a start and a later end",
-                ))
-            }
-            (false, Some(s), Some(e)) if e > s => {}
-            (false, None, None) => {}
-            (false, _, _) => {
-                return Err(Error::at_line(
-                    &name,
-                    line,
-                    "an off or leave row has both start and end (a later end), or neither",
-                ))
-            }
-        }
-        rows.push((
-            line,
-            RosterRow {
-                agent_id: field(0).to_string(),
-                date,
-                start,
-                activity,
-                end,
-                queue: field(5).to_string(),
-            },
-        ));
+    while let Some(row) = table.next_row()? {
+        rows.push((row.line(), roster_row(&row, &columns)?));
     }
     if rows.is_empty() {
         return Err(Error::input(format!(
-            "{name}: no rows; expected one row per agent activity"
+            "{}: no rows; expected one row per agent activity",
+            table.name()
         )));
     }
     Ok(rows)
+}
+
+/// One `roster.csv` record, its times checked against its activity.
+fn roster_row(row: &Row, columns: &[usize]) -> Result<RosterRow> {
+    let date = row.parse(columns[1], "a date YYYY-MM-DD", |text| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    })?;
+    let activity = row.parse(
+        columns[2],
+        "shift, lunch, break, off or leave",
+        Activity::parse,
+    )?;
+    let clock = |column: usize| -> Result<Option<u32>> {
+        match row.get(column) {
+            "" => Ok(None),
+            text => parse_clock_minutes(text)
+                .map(Some)
+                .map_err(|_| row.error(column, "a time HH:MM")),
+        }
+    };
+    let (start, end) = (clock(columns[3])?, clock(columns[4])?);
+    match (activity.is_working(), start, end) {
+        (true, Some(s), Some(e)) if e > s => {}
+        (true, _, _) => {
+            return Err(row.line_error("a shift, lunch or break row needs a start and a later end"))
+        }
+        (false, Some(s), Some(e)) if e > s => {}
+        (false, None, None) => {}
+        (false, _, _) => {
+            return Err(row.line_error(
+                "an off or leave row has both start and end (a later end), or neither",
+            ))
+        }
+    }
+    Ok(RosterRow {
+        agent_id: row.get(columns[0]).to_string(),
+        date,
+        start,
+        activity,
+        end,
+        queue: row.get(columns[5]).to_string(),
+    })
 }
 
 /// The horizon a roster spans: its first to its last date.
@@ -404,4 +396,29 @@ pub fn check_rows(
     violations.sort();
     violations.dedup();
     Ok(violations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roster_rows_name_bad_cells_by_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("roster.csv");
+        std::fs::write(
+            &path,
+            "agent_id,date,activity,start,end,queue\n\
+             A1,2027-02-01,shift,09:00,17:00,\"sales\"\n\
+             A1,2027-02-02,nap,09:00,17:00,sales\n",
+        )
+        .unwrap();
+        assert_eq!(
+            read_roster(&path).unwrap_err().to_string(),
+            format!(
+                "{}: line 3, column \"activity\": found \"nap\"; expected shift, lunch, break, off or leave",
+                path.display()
+            )
+        );
+    }
 }

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::contracts::Contracts;
 use crate::error::{Error, Result};
+use crate::table::{Row, Table};
 use crate::units::parse_clock_minutes;
 
 /// A queue an agent can take; priority 1 is the primary skill, higher numbers are
@@ -105,109 +106,34 @@ pub const AGENT_COLUMNS: [&str; 4] = ["agent_id", "name", "contract", "skills"];
 /// Columns of `availability.csv`.
 pub const AVAILABILITY_COLUMNS: [&str; 5] = ["agent_id", "date", "from", "to", "kind"];
 
-/// A CSV file with its header indexed by the wanted columns (the people files and
-/// `roster.csv`).
-pub(super) struct Table {
-    pub name: String,
-    pub records: Vec<(u64, csv::StringRecord)>,
-    columns: Vec<usize>,
-}
-
-/// Reads a CSV file whose header must name every `wanted` column (any order, any case).
-pub(super) fn read_table(path: &Path, wanted: &[&str]) -> Result<Table> {
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(file);
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::input(format!("{name}: cannot read the header: {e}")))?
-        .clone();
-    let columns = wanted
-        .iter()
-        .map(|column| {
-            headers
-                .iter()
-                .position(|h| h.trim().eq_ignore_ascii_case(column))
-                .ok_or_else(|| {
-                    Error::input(format!(
-                        "{name}: no column \"{column}\"; expected the columns {}",
-                        wanted.join(", ")
-                    ))
-                })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut records = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Error::input(format!("{name}: {e}")))?;
-        let line = record.position().map_or(0, |p| p.line());
-        records.push((line, record));
-    }
-    Ok(Table {
-        name,
-        records,
-        columns,
-    })
-}
-
-impl Table {
-    /// The trimmed cell of `record` in the `column`-th wanted column.
-    pub fn field<'r>(&self, record: &'r csv::StringRecord, column: usize) -> &'r str {
-        record.get(self.columns[column]).unwrap_or("").trim()
-    }
-}
-
 /// Reads `agents.csv`; contracts must exist in `contracts`, ids must be unique.
 pub fn read_agents(path: &Path, contracts: &Contracts) -> Result<Vec<Agent>> {
-    let table = read_table(path, &AGENT_COLUMNS)?;
-    let name = &table.name;
+    let mut table = Table::open(path)?;
+    let columns = table.require(&AGENT_COLUMNS)?;
+    let name = table.name().to_string();
     let mut agents: Vec<Agent> = Vec::new();
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
-    for (line, record) in &table.records {
-        let line = *line;
-        let id = table.field(record, 0);
+    while let Some(row) = table.next_row()? {
+        let id = row.get(columns[0]);
         if id.is_empty() {
-            return Err(Error::at(name, line, "agent_id", id, "an agent id"));
+            return Err(row.error(columns[0], "an agent id"));
         }
         if let Some(first) = seen.get(id) {
-            return Err(Error::at(
-                name,
-                line,
-                "agent_id",
-                id,
+            return Err(row.error(
+                columns[0],
                 &format!("a unique id (already on line {first})"),
             ));
         }
-        seen.insert(id.to_string(), line);
-        let contract_name = table.field(record, 2);
-        let contract = contracts.find(contract_name).ok_or_else(|| {
-            let known: Vec<&str> = contracts
-                .contracts
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect();
-            Error::at(
-                name,
-                line,
-                "contract",
-                contract_name,
-                &format!("a contract of the contracts file ({})", known.join(", ")),
-            )
-        })?;
-        let skills_text = table.field(record, 3);
-        let skills = parse_skills(skills_text).ok_or_else(|| {
-            Error::at(
-                name,
-                line,
-                "skills",
-                skills_text,
-                "queues separated by ';', each optionally queue:priority with priority 1 or more (e.g. sales;support:2)",
-            )
-        })?;
+        seen.insert(id.to_string(), row.line());
         agents.push(Agent {
             id: id.to_string(),
-            name: table.field(record, 1).to_string(),
-            contract,
-            skills,
+            name: row.get(columns[1]).to_string(),
+            contract: agent_contract(&row, columns[2], contracts)?,
+            skills: row.parse(
+                columns[3],
+                "queues separated by ';', each optionally queue:priority with priority 1 or more (e.g. sales;support:2)",
+                parse_skills,
+            )?,
         });
     }
     if agents.is_empty() {
@@ -216,6 +142,21 @@ pub fn read_agents(path: &Path, contracts: &Contracts) -> Result<Vec<Agent>> {
         )));
     }
     Ok(agents)
+}
+
+/// The contract an agent row names, as an index into `contracts`.
+fn agent_contract(row: &Row, column: usize, contracts: &Contracts) -> Result<usize> {
+    contracts.find(row.get(column)).ok_or_else(|| {
+        let known: Vec<&str> = contracts
+            .contracts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        row.error(
+            column,
+            &format!("a contract of the contracts file ({})", known.join(", ")),
+        )
+    })
 }
 
 /// `sales;support:2` -> [(sales, 1), (support, 2)]; `None` when malformed or empty.
@@ -241,91 +182,77 @@ fn parse_skills(text: &str) -> Option<Vec<Skill>> {
 /// Reads `availability.csv`; agents must exist, and rows of one agent and date must
 /// not overlap (a whole-day row overlaps every other row of its date).
 pub fn read_availability(path: &Path, agents: &[Agent]) -> Result<Vec<AvailabilityRow>> {
-    let table = read_table(path, &AVAILABILITY_COLUMNS)?;
-    let name = &table.name;
+    let mut table = Table::open(path)?;
+    let columns = table.require(&AVAILABILITY_COLUMNS)?;
     let index: BTreeMap<&str, usize> = agents
         .iter()
         .enumerate()
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
     let mut rows: Vec<AvailabilityRow> = Vec::new();
-    for (line, record) in &table.records {
-        let line = *line;
-        let id = table.field(record, 0);
-        let agent = *index.get(id).ok_or_else(|| {
-            Error::at(name, line, "agent_id", id, "an agent_id of the agents file")
-        })?;
-        let date_text = table.field(record, 1);
-        let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d")
-            .map_err(|_| Error::at(name, line, "date", date_text, "a date YYYY-MM-DD"))?;
-        let clock = |column: usize, label: &str| -> Result<Option<u32>> {
-            let text = table.field(record, column);
-            if text.is_empty() {
-                return Ok(None);
-            }
-            parse_clock_minutes(text).map(Some).map_err(|_| {
-                Error::at(
-                    name,
-                    line,
-                    label,
-                    text,
-                    "a time HH:MM, or empty for the whole day",
-                )
-            })
-        };
-        let window = match (clock(2, "from")?, clock(3, "to")?) {
-            (None, None) => None,
-            (Some(from), Some(to)) if to > from => Some((from, to)),
-            (Some(_), Some(_)) => {
-                return Err(Error::at(
-                    name,
-                    line,
-                    "to",
-                    table.field(record, 3),
-                    "a time after `from` (use 24:00 or later for the end of the day)",
-                ))
-            }
-            _ => {
-                return Err(Error::at_line(
-                    name,
-                    line,
-                    "give both `from` and `to`, or neither for the whole day",
-                ))
-            }
-        };
-        let kind_text = table.field(record, 4);
-        let kind = AvailabilityKind::parse(kind_text).ok_or_else(|| {
-            Error::at(
-                name,
-                line,
-                "kind",
-                kind_text,
-                "unavailable, leave, preferred_off or preferred_on",
-            )
-        })?;
-        let row = AvailabilityRow {
-            agent,
-            date,
-            window,
-            kind,
-            line,
-        };
+    while let Some(record) = table.next_row()? {
+        let row = availability_row(&record, &columns, &index)?;
         if let Some(other) = rows.iter().find(|other| {
-            other.agent == agent && other.date == date && windows_overlap(other.window, window)
+            other.agent == row.agent
+                && other.date == row.date
+                && windows_overlap(other.window, row.window)
         }) {
-            return Err(Error::at_line(
-                name,
-                line,
-                &format!(
-                    "agent {id} on {date} overlaps line {} ({}); expected one row per agent and time",
-                    other.line,
-                    other.kind.label()
-                ),
-            ));
+            return Err(record.line_error(&format!(
+                "agent {} on {} overlaps line {} ({}); expected one row per agent and time",
+                record.get(columns[0]),
+                row.date,
+                other.line,
+                other.kind.label()
+            )));
         }
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// One availability record, read with the agents' positions `index`.
+fn availability_row(
+    row: &Row,
+    columns: &[usize],
+    index: &BTreeMap<&str, usize>,
+) -> Result<AvailabilityRow> {
+    let agent = row.parse(columns[0], "an agent_id of the agents file", |id| {
+        index.get(id).copied()
+    })?;
+    let date = row.parse(columns[1], "a date YYYY-MM-DD", |text| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    })?;
+    let clock = |column: usize| -> Result<Option<u32>> {
+        match row.get(column) {
+            "" => Ok(None),
+            text => parse_clock_minutes(text)
+                .map(Some)
+                .map_err(|_| row.error(column, "a time HH:MM, or empty for the whole day")),
+        }
+    };
+    let window = match (clock(columns[2])?, clock(columns[3])?) {
+        (None, None) => None,
+        (Some(from), Some(to)) if to > from => Some((from, to)),
+        (Some(_), Some(_)) => {
+            return Err(row.error(
+                columns[3],
+                "a time after `from` (use 24:00 or later for the end of the day)",
+            ))
+        }
+        _ => return Err(row.line_error("give both `from` and `to`, or neither for the whole day")),
+    };
+    let kind = row.parse(
+        columns[4],
+        "unavailable, leave, preferred_off or preferred_on",
+        AvailabilityKind::parse,
+    )?;
+    Ok(AvailabilityRow {
+        agent,
+        date,
+        window,
+        kind,
+        line: row.line(),
+    })
 }
 
 fn windows_overlap(a: Option<(u32, u32)>, b: Option<(u32, u32)>) -> bool {
@@ -358,6 +285,72 @@ mod tests {
         assert!(parse_skills("sales:0").is_none());
         assert!(parse_skills("sales;sales:2").is_none());
         assert!(parse_skills("sales:x").is_none());
+    }
+
+    fn sample_contracts() -> Contracts {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        let shifts = crate::schedule::ShiftConfig::from_file(&sample.join("shifts.toml")).unwrap();
+        Contracts::from_file(&sample.join("contracts.toml"), &shifts).unwrap()
+    }
+
+    /// Writes `text` to `name` in a fresh directory and returns both.
+    fn file(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn agents_read_any_header_case_a_bom_and_name_bad_cells_by_line() {
+        let text = "\u{feff}Agent_ID, Name ,CONTRACT,skills\n\
+                    A1,\"Ann\nLee\",FT,sales\n\
+                    \n\
+                    A2,Bo,XX,sales\n";
+        let (_dir, path) = file("agents.csv", text);
+        let error = read_agents(&path, &sample_contracts()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: line 5, column \"CONTRACT\": found \"XX\"; expected a contract of the contracts file (FT, PT)",
+                path.display()
+            )
+        );
+        let location = error.location().unwrap();
+        assert_eq!((location.line, location.found.as_str()), (5, "XX"));
+        let (_dir, path) = file("agents.csv", &text.replace("XX", "PT"));
+        let agents = read_agents(&path, &sample_contracts()).unwrap();
+        assert_eq!(agents[0].name, "Ann\nLee");
+        assert_eq!(agents[1].contract, 1);
+    }
+
+    #[test]
+    fn availability_names_bad_cells_and_missing_columns() {
+        let agents = vec![Agent {
+            id: "A1".into(),
+            name: "Ann".into(),
+            contract: 0,
+            skills: parse_skills("sales").unwrap(),
+        }];
+        let (_dir, path) = file(
+            "availability.csv",
+            "agent_id,date,from,to,kind\nA1,2027-02-01,09:00,9h,unavailable\n",
+        );
+        assert_eq!(
+            read_availability(&path, &agents).unwrap_err().to_string(),
+            format!(
+                "{}: line 2, column \"to\": found \"9h\"; expected a time HH:MM, or empty for the whole day",
+                path.display()
+            )
+        );
+        let (_dir, path) = file("availability.csv", "agent_id,date,kind\n");
+        assert_eq!(
+            read_availability(&path, &agents).unwrap_err().to_string(),
+            format!(
+                "{}: no column \"from\"; expected the columns agent_id, date, from, to, kind",
+                path.display()
+            )
+        );
     }
 
     #[test]
