@@ -1,98 +1,93 @@
-//! The CSV plumbing under the readers of `forecast.csv` and `requirements.csv`: header
-//! lookup, each record's line, and cell errors located as
-//! `FILE: line L, column "C": found "V"; expected ...`. It is the one place a shared
-//! table reader replaces for both files.
+//! Named columns over the one table reader ([`crate::table`]) for the readers of
+//! `forecast.csv` and `requirements.csv`: those files have optional columns (the
+//! prediction interval, the staffing metrics), so their readers look cells up by name
+//! and read an absent optional column as empty. Everything else (path or `-`, the
+//! byte-order mark, the header rule, real line numbers, located errors) is the table's.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::table::{self, Row};
 
-/// A CSV file opened for reading, with the positions of the columns a reader asked for.
+/// A table opened for reading, with the positions of the columns a reader asked for.
 pub(crate) struct Table {
-    path: PathBuf,
-    reader: csv::Reader<File>,
+    table: table::Table<Box<dyn Read>>,
     columns: Vec<(&'static str, Option<usize>)>,
 }
 
 impl Table {
     /// Opens `path` and finds its `required` columns and its `optional` ones. A missing
     /// required column is `FILE: no column "C"; expected the columns ...` (listing
-    /// `required`, then `source` such as "as written by wfm staff", if any), the form of
-    /// the shared table reader. Cells are trimmed; other columns are ignored.
+    /// `required`, then `source` such as " as written by wfm staff", if any).
     pub fn open(
         path: &Path,
         required: &[&'static str],
         optional: &[&'static str],
         source: &str,
     ) -> Result<Self> {
-        let file = File::open(path).map_err(|e| Error::read(path, e))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(file);
-        let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
-        let position = |name: &str| header.iter().position(|column| column == name);
+        let table = table::Table::open(path)?;
+        let expected = format!("the columns {}{source}", required.join(", "));
         let mut columns = Vec::new();
         for &name in required {
-            let found = position(name).ok_or_else(|| {
-                Error::input(format!(
-                    "{}: no column \"{name}\"; expected the columns {}{source}",
-                    path.display(),
-                    required.join(", ")
-                ))
-            })?;
+            let found = table
+                .column(name)
+                .ok_or_else(|| table.missing_column(name, &expected))?;
             columns.push((name, Some(found)));
         }
-        columns.extend(optional.iter().map(|&name| (name, position(name))));
-        Ok(Table {
-            path: path.to_path_buf(),
-            reader,
-            columns,
-        })
+        columns.extend(optional.iter().map(|&name| (name, table.column(name))));
+        Ok(Table { table, columns })
     }
 
-    /// Turns every record into a row with `row`, in file order.
-    pub fn rows<T>(mut self, mut row: impl FnMut(&Cells) -> Result<T>) -> Result<Vec<T>> {
-        let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        while self
-            .reader
-            .read_record(&mut record)
-            .map_err(|e| csv_error(&self.path, e))?
-        {
-            rows.push(row(&Cells {
-                path: &self.path,
-                line: record.position().map_or(0, |p| p.line()),
-                record: &record,
-                columns: &self.columns,
-            })?);
-        }
-        Ok(rows)
+    /// Turns every record into a row with `row`, in file order. A record must be as
+    /// wide as the header: these files are written by programs, so a stray or missing
+    /// field means the columns have shifted.
+    pub fn rows<T>(self, mut row: impl FnMut(&Cells) -> Result<T>) -> Result<Vec<T>> {
+        let Table { table, columns } = self;
+        let file = table.name().to_string();
+        let width = table.headers().len();
+        table.rows(|record| {
+            if record.len() != width {
+                let found = record.len();
+                return Err(record.line_error(&format!(
+                    "found {found} fields; expected {width} like the header"
+                )));
+            }
+            row(&Cells {
+                file: &file,
+                record,
+                columns: &columns,
+            })
+        })
     }
 }
 
 /// One record's cells, looked up by column name.
-pub(crate) struct Cells<'a> {
-    path: &'a Path,
-    line: u64,
-    record: &'a csv::StringRecord,
+pub(crate) struct Cells<'a, 'r> {
+    file: &'a str,
+    record: &'a Row<'r>,
     columns: &'a [(&'static str, Option<usize>)],
 }
 
-impl Cells<'_> {
-    /// The cell of `column`; empty when an optional column is absent.
-    pub fn text(&self, column: &str) -> &str {
+impl Cells<'_, '_> {
+    /// Where `column` is in the record; `None` when an optional column is absent.
+    fn position(&self, column: &str) -> Option<usize> {
         self.columns
             .iter()
             .find(|(name, _)| *name == column)
             .and_then(|(_, position)| *position)
-            .and_then(|position| self.record.get(position))
-            .unwrap_or("")
+    }
+
+    /// The cell of `column` (trimmed); empty when an optional column is absent.
+    pub fn text(&self, column: &str) -> &str {
+        self.position(column)
+            .map_or("", |position| self.record.get(position))
     }
 
     /// The error for the cell of `column`, which should have been `expected`.
     pub fn error(&self, column: &str, expected: &str) -> Error {
-        Error::at(self.path, self.line, column, self.text(column), expected)
+        let line = self.record.line();
+        Error::at(self.file, line, column, self.text(column), expected)
     }
 
     /// The cell as a finite number that passes `valid`.
@@ -114,30 +109,5 @@ impl Cells<'_> {
             return Ok(None);
         }
         self.number(column, expected, valid).map(Some)
-    }
-}
-
-/// A CSV reading error with the file and line in the message.
-fn csv_error(path: &Path, error: csv::Error) -> Error {
-    let line = error.position().map(|p| p.line());
-    match (error.kind(), line) {
-        (
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            },
-            Some(line),
-        ) => Error::at_line(
-            path,
-            line,
-            &format!("found {len} fields; expected {expected_len} like the header"),
-        ),
-        (csv::ErrorKind::Utf8 { .. }, Some(line)) => {
-            Error::at_line(path, line, "not valid UTF-8 text")
-        }
-        (csv::ErrorKind::Io(_), _) => match error.into_kind() {
-            csv::ErrorKind::Io(io) => Error::read(path, io),
-            _ => unreachable!("matched an I/O error above"),
-        },
-        _ => Error::input(format!("{}: {error}", path.display())),
     }
 }

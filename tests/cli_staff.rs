@@ -184,3 +184,31 @@ fn bad_targets_file_is_exit_code_2() {
         ));
     assert!(!output.exists());
 }
+
+/// The forecast is read by the one table reader: from standard input with `-`, with a
+/// spreadsheet's byte-order mark and headers in another case, giving the same file.
+#[test]
+fn forecast_from_stdin_with_bom_and_capitalised_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast = write(dir.path(), "forecast.csv", FORECAST);
+    let staff = |input: Option<&str>, output: &Path| {
+        let mut command = Command::cargo_bin("wfm").unwrap();
+        command.args(["staff", "--sl", "80/20", "--forecast"]);
+        match input {
+            Some(text) => command.arg("-").write_stdin(text.to_string()),
+            None => command.arg(&forecast),
+        };
+        command.arg("-o").arg(output).assert().success();
+        fs::read(output).unwrap()
+    };
+    let from_file = staff(None, &dir.path().join("a.csv"));
+    let marked = format!(
+        "\u{feff}{}",
+        FORECAST.replacen("queue,interval_start", "Queue, Interval_Start", 1)
+    );
+    let from_stdin = staff(Some(&marked), &dir.path().join("b.csv"));
+    assert_eq!(
+        String::from_utf8(from_stdin).unwrap(),
+        String::from_utf8(from_file).unwrap()
+    );
+}
