@@ -132,17 +132,12 @@ impl ForecastRow {
 
     /// Reads and checks one record.
     fn parse(cells: &Cells) -> Result<Self> {
-        let queue = cells.text("queue");
-        if queue.is_empty() {
-            return Err(cells.error("queue", "a queue name"));
-        }
-        let interval_start = IntervalStart::parse(cells.text("interval_start"))
-            .ok_or_else(|| cells.error("interval_start", EXPECTED_TIMESTAMP))?;
+        let (queue, interval_start) = queue_and_start(cells)?;
         let calls = cells.number("calls", "a number of calls >= 0", |c| c >= 0.0)?;
         let calls_bound =
             |column| cells.optional_number(column, "a number of calls >= 0", |c| c >= 0.0);
         Ok(ForecastRow {
-            queue: queue.to_string(),
+            queue,
             interval_start,
             calls,
             aht_seconds: parse_aht(cells, calls)?,
@@ -153,6 +148,17 @@ impl ForecastRow {
 }
 
 /// A handle time > 0; a zero-call interval needs none (empty or 0).
+/// The two cells that key a row of `forecast.csv` and of `requirements.csv`.
+pub(crate) fn queue_and_start(cells: &Cells) -> Result<(String, IntervalStart)> {
+    let queue = cells.text("queue");
+    if queue.is_empty() {
+        return Err(cells.error("queue", "a queue name"));
+    }
+    let interval_start = IntervalStart::parse(cells.text("interval_start"))
+        .ok_or_else(|| cells.error("interval_start", EXPECTED_TIMESTAMP))?;
+    Ok((queue.to_string(), interval_start))
+}
+
 fn parse_aht(cells: &Cells, calls: f64) -> Result<Option<f64>> {
     let expected = "an average handle time in seconds > 0";
     let text = cells.text("aht_seconds");

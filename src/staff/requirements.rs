@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::csv_rows::{Cells, Table};
 use crate::error::{Error, Result};
-use crate::forecast::file::{ForecastRow, IntervalStart, EXPECTED_TIMESTAMP};
+use crate::forecast::file::{queue_and_start, ForecastRow, IntervalStart};
 use crate::output::write_csv_atomic;
 use crate::units::{as_printed, format_number};
 
@@ -97,17 +97,12 @@ impl RequirementRow {
 
     /// Reads and checks one record.
     fn parse(cells: &Cells) -> Result<Self> {
-        let queue = cells.text("queue");
-        if queue.is_empty() {
-            return Err(cells.error("queue", "a queue name"));
-        }
-        let interval_start = IntervalStart::parse(cells.text("interval_start"))
-            .ok_or_else(|| cells.error("interval_start", EXPECTED_TIMESTAMP))?;
+        let (queue, interval_start) = queue_and_start(cells)?;
         let count = |column| cells.number(column, "a number >= 0", |v| v >= 0.0);
         let optional =
             |column| cells.optional_number(column, "a number >= 0 or nothing", |v| v >= 0.0);
         Ok(RequirementRow {
-            queue: queue.to_string(),
+            queue,
             interval_start,
             calls: count("calls")?,
             aht_seconds: optional("aht_seconds")?,
