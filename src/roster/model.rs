@@ -190,96 +190,29 @@ fn needs_exact_starts(book: &RuleBook, agent: usize, day: u32) -> bool {
     })
 }
 
-/// Per-agent shifts fixed outside a window: (agent, day) -> (template, start).
-pub type FixedShifts = BTreeMap<(usize, u32), (usize, u32)>;
-
-/// The solution of one window: its shifts and how the solve went.
-pub struct WindowSolution {
-    pub shifts: Vec<StartedShift>,
-    pub report: SolveReport,
-}
-
-/// Builds and solves the model for the days of `window`, every other day's shift
-/// fixed as in `fixed` (the whole horizon with nothing fixed is the full model).
-/// `start`, when given, is a roster of the window that satisfies every rule with the
-/// fixed days, handed to HiGHS as its first incumbent.
-#[allow(clippy::too_many_arguments)]
-pub fn solve_window(
+/// Builds and solves the model over the whole horizon. `start`, when given, is a
+/// roster that satisfies every rule, handed to HiGHS as its first incumbent.
+fn solve_whole(
     input: &ModelInput,
-    window: std::ops::Range<u32>,
-    free_agents: Option<&[bool]>,
-    fixed: &FixedShifts,
     start: Option<&[StartedShift]>,
-    limits: SolverLimits,
     progress: Option<ProgressFn>,
-) -> Result<WindowSolution> {
-    let is_free = |agent: usize| free_agents.is_none_or(|free| free[agent]);
+) -> Result<(Vec<StartedShift>, SolveReport)> {
     let book = input.book;
     let config = book.config;
     let days = book.horizon.days;
+    let limits = input.limits;
     let (groups, group_of) = skill_groups(book, input.queues);
     let mut variables = ProblemVariables::new();
     let template_bands: Vec<Vec<Vec<u32>>> = (0..config.templates.len())
         .map(|t| bands(book, t, input.band_minutes))
         .collect();
-    let fixed_span = |agent: usize, day: u32| {
-        fixed
-            .get(&(agent, day))
-            .map(|&(t, s)| book.shift_span(day, t, s))
-    };
 
-    // Options of the window's days, minus those that break the rest rule with a
-    // fixed neighbouring shift.
+    // Options of every agent and day.
     let mut options: Vec<DayOption> = Vec::new();
     for (agent, &g) in group_of.iter().enumerate() {
-        if !is_free(agent) {
-            // Pinned to the current roster: one option per worked day, fixed at 1.
-            for &(_, day, template, own) in start
-                .unwrap_or(&[])
-                .iter()
-                .filter(|s| s.0 == agent && window.contains(&s.1))
-            {
-                let band_index = template_bands[template]
-                    .iter()
-                    .position(|band| band.contains(&own))
-                    .expect("every start has a band");
-                let index = variables.len();
-                options.push(DayOption {
-                    agent,
-                    day,
-                    template,
-                    starts: vec![own],
-                    cell: (day, template, g, band_index),
-                    exact: true,
-                    column: Column {
-                        var: variables.add(variable().binary().min(1.0)),
-                        index,
-                    },
-                });
-            }
-            continue;
-        }
-        let rest = i64::from(book.contract(agent).min_rest_minutes);
-        let fixed_neighbours: Vec<(i64, i64)> = (window.start.saturating_sub(2)
-            ..(window.end + 2).min(days))
-            .filter(|d| !window.contains(d))
-            .filter_map(|d| fixed_span(agent, d))
-            .collect();
-        for day in window.clone() {
+        for day in 0..days {
             let exact_day = needs_exact_starts(book, agent, day);
             for &template in &book.contract(agent).templates {
-                let span = i64::from(config.templates[template].span_minutes());
-                let rests_with_neighbours = |starts: &[u32]| {
-                    let first = i64::from(day) * 1440 + i64::from(starts[0]);
-                    let last = i64::from(day) * 1440 + i64::from(*starts.last().expect("band"));
-                    fixed_neighbours.iter().all(|&(from, to)| {
-                        if from < first {
-                            first - to >= rest
-                        } else {
-                            from - (last + span) >= rest
-                        }
-                    })
-                };
                 let allowed: Vec<u32> = config.templates[template]
                     .starts()
                     .into_iter()
@@ -313,31 +246,27 @@ pub fn solve_window(
                         }
                     }
                     if every_start && !exact_day {
-                        if rests_with_neighbours(band) {
-                            options.push(DayOption {
-                                agent,
-                                day,
-                                template,
-                                starts: band.clone(),
-                                cell,
-                                exact: band.len() == 1,
-                                column: add_binary(&mut variables),
-                            });
-                        }
+                        options.push(DayOption {
+                            agent,
+                            day,
+                            template,
+                            starts: band.clone(),
+                            cell,
+                            exact: band.len() == 1,
+                            column: add_binary(&mut variables),
+                        });
                         continue;
                     }
                     for &start in band.iter().filter(|s| allowed.contains(s)) {
-                        if rests_with_neighbours(&[start]) {
-                            options.push(DayOption {
-                                agent,
-                                day,
-                                template,
-                                starts: vec![start],
-                                cell,
-                                exact: true,
-                                column: add_binary(&mut variables),
-                            });
-                        }
+                        options.push(DayOption {
+                            agent,
+                            day,
+                            template,
+                            starts: vec![start],
+                            cell,
+                            exact: true,
+                            column: add_binary(&mut variables),
+                        });
                     }
                 }
             }
@@ -365,7 +294,7 @@ pub fn solve_window(
     let rest_times = coverage_block(
         input,
         &groups,
-        window.clone(),
+        0..days,
         &starts_of,
         &mut variables,
         &mut constraints,
@@ -426,8 +355,8 @@ pub fn solve_window(
             .or_default()
             .push(index);
     }
-    // Whether the agent works a day: a variable on the window (so rules over runs of
-    // days stay sparse), a constant elsewhere.
+    // Whether the agent works a day (a variable, so rules over runs of days stay
+    // sparse).
     let mut works_var: BTreeMap<(usize, u32), Variable> = BTreeMap::new();
     for (&(agent, day), list) in &by_agent_day {
         let works = variables.add(variable().min(0.0).max(1.0));
@@ -439,47 +368,20 @@ pub fn solve_window(
         works_var.insert((agent, day), works);
     }
     let works = |agent: usize, day: u32| -> Expression {
-        if window.contains(&day) {
-            works_var
-                .get(&(agent, day))
-                .map_or_else(Expression::default, |&v| Expression::from(v))
-        } else if fixed.contains_key(&(agent, day)) {
-            Expression::from(1.0)
-        } else {
-            Expression::default()
-        }
+        works_var
+            .get(&(agent, day))
+            .map_or_else(Expression::default, |&v| Expression::from(v))
     };
     let weeks = book.horizon.weeks();
     let weekends = book.horizon.weekends();
     let mut fairness: BTreeMap<usize, FairnessVars> = BTreeMap::new();
     for agent in 0..book.agents.len() {
         let contract = book.contract(agent);
-        if !is_free(agent) {
-            let vars = fairness
-                .entry(book.agents[agent].contract)
-                .or_insert_with(|| FairnessVars::new(&mut variables, weights, &mut objective));
-            pinned_fairness(
-                book,
-                agent,
-                fixed,
-                start.unwrap_or(&[]),
-                &window,
-                vars,
-                &mut constraints,
-            );
-            continue;
-        }
         let agent_options = |day: u32| -> Vec<&DayOption> {
             by_agent_day
                 .get(&(agent, day))
                 .map(|list| list.iter().map(|&o| &options[o]).collect())
                 .unwrap_or_default()
-        };
-        let fixed_hours = |day: u32| {
-            fixed
-                .get(&(agent, day))
-                .filter(|_| !window.contains(&day))
-                .map_or(0.0, |&(t, _)| paid_hours(&config.templates[t]))
         };
         let mut total_hours = Expression::default();
         let mut leave_hours = 0.0;
@@ -488,8 +390,6 @@ pub fn solve_window(
             leave_hours += limits.leave_hours;
             let mut hours = Expression::default();
             let mut worked_days = Expression::default();
-            let mut fixed_week_hours = 0.0;
-            let mut fixed_week_days = 0.0;
             for day in week.days() {
                 for option in agent_options(day) {
                     hours.add_mul(
@@ -500,30 +400,20 @@ pub fn solve_window(
                 if let Some(&v) = works_var.get(&(agent, day)) {
                     worked_days += v;
                 }
-                let h = fixed_hours(day);
-                fixed_week_hours += h;
-                fixed_week_days += if h > 0.0 { 1.0 } else { 0.0 };
             }
-            total_hours += hours.clone() + fixed_week_hours;
-            if !week.days().any(|d| window.contains(&d)) {
-                continue;
-            }
-            constraints.push(hours.clone().leq(limits.max_hours - fixed_week_hours));
+            total_hours += hours.clone();
+            constraints.push(hours.clone().leq(limits.max_hours));
             if limits.min_hours > 0.0 {
-                constraints.push(hours.geq(limits.min_hours - fixed_week_hours));
+                constraints.push(hours.geq(limits.min_hours));
             }
-            constraints.push(worked_days.leq(f64::from(limits.max_days) - fixed_week_days));
+            constraints.push(worked_days.leq(f64::from(limits.max_days)));
         }
         if let Some(max) = contract.max_consecutive_days {
             let span = max + 1;
             if span <= days {
                 for first in 0..=days - span {
-                    let run = first..first + span;
-                    if !run.clone().any(|d| window.contains(&d)) {
-                        continue;
-                    }
                     let mut worked = Expression::default();
-                    for day in run {
+                    for day in first..first + span {
                         worked += works(agent, day);
                     }
                     constraints.push(worked.leq(f64::from(max)));
@@ -534,14 +424,6 @@ pub fn solve_window(
         // Weekends: worked when a day of it is worked.
         let mut weekend_terms: Vec<Expression> = Vec::new();
         for weekend in &weekends {
-            if weekend
-                .days
-                .iter()
-                .any(|d| !window.contains(d) && fixed.contains_key(&(agent, *d)))
-            {
-                weekend_terms.push(Expression::from(1.0));
-                continue;
-            }
             let free: Vec<Variable> = weekend
                 .days
                 .iter()
@@ -560,12 +442,6 @@ pub fn solve_window(
             }
         }
         for range in book.horizon.weekend_windows() {
-            if !range
-                .clone()
-                .any(|w| weekends[w].days.iter().any(|d| window.contains(d)))
-            {
-                continue;
-            }
             let mut count = Expression::default();
             for term in &weekend_terms[range] {
                 count += term.clone();
@@ -579,9 +455,6 @@ pub fn solve_window(
         // Preferences: linear in the day's options, since at most one is worked.
         for row in book.preferences(agent) {
             let day = book.horizon.day_of(row.date).expect("inside");
-            if !window.contains(&day) {
-                continue;
-            }
             let weight = weights.preference;
             match row.kind {
                 AvailabilityKind::PreferredOff => {
@@ -603,9 +476,6 @@ pub fn solve_window(
         }
         if contract.consecutive_days_off && weights.isolated_day_off > 0.0 {
             for day in 1..days.saturating_sub(1) {
-                if !(day - 1..=day + 1).any(|d| window.contains(&d)) {
-                    continue;
-                }
                 let isolated = variables.add(variable().min(0.0));
                 objective.add_mul(weights.isolated_day_off, isolated);
                 constraints.push(
@@ -621,18 +491,13 @@ pub fn solve_window(
         let mut early = Expression::default();
         let mut late = Expression::default();
         for day in 0..days {
-            if window.contains(&day) {
-                for option in agent_options(day) {
-                    if book.is_early(option.starts[0]) {
-                        early += option.column.var;
-                    }
-                    if book.is_late(option.template, option.starts[0]) {
-                        late += option.column.var;
-                    }
+            for option in agent_options(day) {
+                if book.is_early(option.starts[0]) {
+                    early += option.column.var;
                 }
-            } else if let Some(&(t, s)) = fixed.get(&(agent, day)) {
-                early += if book.is_early(s) { 1.0 } else { 0.0 };
-                late += if book.is_late(t, s) { 1.0 } else { 0.0 };
+                if book.is_late(option.template, option.starts[0]) {
+                    late += option.column.var;
+                }
             }
         }
         constraints.push((Expression::from(vars.weekends) - weekend_total).geq(0.0));
@@ -660,20 +525,13 @@ pub fn solve_window(
     for constraint in constraints {
         problem.add_constraint(constraint);
     }
-    // Neighbourhoods of a big roster: interior point solves their root relaxation
-    // several times faster than simplex (measured), leaving time for the search.
-    let solver_options: &[(&str, &str)] = if free_agents.is_some() {
-        &[("mip_lp_solver", "ipm")]
-    } else {
-        &[]
-    };
     let outcome = run_highs(
         problem,
         limits,
         progress,
         "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
         start.as_deref(),
-        solver_options,
+        &[],
     )?;
     if outcome.values.is_empty() {
         return Err(Error::Solver(format!(
@@ -683,9 +541,9 @@ pub fn solve_window(
     }
     let value = |column: Column| outcome.values[column.index];
     let shifts = assign_starts(&options, &starts_of, &value)?;
-    Ok(WindowSolution {
+    Ok((
         shifts,
-        report: SolveReport {
+        SolveReport {
             status: outcome.status,
             proven: outcome.proven,
             objective: outcome.objective,
@@ -696,7 +554,7 @@ pub fn solve_window(
             integer_variables,
             constraints: constraint_count,
         },
-    })
+    ))
 }
 
 /// The aggregate part of a model over `days`: pooled rests with the Bechtold-Jacobs
@@ -908,18 +766,7 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
     let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
     let (starts, report) = match greedy {
         Some(greedy) if !small => respond_and_bound(input, greedy, started, progress)?,
-        greedy => {
-            let whole = solve_window(
-                input,
-                0..days,
-                None,
-                &FixedShifts::new(),
-                greedy.as_deref(),
-                input.limits,
-                progress,
-            )?;
-            (whole.shifts, whole.report)
-        }
+        greedy => solve_whole(input, greedy.as_deref(), progress)?,
     };
     let settled = super::settle::settle_days(input, &groups, &group_of, &starts)?;
     Ok(ModelSolution {
@@ -1135,54 +982,6 @@ impl FairnessVars {
         objective.add_mul(-weights.hours_spread_per_hour, vars.fewest_hours);
         vars
     }
-}
-
-/// Fairness maxima and minima must also span an agent pinned to the current roster.
-fn pinned_fairness(
-    book: &RuleBook,
-    agent: usize,
-    fixed: &FixedShifts,
-    window_shifts: &[StartedShift],
-    window: &std::ops::Range<u32>,
-    vars: &FairnessVars,
-    constraints: &mut Vec<good_lp::Constraint>,
-) {
-    let mut shifts: Vec<(u32, usize, u32)> = fixed
-        .iter()
-        .filter(|((a, d), _)| *a == agent && !window.contains(d))
-        .map(|(&(_, d), &(t, s))| (d, t, s))
-        .collect();
-    shifts.extend(
-        window_shifts
-            .iter()
-            .filter(|s| s.0 == agent && window.contains(&s.1))
-            .map(|&(_, d, t, s)| (d, t, s)),
-    );
-    let worked: std::collections::BTreeSet<u32> = shifts.iter().map(|s| s.0).collect();
-    let weekends = book
-        .horizon
-        .weekends()
-        .iter()
-        .filter(|w| w.days.iter().any(|d| worked.contains(d)))
-        .count() as f64;
-    let early = shifts.iter().filter(|s| book.is_early(s.2)).count() as f64;
-    let late = shifts.iter().filter(|s| book.is_late(s.1, s.2)).count() as f64;
-    let leave: f64 = book
-        .horizon
-        .weeks()
-        .iter()
-        .map(|&w| book.week_limits(agent, w).leave_hours)
-        .sum();
-    let hours: f64 = shifts
-        .iter()
-        .map(|s| paid_hours(&book.config.templates[s.1]))
-        .sum::<f64>()
-        + leave;
-    constraints.push(Expression::from(vars.weekends).geq(weekends));
-    constraints.push(Expression::from(vars.early).geq(early));
-    constraints.push(Expression::from(vars.late).geq(late));
-    constraints.push(Expression::from(vars.most_hours).geq(hours));
-    constraints.push(Expression::from(vars.fewest_hours).leq(hours));
 }
 
 /// Minimum-rest cuts of one agent: for each later day `d+k` still within reach of a
