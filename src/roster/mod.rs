@@ -51,7 +51,7 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 use crate::interval::local_minute_of_day;
-use crate::schedule::model::{relative_gap, slot_minutes, Demand, SolveReport, SolverLimits};
+use crate::mip::{slot_minutes, Demand, SolveReport, SolverLimits};
 use crate::schedule::progress::ProgressFn;
 use crate::schedule::{
     coverage_row, detect_interval_minutes, estimated_shrinkage, pool_horizon, Cover, CoverageRow,
@@ -155,7 +155,12 @@ pub fn build_roster(
     };
     let (queues, pooled, interval_minutes) = queue_demands(inputs.requirements, &schedule_options)?;
     let all_demands: Vec<Demand> = queues.iter().flat_map(|q| q.demands.clone()).collect();
-    let slot = slot_minutes(inputs.config, &all_demands);
+    let slot = slot_minutes(
+        all_demands
+            .iter()
+            .flat_map(|d| [d.wall_minute, d.minutes])
+            .chain(inputs.config.model_times()),
+    );
     let band_minutes = options.start_band_minutes.unwrap_or(
         if inputs.agents.len() as u32 * options.days <= EXACT_STARTS_UP_TO_AGENT_DAYS {
             0
@@ -243,7 +248,8 @@ pub fn build_roster(
         scheduled: &scheduled,
         secondary_hours,
     });
-    let gap = relative_gap(cost.total(), solution.report.best_bound);
+    let report = solution.run.clone().report(cost.total());
+    let gap = report.gap;
     let shortfalls = shortfall_lines(&book, &solution.shifts, &plan, &queues, &scheduled, slot);
     Ok(Roster {
         rows,
@@ -251,7 +257,7 @@ pub fn build_roster(
         coverage,
         shrinkage,
         summary: summary_rows,
-        report: solution.report,
+        report,
         cost,
         gap,
         shortfalls,

@@ -50,8 +50,9 @@ use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 use super::inputs::{AvailabilityKind, Skill};
 use super::rules::{paid_hours, RuleBook, WorkedShift};
 use crate::error::{Error, Result};
-use crate::schedule::model::{
-    add_integer, coverage_slack, run_highs, Column, Demand, SolveReport, SolverLimits,
+use crate::mip::{
+    add_binary, add_integer, coverage_slack, run_highs, Column, Demand, HighsRun, SolveRun,
+    SolveStatus, SolverLimits,
 };
 use crate::schedule::progress::ProgressFn;
 
@@ -103,7 +104,7 @@ pub struct ModelSolution {
     /// Per group and slot of the horizon: agents allocated to each of the group's
     /// queues (same order as `SkillGroup::queues`), as the solver's values.
     pub allocation: Vec<BTreeMap<usize, Vec<f64>>>,
-    pub report: SolveReport,
+    pub run: SolveRun,
 }
 
 /// (day, template, group): one aggregate of start counts.
@@ -196,7 +197,7 @@ fn solve_whole(
     input: &ModelInput,
     start: Option<&[StartedShift]>,
     progress: Option<ProgressFn>,
-) -> Result<(Vec<StartedShift>, SolveReport)> {
+) -> Result<(Vec<StartedShift>, SolveRun)> {
     let book = input.book;
     let config = book.config;
     let days = book.horizon.days;
@@ -528,33 +529,23 @@ fn solve_whole(
     let outcome = run_highs(
         problem,
         limits,
-        progress,
+        HighsRun {
+            progress,
+            start: start.as_deref(),
+            ..HighsRun::default()
+        },
         "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
-        start.as_deref(),
-        &[],
     )?;
-    if outcome.values.is_empty() {
+    let Some(solved) = outcome.into_solution() else {
         return Err(Error::Solver(format!(
             "no roster found within the time limit of {:.0} s; raise --time-limit",
             limits.time_limit_seconds
         )));
-    }
-    let value = |column: Column| outcome.values[column.index];
+    };
+    let value = |column: Column| solved.values[column.index];
     let shifts = assign_starts(&options, &starts_of, &value)?;
-    Ok((
-        shifts,
-        SolveReport {
-            status: outcome.status,
-            proven: outcome.proven,
-            objective: outcome.objective,
-            best_bound: outcome.best_bound,
-            gap: outcome.gap,
-            solve_seconds: outcome.solve_seconds,
-            variables: variable_count,
-            integer_variables,
-            constraints: constraint_count,
-        },
-    ))
+    let report = solved.run(variable_count, integer_variables, constraint_count);
+    Ok((shifts, report))
 }
 
 /// The aggregate part of a model over `days`: pooled rests with the Bechtold-Jacobs
@@ -740,7 +731,13 @@ pub(crate) fn coverage_block(
             if count == 0 || first + count > horizon_slots {
                 continue;
             }
-            let slack = coverage_slack(variables, objective, penalties, demand);
+            let slack = coverage_slack(
+                variables,
+                objective,
+                demand.required,
+                f64::from(demand.minutes) / 60.0,
+                penalties.prices(),
+            );
             let mut covered = Expression::default();
             for q in first..first + count {
                 if let Some(expression) = queue_slots[k].get(&q) {
@@ -773,7 +770,7 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
         shifts: settled.shifts,
         groups,
         allocation: settled.allocation,
-        report,
+        run: report,
     })
 }
 
@@ -805,7 +802,7 @@ fn respond_and_bound(
     greedy: Vec<StartedShift>,
     started: std::time::Instant,
     progress: Option<ProgressFn>,
-) -> Result<(Vec<StartedShift>, SolveReport)> {
+) -> Result<(Vec<StartedShift>, SolveRun)> {
     let total = input.limits.time_limit_seconds * (1.0 - OUTSIDE_SOLVER_SHARE);
     let responded = super::respond::best_responses(
         input.book,
@@ -839,21 +836,13 @@ fn respond_and_bound(
             started.elapsed().as_secs_f64()
         ));
     }
-    let report = SolveReport {
-        status: format!(
-            "best responses ({} round(s), {} schedule(s) changed{})",
-            responded.rounds,
-            responded.changed,
-            if responded.converged {
-                ""
-            } else {
-                ", stopped by the time limit: raise it for a better, reproducible roster"
-            }
-        ),
-        proven: false,
-        objective: f64::NAN,
+    let report = SolveRun {
+        status: SolveStatus::BestResponses {
+            rounds: responded.rounds,
+            changed: responded.changed,
+            converged: responded.converged,
+        },
         best_bound: bound,
-        gap: f64::NAN,
         solve_seconds: started.elapsed().as_secs_f64(),
         variables: 0,
         integer_variables: 0,
@@ -931,14 +920,6 @@ fn mip_start(
         }
     }
     values
-}
-
-fn add_binary(variables: &mut ProblemVariables) -> Column {
-    let index = variables.len();
-    Column {
-        var: variables.add(variable().binary()),
-        index,
-    }
 }
 
 /// The shift an option stands for (its first start), for rule look-ups.

@@ -18,8 +18,8 @@ use super::model::{QueueDemand, StartedShift};
 use super::pricing::{Pricer, Schedule, Scratch};
 use super::rules::RuleBook;
 
-/// Shortfall pricing, as in the models ([`crate::schedule::model::coverage_slack`]).
-use crate::schedule::model::{DEEP_SHORTFALL_FACTOR, SHALLOW_SHORTFALL_SHARE};
+/// Shortfall pricing, as in the models ([`crate::mip::coverage_slack`]).
+use crate::mip::{DEEP_SHORTFALL_FACTOR, SHALLOW_SHORTFALL_SHARE};
 
 /// Weight of the rests in the presence profile: 1 spreads each rest evenly over its
 /// window, but the day's settlement places rests where cover is spare, so the real
@@ -193,10 +193,10 @@ pub fn best_responses(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mip::Demand;
     use crate::roster::contracts::Contracts;
     use crate::roster::inputs::{Agent, Skill};
     use crate::roster::rules::{Horizon, WorkedShift};
-    use crate::schedule::model::Demand;
     use crate::schedule::ShiftConfig;
     use chrono::NaiveDate;
 

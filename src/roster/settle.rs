@@ -15,9 +15,9 @@ use super::model::{ModelInput, SkillGroup, StartedShift};
 use super::rules::WorkedShift;
 use super::summary::working_slots;
 use crate::error::Result;
-use crate::schedule::model::{
+use crate::mip::{
     add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, run_mip, Column,
-    PlacedShift, SolverLimits,
+    HighsRun, SolverLimits,
 };
 
 /// Each day's settlement is small; this caps a pathological one.
@@ -214,7 +214,13 @@ fn settle_day(
             if count == 0 || first + count > day_len {
                 continue;
             }
-            let slack = coverage_slack(&mut variables, &mut objective, penalties, demand);
+            let slack = coverage_slack(
+                &mut variables,
+                &mut objective,
+                demand.required,
+                f64::from(demand.minutes) / 60.0,
+                penalties.prices(),
+            );
             let mut covered = Expression::default();
             for expression in &queue_slots[k][first..first + count] {
                 covered.add_mul(1.0 / count as f64, expression.clone());
@@ -235,7 +241,7 @@ fn settle_day(
                 time_limit_seconds: DAY_TIME_LIMIT_SECONDS,
                 mip_gap: 1e-4,
             },
-            None,
+            HighsRun::default(),
             "the rests of the rostered shifts cannot be placed",
         )?
         .values
@@ -250,15 +256,8 @@ fn settle_day(
             .collect();
         members.sort_unstable();
         let rests = config.templates[template].rests();
-        let mut placed: Vec<PlacedShift> = members
-            .iter()
-            .map(|&(start, _)| PlacedShift {
-                day,
-                template,
-                start,
-                rest_starts: vec![0; rests.len()],
-            })
-            .collect();
+        let starts: Vec<u32> = members.iter().map(|&(start, _)| start).collect();
+        let mut rest_starts = vec![vec![0; rests.len()]; members.len()];
         for block in blocks
             .iter()
             .filter(|b| b.template == template && b.group == g)
@@ -268,15 +267,18 @@ fn settle_day(
                 .iter()
                 .map(|&(t, c)| (t, values[c.index].round().max(0.0) as usize))
                 .collect();
-            hand_out_rests(rests[block.rest], block.rest, &mut placed, &times)?;
+            let handed = hand_out_rests(rests[block.rest], &starts, &times)?;
+            for (shift, time) in rest_starts.iter_mut().zip(handed) {
+                shift[block.rest] = time;
+            }
         }
-        for (shift, &(_, agent)) in placed.into_iter().zip(&members) {
+        for (rest_starts, &(start, agent)) in rest_starts.into_iter().zip(&members) {
             shifts.push(WorkedShift {
                 agent,
                 day,
                 template,
-                start: shift.start,
-                rest_starts: shift.rest_starts,
+                start,
+                rest_starts,
             });
         }
     }
