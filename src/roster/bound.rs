@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use good_lp::solvers::highs::highs;
 use good_lp::{Expression, ProblemVariables, SolverModel};
 
-use super::model::{coverage_block, skill_groups, ModelInput, StartCounts};
+use super::coverage::{coverage_block, StartCounts};
 use super::rules::{paid_hours, Week};
+use super::types::{skill_groups, ModelInput};
 use crate::error::Result;
 use crate::mip::{add_integer, run_highs, HighsRun, SolverLimits};
 

@@ -11,8 +11,8 @@
 //! of their week (pricing single days off too), and prune shifts worth less than their
 //! pay; every move that could break a rule is checked with the checker's evaluation.
 
-use super::model::{QueueDemand, StartedShift};
 use super::rules::{paid_hours, RuleBook, WorkedShift};
+use super::types::{agent_queues, QueueDemand, StartedShift};
 
 /// Per-agent state while the roster is built.
 #[derive(Clone, Default)]
@@ -53,7 +53,7 @@ pub fn greedy_roster(
             }
         }
     }
-    let skills = super::model::agent_queues(book, queues);
+    let skills = agent_queues(book, queues);
     let mut state: Vec<AgentState> = vec![
         AgentState {
             hours: vec![0.0; weeks.len()],

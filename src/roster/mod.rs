@@ -4,7 +4,12 @@
 //! - [`contracts`], [`inputs`]: `contracts.toml`, `agents.csv`, `availability.csv`;
 //! - [`rules`]: what each rule means (weeks, weekends, limits, availability);
 //! - [`check`]: `wfm roster check`, any roster file against the rules;
-//! - [`model`]: the integer program (small rosters) and the path for big ones;
+//! - [`types`]: what the solvers share (demands, skill groups, the model's input
+//!   and solution);
+//! - [`strategy`]: how a roster is solved: one model when small, best responses and a
+//!   bound when big, then each day settled;
+//! - [`model`]: the whole-horizon integer program (small rosters);
+//! - [`coverage`]: the aggregate coverage block of the model and the bound;
 //! - [`greedy`]: the constructive roster and local search that start it;
 //! - [`respond`]: best-response rounds that re-optimise each agent's whole schedule
 //!   exactly (big rosters);
@@ -28,6 +33,7 @@
 pub mod bound;
 pub mod check;
 pub mod contracts;
+pub mod coverage;
 pub mod greedy;
 pub mod inputs;
 pub mod model;
@@ -35,6 +41,8 @@ pub mod pricing;
 pub mod respond;
 pub mod rules;
 pub mod settle;
+pub mod strategy;
+pub mod types;
 
 pub use check::{check_rows, read_roster, roster_horizon, Activity, RosterRow, ROSTER_COLUMNS};
 pub use contracts::{Contract, Contracts};
@@ -58,7 +66,7 @@ use crate::schedule::{
     Requirement, ScheduleOptions, ShiftConfig,
 };
 use crate::units::{format_clock_minutes, format_number};
-use model::{ModelInput, QueueDemand};
+use types::{ModelInput, QueueDemand};
 
 /// What to roster.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,7 +176,7 @@ pub fn build_roster(
             DEFAULT_BAND_MINUTES
         },
     );
-    let solution = model::solve(
+    let solution = strategy::solve(
         &ModelInput {
             book: &book,
             queues: &queues,

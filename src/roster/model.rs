@@ -33,94 +33,22 @@
 //! days off, and per contract the largest weekend, early and late counts and the hours
 //! spread (max - min) across its agents, a minimax measure of fairness.
 //!
-//! Solving ([`solve`]): small rosters (up to 1200 agent-days) are one model over the
-//! horizon, started from the constructive roster of [`super::greedy`]. Larger ones
-//! would not finish their root relaxation in minutes (200 agents x 28 days: 62k rows,
-//! 1M nonzeros), so the constructive roster is improved by best-response rounds
-//! ([`super::respond`]: each agent's whole schedule re-optimised exactly by the pricing
-//! program of [`super::pricing`], the others fixed), and the proven bound comes from the
-//! aggregate relaxation of [`super::bound`]. (Fix-and-optimise over week-by-agent
-//! windows was used before and never improved the roster; see docs/benchmarks.md.)
 
 use std::collections::BTreeMap;
 
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 
-use super::inputs::{AvailabilityKind, Skill};
+use super::coverage::{coverage_block, PooledRest, StartCounts};
+use super::inputs::AvailabilityKind;
 use super::rules::{paid_hours, RuleBook, WorkedShift};
+use super::types::{skill_groups, ModelInput, StartedShift};
 use crate::error::{Error, Result};
-use crate::mip::{
-    add_binary, add_integer, coverage_slack, run_highs, Column, Demand, HighsRun, SolveRun,
-    SolveStatus, SolverLimits,
-};
+use crate::mip::{add_binary, add_integer, run_highs, Column, HighsRun, SolveRun};
 use crate::schedule::progress::ProgressFn;
 
-/// One queue's requirement intervals on the horizon's wall-clock timeline.
-#[derive(Debug, Clone)]
-pub struct QueueDemand {
-    pub queue: String,
-    pub demands: Vec<Demand>,
-}
-
-/// Per agent, the indices into `queues` of the queues it has a skill for.
-pub fn agent_queues(book: &RuleBook, queues: &[QueueDemand]) -> Vec<Vec<usize>> {
-    book.agents
-        .iter()
-        .map(|agent| {
-            agent
-                .skills
-                .iter()
-                .filter_map(|s| queues.iter().position(|q| q.queue == s.queue))
-                .collect()
-        })
-        .collect()
-}
-
-/// Agents with the same skills on the demanded queues: interchangeable for coverage.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SkillGroup {
-    /// Indexes into the model's queues, with the agents' priority for each.
-    pub queues: Vec<(usize, u32)>,
-    pub agents: Vec<usize>,
-}
-
-/// What the model needs besides the rules.
-pub struct ModelInput<'a> {
-    pub book: &'a RuleBook<'a>,
-    pub queues: &'a [QueueDemand],
-    /// Model time step in minutes (divides every time of the templates and demands).
-    pub slot: u32,
-    /// Start-band width in minutes; 0 for one start per band (exact).
-    pub band_minutes: u32,
-    pub limits: SolverLimits,
-}
-
-/// The solved roster before queues are handed out.
-#[derive(Debug, Clone)]
-pub struct ModelSolution {
-    pub shifts: Vec<WorkedShift>,
-    pub groups: Vec<SkillGroup>,
-    /// Per group and slot of the horizon: agents allocated to each of the group's
-    /// queues (same order as `SkillGroup::queues`), as the solver's values.
-    pub allocation: Vec<BTreeMap<usize, Vec<f64>>>,
-    pub run: SolveRun,
-}
-
-/// (day, template, group): one aggregate of start counts.
-type DayTemplateGroup = (u32, usize, usize);
-/// Start counts per aggregate: start -> (variable, upper bound).
-pub(crate) type StartCounts = BTreeMap<DayTemplateGroup, BTreeMap<u32, (Column, f64)>>;
 /// (day, template, group, band): one linking row.
 type Cell = (u32, usize, usize, usize);
-
-/// The pooled rest-time variables of one day, template and rest.
-pub(crate) struct PooledRest {
-    day: u32,
-    template: usize,
-    rest: usize,
-    times: Vec<(u32, Column)>,
-}
 
 /// One way an agent may work a day: a template and a set of its starts.
 struct DayOption {
@@ -134,36 +62,6 @@ struct DayOption {
     /// A single start chosen for this agent alone (partial-day availability).
     exact: bool,
     column: Column,
-}
-
-/// Skill groups of the agents, restricted to the demanded queues.
-pub fn skill_groups(book: &RuleBook, queues: &[QueueDemand]) -> (Vec<SkillGroup>, Vec<usize>) {
-    let mut by_key: BTreeMap<Vec<(usize, u32)>, Vec<usize>> = BTreeMap::new();
-    for (index, agent) in book.agents.iter().enumerate() {
-        let key: Vec<(usize, u32)> = agent
-            .skills
-            .iter()
-            .filter_map(|Skill { queue, priority }| {
-                queues
-                    .iter()
-                    .position(|q| &q.queue == queue)
-                    .map(|k| (k, *priority))
-            })
-            .collect();
-        by_key.entry(key).or_default().push(index);
-    }
-    let mut group_of = vec![0; book.agents.len()];
-    let groups: Vec<SkillGroup> = by_key
-        .into_iter()
-        .enumerate()
-        .map(|(g, (queues, agents))| {
-            for &a in &agents {
-                group_of[a] = g;
-            }
-            SkillGroup { queues, agents }
-        })
-        .collect();
-    (groups, group_of)
 }
 
 /// Splits a template's starts into bands no wider than `width` minutes in which every
@@ -193,7 +91,7 @@ fn needs_exact_starts(book: &RuleBook, agent: usize, day: u32) -> bool {
 
 /// Builds and solves the model over the whole horizon. `start`, when given, is a
 /// roster that satisfies every rule, handed to HiGHS as its first incumbent.
-fn solve_whole(
+pub(crate) fn solve_whole(
     input: &ModelInput,
     start: Option<&[StartedShift]>,
     progress: Option<ProgressFn>,
@@ -548,309 +446,6 @@ fn solve_whole(
     Ok((shifts, report))
 }
 
-/// The aggregate part of a model over `days`: pooled rests with the Bechtold-Jacobs
-/// conditions in cumulative form (two terms a row: rests taken by each window end
-/// against shifts started by then, and the mirror condition at window starts),
-/// presence per group and slot as a flow (presence[q] = presence[q-1] + starts at q -
-/// ends at q), the allocation of present agents to queues, the pooled rests inside
-/// the unallocated agents, and each queue's coverage with the convex shortfall.
-/// Returns the rest-time variables.
-pub(crate) fn coverage_block(
-    input: &ModelInput,
-    groups: &[SkillGroup],
-    days: std::ops::Range<u32>,
-    starts_of: &StartCounts,
-    variables: &mut ProblemVariables,
-    constraints: &mut Vec<good_lp::Constraint>,
-    objective: &mut Expression,
-) -> Vec<PooledRest> {
-    let book = input.book;
-    let config = book.config;
-    let slot = input.slot;
-    let weights = &book.contracts.soft;
-    // Pooled start counts per (day, template), cumulated in start order.
-    let mut pooled: BTreeMap<(u32, usize), BTreeMap<u32, Expression>> = BTreeMap::new();
-    for (&(day, template, _), starts) in starts_of {
-        let entry = pooled.entry((day, template)).or_default();
-        for (&s, (column, _)) in starts {
-            *entry.entry(s).or_default() += column.var;
-        }
-    }
-    let mut rest_times: Vec<PooledRest> = Vec::new();
-    for (&(day, template), starts) in &pooled {
-        let rests = config.templates[template].rests();
-        if rests.is_empty() {
-            continue;
-        }
-        let start_list: Vec<u32> = starts.keys().copied().collect();
-        let mut shifts_by: Vec<Variable> = Vec::new();
-        for (i, count) in starts.values().enumerate() {
-            let cumulative = variables.add(variable().min(0.0));
-            let mut row = Expression::from(cumulative) - count.clone();
-            if i > 0 {
-                row -= shifts_by[i - 1];
-            }
-            constraints.push(row.eq(0.0));
-            shifts_by.push(cumulative);
-        }
-        let first = start_list[0];
-        let last = *start_list.last().expect("non-empty");
-        for (rest_index, rest) in rests.iter().enumerate() {
-            let times: Vec<(u32, Column)> = (first + rest.earliest_after_start
-                ..=last + rest.latest_after_start)
-                .step_by(slot as usize)
-                .map(|time| (time, add_integer(variables, None)))
-                .collect();
-            let mut rests_by: Vec<Variable> = Vec::new();
-            for (j, &(_, column)) in times.iter().enumerate() {
-                let cumulative = variables.add(variable().min(0.0));
-                let mut row = Expression::from(cumulative) - column.var;
-                if j > 0 {
-                    row -= rests_by[j - 1];
-                }
-                constraints.push(row.eq(0.0));
-                rests_by.push(cumulative);
-            }
-            let all_shifts = *shifts_by.last().expect("non-empty");
-            let all_rests = *rests_by.last().expect("non-empty");
-            constraints.push((Expression::from(all_rests) - all_shifts).eq(0.0));
-            for (i, &s) in start_list.iter().enumerate() {
-                // Rests by this shift's window end cover the shifts started by then.
-                let by_end = times
-                    .iter()
-                    .rposition(|&(t, _)| t <= s + rest.latest_after_start)
-                    .expect("the first window ends inside the times");
-                constraints.push((Expression::from(rests_by[by_end]) - shifts_by[i]).geq(0.0));
-                // Rests before this shift's window start only serve earlier shifts.
-                let from = times
-                    .iter()
-                    .position(|&(t, _)| t >= s + rest.earliest_after_start)
-                    .expect("every window starts inside the times");
-                if from > 0 {
-                    let mut row = Expression::from(rests_by[from - 1]);
-                    if i > 0 {
-                        row -= shifts_by[i - 1];
-                    }
-                    constraints.push(row.leq(0.0));
-                }
-            }
-            rest_times.push(PooledRest {
-                day,
-                template,
-                rest: rest_index,
-                times,
-            });
-        }
-    }
-
-    let horizon_slots = (book.horizon.days * 1440 / slot) as usize;
-    let slots_of = |from: u32, minutes: u32| {
-        let first = (from / slot) as usize;
-        let last = (((from + minutes) / slot) as usize).min(horizon_slots);
-        first..last.max(first)
-    };
-    let mut resting: BTreeMap<usize, Expression> = BTreeMap::new();
-    for group in &rest_times {
-        let length = config.templates[group.template].rests()[group.rest].length;
-        for &(time, column) in &group.times {
-            for q in slots_of(group.day * 1440 + time, length) {
-                *resting.entry(q).or_default() += column.var;
-            }
-        }
-    }
-    // Presence per group and slot, as a flow.
-    let mut idle: BTreeMap<usize, Expression> = BTreeMap::new();
-    let mut queue_slots: Vec<BTreeMap<usize, Expression>> =
-        vec![BTreeMap::new(); input.queues.len()];
-    let slot_hours = f64::from(slot) / 60.0;
-    for (g, group) in groups.iter().enumerate() {
-        let mut changes: BTreeMap<usize, Expression> = BTreeMap::new();
-        let mut spanned: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-        for (&(day, template, _), starts) in starts_of.iter().filter(|(k, _)| k.2 == g) {
-            let span = config.templates[template].span_minutes();
-            for (&s, (column, _)) in starts {
-                let range = slots_of(day * 1440 + s, span);
-                if range.is_empty() {
-                    continue;
-                }
-                spanned.extend(range.clone());
-                *changes.entry(range.start).or_default() += column.var;
-                *changes.entry(range.end).or_default() -= column.var;
-            }
-        }
-        let mut previous: Option<(usize, Variable)> = None;
-        for &q in &spanned {
-            let here = variables.add(variable().min(0.0));
-            let mut flow = Expression::from(here);
-            if let Some((p, before)) = previous {
-                if p + 1 == q {
-                    flow -= before;
-                }
-            }
-            if let Some(change) = changes.get(&q) {
-                flow -= change.clone();
-            }
-            constraints.push(flow.eq(0.0));
-            previous = Some((q, here));
-            *idle.entry(q).or_default() += here;
-            if group.queues.is_empty() {
-                continue;
-            }
-            let mut allocated = Expression::default();
-            for &(k, priority) in &group.queues {
-                let share = variables.add(variable().min(0.0));
-                allocated += share;
-                *queue_slots[k].entry(q).or_default() += share;
-                if priority > 1 {
-                    objective.add_mul(
-                        weights.secondary_skill_per_agent_hour
-                            * f64::from(priority - 1)
-                            * slot_hours,
-                        share,
-                    );
-                }
-            }
-            *idle.entry(q).or_default() -= allocated.clone();
-            constraints.push((Expression::from(here) - allocated).geq(0.0));
-        }
-    }
-    for (q, rests) in resting {
-        let free = idle.remove(&q).unwrap_or_default() - rests;
-        constraints.push(free.geq(0.0));
-    }
-    // Coverage per queue and interval of the days, convex shortfall.
-    let penalties = &config.penalties;
-    for (k, queue) in input.queues.iter().enumerate() {
-        for demand in queue
-            .demands
-            .iter()
-            .filter(|d| days.contains(&(d.wall_minute / 1440)))
-        {
-            let first = (demand.wall_minute / slot) as usize;
-            let count = (demand.minutes / slot) as usize;
-            if count == 0 || first + count > horizon_slots {
-                continue;
-            }
-            let slack = coverage_slack(
-                variables,
-                objective,
-                demand.required,
-                f64::from(demand.minutes) / 60.0,
-                penalties.prices(),
-            );
-            let mut covered = Expression::default();
-            for q in first..first + count {
-                if let Some(expression) = queue_slots[k].get(&q) {
-                    covered.add_mul(1.0 / count as f64, expression.clone());
-                }
-            }
-            constraints.push((covered + slack).eq(demand.required));
-        }
-    }
-    rest_times
-}
-
-/// Solves the roster: the whole horizon at once when small; otherwise best-response
-/// rounds from the constructive roster, with the proven bound from the aggregate
-/// relaxation (see [`super::bound`]). Then each day's rests and queues are settled
-/// per group.
-pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSolution> {
-    let book = input.book;
-    let days = book.horizon.days;
-    let (groups, group_of) = skill_groups(book, input.queues);
-    let started = std::time::Instant::now();
-    let greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
-    let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
-    let (starts, report) = match greedy {
-        Some(greedy) if !small => respond_and_bound(input, greedy, started, progress)?,
-        greedy => solve_whole(input, greedy.as_deref(), progress)?,
-    };
-    let settled = super::settle::settle_days(input, &groups, &group_of, &starts)?;
-    Ok(ModelSolution {
-        shifts: settled.shifts,
-        groups,
-        allocation: settled.allocation,
-        run: report,
-    })
-}
-
-/// Rosters up to this many agent-days are solved as one model. Larger ones go to best
-/// responses: measured on the sample site's week (108 agents x 7 days = 756
-/// agent-days), the one model stopped at a 20 s limit 30 % above its bound with the
-/// constructive roster unimproved, where best responses took 5 s to a far better one.
-const WHOLE_HORIZON_UP_TO_AGENT_DAYS: u32 = 200;
-/// Share of the time limit kept for work outside the solvers (settling the days,
-/// outputs; measured at about a tenth for 200 agents).
-const OUTSIDE_SOLVER_SHARE: f64 = 0.15;
-/// Best-response rounds stop after this many (or when a round changes nothing, which
-/// comes first in every case measured: 10 rounds on the sample month, 39 on the
-/// 200-agent benchmark).
-const MAX_RESPONSE_ROUNDS: usize = 200;
-/// Share of the solvers' time for the aggregate relaxation's bound, a cap: its weekly
-/// linear programmes take about 2 s for 200 agents over 28 days.
-const BOUND_SHARE: f64 = 0.3;
-/// Share of the solvers' time the best-response rounds may use at most. They normally
-/// stop on their own well before (about 12 s for 200 agents in a release build); a
-/// round cut by the clock makes the roster depend on the machine's speed.
-const RESPONSE_SHARE: f64 = 0.6;
-
-/// Big rosters: best-response rounds from the constructive roster
-/// ([`super::respond`]), then the proven bound of the aggregate relaxation
-/// ([`super::bound`]).
-fn respond_and_bound(
-    input: &ModelInput,
-    greedy: Vec<StartedShift>,
-    started: std::time::Instant,
-    progress: Option<ProgressFn>,
-) -> Result<(Vec<StartedShift>, SolveRun)> {
-    let total = input.limits.time_limit_seconds * (1.0 - OUTSIDE_SOLVER_SHARE);
-    let responded = super::respond::best_responses(
-        input.book,
-        input.queues,
-        input.slot,
-        &greedy,
-        MAX_RESPONSE_ROUNDS,
-        started + std::time::Duration::from_secs_f64(total * RESPONSE_SHARE),
-    );
-    if let Some(show) = progress {
-        show(&format!(
-            "{:.1} s  best responses: {} round(s), {} schedule(s) changed",
-            started.elapsed().as_secs_f64(),
-            responded.rounds,
-            responded.changed
-        ));
-    }
-    let left = (total * BOUND_SHARE)
-        .min(total - started.elapsed().as_secs_f64())
-        .max(1.0);
-    let bound = super::bound::relaxation_bound(
-        input,
-        SolverLimits {
-            time_limit_seconds: left,
-            mip_gap: input.limits.mip_gap / 4.0,
-        },
-    )?;
-    if let Some(show) = progress {
-        show(&format!(
-            "{:.1} s  aggregate relaxation bound {bound:.2}",
-            started.elapsed().as_secs_f64()
-        ));
-    }
-    let report = SolveRun {
-        status: SolveStatus::BestResponses {
-            rounds: responded.rounds,
-            changed: responded.changed,
-            converged: responded.converged,
-        },
-        best_bound: bound,
-        solve_seconds: started.elapsed().as_secs_f64(),
-        variables: 0,
-        integer_variables: 0,
-        constraints: 0,
-    };
-    Ok((responded.roster, report))
-}
-
 /// A MIP start from a constructed roster: its options, start counts and rests (each
 /// at the earliest time of its window, which satisfies the Bechtold-Jacobs conditions);
 /// continuous columns are left undefined for HiGHS to complete by linear programming.
@@ -1041,9 +636,6 @@ fn rest_cuts(
 
 /// Options of one band chosen by the solver: pinned to a start, and free.
 type PinnedAndFree<'o> = (Vec<&'o DayOption>, Vec<&'o DayOption>);
-
-/// A shift start handed to an agent: (agent, day, template, start).
-pub type StartedShift = (usize, u32, usize, u32);
 
 /// Hands out the solved start counts to named agents: in each band, agents pinned to
 /// a start take it, the others take the band's remaining starts in order (agents by

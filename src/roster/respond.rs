@@ -14,9 +14,9 @@
 
 use std::time::Instant;
 
-use super::model::{QueueDemand, StartedShift};
 use super::pricing::{Pricer, Schedule, Scratch};
 use super::rules::RuleBook;
+use super::types::{agent_queues, QueueDemand, StartedShift};
 
 /// Shortfall pricing, as in the models ([`crate::mip::coverage_slack`]).
 use crate::mip::{DEEP_SHORTFALL_FACTOR, SHALLOW_SHORTFALL_SHARE};
@@ -68,7 +68,7 @@ pub fn best_responses(
             }
         }
     }
-    let skills = super::model::agent_queues(book, queues);
+    let skills = agent_queues(book, queues);
     let mut schedules: Vec<Schedule> = vec![Vec::new(); agents];
     for &(a, d, t, s) in roster {
         schedules[a].push((d, t, s));

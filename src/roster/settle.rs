@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 
-use super::model::{ModelInput, SkillGroup, StartedShift};
 use super::rules::WorkedShift;
 use super::summary::working_slots;
+use super::types::{ModelInput, SkillGroup, StartedShift};
 use crate::error::Result;
 use crate::mip::{
     add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, run_mip, Column,
