@@ -37,12 +37,12 @@
 use std::collections::BTreeMap;
 
 use good_lp::solvers::highs::highs;
-use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
 
 use super::coverage::{coverage_block, PooledRest, StartCounts};
 use super::inputs::AvailabilityKind;
 use super::rules::{paid_hours, RuleBook, WorkedShift};
-use super::types::{skill_groups, ModelInput, StartedShift};
+use super::types::{skill_groups, ModelInput, SkillGroup, StartedShift};
 use crate::error::{Error, Result};
 use crate::mip::{add_binary, add_integer, run_highs, Column, HighsRun, SolveRun};
 use crate::schedule::progress::ProgressFn;
@@ -96,301 +96,419 @@ pub(crate) fn solve_whole(
     start: Option<&[StartedShift]>,
     progress: Option<ProgressFn>,
 ) -> Result<(Vec<StartedShift>, SolveRun)> {
-    let book = input.book;
-    let config = book.config;
-    let days = book.horizon.days;
-    let limits = input.limits;
-    let (groups, group_of) = skill_groups(book, input.queues);
-    let mut variables = ProblemVariables::new();
-    let template_bands: Vec<Vec<Vec<u32>>> = (0..config.templates.len())
-        .map(|t| bands(book, t, input.band_minutes))
-        .collect();
+    let (groups, group_of) = skill_groups(input.book, input.queues);
+    let mut model = WholeModel::new(input, group_of);
+    model.day_options(start);
+    model.start_counts();
+    model.coverage(&groups);
+    let integer_variables = model.integer_variables();
+    model.paid_cost();
+    model.band_links();
+    model.worked_days();
+    for agent in 0..input.book.agents.len() {
+        model.agent_rules(agent);
+    }
+    model.solve(start, integer_variables, progress)
+}
 
-    // Options of every agent and day.
-    let mut options: Vec<DayOption> = Vec::new();
-    for (agent, &g) in group_of.iter().enumerate() {
-        for day in 0..days {
-            let exact_day = needs_exact_starts(book, agent, day);
-            for &template in &book.contract(agent).templates {
-                let allowed: Vec<u32> = config.templates[template]
-                    .starts()
-                    .into_iter()
-                    .filter(|&s| book.shift_allowed(agent, day, template, s))
-                    .collect();
-                if allowed.is_empty() {
-                    continue;
-                }
-                let every_start = allowed.len() == config.templates[template].starts().len();
-                // The current roster's own shift stays representable exactly, even
-                // where its band is ruled out conservatively.
-                let incumbent = start.and_then(|roster| {
-                    roster
-                        .iter()
-                        .find(|s| s.0 == agent && s.1 == day && s.2 == template)
-                        .map(|s| s.3)
-                });
-                for (band_index, band) in template_bands[template].iter().enumerate() {
-                    let cell = (day, template, g, band_index);
-                    if let Some(own) = incumbent.filter(|s| band.contains(s) && band.len() > 1) {
-                        if every_start && !exact_day {
-                            options.push(DayOption {
-                                agent,
-                                day,
-                                template,
-                                starts: vec![own],
-                                cell,
-                                exact: true,
-                                column: add_binary(&mut variables),
-                            });
-                        }
-                    }
-                    if every_start && !exact_day {
-                        options.push(DayOption {
-                            agent,
-                            day,
-                            template,
-                            starts: band.clone(),
-                            cell,
-                            exact: band.len() == 1,
-                            column: add_binary(&mut variables),
-                        });
-                        continue;
-                    }
-                    for &start in band.iter().filter(|s| allowed.contains(s)) {
-                        options.push(DayOption {
-                            agent,
-                            day,
-                            template,
-                            starts: vec![start],
-                            cell,
-                            exact: true,
-                            column: add_binary(&mut variables),
-                        });
-                    }
+/// The whole-horizon model under construction: one method per rule family, each
+/// adding its variables, rows and objective terms. They are called in a fixed order,
+/// so the same inputs give the same model (and HiGHS the same roster).
+struct WholeModel<'a> {
+    input: &'a ModelInput<'a>,
+    /// Per agent, its skill group.
+    group_of: Vec<usize>,
+    variables: ProblemVariables,
+    objective: Expression,
+    constraints: Vec<Constraint>,
+    options: Vec<DayOption>,
+    starts_of: StartCounts,
+    rest_times: Vec<PooledRest>,
+    /// Indexes into `options` per (agent, day).
+    by_agent_day: BTreeMap<(usize, u32), Vec<usize>>,
+    /// Whether the agent works the day: a variable per agent-day with options, so
+    /// rules over runs of days stay sparse.
+    works: BTreeMap<(usize, u32), Variable>,
+    /// Per contract.
+    fairness: BTreeMap<usize, FairnessVars>,
+}
+
+/// The options of `agent` on `day`.
+fn options_of<'o>(
+    options: &'o [DayOption],
+    by_agent_day: &BTreeMap<(usize, u32), Vec<usize>>,
+    agent: usize,
+    day: u32,
+) -> Vec<&'o DayOption> {
+    by_agent_day
+        .get(&(agent, day))
+        .map(|list| list.iter().map(|&o| &options[o]).collect())
+        .unwrap_or_default()
+}
+
+impl<'a> WholeModel<'a> {
+    fn new(input: &'a ModelInput<'a>, group_of: Vec<usize>) -> Self {
+        WholeModel {
+            input,
+            group_of,
+            variables: ProblemVariables::new(),
+            objective: Expression::default(),
+            constraints: Vec::new(),
+            options: Vec::new(),
+            starts_of: StartCounts::new(),
+            rest_times: Vec::new(),
+            by_agent_day: BTreeMap::new(),
+            works: BTreeMap::new(),
+            fairness: BTreeMap::new(),
+        }
+    }
+
+    /// Options of every agent and day (see [`DayOption`]).
+    fn day_options(&mut self, start: Option<&[StartedShift]>) {
+        let book = self.input.book;
+        let template_bands: Vec<Vec<Vec<u32>>> = (0..book.config.templates.len())
+            .map(|t| bands(book, t, self.input.band_minutes))
+            .collect();
+        for agent in 0..self.group_of.len() {
+            for day in 0..book.horizon.days {
+                let exact_day = needs_exact_starts(book, agent, day);
+                for &template in &book.contract(agent).templates {
+                    let incumbent = start.and_then(|roster| {
+                        roster
+                            .iter()
+                            .find(|s| s.0 == agent && s.1 == day && s.2 == template)
+                            .map(|s| s.3)
+                    });
+                    let key = (agent, day, template);
+                    self.template_options(key, &template_bands[template], exact_day, incumbent);
                 }
             }
         }
     }
-    // Start counts per (day, template, group, start).
-    let mut starts_of: StartCounts = BTreeMap::new();
-    let mut cover_counts: BTreeMap<(u32, usize, usize, u32), f64> = BTreeMap::new();
-    for option in &options {
-        for &s in &option.starts {
-            *cover_counts
-                .entry((option.day, option.template, group_of[option.agent], s))
-                .or_default() += 1.0;
+
+    /// The options of one agent, day and template: one per band when every start is
+    /// allowed and the day has no partial-day row, else one per allowed start. The
+    /// current roster's own shift stays representable exactly, even where its band is
+    /// ruled out conservatively.
+    fn template_options(
+        &mut self,
+        (agent, day, template): (usize, u32, usize),
+        bands: &[Vec<u32>],
+        exact_day: bool,
+        incumbent: Option<u32>,
+    ) {
+        let book = self.input.book;
+        let all = book.config.templates[template].starts();
+        let allowed: Vec<u32> = all
+            .iter()
+            .copied()
+            .filter(|&s| book.shift_allowed(agent, day, template, s))
+            .collect();
+        if allowed.is_empty() {
+            return;
+        }
+        let whole_bands = allowed.len() == all.len() && !exact_day;
+        let g = self.group_of[agent];
+        for (band_index, band) in bands.iter().enumerate() {
+            let mut wanted: Vec<(Vec<u32>, bool)> = Vec::new();
+            if whole_bands {
+                if let Some(own) = incumbent.filter(|s| band.contains(s) && band.len() > 1) {
+                    wanted.push((vec![own], true));
+                }
+                wanted.push((band.clone(), band.len() == 1));
+            } else {
+                let exact = band.iter().filter(|s| allowed.contains(s));
+                wanted.extend(exact.map(|&s| (vec![s], true)));
+            }
+            for (starts, exact) in wanted {
+                let column = add_binary(&mut self.variables);
+                self.options.push(DayOption {
+                    agent,
+                    day,
+                    template,
+                    starts,
+                    cell: (day, template, g, band_index),
+                    exact,
+                    column,
+                });
+            }
         }
     }
-    for (&(day, template, g, start), &max) in &cover_counts {
-        let column = add_integer(&mut variables, Some(max));
-        starts_of
-            .entry((day, template, g))
-            .or_default()
-            .insert(start, (column, max));
-    }
-    let mut objective = Expression::default();
-    let mut constraints: Vec<good_lp::Constraint> = Vec::new();
-    let rest_times = coverage_block(
-        input,
-        &groups,
-        0..days,
-        &starts_of,
-        &mut variables,
-        &mut constraints,
-        &mut objective,
-    );
-    let integer_variables = options.len()
-        + starts_of.values().map(BTreeMap::len).sum::<usize>()
-        + rest_times.iter().map(|r| r.times.len()).sum::<usize>();
-    let weights = &book.contracts.soft;
 
-    // Paid cost, per agent.
-    for option in &options {
-        objective.add_mul(
-            config.templates[option.template].shift_cost(),
-            option.column.var,
+    /// Start counts per day, template, group and start, each capped by the options
+    /// that can take the start.
+    fn start_counts(&mut self) {
+        let mut cover_counts: BTreeMap<(u32, usize, usize, u32), f64> = BTreeMap::new();
+        for option in &self.options {
+            for &s in &option.starts {
+                let key = (option.day, option.template, self.group_of[option.agent], s);
+                *cover_counts.entry(key).or_default() += 1.0;
+            }
+        }
+        for (&(day, template, g, start), &max) in &cover_counts {
+            let column = add_integer(&mut self.variables, Some(max));
+            self.starts_of
+                .entry((day, template, g))
+                .or_default()
+                .insert(start, (column, max));
+        }
+    }
+
+    /// Pooled rests, presence, allocation and coverage (see [`coverage_block`]).
+    fn coverage(&mut self, groups: &[SkillGroup]) {
+        self.rest_times = coverage_block(
+            self.input,
+            groups,
+            0..self.input.book.horizon.days,
+            &self.starts_of,
+            &mut self.variables,
+            &mut self.constraints,
+            &mut self.objective,
         );
     }
-    // Linking bands to start counts; exact options pin their start.
-    let mut cells: BTreeMap<Cell, (Expression, Vec<u32>)> = BTreeMap::new();
-    let mut exact_at: BTreeMap<(u32, usize, usize, u32), Expression> = BTreeMap::new();
-    for option in &options {
-        let entry = cells.entry(option.cell).or_default();
-        entry.0 += option.column.var;
-        for &s in &option.starts {
-            if !entry.1.contains(&s) {
-                entry.1.push(s);
-            }
-        }
-        if option.exact {
-            *exact_at
-                .entry((
-                    option.day,
-                    option.template,
-                    group_of[option.agent],
-                    option.starts[0],
-                ))
-                .or_default() += option.column.var;
-        }
-    }
-    for (&(day, template, g, _), (agents, starts)) in &cells {
-        let counts = &starts_of[&(day, template, g)];
-        let mut total = Expression::default();
-        for s in starts {
-            total += counts[s].0.var;
-        }
-        constraints.push((total - agents.clone()).eq(0.0));
-    }
-    for (&(day, template, g, start), pinned) in &exact_at {
-        let count = starts_of[&(day, template, g)][&start].0.var;
-        constraints.push((Expression::from(count) - pinned.clone()).geq(0.0));
+
+    /// Options, start counts and rest times: the model's integer variables.
+    fn integer_variables(&self) -> usize {
+        self.options.len()
+            + self.starts_of.values().map(BTreeMap::len).sum::<usize>()
+            + self.rest_times.iter().map(|r| r.times.len()).sum::<usize>()
     }
 
-    // Per-agent rules.
-    let mut by_agent_day: BTreeMap<(usize, u32), Vec<usize>> = BTreeMap::new();
-    for (index, option) in options.iter().enumerate() {
-        by_agent_day
-            .entry((option.agent, option.day))
-            .or_default()
-            .push(index);
-    }
-    // Whether the agent works a day (a variable, so rules over runs of days stay
-    // sparse).
-    let mut works_var: BTreeMap<(usize, u32), Variable> = BTreeMap::new();
-    for (&(agent, day), list) in &by_agent_day {
-        let works = variables.add(variable().min(0.0).max(1.0));
-        let mut sum = Expression::default();
-        for &o in list {
-            sum += options[o].column.var;
+    /// Paid cost, per agent.
+    fn paid_cost(&mut self) {
+        let templates = &self.input.book.config.templates;
+        for option in &self.options {
+            self.objective
+                .add_mul(templates[option.template].shift_cost(), option.column.var);
         }
-        constraints.push((Expression::from(works) - sum).eq(0.0));
-        works_var.insert((agent, day), works);
     }
-    let works = |agent: usize, day: u32| -> Expression {
-        works_var
+
+    /// Links bands to start counts: a band's starts count its agents; exact options
+    /// pin their start.
+    fn band_links(&mut self) {
+        let mut cells: BTreeMap<Cell, (Expression, Vec<u32>)> = BTreeMap::new();
+        let mut exact_at: BTreeMap<(u32, usize, usize, u32), Expression> = BTreeMap::new();
+        for option in &self.options {
+            let entry = cells.entry(option.cell).or_default();
+            entry.0 += option.column.var;
+            for &s in &option.starts {
+                if !entry.1.contains(&s) {
+                    entry.1.push(s);
+                }
+            }
+            if option.exact {
+                let g = self.group_of[option.agent];
+                *exact_at
+                    .entry((option.day, option.template, g, option.starts[0]))
+                    .or_default() += option.column.var;
+            }
+        }
+        for (&(day, template, g, _), (agents, starts)) in &cells {
+            let counts = &self.starts_of[&(day, template, g)];
+            let mut total = Expression::default();
+            for s in starts {
+                total += counts[s].0.var;
+            }
+            self.constraints.push((total - agents.clone()).eq(0.0));
+        }
+        for (&(day, template, g, start), pinned) in &exact_at {
+            let count = self.starts_of[&(day, template, g)][&start].0.var;
+            self.constraints
+                .push((Expression::from(count) - pinned.clone()).geq(0.0));
+        }
+    }
+
+    /// At most one option a day: the agent-day's `works` variable is their sum.
+    fn worked_days(&mut self) {
+        for (index, option) in self.options.iter().enumerate() {
+            self.by_agent_day
+                .entry((option.agent, option.day))
+                .or_default()
+                .push(index);
+        }
+        for (&(agent, day), list) in &self.by_agent_day {
+            let works = self.variables.add(variable().min(0.0).max(1.0));
+            let mut sum = Expression::default();
+            for &o in list {
+                sum += self.options[o].column.var;
+            }
+            self.constraints
+                .push((Expression::from(works) - sum).eq(0.0));
+            self.works.insert((agent, day), works);
+        }
+    }
+
+    /// Whether `agent` works `day` (zero without options).
+    fn works_on(&self, agent: usize, day: u32) -> Expression {
+        self.works
             .get(&(agent, day))
             .map_or_else(Expression::default, |&v| Expression::from(v))
-    };
-    let weeks = book.horizon.weeks();
-    let weekends = book.horizon.weekends();
-    let mut fairness: BTreeMap<usize, FairnessVars> = BTreeMap::new();
-    for agent in 0..book.agents.len() {
-        let contract = book.contract(agent);
-        let agent_options = |day: u32| -> Vec<&DayOption> {
-            by_agent_day
-                .get(&(agent, day))
-                .map(|list| list.iter().map(|&o| &options[o]).collect())
-                .unwrap_or_default()
-        };
+    }
+
+    /// Every rule and soft goal of one agent.
+    fn agent_rules(&mut self, agent: usize) {
+        let (total_hours, leave_hours) = self.weekly_limits(agent);
+        self.consecutive_days(agent);
+        let cuts = rest_cuts(self.input, &self.options, &self.by_agent_day, agent);
+        self.constraints.extend(cuts);
+        let weekends = self.weekends(agent);
+        self.preferences(agent);
+        self.isolated_days_off(agent);
+        self.fairness(agent, weekends, total_hours, leave_hours);
+    }
+
+    /// Per week, paid hours in [min, max] and days worked up to the limit. Returns
+    /// the agent's paid hours over the horizon and its leave hours.
+    fn weekly_limits(&mut self, agent: usize) -> (Expression, f64) {
+        let book = self.input.book;
         let mut total_hours = Expression::default();
         let mut leave_hours = 0.0;
-        for &week in &weeks {
+        for week in book.horizon.weeks() {
             let limits = book.week_limits(agent, week);
             leave_hours += limits.leave_hours;
             let mut hours = Expression::default();
             let mut worked_days = Expression::default();
             for day in week.days() {
-                for option in agent_options(day) {
-                    hours.add_mul(
-                        paid_hours(&config.templates[option.template]),
-                        option.column.var,
-                    );
+                for option in options_of(&self.options, &self.by_agent_day, agent, day) {
+                    let paid = paid_hours(&book.config.templates[option.template]);
+                    hours.add_mul(paid, option.column.var);
                 }
-                if let Some(&v) = works_var.get(&(agent, day)) {
+                if let Some(&v) = self.works.get(&(agent, day)) {
                     worked_days += v;
                 }
             }
             total_hours += hours.clone();
-            constraints.push(hours.clone().leq(limits.max_hours));
+            self.constraints.push(hours.clone().leq(limits.max_hours));
             if limits.min_hours > 0.0 {
-                constraints.push(hours.geq(limits.min_hours));
+                self.constraints.push(hours.geq(limits.min_hours));
             }
-            constraints.push(worked_days.leq(f64::from(limits.max_days)));
+            self.constraints
+                .push(worked_days.leq(f64::from(limits.max_days)));
         }
-        if let Some(max) = contract.max_consecutive_days {
-            let span = max + 1;
-            if span <= days {
-                for first in 0..=days - span {
-                    let mut worked = Expression::default();
-                    for day in first..first + span {
-                        worked += works(agent, day);
-                    }
-                    constraints.push(worked.leq(f64::from(max)));
-                }
+        (total_hours, leave_hours)
+    }
+
+    /// At most `max_consecutive_days` worked in any run of days one longer.
+    fn consecutive_days(&mut self, agent: usize) {
+        let days = self.input.book.horizon.days;
+        let Some(max) = self.input.book.contract(agent).max_consecutive_days else {
+            return;
+        };
+        let span = max + 1;
+        if span > days {
+            return;
+        }
+        for first in 0..=days - span {
+            let mut worked = Expression::default();
+            for day in first..first + span {
+                worked += self.works_on(agent, day);
             }
+            self.constraints.push(worked.leq(f64::from(max)));
         }
-        constraints.extend(rest_cuts(input, &options, &by_agent_day, agent));
-        // Weekends: worked when a day of it is worked.
+    }
+
+    /// Weekends, worked when a day of them is worked, at most the contract's limit in
+    /// any four. Returns the weekends worked over the horizon.
+    fn weekends(&mut self, agent: usize) -> Expression {
+        let book = self.input.book;
         let mut weekend_terms: Vec<Expression> = Vec::new();
-        for weekend in &weekends {
-            let free: Vec<Variable> = weekend
+        for weekend in book.horizon.weekends() {
+            let days: Vec<Variable> = weekend
                 .days
                 .iter()
-                .filter_map(|d| works_var.get(&(agent, *d)).copied())
+                .filter_map(|d| self.works.get(&(agent, *d)).copied())
                 .collect();
-            match free.as_slice() {
+            match days.as_slice() {
                 [] => weekend_terms.push(Expression::default()),
                 [one] => weekend_terms.push(Expression::from(*one)),
                 several => {
-                    let worked = variables.add(variable().min(0.0).max(1.0));
+                    let worked = self.variables.add(variable().min(0.0).max(1.0));
                     for &v in several {
-                        constraints.push((Expression::from(worked) - v).geq(0.0));
+                        self.constraints
+                            .push((Expression::from(worked) - v).geq(0.0));
                     }
                     weekend_terms.push(Expression::from(worked));
                 }
             }
         }
+        let limit = f64::from(book.contract(agent).max_weekends_per_4_weeks);
         for range in book.horizon.weekend_windows() {
             let mut count = Expression::default();
             for term in &weekend_terms[range] {
                 count += term.clone();
             }
-            constraints.push(count.leq(f64::from(contract.max_weekends_per_4_weeks)));
+            self.constraints.push(count.leq(limit));
         }
         let mut weekend_total = Expression::default();
         for term in &weekend_terms {
             weekend_total += term.clone();
         }
-        // Preferences: linear in the day's options, since at most one is worked.
+        weekend_total
+    }
+
+    /// Unmet preferences, priced: linear in the day's options, since at most one is
+    /// worked.
+    fn preferences(&mut self, agent: usize) {
+        let book = self.input.book;
+        let weight = book.contracts.soft.preference;
         for row in book.preferences(agent) {
             let day = book.horizon.day_of(row.date).expect("inside");
-            let weight = weights.preference;
+            let options = options_of(&self.options, &self.by_agent_day, agent, day);
+            let honoured =
+                |option: &DayOption| book.preference_honoured(row, Some(&worked_shift(option)));
             match row.kind {
                 AvailabilityKind::PreferredOff => {
-                    for option in agent_options(day) {
-                        if !book.preference_honoured(row, Some(&worked_shift(option))) {
-                            objective.add_mul(weight, option.column.var);
+                    for option in options {
+                        if !honoured(option) {
+                            self.objective.add_mul(weight, option.column.var);
                         }
                     }
                 }
                 _ => {
-                    objective += weight;
-                    for option in agent_options(day) {
-                        if book.preference_honoured(row, Some(&worked_shift(option))) {
-                            objective.add_mul(-weight, option.column.var);
+                    self.objective += weight;
+                    for option in options {
+                        if honoured(option) {
+                            self.objective.add_mul(-weight, option.column.var);
                         }
                     }
                 }
             }
         }
-        if contract.consecutive_days_off && weights.isolated_day_off > 0.0 {
-            for day in 1..days.saturating_sub(1) {
-                let isolated = variables.add(variable().min(0.0));
-                objective.add_mul(weights.isolated_day_off, isolated);
-                constraints.push(
-                    (Expression::from(isolated) - works(agent, day - 1) + works(agent, day)
-                        - works(agent, day + 1))
-                    .geq(-1.0),
-                );
-            }
+    }
+
+    /// Isolated days off (off between two worked days), priced where the contract
+    /// asks for consecutive days off.
+    fn isolated_days_off(&mut self, agent: usize) {
+        let book = self.input.book;
+        let weight = book.contracts.soft.isolated_day_off;
+        if !(book.contract(agent).consecutive_days_off && weight > 0.0) {
+            return;
         }
-        let vars = fairness
+        for day in 1..book.horizon.days.saturating_sub(1) {
+            let isolated = self.variables.add(variable().min(0.0));
+            self.objective.add_mul(weight, isolated);
+            let row = Expression::from(isolated) - self.works_on(agent, day - 1)
+                + self.works_on(agent, day)
+                - self.works_on(agent, day + 1);
+            self.constraints.push(row.geq(-1.0));
+        }
+    }
+
+    /// The agent's weekends, early and late shifts and hours inside its contract's
+    /// fairness maxima and minima.
+    fn fairness(&mut self, agent: usize, weekends: Expression, hours: Expression, leave: f64) {
+        let book = self.input.book;
+        let weights = &book.contracts.soft;
+        let vars = *self
+            .fairness
             .entry(book.agents[agent].contract)
-            .or_insert_with(|| FairnessVars::new(&mut variables, weights, &mut objective));
+            .or_insert_with(|| {
+                FairnessVars::new(&mut self.variables, weights, &mut self.objective)
+            });
         let mut early = Expression::default();
         let mut late = Expression::default();
-        for day in 0..days {
-            for option in agent_options(day) {
+        for day in 0..book.horizon.days {
+            for option in options_of(&self.options, &self.by_agent_day, agent, day) {
                 if book.is_early(option.starts[0]) {
                     early += option.column.var;
                 }
@@ -399,51 +517,62 @@ pub(crate) fn solve_whole(
                 }
             }
         }
-        constraints.push((Expression::from(vars.weekends) - weekend_total).geq(0.0));
-        constraints.push((Expression::from(vars.early) - early).geq(0.0));
-        constraints.push((Expression::from(vars.late) - late).geq(0.0));
-        constraints
-            .push((Expression::from(vars.most_hours) - total_hours.clone()).geq(leave_hours));
-        constraints.push((Expression::from(vars.fewest_hours) - total_hours).leq(leave_hours));
+        let rows = [
+            (Expression::from(vars.weekends) - weekends).geq(0.0),
+            (Expression::from(vars.early) - early).geq(0.0),
+            (Expression::from(vars.late) - late).geq(0.0),
+            (Expression::from(vars.most_hours) - hours.clone()).geq(leave),
+            (Expression::from(vars.fewest_hours) - hours).leq(leave),
+        ];
+        self.constraints.extend(rows);
     }
 
-    let variable_count = variables.len();
-    let constraint_count = constraints.len();
-    let start = start.map(|roster| {
-        mip_start(
-            input,
-            roster,
-            &options,
-            &starts_of,
-            &rest_times,
-            &group_of,
-            variable_count,
-        )
-    });
-    let mut problem = highs(variables.minimise(objective));
-    for constraint in constraints {
-        problem.add_constraint(constraint);
+    /// Solves the built model from `start` and hands out the start counts.
+    fn solve(
+        self,
+        start: Option<&[StartedShift]>,
+        integer_variables: usize,
+        progress: Option<ProgressFn>,
+    ) -> Result<(Vec<StartedShift>, SolveRun)> {
+        let limits = self.input.limits;
+        let variable_count = self.variables.len();
+        let constraint_count = self.constraints.len();
+        let start = start.map(|roster| {
+            mip_start(
+                self.input,
+                roster,
+                &self.options,
+                &self.starts_of,
+                &self.rest_times,
+                &self.group_of,
+                variable_count,
+            )
+        });
+        let mut problem = highs(self.variables.minimise(self.objective));
+        for constraint in self.constraints {
+            problem.add_constraint(constraint);
+        }
+        let outcome = run_highs(
+            problem,
+            limits,
+            HighsRun {
+                progress,
+                start: start.as_deref(),
+                ..HighsRun::default()
+            },
+            "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
+        )?;
+        let Some(solved) = outcome.into_solution() else {
+            return Err(Error::Solver(format!(
+                "no roster found within the time limit of {:.0} s; raise --time-limit",
+                limits.time_limit_seconds
+            )));
+        };
+        let value = |column: Column| solved.values[column.index];
+        let shifts = assign_starts(&self.options, &self.starts_of, &value)?;
+        let report = solved.run(variable_count, integer_variables, constraint_count);
+        Ok((shifts, report))
     }
-    let outcome = run_highs(
-        problem,
-        limits,
-        HighsRun {
-            progress,
-            start: start.as_deref(),
-            ..HighsRun::default()
-        },
-        "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
-    )?;
-    let Some(solved) = outcome.into_solution() else {
-        return Err(Error::Solver(format!(
-            "no roster found within the time limit of {:.0} s; raise --time-limit",
-            limits.time_limit_seconds
-        )));
-    };
-    let value = |column: Column| solved.values[column.index];
-    let shifts = assign_starts(&options, &starts_of, &value)?;
-    let report = solved.run(variable_count, integer_variables, constraint_count);
-    Ok((shifts, report))
 }
 
 /// A MIP start from a constructed roster: its options, start counts and rests (each
@@ -530,6 +659,7 @@ fn worked_shift(option: &DayOption) -> WorkedShift {
 
 /// Per-contract fairness variables: the most weekends, early and late shifts, and the
 /// most and fewest hours of any of its agents.
+#[derive(Clone, Copy)]
 struct FairnessVars {
     weekends: Variable,
     early: Variable,
