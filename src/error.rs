@@ -21,6 +21,12 @@ pub enum Error {
     /// The optimiser failed or ran out of time without any solution (exit code 3).
     #[error("solver: {0}")]
     Solver(String),
+    /// A solver ended without a plan: the inputs admit none (exit code 2), the time
+    /// limit passed before any was found, or the solver failed (exit code 3). The
+    /// message states the fact; the edge adds what to change (see
+    /// [`Error::solver_kind`]).
+    #[error("{0}")]
+    NoSolution(SolverFailure),
     /// A plan was produced but leaves requirements unmet and `--strict` was given (exit code 1).
     #[error("{0}")]
     Shortfall(String),
@@ -76,6 +82,17 @@ impl Error {
         }
     }
 
+    /// Why a solver gave no plan, for an error that is a solver failure: the edge names
+    /// its own setting for [`SolverFailureKind::OutOfTime`] (`--time-limit`,
+    /// `[solver] time_limit`).
+    pub fn solver_kind(&self) -> Option<SolverFailureKind> {
+        match self {
+            Error::NoSolution(failure) => Some(failure.kind),
+            Error::Solver(_) => Some(SolverFailureKind::Failed),
+            _ => None,
+        }
+    }
+
     /// Process exit code: 1 shortfall under `--strict`, 2 bad input, 3 solver failure,
     /// 4 output could not be written.
     pub fn exit_code(&self) -> u8 {
@@ -84,7 +101,62 @@ impl Error {
             Error::Io { writing: false, .. } => 2,
             Error::Io { writing: true, .. } => 4,
             Error::Solver(_) => 3,
+            Error::NoSolution(failure) => failure.exit_code(),
             Error::Shortfall(_) => 1,
+        }
+    }
+}
+
+/// Why a solver ended without a plan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SolverFailureKind {
+    /// The model admits no solution: the inputs contradict each other.
+    Infeasible,
+    /// The time limit passed before any solution was found.
+    OutOfTime { time_limit_seconds: f64 },
+    /// The solver could not build or run the model, or returned an unusable result.
+    Failed,
+}
+
+/// A solver that ended without a plan: its kind and the fact, worded for a planner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverFailure {
+    pub kind: SolverFailureKind,
+    pub message: String,
+}
+
+impl SolverFailure {
+    /// The inputs admit no plan; `message` says which rules contradict each other.
+    pub fn infeasible(message: impl Into<String>) -> Self {
+        SolverFailure {
+            kind: SolverFailureKind::Infeasible,
+            message: message.into(),
+        }
+    }
+
+    /// No plan found within `time_limit_seconds`; `message` states it.
+    pub fn out_of_time(time_limit_seconds: f64, message: impl Into<String>) -> Self {
+        SolverFailure {
+            kind: SolverFailureKind::OutOfTime { time_limit_seconds },
+            message: message.into(),
+        }
+    }
+
+    /// 2 when the inputs admit no plan (as any bad input), else 3.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            SolverFailureKind::Infeasible => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// An infeasible model reads as the input problem it is; the others as a solver's.
+impl std::fmt::Display for SolverFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            SolverFailureKind::Infeasible => f.write_str(&self.message),
+            _ => write!(f, "solver: {}", self.message),
         }
     }
 }

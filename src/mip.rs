@@ -11,7 +11,7 @@ use good_lp::solvers::highs::HighsProblem;
 use good_lp::{variable, Expression, ProblemVariables, Variable};
 use highs::HighsModelStatus;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SolverFailure};
 use crate::schedule::progress::{while_watching, ProgressFn};
 use crate::schedule::templates::Rest;
 
@@ -296,7 +296,7 @@ pub(crate) struct HighsRun<'a> {
 
 /// Solves a built model with HiGHS under `limits` (fixed random seed, so the same
 /// model gives the same solution when it finishes within its limits). An infeasible
-/// model is an input error worded by `infeasible`. Without a feasible solution the
+/// model is a [`SolverFailure`] worded by `infeasible`. Without a feasible solution the
 /// outcome has no values and no objective, but still the proven bound (for
 /// relaxations solved only for their bound).
 pub(crate) fn run_highs(
@@ -337,7 +337,7 @@ pub(crate) fn run_highs(
         HighsModelStatus::ReachedTimeLimit => SolveStatus::TimeLimit,
         HighsModelStatus::ReachedInterrupt => SolveStatus::Interrupted,
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Err(Error::input(infeasible))
+            return Err(Error::NoSolution(SolverFailure::infeasible(infeasible)))
         }
         other => {
             return Err(Error::Solver(format!(
@@ -393,9 +393,10 @@ pub(crate) fn run_mip(
     run_highs(problem, limits, run, infeasible)?
         .into_solution()
         .ok_or_else(|| {
-            Error::Solver(format!(
-                "no solution found within the time limit of {} s; raise --time-limit",
-                limits.time_limit_seconds
+            let seconds = limits.time_limit_seconds;
+            Error::NoSolution(SolverFailure::out_of_time(
+                seconds,
+                format!("no solution found within the time limit of {seconds} s"),
             ))
         })
 }
@@ -482,4 +483,46 @@ pub(crate) fn hand_out_rests(
         ));
     }
     Ok(taken.into_iter().map(|t| t.unwrap_or(0)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::SolverFailureKind;
+
+    #[test]
+    fn solver_failures_state_the_fact_with_their_kind_and_exit_code() {
+        let late = Error::NoSolution(SolverFailure::out_of_time(
+            60.0,
+            "no solution found within the time limit of 60 s",
+        ));
+        assert_eq!(
+            late.to_string(),
+            "solver: no solution found within the time limit of 60 s"
+        );
+        assert_eq!(late.exit_code(), 3);
+        assert_eq!(
+            late.solver_kind(),
+            Some(SolverFailureKind::OutOfTime {
+                time_limit_seconds: 60.0
+            })
+        );
+        let none = Error::NoSolution(SolverFailure::infeasible("no schedule satisfies them"));
+        assert_eq!(none.to_string(), "no schedule satisfies them");
+        assert_eq!(none.exit_code(), 2);
+        assert_eq!(none.solver_kind(), Some(SolverFailureKind::Infeasible));
+        let failed = Error::Solver("HiGHS failed".into());
+        assert_eq!(failed.solver_kind(), Some(SolverFailureKind::Failed));
+        assert_eq!(Error::input("x").solver_kind(), None);
+    }
+
+    #[test]
+    fn slot_and_gap_helpers() {
+        assert_eq!(slot_minutes([0, 30, 45, 90]), 15);
+        assert_eq!(slot_minutes([7 * 60, 8 * 60]), 60);
+        assert_eq!(slot_minutes([]), 1);
+        assert!((relative_gap(200.0, 190.0) - 0.05).abs() < 1e-12);
+        assert_eq!(relative_gap(0.0, -1.0), 0.0);
+        assert_eq!(relative_gap(100.0, 120.0), 0.0);
+    }
 }

@@ -137,7 +137,7 @@ pub fn build_roster(
     progress: Option<ProgressFn>,
 ) -> Result<Roster> {
     if options.days == 0 {
-        return Err(Error::input("--days must be at least 1"));
+        return Err(Error::input("a roster needs at least 1 day"));
     }
     let horizon = Horizon {
         start: options.start,

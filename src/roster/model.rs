@@ -43,7 +43,7 @@ use super::coverage::{coverage_block, PooledRest, StartCounts};
 use super::inputs::AvailabilityKind;
 use super::rules::{paid_hours, RuleBook, WorkedShift};
 use super::types::{skill_groups, ModelInput, SkillGroup, StartedShift};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SolverFailure};
 use crate::mip::{add_binary, add_integer, run_highs, Column, HighsRun, SolveRun};
 use crate::schedule::progress::ProgressFn;
 
@@ -563,9 +563,10 @@ impl<'a> WholeModel<'a> {
             "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
         )?;
         let Some(solved) = outcome.into_solution() else {
-            return Err(Error::Solver(format!(
-                "no roster found within the time limit of {:.0} s; raise --time-limit",
-                limits.time_limit_seconds
+            let seconds = limits.time_limit_seconds;
+            return Err(Error::NoSolution(SolverFailure::out_of_time(
+                seconds,
+                format!("no roster found within the time limit of {seconds:.0} s"),
             )));
         };
         let value = |column: Column| solved.values[column.index];
