@@ -28,6 +28,12 @@ pub enum Error {
     /// the same command (exit code 2). The edge says how to choose another.
     #[error("refusing to replace {}: {why}", path.display())]
     Occupied { path: PathBuf, why: String },
+    /// A solver ended without a plan: the inputs admit none (exit code 2), the time
+    /// limit passed before any was found, or the solver failed (exit code 3). The
+    /// message states the fact; the edge adds what to change (see
+    /// [`Error::solver_kind`]).
+    #[error("{0}")]
+    NoSolution(SolverFailure),
     /// A plan was produced but leaves requirements unmet and `--strict` was given (exit code 1).
     #[error("{0}")]
     Shortfall(String),
@@ -118,6 +124,17 @@ impl Error {
         }
     }
 
+    /// Why a solver gave no plan, for an error that is a solver failure: the edge names
+    /// its own setting for [`SolverFailureKind::OutOfTime`] (`--time-limit`,
+    /// `[solver] time_limit`).
+    pub fn solver_kind(&self) -> Option<SolverFailureKind> {
+        match self {
+            Error::NoSolution(failure) => Some(failure.kind),
+            Error::Solver(_) => Some(SolverFailureKind::Failed),
+            _ => None,
+        }
+    }
+
     /// Process exit code: 1 shortfall under `--strict`, 2 bad input, 3 solver failure,
     /// 4 output could not be written. (An error that is not a library error is an
     /// internal error, [`INTERNAL_ERROR_EXIT_CODE`].)
@@ -128,6 +145,7 @@ impl Error {
             Error::Io { writing: true, .. } => 4,
             Error::Occupied { .. } => 2,
             Error::Solver(_) => 3,
+            Error::NoSolution(failure) => failure.exit_code(),
             Error::Shortfall(_) => 1,
         }
     }
@@ -143,3 +161,57 @@ impl Error {
 /// Exit code of a failure that is not an [`Error`]: a bug rather than bad input or an
 /// unwritable output.
 pub const INTERNAL_ERROR_EXIT_CODE: u8 = 5;
+
+/// Why a solver ended without a plan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SolverFailureKind {
+    /// The model admits no solution: the inputs contradict each other.
+    Infeasible,
+    /// The time limit passed before any solution was found.
+    OutOfTime { time_limit_seconds: f64 },
+    /// The solver could not build or run the model, or returned an unusable result.
+    Failed,
+}
+
+/// A solver that ended without a plan: its kind and the fact, worded for a planner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverFailure {
+    pub kind: SolverFailureKind,
+    pub message: String,
+}
+
+impl SolverFailure {
+    /// The inputs admit no plan; `message` says which rules contradict each other.
+    pub fn infeasible(message: impl Into<String>) -> Self {
+        SolverFailure {
+            kind: SolverFailureKind::Infeasible,
+            message: message.into(),
+        }
+    }
+
+    /// No plan found within `time_limit_seconds`; `message` states it.
+    pub fn out_of_time(time_limit_seconds: f64, message: impl Into<String>) -> Self {
+        SolverFailure {
+            kind: SolverFailureKind::OutOfTime { time_limit_seconds },
+            message: message.into(),
+        }
+    }
+
+    /// 2 when the inputs admit no plan (as any bad input), else 3.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            SolverFailureKind::Infeasible => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// An infeasible model reads as the input problem it is; the others as a solver's.
+impl std::fmt::Display for SolverFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            SolverFailureKind::Infeasible => f.write_str(&self.message),
+            _ => write!(f, "solver: {}", self.message),
+        }
+    }
+}

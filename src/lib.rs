@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod interval;
+pub mod mip;
 pub mod output;
 pub mod plan;
 pub mod roster;

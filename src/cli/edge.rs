@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::error::{Error, INTERNAL_ERROR_EXIT_CODE};
+use crate::error::{Error, SolverFailure, SolverFailureKind, INTERNAL_ERROR_EXIT_CODE};
 
 /// A status callback, as the library's long-running steps take it.
 pub(crate) type Status<'a> = &'a (dyn Fn(&str) + Sync);
@@ -42,25 +42,19 @@ pub enum Edge {
 
 /// The hint that names what to change for `error` at `edge`, if there is one.
 pub fn hint_for(error: &Error, edge: Edge) -> Option<&'static str> {
+    let out_of_time = matches!(
+        error.solver_kind(),
+        Some(SolverFailureKind::OutOfTime { .. })
+    );
     match (error, edge) {
-        (Error::Solver(message), _) if is_time_out(message) => Some(match edge {
-            Edge::Solve => "raise --time-limit",
-            Edge::Plan { rostering: false } => "raise [solver] time_limit",
-            Edge::Plan { rostering: true } => "raise [solver] roster_time_limit",
-        }),
+        (_, Edge::Solve) if out_of_time => Some("raise --time-limit"),
+        (_, Edge::Plan { rostering: false }) if out_of_time => Some("raise [solver] time_limit"),
+        (_, Edge::Plan { rostering: true }) if out_of_time => {
+            Some("raise [solver] roster_time_limit")
+        }
         (Error::Occupied { .. }, Edge::Plan { .. }) => Some("choose another --out"),
         _ => None,
     }
-}
-
-/// The hint the schedule and roster models still append themselves (until their
-/// errors are typed); [`with_hint`] replaces it by the edge's own.
-const MODEL_HINT: &str = "; raise --time-limit";
-
-/// Whether a solver error is a time-out without any solution. (Today a message of
-/// `Error::Solver`; with a typed kind, a match on the kind.)
-fn is_time_out(message: &str) -> bool {
-    message.contains("within the time limit")
 }
 
 /// `error` with the hint of [`hint_for`] appended, keeping its exit code.
@@ -69,10 +63,10 @@ pub fn with_hint(error: Error, edge: Edge) -> Error {
         return error;
     };
     match error {
-        Error::Solver(message) => {
-            let fact = message.strip_suffix(MODEL_HINT).unwrap_or(&message);
-            Error::Solver(format!("{fact}; {hint}"))
-        }
+        Error::NoSolution(failure) => Error::NoSolution(SolverFailure {
+            message: format!("{}; {hint}", failure.message),
+            ..failure
+        }),
         other => {
             debug_assert_eq!(other.exit_code(), 2, "only input errors get other hints");
             Error::Input(format!("{other}; {hint}"))
@@ -123,7 +117,7 @@ mod tests {
     #[test]
     fn a_solver_time_out_names_the_setting_of_the_edge() {
         let fact = "no solution found within the time limit of 60 s";
-        let time_out = || Error::Solver(fact.to_string());
+        let time_out = || Error::NoSolution(SolverFailure::out_of_time(60.0, fact));
         assert_eq!(
             hint_for(&time_out(), Edge::Solve),
             Some("raise --time-limit")
@@ -134,17 +128,19 @@ mod tests {
             plan.to_string(),
             format!("solver: {fact}; raise [solver] time_limit")
         );
-        let model = || Error::Solver(format!("{fact}{MODEL_HINT}"));
         assert_eq!(
-            with_hint(model(), Edge::Plan { rostering: true }).to_string(),
+            with_hint(time_out(), Edge::Plan { rostering: true }).to_string(),
             format!("solver: {fact}; raise [solver] roster_time_limit")
         );
         assert_eq!(
-            with_hint(model(), Edge::Solve).to_string(),
+            with_hint(time_out(), Edge::Solve).to_string(),
             format!("solver: {fact}; raise --time-limit")
         );
-        let infeasible = Error::Solver("the model is infeasible".into());
+        let infeasible = Error::NoSolution(SolverFailure::infeasible("no roster exists"));
         assert_eq!(hint_for(&infeasible, Edge::Solve), None);
+        assert_eq!(infeasible.exit_code(), 2);
+        let failed = Error::Solver("HiGHS returned an error".into());
+        assert_eq!(hint_for(&failed, Edge::Solve), None);
         assert_eq!(
             hint_for(&Error::input("x"), Edge::Plan { rostering: true }),
             None

@@ -164,6 +164,7 @@ pub fn daily_service_levels(intervals: &[QueueInterval]) -> Vec<QueueDay> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mip::SolveStatus;
     use crate::schedule::{CoverageRow, SolveReport};
     use crate::staff::{ServiceTargets, TargetsFile};
     use chrono::TimeZone;
@@ -198,8 +199,7 @@ mod tests {
                 service_level: None,
             }],
             report: SolveReport {
-                status: "optimal".into(),
-                proven: true,
+                status: SolveStatus::Optimal,
                 objective: 0.0,
                 best_bound: 0.0,
                 gap: 0.0,

@@ -180,8 +180,8 @@ pub fn summarise(
             .collect(),
         totals,
         solver: Solver {
-            status: report.status.clone(),
-            proven: report.proven,
+            status: report.status.to_string(),
+            proven: report.proven(),
             objective: round(report.objective, 3),
             best_bound: round(report.best_bound, 3),
             gap: round(report.gap, 6),

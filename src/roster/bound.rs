@@ -15,10 +15,11 @@ use std::collections::BTreeMap;
 use good_lp::solvers::highs::highs;
 use good_lp::{Expression, ProblemVariables, SolverModel};
 
-use super::model::{coverage_block, skill_groups, ModelInput, StartCounts};
+use super::coverage::{coverage_block, StartCounts};
 use super::rules::{paid_hours, Week};
+use super::types::{skill_groups, ModelInput};
 use crate::error::Result;
-use crate::schedule::model::{add_integer, run_highs, SolverLimits};
+use crate::mip::{add_integer, run_highs, HighsRun, SolverLimits};
 
 /// Each week gets at least this long: its root relaxation must finish for a bound.
 const MIN_WEEK_SECONDS: f64 = 5.0;
@@ -177,20 +178,22 @@ fn week_bound(input: &ModelInput, week: Week, limits: SolverLimits) -> Result<f6
     let outcome = run_highs(
         problem,
         limits,
-        None,
+        HighsRun {
+            options: &[("solver", "ipm"), ("solve_relaxation", "true")],
+            ..HighsRun::default()
+        },
         "the aggregate relaxation of the roster is infeasible: the agents' weekly minimum hours cannot be met",
-        None,
-        &[("solver", "ipm"), ("solve_relaxation", "true")],
     )?;
     // The linear optimum bounds the integer relaxation, hence the roster; stopped
     // early it bounds nothing, and the week counts as zero (soft costs are >= 0).
-    Ok(if outcome.proven && outcome.objective.is_finite() {
-        outcome.objective
-    } else {
-        tracing::warn!(
-            "the bound's linear programme for a week stopped before optimality ({}); the week counts as 0 in the bound",
-            outcome.status
-        );
-        0.0
+    Ok(match outcome.objective {
+        Some(objective) if outcome.status.proven() && objective.is_finite() => objective,
+        _ => {
+            tracing::warn!(
+                "the bound's linear programme for a week stopped before optimality ({}); the week counts as 0 in the bound",
+                outcome.status
+            );
+            0.0
+        }
     })
 }

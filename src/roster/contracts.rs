@@ -242,116 +242,33 @@ fn parse_contract(
     file: &str,
     shifts: &ShiftConfig,
 ) -> Result<Contract> {
-    let key = |field: &str| format!("contract.{contract_name}.{field}");
-    let mut templates = Vec::new();
-    for template in &raw.templates {
-        let index = shifts
-            .templates
-            .iter()
-            .position(|t| &t.name == template.get_ref())
-            .ok_or_else(|| {
-                let known: Vec<&str> = shifts.templates.iter().map(|t| t.name.as_str()).collect();
-                Error::at(
-                    file,
-                    line_of(template.span().start),
-                    &key("templates"),
-                    template.get_ref(),
-                    &format!("a template of shifts.toml ({})", known.join(", ")),
-                )
-            })?;
-        if !templates.contains(&index) {
-            templates.push(index);
-        }
-    }
-    if templates.is_empty() {
-        return Err(Error::at(
-            file,
-            line,
-            &key("templates"),
-            "[]",
-            "at least one template",
-        ));
-    }
-    let spanned_line =
-        |value: &Option<Spanned<f64>>| value.as_ref().map_or(line, |v| line_of(v.span().start));
-    let hours = |value: &Option<Spanned<f64>>, field: &str, default: f64| -> Result<f64> {
-        let hours = value.as_ref().map_or(default, |v| *v.get_ref());
-        if !(hours.is_finite() && (0.0..=WEEK_HOURS).contains(&hours)) {
-            return Err(Error::at(
-                file,
-                spanned_line(value),
-                &key(field),
-                &hours.to_string(),
-                "hours between 0 and 168",
-            ));
-        }
-        Ok(hours)
+    let site = ContractSite {
+        name: contract_name,
+        line,
+        line_of,
+        file,
     };
-    let min_hours = hours(&raw.min_hours_per_week, "min_hours_per_week", 0.0)?;
-    let max_hours = hours(&raw.max_hours_per_week, "max_hours_per_week", WEEK_HOURS)?;
-    let days = |value: &Option<Spanned<u32>>,
-                field: &str,
-                default: u32,
-                range: (u32, u32)|
-     -> Result<(u32, u64)> {
-        let at = value.as_ref().map_or(line, |v| line_of(v.span().start));
-        let days = value.as_ref().map_or(default, |v| *v.get_ref());
-        if !(range.0..=range.1).contains(&days) {
-            return Err(Error::at(
-                file,
-                at,
-                &key(field),
-                &days.to_string(),
-                &format!("a whole number from {} to {}", range.0, range.1),
-            ));
-        }
-        Ok((days, at))
-    };
-    let (max_days, _) = days(&raw.max_days_per_week, "max_days_per_week", 7, (0, 7))?;
-    let (days_off, _) = days(&raw.days_off_per_week, "days_off_per_week", 0, (0, 7))?;
-    let (max_weekends, _) = days(
+    let templates = site.templates(&raw.templates, shifts)?;
+    let min_hours = site.hours(&raw.min_hours_per_week, "min_hours_per_week", 0.0)?;
+    let max_hours = site.hours(&raw.max_hours_per_week, "max_hours_per_week", WEEK_HOURS)?;
+    let max_days = site.days(&raw.max_days_per_week, "max_days_per_week", 7, (0, 7))?;
+    let days_off = site.days(&raw.days_off_per_week, "days_off_per_week", 0, (0, 7))?;
+    let max_weekends = site.days(
         &raw.max_weekends_per_4_weeks,
         "max_weekends_per_4_weeks",
         4,
         (0, 4),
     )?;
     let max_consecutive_days = match &raw.max_consecutive_days {
-        Some(_) => Some(
-            days(
-                &raw.max_consecutive_days,
-                "max_consecutive_days",
-                7,
-                (1, 366),
-            )?
-            .0,
-        ),
+        Some(_) => Some(site.days(
+            &raw.max_consecutive_days,
+            "max_consecutive_days",
+            7,
+            (1, 366),
+        )?),
         None => None,
     };
-    let min_rest_minutes = match &raw.min_rest {
-        None => 0,
-        Some(text) => {
-            let at = line_of(text.span().start);
-            let seconds = parse_duration_seconds(text.get_ref()).map_err(|_| {
-                Error::at(
-                    file,
-                    at,
-                    &key("min_rest"),
-                    text.get_ref(),
-                    "a duration such as 11h",
-                )
-            })?;
-            if !(0.0..=48.0 * 3600.0).contains(&seconds) || seconds % 60.0 != 0.0 {
-                return Err(Error::at(
-                    file,
-                    at,
-                    &key("min_rest"),
-                    text.get_ref(),
-                    "whole minutes between 0 and 48h",
-                ));
-            }
-            (seconds / 60.0) as u32
-        }
-    };
+    let min_rest_minutes = site.min_rest(&raw.min_rest)?;
     let mut contract = Contract {
         name: contract_name.to_string(),
         templates,
@@ -365,54 +282,185 @@ fn parse_contract(
         max_weekends_per_4_weeks: max_weekends,
         leave_day_hours: 0.0,
     };
-    if max_hours < min_hours {
-        return Err(Error::at(
-            file,
-            spanned_line(&raw.max_hours_per_week),
-            &key("max_hours_per_week"),
-            &max_hours.to_string(),
-            &format!("at least min_hours_per_week ({min_hours})"),
-        ));
-    }
+    site.check_hours(raw, &contract, shifts)?;
     let working_days = contract.working_days_per_week();
-    let longest = contract
-        .templates
-        .iter()
-        .map(|&t| f64::from(shifts.templates[t].paid_minutes) / 60.0)
-        .fold(0.0, f64::max);
-    let reachable = f64::from(working_days) * longest;
-    if min_hours > reachable + 1e-9 {
-        return Err(Error::at(
-            file,
-            spanned_line(&raw.min_hours_per_week),
-            &key("min_hours_per_week"),
-            &min_hours.to_string(),
-            &format!(
-                "at most {reachable} hours: {working_days} working days a week (max_days_per_week {max_days}, days_off_per_week {days_off}) x {longest} paid hours of the longest template"
-            ),
-        ));
-    }
-    let shortest = contract
-        .templates
-        .iter()
-        .map(|&t| f64::from(shifts.templates[t].paid_minutes) / 60.0)
-        .fold(f64::INFINITY, f64::min);
-    if min_hours > 0.0 && shortest > max_hours + 1e-9 {
-        return Err(Error::at(
-            file,
-            spanned_line(&raw.max_hours_per_week),
-            &key("max_hours_per_week"),
-            &max_hours.to_string(),
-            &format!("at least one shift of the shortest template ({shortest} h) when min_hours_per_week is {min_hours}"),
-        ));
-    }
     let default_leave = if working_days > 0 {
         min_hours / f64::from(working_days)
     } else {
         0.0
     };
-    contract.leave_day_hours = hours(&raw.leave_day_hours, "leave_day_hours", default_leave)?;
+    contract.leave_day_hours =
+        site.hours(&raw.leave_day_hours, "leave_day_hours", default_leave)?;
     Ok(contract)
+}
+
+/// Where a contract's values are in contracts.toml, for error messages.
+struct ContractSite<'a> {
+    name: &'a str,
+    /// The contract's own line.
+    line: u64,
+    line_of: &'a dyn Fn(usize) -> u64,
+    file: &'a str,
+}
+
+impl ContractSite<'_> {
+    /// `contract.NAME.FIELD`.
+    fn key(&self, field: &str) -> String {
+        format!("contract.{}.{field}", self.name)
+    }
+
+    /// The line of `value`, or the contract's when it is not given.
+    fn line_of_value<T>(&self, value: &Option<Spanned<T>>) -> u64 {
+        value
+            .as_ref()
+            .map_or(self.line, |v| (self.line_of)(v.span().start))
+    }
+
+    /// The contract's templates as indexes into `shifts.templates`, each once.
+    fn templates(&self, names: &[Spanned<String>], shifts: &ShiftConfig) -> Result<Vec<usize>> {
+        let mut templates = Vec::new();
+        for template in names {
+            let index = shifts
+                .templates
+                .iter()
+                .position(|t| &t.name == template.get_ref())
+                .ok_or_else(|| {
+                    let known: Vec<&str> =
+                        shifts.templates.iter().map(|t| t.name.as_str()).collect();
+                    Error::at(
+                        self.file,
+                        (self.line_of)(template.span().start),
+                        &self.key("templates"),
+                        template.get_ref(),
+                        &format!("a template of shifts.toml ({})", known.join(", ")),
+                    )
+                })?;
+            if !templates.contains(&index) {
+                templates.push(index);
+            }
+        }
+        if templates.is_empty() {
+            return Err(Error::at(
+                self.file,
+                self.line,
+                &self.key("templates"),
+                "[]",
+                "at least one template",
+            ));
+        }
+        Ok(templates)
+    }
+
+    /// Hours in a week, `default` when not given.
+    fn hours(&self, value: &Option<Spanned<f64>>, field: &str, default: f64) -> Result<f64> {
+        let hours = value.as_ref().map_or(default, |v| *v.get_ref());
+        if !(hours.is_finite() && (0.0..=WEEK_HOURS).contains(&hours)) {
+            return Err(Error::at(
+                self.file,
+                self.line_of_value(value),
+                &self.key(field),
+                &hours.to_string(),
+                "hours between 0 and 168",
+            ));
+        }
+        Ok(hours)
+    }
+
+    /// A whole number of days (or weekends) in `range`, `default` when not given.
+    fn days(
+        &self,
+        value: &Option<Spanned<u32>>,
+        field: &str,
+        default: u32,
+        range: (u32, u32),
+    ) -> Result<u32> {
+        let days = value.as_ref().map_or(default, |v| *v.get_ref());
+        if !(range.0..=range.1).contains(&days) {
+            return Err(Error::at(
+                self.file,
+                self.line_of_value(value),
+                &self.key(field),
+                &days.to_string(),
+                &format!("a whole number from {} to {}", range.0, range.1),
+            ));
+        }
+        Ok(days)
+    }
+
+    /// The minimum rest in whole minutes (0 when not given).
+    fn min_rest(&self, value: &Option<Spanned<String>>) -> Result<u32> {
+        let Some(text) = value else {
+            return Ok(0);
+        };
+        let at = (self.line_of)(text.span().start);
+        let wrong = |expected: &str| {
+            Error::at(
+                self.file,
+                at,
+                &self.key("min_rest"),
+                text.get_ref(),
+                expected,
+            )
+        };
+        let seconds =
+            parse_duration_seconds(text.get_ref()).map_err(|_| wrong("a duration such as 11h"))?;
+        if !(0.0..=48.0 * 3600.0).contains(&seconds) || seconds % 60.0 != 0.0 {
+            return Err(wrong("whole minutes between 0 and 48h"));
+        }
+        Ok((seconds / 60.0) as u32)
+    }
+
+    /// The weekly hours must fit each other and the templates: max at least min,
+    /// min reachable with the working days and the longest template, and at least
+    /// one shortest shift within max when there is a minimum.
+    fn check_hours(
+        &self,
+        raw: &ContractToml,
+        contract: &Contract,
+        shifts: &ShiftConfig,
+    ) -> Result<()> {
+        let (min_hours, max_hours) = (contract.min_hours_per_week, contract.max_hours_per_week);
+        if max_hours < min_hours {
+            return Err(Error::at(
+                self.file,
+                self.line_of_value(&raw.max_hours_per_week),
+                &self.key("max_hours_per_week"),
+                &max_hours.to_string(),
+                &format!("at least min_hours_per_week ({min_hours})"),
+            ));
+        }
+        let working_days = contract.working_days_per_week();
+        let paid = |t: &usize| f64::from(shifts.templates[*t].paid_minutes) / 60.0;
+        let longest = contract.templates.iter().map(paid).fold(0.0, f64::max);
+        let reachable = f64::from(working_days) * longest;
+        if min_hours > reachable + 1e-9 {
+            let (max_days, days_off) = (contract.max_days_per_week, contract.days_off_per_week);
+            return Err(Error::at(
+                self.file,
+                self.line_of_value(&raw.min_hours_per_week),
+                &self.key("min_hours_per_week"),
+                &min_hours.to_string(),
+                &format!(
+                    "at most {reachable} hours: {working_days} working days a week (max_days_per_week {max_days}, days_off_per_week {days_off}) x {longest} paid hours of the longest template"
+                ),
+            ));
+        }
+        let shortest = contract
+            .templates
+            .iter()
+            .map(paid)
+            .fold(f64::INFINITY, f64::min);
+        if min_hours > 0.0 && shortest > max_hours + 1e-9 {
+            return Err(Error::at(
+                self.file,
+                self.line_of_value(&raw.max_hours_per_week),
+                &self.key("max_hours_per_week"),
+                &max_hours.to_string(),
+                &format!("at least one shift of the shortest template ({shortest} h) when min_hours_per_week is {min_hours}"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `HH:MM` for fairness thresholds in messages.

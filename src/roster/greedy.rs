@@ -11,8 +11,8 @@
 //! of their week (pricing single days off too), and prune shifts worth less than their
 //! pay; every move that could break a rule is checked with the checker's evaluation.
 
-use super::model::{QueueDemand, StartedShift};
-use super::rules::{paid_hours, RuleBook, WorkedShift};
+use super::rules::{paid_hours, RuleBook, Week, Weekend, WorkedShift};
+use super::types::{agent_queues, QueueDemand, StartedShift};
 
 /// Per-agent state while the roster is built.
 #[derive(Clone, Default)]
@@ -36,212 +36,18 @@ pub fn greedy_roster(
     queues: &[QueueDemand],
     slot: u32,
 ) -> Option<Vec<StartedShift>> {
-    let config = book.config;
-    let days = book.horizon.days;
-    let weeks = book.horizon.weeks();
-    let weekends = book.horizon.weekends();
-    let windows = book.horizon.weekend_windows();
-    let horizon_slots = (days * 1440 / slot) as usize;
-    // Remaining requirement per queue and slot.
-    let mut need: Vec<Vec<f64>> = vec![vec![0.0; horizon_slots]; queues.len()];
-    for (k, queue) in queues.iter().enumerate() {
-        for demand in &queue.demands {
-            let first = (demand.wall_minute / slot) as usize;
-            let last = (first + (demand.minutes / slot) as usize).min(horizon_slots);
-            for cell in need[k].iter_mut().take(last).skip(first) {
-                *cell = demand.required;
-            }
-        }
+    let mut greedy = Greedy::new(book, queues, slot);
+    for day in 0..book.horizon.days {
+        greedy.fill_day(day)?;
     }
-    let skills = super::model::agent_queues(book, queues);
-    let mut state: Vec<AgentState> = vec![
-        AgentState {
-            hours: vec![0.0; weeks.len()],
-            days: vec![0; weeks.len()],
-            weekends: vec![false; weekends.len()],
-            ..AgentState::default()
-        };
-        book.agents.len()
-    ];
-    let under = config.penalties.under_per_agent_hour.max(1e-9);
-    let mut roster = Vec::new();
-    // Per rostered shift, the queue it serves in each slot.
-    let mut served: Vec<Vec<(usize, usize)>> = Vec::new();
-    for day in 0..days {
-        let w = book.horizon.week_of(day);
-        let week = weeks[w];
-        let weekend = weekends.iter().position(|x| x.days.contains(&day));
-        // Candidates per agent and how urgent the agent is.
-        let mut order: Vec<(f64, usize)> = (0..book.agents.len())
-            .map(|a| {
-                let limits = book.week_limits(a, week);
-                let left = (limits.min_hours - state[a].hours[w]).max(0.0);
-                let days_left = (day..week.first + week.len).count().max(1) as f64;
-                (left / days_left, a)
-            })
-            .collect();
-        order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        for &(_, a) in &order {
-            let contract = book.contract(a);
-            let limits = book.week_limits(a, week);
-            let s = &state[a];
-            // Day-level rules.
-            if s.days[w] >= limits.max_days {
-                continue;
-            }
-            if let Some(max) = contract.max_consecutive_days {
-                if s.last_day.is_some_and(|d| d + 1 == day) && s.run >= max {
-                    continue;
-                }
-            }
-            if let Some(we) = weekend {
-                if !s.weekends[we] {
-                    let over = windows.iter().filter(|r| r.contains(&we)).any(|r| {
-                        s.weekends[r.clone()].iter().filter(|x| **x).count() as u32 + 1
-                            > contract.max_weekends_per_4_weeks
-                    });
-                    if over {
-                        continue;
-                    }
-                }
-            }
-            // Would skipping today leave the weekly minimum out of reach?
-            let weekend_closed = |d: u32| {
-                weekends
-                    .iter()
-                    .position(|x| x.days.contains(&d))
-                    .is_some_and(|we| {
-                        !s.weekends[we]
-                            && windows.iter().filter(|r| r.contains(&we)).any(|r| {
-                                s.weekends[r.clone()].iter().filter(|x| **x).count() as u32 + 1
-                                    > contract.max_weekends_per_4_weeks
-                            })
-                    })
-            };
-            let best_day = |d: u32| {
-                if weekend_closed(d) {
-                    return 0.0;
-                }
-                contract
-                    .templates
-                    .iter()
-                    .filter(|&&t| {
-                        config.templates[t]
-                            .starts()
-                            .into_iter()
-                            .any(|st| book.shift_allowed(a, d, t, st))
-                    })
-                    .map(|&t| paid_hours(&config.templates[t]))
-                    .fold(0.0, f64::max)
-            };
-            let mut later: Vec<f64> = (day + 1..week.first + week.len).map(best_day).collect();
-            later.sort_by(|x, y| y.total_cmp(x));
-            let reachable_later: f64 = later
-                .iter()
-                .take((limits.max_days - s.days[w]) as usize)
-                .sum();
-            let forced = s.hours[w] + reachable_later + 1e-6 < limits.min_hours;
-            // Working today leaves one day fewer for the rest of the week: a forced
-            // shift must be long enough that the minimum stays reachable.
-            let reachable_after: f64 = later
-                .iter()
-                .take((limits.max_days - s.days[w]).saturating_sub(1) as usize)
-                .sum();
-            let hours_needed = if forced {
-                limits.min_hours - s.hours[w] - reachable_after - 1e-6
-            } else {
-                0.0
-            };
-            // Best allowed shift today.
-            let mut best: Option<(f64, usize, u32)> = None;
-            for &t in &contract.templates {
-                let template = &config.templates[t];
-                let hours = paid_hours(template);
-                if s.hours[w] + hours > limits.max_hours + 1e-6 || hours < hours_needed {
-                    continue;
-                }
-                for start in template.starts() {
-                    if !book.shift_allowed(a, day, t, start) {
-                        continue;
-                    }
-                    let (from, to) = book.shift_span(day, t, start);
-                    if s.last_end
-                        .is_some_and(|end| from - end < i64::from(contract.min_rest_minutes))
-                    {
-                        continue;
-                    }
-                    let gain: f64 = (from as usize / slot as usize
-                        ..(to as usize / slot as usize).min(horizon_slots))
-                        .map(|q| {
-                            skills[a]
-                                .iter()
-                                .map(|&k| need[k][q].clamp(0.0, 1.0))
-                                .fold(0.0, f64::max)
-                        })
-                        .sum::<f64>()
-                        * f64::from(slot)
-                        / 60.0;
-                    // Below the weekly minimum the pay is due anyway: any cover is worth
-                    // it, so mandated hours go where the requirement is, early.
-                    let below_minimum = s.hours[w] + 1e-6 < limits.min_hours;
-                    let cost = if below_minimum {
-                        0.0
-                    } else {
-                        template.shift_cost()
-                    };
-                    let value = gain * under - cost;
-                    if best.is_none_or(|(v, _, _)| value > v + 1e-9) {
-                        best = Some((value, t, start));
-                    }
-                }
-            }
-            let Some((value, t, start)) = best else {
-                if forced {
-                    return None;
-                }
-                continue;
-            };
-            if value <= 0.0 && !forced {
-                continue;
-            }
-            let (from, to) = book.shift_span(day, t, start);
-            let worked =
-                from as usize / slot as usize..(to as usize / slot as usize).min(horizon_slots);
-            let mut queues = Vec::new();
-            #[allow(clippy::needless_range_loop)]
-            for q in worked {
-                if let Some(&k) = skills[a]
-                    .iter()
-                    .max_by(|&&x, &&y| need[x][q].total_cmp(&need[y][q]).then(y.cmp(&x)))
-                {
-                    need[k][q] -= 1.0;
-                    queues.push((q, k));
-                }
-            }
-            served.push(queues);
-            let s = &mut state[a];
-            s.hours[w] += paid_hours(&config.templates[t]);
-            s.days[w] += 1;
-            s.run = if s.last_day.is_some_and(|d| d + 1 == day) {
-                s.run + 1
-            } else {
-                1
-            };
-            s.last_day = Some(day);
-            s.last_end = Some(to);
-            if let Some(we) = weekend {
-                s.weekends[we] = true;
-            }
-            roster.push((a, day, t, start));
-        }
-        // Weeks ending today must have met their minimum.
-        if day + 1 == week.first + week.len
-            && (0..book.agents.len())
-                .any(|a| state[a].hours[w] + 1e-6 < book.week_limits(a, week).min_hours)
-        {
-            return None;
-        }
-    }
+    let Greedy {
+        mut roster,
+        mut served,
+        mut need,
+        skills,
+        state,
+        ..
+    } = greedy;
     let mut hours: Vec<Vec<f64>> = state.iter().map(|s| s.hours.clone()).collect();
     for _ in 0..LOCAL_SEARCH_ROUNDS {
         add_shifts(
@@ -259,6 +65,289 @@ pub fn greedy_roster(
     }
     roster.sort_unstable();
     Some(roster)
+}
+
+/// The constructive roster while days are filled in order.
+struct Greedy<'a> {
+    book: &'a RuleBook<'a>,
+    slot: u32,
+    horizon_slots: usize,
+    weeks: Vec<Week>,
+    weekends: Vec<Weekend>,
+    windows: Vec<std::ops::Range<usize>>,
+    /// Remaining requirement per queue and slot.
+    need: Vec<Vec<f64>>,
+    /// Per agent, its queues.
+    skills: Vec<Vec<usize>>,
+    state: Vec<AgentState>,
+    /// Under-staffing penalty per agent-hour (positive).
+    under: f64,
+    roster: Vec<StartedShift>,
+    /// Per rostered shift, the queue it serves in each slot.
+    served: Vec<Vec<(usize, usize)>>,
+}
+
+impl<'a> Greedy<'a> {
+    fn new(book: &'a RuleBook<'a>, queues: &[QueueDemand], slot: u32) -> Self {
+        let weeks = book.horizon.weeks();
+        let weekends = book.horizon.weekends();
+        let horizon_slots = (book.horizon.days * 1440 / slot) as usize;
+        let mut need: Vec<Vec<f64>> = vec![vec![0.0; horizon_slots]; queues.len()];
+        for (k, queue) in queues.iter().enumerate() {
+            for demand in &queue.demands {
+                let first = (demand.wall_minute / slot) as usize;
+                let last = (first + (demand.minutes / slot) as usize).min(horizon_slots);
+                for cell in need[k].iter_mut().take(last).skip(first) {
+                    *cell = demand.required;
+                }
+            }
+        }
+        let state = vec![
+            AgentState {
+                hours: vec![0.0; weeks.len()],
+                days: vec![0; weeks.len()],
+                weekends: vec![false; weekends.len()],
+                ..AgentState::default()
+            };
+            book.agents.len()
+        ];
+        Greedy {
+            book,
+            slot,
+            horizon_slots,
+            windows: book.horizon.weekend_windows(),
+            weeks,
+            weekends,
+            need,
+            skills: agent_queues(book, queues),
+            state,
+            under: book.config.penalties.under_per_agent_hour.max(1e-9),
+            roster: Vec::new(),
+            served: Vec::new(),
+        }
+    }
+
+    /// Gives `day` its shifts, most urgent agent first; `None` when an agent can no
+    /// longer reach its weekly minimum.
+    fn fill_day(&mut self, day: u32) -> Option<()> {
+        let book = self.book;
+        let w = book.horizon.week_of(day);
+        let week = self.weeks[w];
+        // Candidates per agent and how urgent the agent is.
+        let mut order: Vec<(f64, usize)> = (0..book.agents.len())
+            .map(|a| {
+                let limits = book.week_limits(a, week);
+                let left = (limits.min_hours - self.state[a].hours[w]).max(0.0);
+                let days_left = (day..week.first + week.len).count().max(1) as f64;
+                (left / days_left, a)
+            })
+            .collect();
+        order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        for &(_, a) in &order {
+            self.agent_day(a, day, w)?;
+        }
+        // Weeks ending today must have met their minimum.
+        if day + 1 == week.first + week.len
+            && (0..book.agents.len())
+                .any(|a| self.state[a].hours[w] + 1e-6 < book.week_limits(a, week).min_hours)
+        {
+            return None;
+        }
+        Some(())
+    }
+
+    /// Whether weekend `we` is not yet worked by agent `a` and working it would pass
+    /// the contract's limit in some four-weekend window.
+    fn weekend_full(&self, a: usize, we: usize) -> bool {
+        let s = &self.state[a];
+        let limit = self.book.contract(a).max_weekends_per_4_weeks;
+        !s.weekends[we]
+            && self
+                .windows
+                .iter()
+                .filter(|r| r.contains(&we))
+                .any(|r| s.weekends[r.clone()].iter().filter(|x| **x).count() as u32 + 1 > limit)
+    }
+
+    /// Gives agent `a` its best shift on `day` (week index `w`) if the day's rules
+    /// allow one and it is worth its pay or needed for the weekly minimum; `None`
+    /// when the minimum can no longer be reached.
+    fn agent_day(&mut self, a: usize, day: u32, w: usize) -> Option<()> {
+        let book = self.book;
+        let week = self.weeks[w];
+        let contract = book.contract(a);
+        let limits = book.week_limits(a, week);
+        let weekend = self.weekends.iter().position(|x| x.days.contains(&day));
+        let s = &self.state[a];
+        // Day-level rules.
+        if s.days[w] >= limits.max_days {
+            return Some(());
+        }
+        if let Some(max) = contract.max_consecutive_days {
+            if s.last_day.is_some_and(|d| d + 1 == day) && s.run >= max {
+                return Some(());
+            }
+        }
+        if weekend.is_some_and(|we| self.weekend_full(a, we)) {
+            return Some(());
+        }
+        let (forced, hours_needed) = self.minimum_pressure(a, day, w);
+        let Some((value, t, start)) = self.best_shift(a, day, w, hours_needed) else {
+            return if forced { None } else { Some(()) };
+        };
+        if value <= 0.0 && !forced {
+            return Some(());
+        }
+        self.take(a, day, w, weekend, (t, start));
+        Some(())
+    }
+
+    /// Whether skipping `day` would leave agent `a`'s weekly minimum out of reach
+    /// (`forced`), and then how many hours today's shift must at least have so that
+    /// the minimum stays reachable with one day fewer for the rest of the week.
+    fn minimum_pressure(&self, a: usize, day: u32, w: usize) -> (bool, f64) {
+        let book = self.book;
+        let config = book.config;
+        let week = self.weeks[w];
+        let contract = book.contract(a);
+        let limits = book.week_limits(a, week);
+        let s = &self.state[a];
+        let best_day = |d: u32| {
+            let weekend = self.weekends.iter().position(|x| x.days.contains(&d));
+            if weekend.is_some_and(|we| self.weekend_full(a, we)) {
+                return 0.0;
+            }
+            contract
+                .templates
+                .iter()
+                .filter(|&&t| {
+                    config.templates[t]
+                        .starts()
+                        .into_iter()
+                        .any(|st| book.shift_allowed(a, d, t, st))
+                })
+                .map(|&t| paid_hours(&config.templates[t]))
+                .fold(0.0, f64::max)
+        };
+        let mut later: Vec<f64> = (day + 1..week.first + week.len).map(best_day).collect();
+        later.sort_by(|x, y| y.total_cmp(x));
+        let reachable_later: f64 = later
+            .iter()
+            .take((limits.max_days - s.days[w]) as usize)
+            .sum();
+        let forced = s.hours[w] + reachable_later + 1e-6 < limits.min_hours;
+        let reachable_after: f64 = later
+            .iter()
+            .take((limits.max_days - s.days[w]).saturating_sub(1) as usize)
+            .sum();
+        let hours_needed = if forced {
+            limits.min_hours - s.hours[w] - reachable_after - 1e-6
+        } else {
+            0.0
+        };
+        (forced, hours_needed)
+    }
+
+    /// The allowed shift of agent `a` on `day` with the most value (cover of its
+    /// queues' remaining requirement at the under-staffing penalty, minus pay above
+    /// the weekly minimum) and at least `hours_needed` paid hours: (value, template,
+    /// start).
+    fn best_shift(
+        &self,
+        a: usize,
+        day: u32,
+        w: usize,
+        hours_needed: f64,
+    ) -> Option<(f64, usize, u32)> {
+        let book = self.book;
+        let contract = book.contract(a);
+        let limits = book.week_limits(a, self.weeks[w]);
+        let s = &self.state[a];
+        let slot = self.slot as usize;
+        let mut best: Option<(f64, usize, u32)> = None;
+        for &t in &contract.templates {
+            let template = &book.config.templates[t];
+            let hours = paid_hours(template);
+            if s.hours[w] + hours > limits.max_hours + 1e-6 || hours < hours_needed {
+                continue;
+            }
+            for start in template.starts() {
+                if !book.shift_allowed(a, day, t, start) {
+                    continue;
+                }
+                let (from, to) = book.shift_span(day, t, start);
+                if s.last_end
+                    .is_some_and(|end| from - end < i64::from(contract.min_rest_minutes))
+                {
+                    continue;
+                }
+                let gain: f64 = (from as usize / slot
+                    ..(to as usize / slot).min(self.horizon_slots))
+                    .map(|q| {
+                        self.skills[a]
+                            .iter()
+                            .map(|&k| self.need[k][q].clamp(0.0, 1.0))
+                            .fold(0.0, f64::max)
+                    })
+                    .sum::<f64>()
+                    * f64::from(self.slot)
+                    / 60.0;
+                // Below the weekly minimum the pay is due anyway: any cover is worth
+                // it, so mandated hours go where the requirement is, early.
+                let below_minimum = s.hours[w] + 1e-6 < limits.min_hours;
+                let cost = if below_minimum {
+                    0.0
+                } else {
+                    template.shift_cost()
+                };
+                let value = gain * self.under - cost;
+                if best.is_none_or(|(v, _, _)| value > v + 1e-9) {
+                    best = Some((value, t, start));
+                }
+            }
+        }
+        best
+    }
+
+    /// Rosters agent `a` on `day` at (template, start): its queues' need falls, its
+    /// rule state advances.
+    fn take(
+        &mut self,
+        a: usize,
+        day: u32,
+        w: usize,
+        weekend: Option<usize>,
+        (t, start): (usize, u32),
+    ) {
+        let slot = self.slot as usize;
+        let (from, to) = self.book.shift_span(day, t, start);
+        let worked = from as usize / slot..(to as usize / slot).min(self.horizon_slots);
+        let mut queues = Vec::new();
+        for q in worked {
+            if let Some(&k) = self.skills[a]
+                .iter()
+                .max_by(|&&x, &&y| self.need[x][q].total_cmp(&self.need[y][q]).then(y.cmp(&x)))
+            {
+                self.need[k][q] -= 1.0;
+                queues.push((q, k));
+            }
+        }
+        self.served.push(queues);
+        let s = &mut self.state[a];
+        s.hours[w] += paid_hours(&self.book.config.templates[t]);
+        s.days[w] += 1;
+        s.run = if s.last_day.is_some_and(|d| d + 1 == day) {
+            s.run + 1
+        } else {
+            1
+        };
+        s.last_day = Some(day);
+        s.last_end = Some(to);
+        if let Some(we) = weekend {
+            s.weekends[we] = true;
+        }
+        self.roster.push((a, day, t, start));
+    }
 }
 
 /// Moves each shift, in roster order, to the start of its template that covers most

@@ -4,7 +4,12 @@
 //! - [`contracts`], [`inputs`]: `contracts.toml`, `agents.csv`, `availability.csv`;
 //! - [`rules`]: what each rule means (weeks, weekends, limits, availability);
 //! - [`check`]: `wfm roster check`, any roster file against the rules;
-//! - [`model`]: the integer program (small rosters) and the path for big ones;
+//! - [`types`]: what the solvers share (demands, skill groups, the model's input
+//!   and solution);
+//! - [`strategy`]: how a roster is solved: one model when small, best responses and a
+//!   bound when big, then each day settled;
+//! - [`model`]: the whole-horizon integer program (small rosters);
+//! - [`coverage`]: the aggregate coverage block of the model and the bound;
 //! - [`greedy`]: the constructive roster and local search that start it;
 //! - [`respond`]: best-response rounds that re-optimise each agent's whole schedule
 //!   exactly (big rosters);
@@ -28,6 +33,7 @@
 pub mod bound;
 pub mod check;
 pub mod contracts;
+pub mod coverage;
 pub mod greedy;
 pub mod inputs;
 pub mod model;
@@ -35,6 +41,8 @@ pub mod pricing;
 pub mod respond;
 pub mod rules;
 pub mod settle;
+pub mod strategy;
+pub mod types;
 
 pub use check::{check_rows, read_roster, roster_horizon, Activity, RosterRow, ROSTER_COLUMNS};
 pub use contracts::{Contract, Contracts};
@@ -51,14 +59,14 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 use crate::interval::local_minute_of_day;
-use crate::schedule::model::{relative_gap, slot_minutes, Demand, SolveReport, SolverLimits};
+use crate::mip::{slot_minutes, Demand, SolveReport, SolverLimits};
 use crate::schedule::progress::ProgressFn;
 use crate::schedule::{
     coverage_row, detect_interval_minutes, estimated_shrinkage, pool_horizon, Cover, CoverageRow,
     Requirement, ScheduleOptions, ShiftConfig,
 };
 use crate::units::{format_clock_minutes, format_number};
-use model::{ModelInput, QueueDemand};
+use types::{ModelInput, QueueDemand};
 
 /// What to roster.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +137,7 @@ pub fn build_roster(
     progress: Option<ProgressFn>,
 ) -> Result<Roster> {
     if options.days == 0 {
-        return Err(Error::input("--days must be at least 1"));
+        return Err(Error::input("a roster needs at least 1 day"));
     }
     let horizon = Horizon {
         start: options.start,
@@ -155,7 +163,12 @@ pub fn build_roster(
     };
     let (queues, pooled, interval_minutes) = queue_demands(inputs.requirements, &schedule_options)?;
     let all_demands: Vec<Demand> = queues.iter().flat_map(|q| q.demands.clone()).collect();
-    let slot = slot_minutes(inputs.config, &all_demands);
+    let slot = slot_minutes(
+        all_demands
+            .iter()
+            .flat_map(|d| [d.wall_minute, d.minutes])
+            .chain(inputs.config.model_times()),
+    );
     let band_minutes = options.start_band_minutes.unwrap_or(
         if inputs.agents.len() as u32 * options.days <= EXACT_STARTS_UP_TO_AGENT_DAYS {
             0
@@ -163,7 +176,7 @@ pub fn build_roster(
             DEFAULT_BAND_MINUTES
         },
     );
-    let solution = model::solve(
+    let solution = strategy::solve(
         &ModelInput {
             book: &book,
             queues: &queues,
@@ -243,7 +256,8 @@ pub fn build_roster(
         scheduled: &scheduled,
         secondary_hours,
     });
-    let gap = relative_gap(cost.total(), solution.report.best_bound);
+    let report = solution.run.clone().report(cost.total());
+    let gap = report.gap;
     let shortfalls = shortfall_lines(&book, &solution.shifts, &plan, &queues, &scheduled, slot);
     Ok(Roster {
         rows,
@@ -251,7 +265,7 @@ pub fn build_roster(
         coverage,
         shrinkage,
         summary: summary_rows,
-        report: solution.report,
+        report,
         cost,
         gap,
         shortfalls,

@@ -33,93 +33,22 @@
 //! days off, and per contract the largest weekend, early and late counts and the hours
 //! spread (max - min) across its agents, a minimax measure of fairness.
 //!
-//! Solving ([`solve`]): small rosters (up to 1200 agent-days) are one model over the
-//! horizon, started from the constructive roster of [`super::greedy`]. Larger ones
-//! would not finish their root relaxation in minutes (200 agents x 28 days: 62k rows,
-//! 1M nonzeros), so the constructive roster is improved by best-response rounds
-//! ([`super::respond`]: each agent's whole schedule re-optimised exactly by the pricing
-//! program of [`super::pricing`], the others fixed), and the proven bound comes from the
-//! aggregate relaxation of [`super::bound`]. (Fix-and-optimise over week-by-agent
-//! windows was used before and never improved the roster; see docs/benchmarks.md.)
 
 use std::collections::BTreeMap;
 
 use good_lp::solvers::highs::highs;
-use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
 
-use super::inputs::{AvailabilityKind, Skill};
+use super::coverage::{coverage_block, PooledRest, StartCounts};
+use super::inputs::AvailabilityKind;
 use super::rules::{paid_hours, RuleBook, WorkedShift};
-use crate::error::{Error, Result};
-use crate::schedule::model::{
-    add_integer, coverage_slack, run_highs, Column, Demand, SolveReport, SolverLimits,
-};
+use super::types::{skill_groups, ModelInput, SkillGroup, StartedShift};
+use crate::error::{Error, Result, SolverFailure};
+use crate::mip::{add_binary, add_integer, run_highs, Column, HighsRun, SolveRun};
 use crate::schedule::progress::ProgressFn;
 
-/// One queue's requirement intervals on the horizon's wall-clock timeline.
-#[derive(Debug, Clone)]
-pub struct QueueDemand {
-    pub queue: String,
-    pub demands: Vec<Demand>,
-}
-
-/// Per agent, the indices into `queues` of the queues it has a skill for.
-pub fn agent_queues(book: &RuleBook, queues: &[QueueDemand]) -> Vec<Vec<usize>> {
-    book.agents
-        .iter()
-        .map(|agent| {
-            agent
-                .skills
-                .iter()
-                .filter_map(|s| queues.iter().position(|q| q.queue == s.queue))
-                .collect()
-        })
-        .collect()
-}
-
-/// Agents with the same skills on the demanded queues: interchangeable for coverage.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SkillGroup {
-    /// Indexes into the model's queues, with the agents' priority for each.
-    pub queues: Vec<(usize, u32)>,
-    pub agents: Vec<usize>,
-}
-
-/// What the model needs besides the rules.
-pub struct ModelInput<'a> {
-    pub book: &'a RuleBook<'a>,
-    pub queues: &'a [QueueDemand],
-    /// Model time step in minutes (divides every time of the templates and demands).
-    pub slot: u32,
-    /// Start-band width in minutes; 0 for one start per band (exact).
-    pub band_minutes: u32,
-    pub limits: SolverLimits,
-}
-
-/// The solved roster before queues are handed out.
-#[derive(Debug, Clone)]
-pub struct ModelSolution {
-    pub shifts: Vec<WorkedShift>,
-    pub groups: Vec<SkillGroup>,
-    /// Per group and slot of the horizon: agents allocated to each of the group's
-    /// queues (same order as `SkillGroup::queues`), as the solver's values.
-    pub allocation: Vec<BTreeMap<usize, Vec<f64>>>,
-    pub report: SolveReport,
-}
-
-/// (day, template, group): one aggregate of start counts.
-type DayTemplateGroup = (u32, usize, usize);
-/// Start counts per aggregate: start -> (variable, upper bound).
-pub(crate) type StartCounts = BTreeMap<DayTemplateGroup, BTreeMap<u32, (Column, f64)>>;
 /// (day, template, group, band): one linking row.
 type Cell = (u32, usize, usize, usize);
-
-/// The pooled rest-time variables of one day, template and rest.
-pub(crate) struct PooledRest {
-    day: u32,
-    template: usize,
-    rest: usize,
-    times: Vec<(u32, Column)>,
-}
 
 /// One way an agent may work a day: a template and a set of its starts.
 struct DayOption {
@@ -133,36 +62,6 @@ struct DayOption {
     /// A single start chosen for this agent alone (partial-day availability).
     exact: bool,
     column: Column,
-}
-
-/// Skill groups of the agents, restricted to the demanded queues.
-pub fn skill_groups(book: &RuleBook, queues: &[QueueDemand]) -> (Vec<SkillGroup>, Vec<usize>) {
-    let mut by_key: BTreeMap<Vec<(usize, u32)>, Vec<usize>> = BTreeMap::new();
-    for (index, agent) in book.agents.iter().enumerate() {
-        let key: Vec<(usize, u32)> = agent
-            .skills
-            .iter()
-            .filter_map(|Skill { queue, priority }| {
-                queues
-                    .iter()
-                    .position(|q| &q.queue == queue)
-                    .map(|k| (k, *priority))
-            })
-            .collect();
-        by_key.entry(key).or_default().push(index);
-    }
-    let mut group_of = vec![0; book.agents.len()];
-    let groups: Vec<SkillGroup> = by_key
-        .into_iter()
-        .enumerate()
-        .map(|(g, (queues, agents))| {
-            for &a in &agents {
-                group_of[a] = g;
-            }
-            SkillGroup { queues, agents }
-        })
-        .collect();
-    (groups, group_of)
 }
 
 /// Splits a template's starts into bands no wider than `width` minutes in which every
@@ -190,829 +89,491 @@ fn needs_exact_starts(book: &RuleBook, agent: usize, day: u32) -> bool {
     })
 }
 
-/// Per-agent shifts fixed outside a window: (agent, day) -> (template, start).
-pub type FixedShifts = BTreeMap<(usize, u32), (usize, u32)>;
-
-/// The solution of one window: its shifts and how the solve went.
-pub struct WindowSolution {
-    pub shifts: Vec<StartedShift>,
-    pub report: SolveReport,
+/// Builds and solves the model over the whole horizon. `start`, when given, is a
+/// roster that satisfies every rule, handed to HiGHS as its first incumbent.
+pub(crate) fn solve_whole(
+    input: &ModelInput,
+    start: Option<&[StartedShift]>,
+    progress: Option<ProgressFn>,
+) -> Result<(Vec<StartedShift>, SolveRun)> {
+    let (groups, group_of) = skill_groups(input.book, input.queues);
+    let mut model = WholeModel::new(input, group_of);
+    model.day_options(start);
+    model.start_counts();
+    model.coverage(&groups);
+    let integer_variables = model.integer_variables();
+    model.paid_cost();
+    model.band_links();
+    model.worked_days();
+    for agent in 0..input.book.agents.len() {
+        model.agent_rules(agent);
+    }
+    model.solve(start, integer_variables, progress)
 }
 
-/// Builds and solves the model for the days of `window`, every other day's shift
-/// fixed as in `fixed` (the whole horizon with nothing fixed is the full model).
-/// `start`, when given, is a roster of the window that satisfies every rule with the
-/// fixed days, handed to HiGHS as its first incumbent.
-#[allow(clippy::too_many_arguments)]
-pub fn solve_window(
-    input: &ModelInput,
-    window: std::ops::Range<u32>,
-    free_agents: Option<&[bool]>,
-    fixed: &FixedShifts,
-    start: Option<&[StartedShift]>,
-    limits: SolverLimits,
-    progress: Option<ProgressFn>,
-) -> Result<WindowSolution> {
-    let is_free = |agent: usize| free_agents.is_none_or(|free| free[agent]);
-    let book = input.book;
-    let config = book.config;
-    let days = book.horizon.days;
-    let (groups, group_of) = skill_groups(book, input.queues);
-    let mut variables = ProblemVariables::new();
-    let template_bands: Vec<Vec<Vec<u32>>> = (0..config.templates.len())
-        .map(|t| bands(book, t, input.band_minutes))
-        .collect();
-    let fixed_span = |agent: usize, day: u32| {
-        fixed
-            .get(&(agent, day))
-            .map(|&(t, s)| book.shift_span(day, t, s))
-    };
+/// The whole-horizon model under construction: one method per rule family, each
+/// adding its variables, rows and objective terms. They are called in a fixed order,
+/// so the same inputs give the same model (and HiGHS the same roster).
+struct WholeModel<'a> {
+    input: &'a ModelInput<'a>,
+    /// Per agent, its skill group.
+    group_of: Vec<usize>,
+    variables: ProblemVariables,
+    objective: Expression,
+    constraints: Vec<Constraint>,
+    options: Vec<DayOption>,
+    starts_of: StartCounts,
+    rest_times: Vec<PooledRest>,
+    /// Indexes into `options` per (agent, day).
+    by_agent_day: BTreeMap<(usize, u32), Vec<usize>>,
+    /// Whether the agent works the day: a variable per agent-day with options, so
+    /// rules over runs of days stay sparse.
+    works: BTreeMap<(usize, u32), Variable>,
+    /// Per contract.
+    fairness: BTreeMap<usize, FairnessVars>,
+}
 
-    // Options of the window's days, minus those that break the rest rule with a
-    // fixed neighbouring shift.
-    let mut options: Vec<DayOption> = Vec::new();
-    for (agent, &g) in group_of.iter().enumerate() {
-        if !is_free(agent) {
-            // Pinned to the current roster: one option per worked day, fixed at 1.
-            for &(_, day, template, own) in start
-                .unwrap_or(&[])
-                .iter()
-                .filter(|s| s.0 == agent && window.contains(&s.1))
-            {
-                let band_index = template_bands[template]
-                    .iter()
-                    .position(|band| band.contains(&own))
-                    .expect("every start has a band");
-                let index = variables.len();
-                options.push(DayOption {
+/// The options of `agent` on `day`.
+fn options_of<'o>(
+    options: &'o [DayOption],
+    by_agent_day: &BTreeMap<(usize, u32), Vec<usize>>,
+    agent: usize,
+    day: u32,
+) -> Vec<&'o DayOption> {
+    by_agent_day
+        .get(&(agent, day))
+        .map(|list| list.iter().map(|&o| &options[o]).collect())
+        .unwrap_or_default()
+}
+
+impl<'a> WholeModel<'a> {
+    fn new(input: &'a ModelInput<'a>, group_of: Vec<usize>) -> Self {
+        WholeModel {
+            input,
+            group_of,
+            variables: ProblemVariables::new(),
+            objective: Expression::default(),
+            constraints: Vec::new(),
+            options: Vec::new(),
+            starts_of: StartCounts::new(),
+            rest_times: Vec::new(),
+            by_agent_day: BTreeMap::new(),
+            works: BTreeMap::new(),
+            fairness: BTreeMap::new(),
+        }
+    }
+
+    /// Options of every agent and day (see [`DayOption`]).
+    fn day_options(&mut self, start: Option<&[StartedShift]>) {
+        let book = self.input.book;
+        let template_bands: Vec<Vec<Vec<u32>>> = (0..book.config.templates.len())
+            .map(|t| bands(book, t, self.input.band_minutes))
+            .collect();
+        for agent in 0..self.group_of.len() {
+            for day in 0..book.horizon.days {
+                let exact_day = needs_exact_starts(book, agent, day);
+                for &template in &book.contract(agent).templates {
+                    let incumbent = start.and_then(|roster| {
+                        roster
+                            .iter()
+                            .find(|s| s.0 == agent && s.1 == day && s.2 == template)
+                            .map(|s| s.3)
+                    });
+                    let key = (agent, day, template);
+                    self.template_options(key, &template_bands[template], exact_day, incumbent);
+                }
+            }
+        }
+    }
+
+    /// The options of one agent, day and template: one per band when every start is
+    /// allowed and the day has no partial-day row, else one per allowed start. The
+    /// current roster's own shift stays representable exactly, even where its band is
+    /// ruled out conservatively.
+    fn template_options(
+        &mut self,
+        (agent, day, template): (usize, u32, usize),
+        bands: &[Vec<u32>],
+        exact_day: bool,
+        incumbent: Option<u32>,
+    ) {
+        let book = self.input.book;
+        let all = book.config.templates[template].starts();
+        let allowed: Vec<u32> = all
+            .iter()
+            .copied()
+            .filter(|&s| book.shift_allowed(agent, day, template, s))
+            .collect();
+        if allowed.is_empty() {
+            return;
+        }
+        let whole_bands = allowed.len() == all.len() && !exact_day;
+        let g = self.group_of[agent];
+        for (band_index, band) in bands.iter().enumerate() {
+            let mut wanted: Vec<(Vec<u32>, bool)> = Vec::new();
+            if whole_bands {
+                if let Some(own) = incumbent.filter(|s| band.contains(s) && band.len() > 1) {
+                    wanted.push((vec![own], true));
+                }
+                wanted.push((band.clone(), band.len() == 1));
+            } else {
+                let exact = band.iter().filter(|s| allowed.contains(s));
+                wanted.extend(exact.map(|&s| (vec![s], true)));
+            }
+            for (starts, exact) in wanted {
+                let column = add_binary(&mut self.variables);
+                self.options.push(DayOption {
                     agent,
                     day,
                     template,
-                    starts: vec![own],
+                    starts,
                     cell: (day, template, g, band_index),
-                    exact: true,
-                    column: Column {
-                        var: variables.add(variable().binary().min(1.0)),
-                        index,
-                    },
+                    exact,
+                    column,
                 });
             }
-            continue;
-        }
-        let rest = i64::from(book.contract(agent).min_rest_minutes);
-        let fixed_neighbours: Vec<(i64, i64)> = (window.start.saturating_sub(2)
-            ..(window.end + 2).min(days))
-            .filter(|d| !window.contains(d))
-            .filter_map(|d| fixed_span(agent, d))
-            .collect();
-        for day in window.clone() {
-            let exact_day = needs_exact_starts(book, agent, day);
-            for &template in &book.contract(agent).templates {
-                let span = i64::from(config.templates[template].span_minutes());
-                let rests_with_neighbours = |starts: &[u32]| {
-                    let first = i64::from(day) * 1440 + i64::from(starts[0]);
-                    let last = i64::from(day) * 1440 + i64::from(*starts.last().expect("band"));
-                    fixed_neighbours.iter().all(|&(from, to)| {
-                        if from < first {
-                            first - to >= rest
-                        } else {
-                            from - (last + span) >= rest
-                        }
-                    })
-                };
-                let allowed: Vec<u32> = config.templates[template]
-                    .starts()
-                    .into_iter()
-                    .filter(|&s| book.shift_allowed(agent, day, template, s))
-                    .collect();
-                if allowed.is_empty() {
-                    continue;
-                }
-                let every_start = allowed.len() == config.templates[template].starts().len();
-                // The current roster's own shift stays representable exactly, even
-                // where its band is ruled out conservatively.
-                let incumbent = start.and_then(|roster| {
-                    roster
-                        .iter()
-                        .find(|s| s.0 == agent && s.1 == day && s.2 == template)
-                        .map(|s| s.3)
-                });
-                for (band_index, band) in template_bands[template].iter().enumerate() {
-                    let cell = (day, template, g, band_index);
-                    if let Some(own) = incumbent.filter(|s| band.contains(s) && band.len() > 1) {
-                        if every_start && !exact_day {
-                            options.push(DayOption {
-                                agent,
-                                day,
-                                template,
-                                starts: vec![own],
-                                cell,
-                                exact: true,
-                                column: add_binary(&mut variables),
-                            });
-                        }
-                    }
-                    if every_start && !exact_day {
-                        if rests_with_neighbours(band) {
-                            options.push(DayOption {
-                                agent,
-                                day,
-                                template,
-                                starts: band.clone(),
-                                cell,
-                                exact: band.len() == 1,
-                                column: add_binary(&mut variables),
-                            });
-                        }
-                        continue;
-                    }
-                    for &start in band.iter().filter(|s| allowed.contains(s)) {
-                        if rests_with_neighbours(&[start]) {
-                            options.push(DayOption {
-                                agent,
-                                day,
-                                template,
-                                starts: vec![start],
-                                cell,
-                                exact: true,
-                                column: add_binary(&mut variables),
-                            });
-                        }
-                    }
-                }
-            }
         }
     }
-    // Start counts per (day, template, group, start).
-    let mut starts_of: StartCounts = BTreeMap::new();
-    let mut cover_counts: BTreeMap<(u32, usize, usize, u32), f64> = BTreeMap::new();
-    for option in &options {
-        for &s in &option.starts {
-            *cover_counts
-                .entry((option.day, option.template, group_of[option.agent], s))
-                .or_default() += 1.0;
-        }
-    }
-    for (&(day, template, g, start), &max) in &cover_counts {
-        let column = add_integer(&mut variables, Some(max));
-        starts_of
-            .entry((day, template, g))
-            .or_default()
-            .insert(start, (column, max));
-    }
-    let mut objective = Expression::default();
-    let mut constraints: Vec<good_lp::Constraint> = Vec::new();
-    let rest_times = coverage_block(
-        input,
-        &groups,
-        window.clone(),
-        &starts_of,
-        &mut variables,
-        &mut constraints,
-        &mut objective,
-    );
-    let integer_variables = options.len()
-        + starts_of.values().map(BTreeMap::len).sum::<usize>()
-        + rest_times.iter().map(|r| r.times.len()).sum::<usize>();
-    let weights = &book.contracts.soft;
 
-    // Paid cost, per agent.
-    for option in &options {
-        objective.add_mul(
-            config.templates[option.template].shift_cost(),
-            option.column.var,
+    /// Start counts per day, template, group and start, each capped by the options
+    /// that can take the start.
+    fn start_counts(&mut self) {
+        let mut cover_counts: BTreeMap<(u32, usize, usize, u32), f64> = BTreeMap::new();
+        for option in &self.options {
+            for &s in &option.starts {
+                let key = (option.day, option.template, self.group_of[option.agent], s);
+                *cover_counts.entry(key).or_default() += 1.0;
+            }
+        }
+        for (&(day, template, g, start), &max) in &cover_counts {
+            let column = add_integer(&mut self.variables, Some(max));
+            self.starts_of
+                .entry((day, template, g))
+                .or_default()
+                .insert(start, (column, max));
+        }
+    }
+
+    /// Pooled rests, presence, allocation and coverage (see [`coverage_block`]).
+    fn coverage(&mut self, groups: &[SkillGroup]) {
+        self.rest_times = coverage_block(
+            self.input,
+            groups,
+            0..self.input.book.horizon.days,
+            &self.starts_of,
+            &mut self.variables,
+            &mut self.constraints,
+            &mut self.objective,
         );
     }
-    // Linking bands to start counts; exact options pin their start.
-    let mut cells: BTreeMap<Cell, (Expression, Vec<u32>)> = BTreeMap::new();
-    let mut exact_at: BTreeMap<(u32, usize, usize, u32), Expression> = BTreeMap::new();
-    for option in &options {
-        let entry = cells.entry(option.cell).or_default();
-        entry.0 += option.column.var;
-        for &s in &option.starts {
-            if !entry.1.contains(&s) {
-                entry.1.push(s);
-            }
-        }
-        if option.exact {
-            *exact_at
-                .entry((
-                    option.day,
-                    option.template,
-                    group_of[option.agent],
-                    option.starts[0],
-                ))
-                .or_default() += option.column.var;
-        }
-    }
-    for (&(day, template, g, _), (agents, starts)) in &cells {
-        let counts = &starts_of[&(day, template, g)];
-        let mut total = Expression::default();
-        for s in starts {
-            total += counts[s].0.var;
-        }
-        constraints.push((total - agents.clone()).eq(0.0));
-    }
-    for (&(day, template, g, start), pinned) in &exact_at {
-        let count = starts_of[&(day, template, g)][&start].0.var;
-        constraints.push((Expression::from(count) - pinned.clone()).geq(0.0));
+
+    /// Options, start counts and rest times: the model's integer variables.
+    fn integer_variables(&self) -> usize {
+        self.options.len()
+            + self.starts_of.values().map(BTreeMap::len).sum::<usize>()
+            + self.rest_times.iter().map(|r| r.times.len()).sum::<usize>()
     }
 
-    // Per-agent rules.
-    let mut by_agent_day: BTreeMap<(usize, u32), Vec<usize>> = BTreeMap::new();
-    for (index, option) in options.iter().enumerate() {
-        by_agent_day
-            .entry((option.agent, option.day))
-            .or_default()
-            .push(index);
+    /// Paid cost, per agent.
+    fn paid_cost(&mut self) {
+        let templates = &self.input.book.config.templates;
+        for option in &self.options {
+            self.objective
+                .add_mul(templates[option.template].shift_cost(), option.column.var);
+        }
     }
-    // Whether the agent works a day: a variable on the window (so rules over runs of
-    // days stay sparse), a constant elsewhere.
-    let mut works_var: BTreeMap<(usize, u32), Variable> = BTreeMap::new();
-    for (&(agent, day), list) in &by_agent_day {
-        let works = variables.add(variable().min(0.0).max(1.0));
-        let mut sum = Expression::default();
-        for &o in list {
-            sum += options[o].column.var;
+
+    /// Links bands to start counts: a band's starts count its agents; exact options
+    /// pin their start.
+    fn band_links(&mut self) {
+        let mut cells: BTreeMap<Cell, (Expression, Vec<u32>)> = BTreeMap::new();
+        let mut exact_at: BTreeMap<(u32, usize, usize, u32), Expression> = BTreeMap::new();
+        for option in &self.options {
+            let entry = cells.entry(option.cell).or_default();
+            entry.0 += option.column.var;
+            for &s in &option.starts {
+                if !entry.1.contains(&s) {
+                    entry.1.push(s);
+                }
+            }
+            if option.exact {
+                let g = self.group_of[option.agent];
+                *exact_at
+                    .entry((option.day, option.template, g, option.starts[0]))
+                    .or_default() += option.column.var;
+            }
         }
-        constraints.push((Expression::from(works) - sum).eq(0.0));
-        works_var.insert((agent, day), works);
+        for (&(day, template, g, _), (agents, starts)) in &cells {
+            let counts = &self.starts_of[&(day, template, g)];
+            let mut total = Expression::default();
+            for s in starts {
+                total += counts[s].0.var;
+            }
+            self.constraints.push((total - agents.clone()).eq(0.0));
+        }
+        for (&(day, template, g, start), pinned) in &exact_at {
+            let count = self.starts_of[&(day, template, g)][&start].0.var;
+            self.constraints
+                .push((Expression::from(count) - pinned.clone()).geq(0.0));
+        }
     }
-    let works = |agent: usize, day: u32| -> Expression {
-        if window.contains(&day) {
-            works_var
-                .get(&(agent, day))
-                .map_or_else(Expression::default, |&v| Expression::from(v))
-        } else if fixed.contains_key(&(agent, day)) {
-            Expression::from(1.0)
-        } else {
-            Expression::default()
+
+    /// At most one option a day: the agent-day's `works` variable is their sum.
+    fn worked_days(&mut self) {
+        for (index, option) in self.options.iter().enumerate() {
+            self.by_agent_day
+                .entry((option.agent, option.day))
+                .or_default()
+                .push(index);
         }
-    };
-    let weeks = book.horizon.weeks();
-    let weekends = book.horizon.weekends();
-    let mut fairness: BTreeMap<usize, FairnessVars> = BTreeMap::new();
-    for agent in 0..book.agents.len() {
-        let contract = book.contract(agent);
-        if !is_free(agent) {
-            let vars = fairness
-                .entry(book.agents[agent].contract)
-                .or_insert_with(|| FairnessVars::new(&mut variables, weights, &mut objective));
-            pinned_fairness(
-                book,
-                agent,
-                fixed,
-                start.unwrap_or(&[]),
-                &window,
-                vars,
-                &mut constraints,
-            );
-            continue;
+        for (&(agent, day), list) in &self.by_agent_day {
+            let works = self.variables.add(variable().min(0.0).max(1.0));
+            let mut sum = Expression::default();
+            for &o in list {
+                sum += self.options[o].column.var;
+            }
+            self.constraints
+                .push((Expression::from(works) - sum).eq(0.0));
+            self.works.insert((agent, day), works);
         }
-        let agent_options = |day: u32| -> Vec<&DayOption> {
-            by_agent_day
-                .get(&(agent, day))
-                .map(|list| list.iter().map(|&o| &options[o]).collect())
-                .unwrap_or_default()
-        };
-        let fixed_hours = |day: u32| {
-            fixed
-                .get(&(agent, day))
-                .filter(|_| !window.contains(&day))
-                .map_or(0.0, |&(t, _)| paid_hours(&config.templates[t]))
-        };
+    }
+
+    /// Whether `agent` works `day` (zero without options).
+    fn works_on(&self, agent: usize, day: u32) -> Expression {
+        self.works
+            .get(&(agent, day))
+            .map_or_else(Expression::default, |&v| Expression::from(v))
+    }
+
+    /// Every rule and soft goal of one agent.
+    fn agent_rules(&mut self, agent: usize) {
+        let (total_hours, leave_hours) = self.weekly_limits(agent);
+        self.consecutive_days(agent);
+        let cuts = rest_cuts(self.input, &self.options, &self.by_agent_day, agent);
+        self.constraints.extend(cuts);
+        let weekends = self.weekends(agent);
+        self.preferences(agent);
+        self.isolated_days_off(agent);
+        self.fairness(agent, weekends, total_hours, leave_hours);
+    }
+
+    /// Per week, paid hours in [min, max] and days worked up to the limit. Returns
+    /// the agent's paid hours over the horizon and its leave hours.
+    fn weekly_limits(&mut self, agent: usize) -> (Expression, f64) {
+        let book = self.input.book;
         let mut total_hours = Expression::default();
         let mut leave_hours = 0.0;
-        for &week in &weeks {
+        for week in book.horizon.weeks() {
             let limits = book.week_limits(agent, week);
             leave_hours += limits.leave_hours;
             let mut hours = Expression::default();
             let mut worked_days = Expression::default();
-            let mut fixed_week_hours = 0.0;
-            let mut fixed_week_days = 0.0;
             for day in week.days() {
-                for option in agent_options(day) {
-                    hours.add_mul(
-                        paid_hours(&config.templates[option.template]),
-                        option.column.var,
-                    );
+                for option in options_of(&self.options, &self.by_agent_day, agent, day) {
+                    let paid = paid_hours(&book.config.templates[option.template]);
+                    hours.add_mul(paid, option.column.var);
                 }
-                if let Some(&v) = works_var.get(&(agent, day)) {
+                if let Some(&v) = self.works.get(&(agent, day)) {
                     worked_days += v;
                 }
-                let h = fixed_hours(day);
-                fixed_week_hours += h;
-                fixed_week_days += if h > 0.0 { 1.0 } else { 0.0 };
             }
-            total_hours += hours.clone() + fixed_week_hours;
-            if !week.days().any(|d| window.contains(&d)) {
-                continue;
-            }
-            constraints.push(hours.clone().leq(limits.max_hours - fixed_week_hours));
+            total_hours += hours.clone();
+            self.constraints.push(hours.clone().leq(limits.max_hours));
             if limits.min_hours > 0.0 {
-                constraints.push(hours.geq(limits.min_hours - fixed_week_hours));
+                self.constraints.push(hours.geq(limits.min_hours));
             }
-            constraints.push(worked_days.leq(f64::from(limits.max_days) - fixed_week_days));
+            self.constraints
+                .push(worked_days.leq(f64::from(limits.max_days)));
         }
-        if let Some(max) = contract.max_consecutive_days {
-            let span = max + 1;
-            if span <= days {
-                for first in 0..=days - span {
-                    let run = first..first + span;
-                    if !run.clone().any(|d| window.contains(&d)) {
-                        continue;
-                    }
-                    let mut worked = Expression::default();
-                    for day in run {
-                        worked += works(agent, day);
-                    }
-                    constraints.push(worked.leq(f64::from(max)));
-                }
+        (total_hours, leave_hours)
+    }
+
+    /// At most `max_consecutive_days` worked in any run of days one longer.
+    fn consecutive_days(&mut self, agent: usize) {
+        let days = self.input.book.horizon.days;
+        let Some(max) = self.input.book.contract(agent).max_consecutive_days else {
+            return;
+        };
+        let span = max + 1;
+        if span > days {
+            return;
+        }
+        for first in 0..=days - span {
+            let mut worked = Expression::default();
+            for day in first..first + span {
+                worked += self.works_on(agent, day);
             }
+            self.constraints.push(worked.leq(f64::from(max)));
         }
-        constraints.extend(rest_cuts(input, &options, &by_agent_day, agent));
-        // Weekends: worked when a day of it is worked.
+    }
+
+    /// Weekends, worked when a day of them is worked, at most the contract's limit in
+    /// any four. Returns the weekends worked over the horizon.
+    fn weekends(&mut self, agent: usize) -> Expression {
+        let book = self.input.book;
         let mut weekend_terms: Vec<Expression> = Vec::new();
-        for weekend in &weekends {
-            if weekend
+        for weekend in book.horizon.weekends() {
+            let days: Vec<Variable> = weekend
                 .days
                 .iter()
-                .any(|d| !window.contains(d) && fixed.contains_key(&(agent, *d)))
-            {
-                weekend_terms.push(Expression::from(1.0));
-                continue;
-            }
-            let free: Vec<Variable> = weekend
-                .days
-                .iter()
-                .filter_map(|d| works_var.get(&(agent, *d)).copied())
+                .filter_map(|d| self.works.get(&(agent, *d)).copied())
                 .collect();
-            match free.as_slice() {
+            match days.as_slice() {
                 [] => weekend_terms.push(Expression::default()),
                 [one] => weekend_terms.push(Expression::from(*one)),
                 several => {
-                    let worked = variables.add(variable().min(0.0).max(1.0));
+                    let worked = self.variables.add(variable().min(0.0).max(1.0));
                     for &v in several {
-                        constraints.push((Expression::from(worked) - v).geq(0.0));
+                        self.constraints
+                            .push((Expression::from(worked) - v).geq(0.0));
                     }
                     weekend_terms.push(Expression::from(worked));
                 }
             }
         }
+        let limit = f64::from(book.contract(agent).max_weekends_per_4_weeks);
         for range in book.horizon.weekend_windows() {
-            if !range
-                .clone()
-                .any(|w| weekends[w].days.iter().any(|d| window.contains(d)))
-            {
-                continue;
-            }
             let mut count = Expression::default();
             for term in &weekend_terms[range] {
                 count += term.clone();
             }
-            constraints.push(count.leq(f64::from(contract.max_weekends_per_4_weeks)));
+            self.constraints.push(count.leq(limit));
         }
         let mut weekend_total = Expression::default();
         for term in &weekend_terms {
             weekend_total += term.clone();
         }
-        // Preferences: linear in the day's options, since at most one is worked.
+        weekend_total
+    }
+
+    /// Unmet preferences, priced: linear in the day's options, since at most one is
+    /// worked.
+    fn preferences(&mut self, agent: usize) {
+        let book = self.input.book;
+        let weight = book.contracts.soft.preference;
         for row in book.preferences(agent) {
             let day = book.horizon.day_of(row.date).expect("inside");
-            if !window.contains(&day) {
-                continue;
-            }
-            let weight = weights.preference;
+            let options = options_of(&self.options, &self.by_agent_day, agent, day);
+            let honoured =
+                |option: &DayOption| book.preference_honoured(row, Some(&worked_shift(option)));
             match row.kind {
                 AvailabilityKind::PreferredOff => {
-                    for option in agent_options(day) {
-                        if !book.preference_honoured(row, Some(&worked_shift(option))) {
-                            objective.add_mul(weight, option.column.var);
+                    for option in options {
+                        if !honoured(option) {
+                            self.objective.add_mul(weight, option.column.var);
                         }
                     }
                 }
                 _ => {
-                    objective += weight;
-                    for option in agent_options(day) {
-                        if book.preference_honoured(row, Some(&worked_shift(option))) {
-                            objective.add_mul(-weight, option.column.var);
+                    self.objective += weight;
+                    for option in options {
+                        if honoured(option) {
+                            self.objective.add_mul(-weight, option.column.var);
                         }
                     }
                 }
             }
         }
-        if contract.consecutive_days_off && weights.isolated_day_off > 0.0 {
-            for day in 1..days.saturating_sub(1) {
-                if !(day - 1..=day + 1).any(|d| window.contains(&d)) {
-                    continue;
-                }
-                let isolated = variables.add(variable().min(0.0));
-                objective.add_mul(weights.isolated_day_off, isolated);
-                constraints.push(
-                    (Expression::from(isolated) - works(agent, day - 1) + works(agent, day)
-                        - works(agent, day + 1))
-                    .geq(-1.0),
-                );
-            }
+    }
+
+    /// Isolated days off (off between two worked days), priced where the contract
+    /// asks for consecutive days off.
+    fn isolated_days_off(&mut self, agent: usize) {
+        let book = self.input.book;
+        let weight = book.contracts.soft.isolated_day_off;
+        if !(book.contract(agent).consecutive_days_off && weight > 0.0) {
+            return;
         }
-        let vars = fairness
+        for day in 1..book.horizon.days.saturating_sub(1) {
+            let isolated = self.variables.add(variable().min(0.0));
+            self.objective.add_mul(weight, isolated);
+            let row = Expression::from(isolated) - self.works_on(agent, day - 1)
+                + self.works_on(agent, day)
+                - self.works_on(agent, day + 1);
+            self.constraints.push(row.geq(-1.0));
+        }
+    }
+
+    /// The agent's weekends, early and late shifts and hours inside its contract's
+    /// fairness maxima and minima.
+    fn fairness(&mut self, agent: usize, weekends: Expression, hours: Expression, leave: f64) {
+        let book = self.input.book;
+        let weights = &book.contracts.soft;
+        let vars = *self
+            .fairness
             .entry(book.agents[agent].contract)
-            .or_insert_with(|| FairnessVars::new(&mut variables, weights, &mut objective));
+            .or_insert_with(|| {
+                FairnessVars::new(&mut self.variables, weights, &mut self.objective)
+            });
         let mut early = Expression::default();
         let mut late = Expression::default();
-        for day in 0..days {
-            if window.contains(&day) {
-                for option in agent_options(day) {
-                    if book.is_early(option.starts[0]) {
-                        early += option.column.var;
-                    }
-                    if book.is_late(option.template, option.starts[0]) {
-                        late += option.column.var;
-                    }
+        for day in 0..book.horizon.days {
+            for option in options_of(&self.options, &self.by_agent_day, agent, day) {
+                if book.is_early(option.starts[0]) {
+                    early += option.column.var;
                 }
-            } else if let Some(&(t, s)) = fixed.get(&(agent, day)) {
-                early += if book.is_early(s) { 1.0 } else { 0.0 };
-                late += if book.is_late(t, s) { 1.0 } else { 0.0 };
+                if book.is_late(option.template, option.starts[0]) {
+                    late += option.column.var;
+                }
             }
         }
-        constraints.push((Expression::from(vars.weekends) - weekend_total).geq(0.0));
-        constraints.push((Expression::from(vars.early) - early).geq(0.0));
-        constraints.push((Expression::from(vars.late) - late).geq(0.0));
-        constraints
-            .push((Expression::from(vars.most_hours) - total_hours.clone()).geq(leave_hours));
-        constraints.push((Expression::from(vars.fewest_hours) - total_hours).leq(leave_hours));
+        let rows = [
+            (Expression::from(vars.weekends) - weekends).geq(0.0),
+            (Expression::from(vars.early) - early).geq(0.0),
+            (Expression::from(vars.late) - late).geq(0.0),
+            (Expression::from(vars.most_hours) - hours.clone()).geq(leave),
+            (Expression::from(vars.fewest_hours) - hours).leq(leave),
+        ];
+        self.constraints.extend(rows);
     }
 
-    let variable_count = variables.len();
-    let constraint_count = constraints.len();
-    let start = start.map(|roster| {
-        mip_start(
-            input,
-            roster,
-            &options,
-            &starts_of,
-            &rest_times,
-            &group_of,
-            variable_count,
-        )
-    });
-    let mut problem = highs(variables.minimise(objective));
-    for constraint in constraints {
-        problem.add_constraint(constraint);
-    }
-    // Neighbourhoods of a big roster: interior point solves their root relaxation
-    // several times faster than simplex (measured), leaving time for the search.
-    let solver_options: &[(&str, &str)] = if free_agents.is_some() {
-        &[("mip_lp_solver", "ipm")]
-    } else {
-        &[]
-    };
-    let outcome = run_highs(
-        problem,
-        limits,
-        progress,
-        "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
-        start.as_deref(),
-        solver_options,
-    )?;
-    if outcome.values.is_empty() {
-        return Err(Error::Solver(format!(
-            "no roster found within the time limit of {:.0} s; raise --time-limit",
-            limits.time_limit_seconds
-        )));
-    }
-    let value = |column: Column| outcome.values[column.index];
-    let shifts = assign_starts(&options, &starts_of, &value)?;
-    Ok(WindowSolution {
-        shifts,
-        report: SolveReport {
-            status: outcome.status,
-            proven: outcome.proven,
-            objective: outcome.objective,
-            best_bound: outcome.best_bound,
-            gap: outcome.gap,
-            solve_seconds: outcome.solve_seconds,
-            variables: variable_count,
-            integer_variables,
-            constraints: constraint_count,
-        },
-    })
-}
-
-/// The aggregate part of a model over `days`: pooled rests with the Bechtold-Jacobs
-/// conditions in cumulative form (two terms a row: rests taken by each window end
-/// against shifts started by then, and the mirror condition at window starts),
-/// presence per group and slot as a flow (presence[q] = presence[q-1] + starts at q -
-/// ends at q), the allocation of present agents to queues, the pooled rests inside
-/// the unallocated agents, and each queue's coverage with the convex shortfall.
-/// Returns the rest-time variables.
-pub(crate) fn coverage_block(
-    input: &ModelInput,
-    groups: &[SkillGroup],
-    days: std::ops::Range<u32>,
-    starts_of: &StartCounts,
-    variables: &mut ProblemVariables,
-    constraints: &mut Vec<good_lp::Constraint>,
-    objective: &mut Expression,
-) -> Vec<PooledRest> {
-    let book = input.book;
-    let config = book.config;
-    let slot = input.slot;
-    let weights = &book.contracts.soft;
-    // Pooled start counts per (day, template), cumulated in start order.
-    let mut pooled: BTreeMap<(u32, usize), BTreeMap<u32, Expression>> = BTreeMap::new();
-    for (&(day, template, _), starts) in starts_of {
-        let entry = pooled.entry((day, template)).or_default();
-        for (&s, (column, _)) in starts {
-            *entry.entry(s).or_default() += column.var;
+    /// Solves the built model from `start` and hands out the start counts.
+    fn solve(
+        self,
+        start: Option<&[StartedShift]>,
+        integer_variables: usize,
+        progress: Option<ProgressFn>,
+    ) -> Result<(Vec<StartedShift>, SolveRun)> {
+        let limits = self.input.limits;
+        let variable_count = self.variables.len();
+        let constraint_count = self.constraints.len();
+        let start = start.map(|roster| {
+            mip_start(
+                self.input,
+                roster,
+                &self.options,
+                &self.starts_of,
+                &self.rest_times,
+                &self.group_of,
+                variable_count,
+            )
+        });
+        let mut problem = highs(self.variables.minimise(self.objective));
+        for constraint in self.constraints {
+            problem.add_constraint(constraint);
         }
-    }
-    let mut rest_times: Vec<PooledRest> = Vec::new();
-    for (&(day, template), starts) in &pooled {
-        let rests = config.templates[template].rests();
-        if rests.is_empty() {
-            continue;
-        }
-        let start_list: Vec<u32> = starts.keys().copied().collect();
-        let mut shifts_by: Vec<Variable> = Vec::new();
-        for (i, count) in starts.values().enumerate() {
-            let cumulative = variables.add(variable().min(0.0));
-            let mut row = Expression::from(cumulative) - count.clone();
-            if i > 0 {
-                row -= shifts_by[i - 1];
-            }
-            constraints.push(row.eq(0.0));
-            shifts_by.push(cumulative);
-        }
-        let first = start_list[0];
-        let last = *start_list.last().expect("non-empty");
-        for (rest_index, rest) in rests.iter().enumerate() {
-            let times: Vec<(u32, Column)> = (first + rest.earliest_after_start
-                ..=last + rest.latest_after_start)
-                .step_by(slot as usize)
-                .map(|time| (time, add_integer(variables, None)))
-                .collect();
-            let mut rests_by: Vec<Variable> = Vec::new();
-            for (j, &(_, column)) in times.iter().enumerate() {
-                let cumulative = variables.add(variable().min(0.0));
-                let mut row = Expression::from(cumulative) - column.var;
-                if j > 0 {
-                    row -= rests_by[j - 1];
-                }
-                constraints.push(row.eq(0.0));
-                rests_by.push(cumulative);
-            }
-            let all_shifts = *shifts_by.last().expect("non-empty");
-            let all_rests = *rests_by.last().expect("non-empty");
-            constraints.push((Expression::from(all_rests) - all_shifts).eq(0.0));
-            for (i, &s) in start_list.iter().enumerate() {
-                // Rests by this shift's window end cover the shifts started by then.
-                let by_end = times
-                    .iter()
-                    .rposition(|&(t, _)| t <= s + rest.latest_after_start)
-                    .expect("the first window ends inside the times");
-                constraints.push((Expression::from(rests_by[by_end]) - shifts_by[i]).geq(0.0));
-                // Rests before this shift's window start only serve earlier shifts.
-                let from = times
-                    .iter()
-                    .position(|&(t, _)| t >= s + rest.earliest_after_start)
-                    .expect("every window starts inside the times");
-                if from > 0 {
-                    let mut row = Expression::from(rests_by[from - 1]);
-                    if i > 0 {
-                        row -= shifts_by[i - 1];
-                    }
-                    constraints.push(row.leq(0.0));
-                }
-            }
-            rest_times.push(PooledRest {
-                day,
-                template,
-                rest: rest_index,
-                times,
-            });
-        }
-    }
-
-    let horizon_slots = (book.horizon.days * 1440 / slot) as usize;
-    let slots_of = |from: u32, minutes: u32| {
-        let first = (from / slot) as usize;
-        let last = (((from + minutes) / slot) as usize).min(horizon_slots);
-        first..last.max(first)
-    };
-    let mut resting: BTreeMap<usize, Expression> = BTreeMap::new();
-    for group in &rest_times {
-        let length = config.templates[group.template].rests()[group.rest].length;
-        for &(time, column) in &group.times {
-            for q in slots_of(group.day * 1440 + time, length) {
-                *resting.entry(q).or_default() += column.var;
-            }
-        }
-    }
-    // Presence per group and slot, as a flow.
-    let mut idle: BTreeMap<usize, Expression> = BTreeMap::new();
-    let mut queue_slots: Vec<BTreeMap<usize, Expression>> =
-        vec![BTreeMap::new(); input.queues.len()];
-    let slot_hours = f64::from(slot) / 60.0;
-    for (g, group) in groups.iter().enumerate() {
-        let mut changes: BTreeMap<usize, Expression> = BTreeMap::new();
-        let mut spanned: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-        for (&(day, template, _), starts) in starts_of.iter().filter(|(k, _)| k.2 == g) {
-            let span = config.templates[template].span_minutes();
-            for (&s, (column, _)) in starts {
-                let range = slots_of(day * 1440 + s, span);
-                if range.is_empty() {
-                    continue;
-                }
-                spanned.extend(range.clone());
-                *changes.entry(range.start).or_default() += column.var;
-                *changes.entry(range.end).or_default() -= column.var;
-            }
-        }
-        let mut previous: Option<(usize, Variable)> = None;
-        for &q in &spanned {
-            let here = variables.add(variable().min(0.0));
-            let mut flow = Expression::from(here);
-            if let Some((p, before)) = previous {
-                if p + 1 == q {
-                    flow -= before;
-                }
-            }
-            if let Some(change) = changes.get(&q) {
-                flow -= change.clone();
-            }
-            constraints.push(flow.eq(0.0));
-            previous = Some((q, here));
-            *idle.entry(q).or_default() += here;
-            if group.queues.is_empty() {
-                continue;
-            }
-            let mut allocated = Expression::default();
-            for &(k, priority) in &group.queues {
-                let share = variables.add(variable().min(0.0));
-                allocated += share;
-                *queue_slots[k].entry(q).or_default() += share;
-                if priority > 1 {
-                    objective.add_mul(
-                        weights.secondary_skill_per_agent_hour
-                            * f64::from(priority - 1)
-                            * slot_hours,
-                        share,
-                    );
-                }
-            }
-            *idle.entry(q).or_default() -= allocated.clone();
-            constraints.push((Expression::from(here) - allocated).geq(0.0));
-        }
-    }
-    for (q, rests) in resting {
-        let free = idle.remove(&q).unwrap_or_default() - rests;
-        constraints.push(free.geq(0.0));
-    }
-    // Coverage per queue and interval of the days, convex shortfall.
-    let penalties = &config.penalties;
-    for (k, queue) in input.queues.iter().enumerate() {
-        for demand in queue
-            .demands
-            .iter()
-            .filter(|d| days.contains(&(d.wall_minute / 1440)))
-        {
-            let first = (demand.wall_minute / slot) as usize;
-            let count = (demand.minutes / slot) as usize;
-            if count == 0 || first + count > horizon_slots {
-                continue;
-            }
-            let slack = coverage_slack(variables, objective, penalties, demand);
-            let mut covered = Expression::default();
-            for q in first..first + count {
-                if let Some(expression) = queue_slots[k].get(&q) {
-                    covered.add_mul(1.0 / count as f64, expression.clone());
-                }
-            }
-            constraints.push((covered + slack).eq(demand.required));
-        }
-    }
-    rest_times
-}
-
-/// Solves the roster: the whole horizon at once when small; otherwise best-response
-/// rounds from the constructive roster, with the proven bound from the aggregate
-/// relaxation (see [`super::bound`]). Then each day's rests and queues are settled
-/// per group.
-pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSolution> {
-    let book = input.book;
-    let days = book.horizon.days;
-    let (groups, group_of) = skill_groups(book, input.queues);
-    let started = std::time::Instant::now();
-    let greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
-    let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
-    let (starts, report) = match greedy {
-        Some(greedy) if !small => respond_and_bound(input, greedy, started, progress)?,
-        greedy => {
-            let whole = solve_window(
-                input,
-                0..days,
-                None,
-                &FixedShifts::new(),
-                greedy.as_deref(),
-                input.limits,
+        let outcome = run_highs(
+            problem,
+            limits,
+            HighsRun {
                 progress,
-            )?;
-            (whole.shifts, whole.report)
-        }
-    };
-    let settled = super::settle::settle_days(input, &groups, &group_of, &starts)?;
-    Ok(ModelSolution {
-        shifts: settled.shifts,
-        groups,
-        allocation: settled.allocation,
-        report,
-    })
-}
-
-/// Rosters up to this many agent-days are solved as one model. Larger ones go to best
-/// responses: measured on the sample site's week (108 agents x 7 days = 756
-/// agent-days), the one model stopped at a 20 s limit 30 % above its bound with the
-/// constructive roster unimproved, where best responses took 5 s to a far better one.
-const WHOLE_HORIZON_UP_TO_AGENT_DAYS: u32 = 200;
-/// Share of the time limit kept for work outside the solvers (settling the days,
-/// outputs; measured at about a tenth for 200 agents).
-const OUTSIDE_SOLVER_SHARE: f64 = 0.15;
-/// Best-response rounds stop after this many (or when a round changes nothing, which
-/// comes first in every case measured: 10 rounds on the sample month, 39 on the
-/// 200-agent benchmark).
-const MAX_RESPONSE_ROUNDS: usize = 200;
-/// Share of the solvers' time for the aggregate relaxation's bound, a cap: its weekly
-/// linear programmes take about 2 s for 200 agents over 28 days.
-const BOUND_SHARE: f64 = 0.3;
-/// Share of the solvers' time the best-response rounds may use at most. They normally
-/// stop on their own well before (about 12 s for 200 agents in a release build); a
-/// round cut by the clock makes the roster depend on the machine's speed.
-const RESPONSE_SHARE: f64 = 0.6;
-
-/// Big rosters: best-response rounds from the constructive roster
-/// ([`super::respond`]), then the proven bound of the aggregate relaxation
-/// ([`super::bound`]).
-fn respond_and_bound(
-    input: &ModelInput,
-    greedy: Vec<StartedShift>,
-    started: std::time::Instant,
-    progress: Option<ProgressFn>,
-) -> Result<(Vec<StartedShift>, SolveReport)> {
-    let total = input.limits.time_limit_seconds * (1.0 - OUTSIDE_SOLVER_SHARE);
-    let responded = super::respond::best_responses(
-        input.book,
-        input.queues,
-        input.slot,
-        &greedy,
-        MAX_RESPONSE_ROUNDS,
-        started + std::time::Duration::from_secs_f64(total * RESPONSE_SHARE),
-    );
-    if let Some(show) = progress {
-        show(&format!(
-            "{:.1} s  best responses: {} round(s), {} schedule(s) changed",
-            started.elapsed().as_secs_f64(),
-            responded.rounds,
-            responded.changed
-        ));
+                start: start.as_deref(),
+                ..HighsRun::default()
+            },
+            "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",
+        )?;
+        let Some(solved) = outcome.into_solution() else {
+            let seconds = limits.time_limit_seconds;
+            return Err(Error::NoSolution(SolverFailure::out_of_time(
+                seconds,
+                format!("no roster found within the time limit of {seconds:.0} s"),
+            )));
+        };
+        let value = |column: Column| solved.values[column.index];
+        let shifts = assign_starts(&self.options, &self.starts_of, &value)?;
+        let report = solved.run(variable_count, integer_variables, constraint_count);
+        Ok((shifts, report))
     }
-    let left = (total * BOUND_SHARE)
-        .min(total - started.elapsed().as_secs_f64())
-        .max(1.0);
-    let bound = super::bound::relaxation_bound(
-        input,
-        SolverLimits {
-            time_limit_seconds: left,
-            mip_gap: input.limits.mip_gap / 4.0,
-        },
-    )?;
-    if let Some(show) = progress {
-        show(&format!(
-            "{:.1} s  aggregate relaxation bound {bound:.2}",
-            started.elapsed().as_secs_f64()
-        ));
-    }
-    let report = SolveReport {
-        status: format!(
-            "best responses ({} round(s), {} schedule(s) changed{})",
-            responded.rounds,
-            responded.changed,
-            if responded.converged {
-                ""
-            } else {
-                ", stopped by the time limit: raise it for a better, reproducible roster"
-            }
-        ),
-        proven: false,
-        objective: f64::NAN,
-        best_bound: bound,
-        gap: f64::NAN,
-        solve_seconds: started.elapsed().as_secs_f64(),
-        variables: 0,
-        integer_variables: 0,
-        constraints: 0,
-    };
-    Ok((responded.roster, report))
 }
 
 /// A MIP start from a constructed roster: its options, start counts and rests (each
@@ -1086,14 +647,6 @@ fn mip_start(
     values
 }
 
-fn add_binary(variables: &mut ProblemVariables) -> Column {
-    let index = variables.len();
-    Column {
-        var: variables.add(variable().binary()),
-        index,
-    }
-}
-
 /// The shift an option stands for (its first start), for rule look-ups.
 fn worked_shift(option: &DayOption) -> WorkedShift {
     WorkedShift {
@@ -1107,6 +660,7 @@ fn worked_shift(option: &DayOption) -> WorkedShift {
 
 /// Per-contract fairness variables: the most weekends, early and late shifts, and the
 /// most and fewest hours of any of its agents.
+#[derive(Clone, Copy)]
 struct FairnessVars {
     weekends: Variable,
     early: Variable,
@@ -1135,54 +689,6 @@ impl FairnessVars {
         objective.add_mul(-weights.hours_spread_per_hour, vars.fewest_hours);
         vars
     }
-}
-
-/// Fairness maxima and minima must also span an agent pinned to the current roster.
-fn pinned_fairness(
-    book: &RuleBook,
-    agent: usize,
-    fixed: &FixedShifts,
-    window_shifts: &[StartedShift],
-    window: &std::ops::Range<u32>,
-    vars: &FairnessVars,
-    constraints: &mut Vec<good_lp::Constraint>,
-) {
-    let mut shifts: Vec<(u32, usize, u32)> = fixed
-        .iter()
-        .filter(|((a, d), _)| *a == agent && !window.contains(d))
-        .map(|(&(_, d), &(t, s))| (d, t, s))
-        .collect();
-    shifts.extend(
-        window_shifts
-            .iter()
-            .filter(|s| s.0 == agent && window.contains(&s.1))
-            .map(|&(_, d, t, s)| (d, t, s)),
-    );
-    let worked: std::collections::BTreeSet<u32> = shifts.iter().map(|s| s.0).collect();
-    let weekends = book
-        .horizon
-        .weekends()
-        .iter()
-        .filter(|w| w.days.iter().any(|d| worked.contains(d)))
-        .count() as f64;
-    let early = shifts.iter().filter(|s| book.is_early(s.2)).count() as f64;
-    let late = shifts.iter().filter(|s| book.is_late(s.1, s.2)).count() as f64;
-    let leave: f64 = book
-        .horizon
-        .weeks()
-        .iter()
-        .map(|&w| book.week_limits(agent, w).leave_hours)
-        .sum();
-    let hours: f64 = shifts
-        .iter()
-        .map(|s| paid_hours(&book.config.templates[s.1]))
-        .sum::<f64>()
-        + leave;
-    constraints.push(Expression::from(vars.weekends).geq(weekends));
-    constraints.push(Expression::from(vars.early).geq(early));
-    constraints.push(Expression::from(vars.late).geq(late));
-    constraints.push(Expression::from(vars.most_hours).geq(hours));
-    constraints.push(Expression::from(vars.fewest_hours).leq(hours));
 }
 
 /// Minimum-rest cuts of one agent: for each later day `d+k` still within reach of a
@@ -1261,9 +767,6 @@ fn rest_cuts(
 
 /// Options of one band chosen by the solver: pinned to a start, and free.
 type PinnedAndFree<'o> = (Vec<&'o DayOption>, Vec<&'o DayOption>);
-
-/// A shift start handed to an agent: (agent, day, template, start).
-pub type StartedShift = (usize, u32, usize, u32);
 
 /// Hands out the solved start counts to named agents: in each band, agents pinned to
 /// a start take it, the others take the band's remaining starts in order (agents by

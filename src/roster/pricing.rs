@@ -93,17 +93,21 @@ fn gcd(a: u32, b: u32) -> u32 {
     }
 }
 
-impl Pricer {
-    pub fn new(book: &RuleBook, agent: usize) -> Self {
+/// Every value the earliest next start (minutes after a day's midnight) can take
+/// under `min_rest`, decaying by a day per day off, until no start is ruled out;
+/// index 0 stands for no limit.
+struct Thresholds {
+    values: Vec<i64>,
+    /// The earliest start of any of the contract's templates.
+    earliest_any: i64,
+    /// The contract's minimum rest, minutes.
+    rest: i64,
+}
+
+impl Thresholds {
+    fn new(book: &RuleBook, agent: usize) -> Self {
         let config = book.config;
         let contract = book.contract(agent);
-        let days = book.horizon.days as usize;
-        let unit = contract
-            .templates
-            .iter()
-            .map(|&t| config.templates[t].paid_minutes)
-            .fold(0, gcd)
-            .max(1);
         let rest = i64::from(contract.min_rest_minutes);
         let earliest_any = contract
             .templates
@@ -111,8 +115,6 @@ impl Pricer {
             .map(|&t| i64::from(config.templates[t].start_earliest))
             .min()
             .unwrap_or(0);
-        // Thresholds: every value the earliest next start can take, decaying by a day
-        // per day off, until no start is ruled out.
         let mut values: BTreeSet<i64> = BTreeSet::new();
         if rest > 0 {
             for &t in &contract.templates {
@@ -127,93 +129,139 @@ impl Pricer {
         }
         let mut thresholds = vec![i64::MIN];
         thresholds.extend(values.iter().copied());
-        let threshold_index = |v: i64| {
-            if v <= earliest_any {
-                0
-            } else {
-                thresholds.iter().position(|&x| x == v).expect("listed")
+        Thresholds {
+            values: thresholds,
+            earliest_any,
+            rest,
+        }
+    }
+
+    /// The index of the earliest start `v`.
+    fn index(&self, v: i64) -> usize {
+        if v <= self.earliest_any {
+            0
+        } else {
+            self.values.iter().position(|&x| x == v).expect("listed")
+        }
+    }
+}
+
+/// Per day, the agent's allowed shifts with their own costs, and the cost of its
+/// unmet preferences when off.
+fn day_shifts(
+    book: &RuleBook,
+    agent: usize,
+    unit: u32,
+    thresholds: &Thresholds,
+) -> (Vec<Vec<DayShift>>, Vec<f64>) {
+    let config = book.config;
+    let contract = book.contract(agent);
+    let days = book.horizon.days as usize;
+    let rest = thresholds.rest;
+    let mut shifts = Vec::with_capacity(days);
+    let mut off_cost = vec![0.0; days];
+    let weights = &book.contracts.soft;
+    let preferences: Vec<_> = book.preferences(agent).collect();
+    for day in 0..days as u32 {
+        let date = book.horizon.date(day);
+        let rows: Vec<_> = preferences.iter().filter(|r| r.date == date).collect();
+        for row in &rows {
+            if !book.preference_honoured(row, None) {
+                off_cost[day as usize] += weights.preference;
             }
-        };
+        }
+        let mut today = Vec::new();
+        for &t in &contract.templates {
+            let template = &config.templates[t];
+            for s in template.starts() {
+                if !book.shift_allowed(agent, day, t, s) {
+                    continue;
+                }
+                let shift = WorkedShift {
+                    agent,
+                    day,
+                    template: t,
+                    start: s,
+                    rest_starts: Vec::new(),
+                };
+                let unmet = rows
+                    .iter()
+                    .filter(|r| !book.preference_honoured(r, Some(&shift)))
+                    .count() as f64;
+                let next = if rest > 0 {
+                    thresholds.index(i64::from(s + template.span_minutes()) + rest - 1440)
+                } else {
+                    0
+                };
+                today.push(DayShift {
+                    template: t,
+                    start: s,
+                    units: (template.paid_minutes / unit) as usize,
+                    next_threshold: next,
+                    own_cost: template.shift_cost() + unmet * weights.preference,
+                    early: book.is_early(s),
+                    late: book.is_late(t, s),
+                    hours: paid_hours(template),
+                });
+            }
+        }
+        shifts.push(today);
+    }
+    (shifts, off_cost)
+}
+
+/// Per day its week's index and whether it opens the week; per week its limits in
+/// `unit`-minute units.
+fn week_units(book: &RuleBook, agent: usize, unit: u32) -> (Vec<usize>, Vec<bool>, Vec<WeekUnits>) {
+    let days = book.horizon.days as usize;
+    let mut week_index = vec![0; days];
+    let mut week_first = vec![false; days];
+    let mut weeks = Vec::new();
+    for (w, week) in book.horizon.weeks().iter().enumerate() {
+        for d in week.days() {
+            week_index[d as usize] = w;
+        }
+        week_first[week.first as usize] = true;
+        let limits = book.week_limits(agent, *week);
+        let per_unit = f64::from(unit) / 60.0;
+        let min_units = (0..)
+            .find(|&u| f64::from(u) * per_unit + 1e-6 >= limits.min_hours)
+            .unwrap_or(0) as usize;
+        let max_units = ((limits.max_hours + 1e-6) / per_unit).floor().max(0.0) as usize;
+        weeks.push(WeekUnits {
+            min_units,
+            max_units,
+            max_days: limits.max_days as usize,
+        });
+    }
+    (week_index, week_first, weeks)
+}
+
+impl Pricer {
+    pub fn new(book: &RuleBook, agent: usize) -> Self {
+        let config = book.config;
+        let contract = book.contract(agent);
+        let days = book.horizon.days as usize;
+        let unit = contract
+            .templates
+            .iter()
+            .map(|&t| config.templates[t].paid_minutes)
+            .fold(0, gcd)
+            .max(1);
+        let thresholds = Thresholds::new(book, agent);
         let off_next: Vec<usize> = thresholds
+            .values
             .iter()
             .map(|&v| {
                 if v == i64::MIN {
                     0
                 } else {
-                    threshold_index(v - 1440)
+                    thresholds.index(v - 1440)
                 }
             })
             .collect();
-        let mut shifts = Vec::with_capacity(days);
-        let mut off_cost = vec![0.0; days];
-        let weights = &book.contracts.soft;
-        let preferences: Vec<_> = book.preferences(agent).collect();
-        for day in 0..days as u32 {
-            let date = book.horizon.date(day);
-            let rows: Vec<_> = preferences.iter().filter(|r| r.date == date).collect();
-            for row in &rows {
-                if !book.preference_honoured(row, None) {
-                    off_cost[day as usize] += weights.preference;
-                }
-            }
-            let mut today = Vec::new();
-            for &t in &contract.templates {
-                let template = &config.templates[t];
-                for s in template.starts() {
-                    if !book.shift_allowed(agent, day, t, s) {
-                        continue;
-                    }
-                    let shift = WorkedShift {
-                        agent,
-                        day,
-                        template: t,
-                        start: s,
-                        rest_starts: Vec::new(),
-                    };
-                    let unmet = rows
-                        .iter()
-                        .filter(|r| !book.preference_honoured(r, Some(&shift)))
-                        .count() as f64;
-                    let next = if rest > 0 {
-                        threshold_index(i64::from(s + template.span_minutes()) + rest - 1440)
-                    } else {
-                        0
-                    };
-                    today.push(DayShift {
-                        template: t,
-                        start: s,
-                        units: (template.paid_minutes / unit) as usize,
-                        next_threshold: next,
-                        own_cost: template.shift_cost() + unmet * weights.preference,
-                        early: book.is_early(s),
-                        late: book.is_late(t, s),
-                        hours: paid_hours(template),
-                    });
-                }
-            }
-            shifts.push(today);
-        }
-        let weeks_list = book.horizon.weeks();
-        let mut week_index = vec![0; days];
-        let mut week_first = vec![false; days];
-        let mut weeks = Vec::new();
-        for (w, week) in weeks_list.iter().enumerate() {
-            for d in week.days() {
-                week_index[d as usize] = w;
-            }
-            week_first[week.first as usize] = true;
-            let limits = book.week_limits(agent, *week);
-            let per_unit = f64::from(unit) / 60.0;
-            let min_units = (0..)
-                .find(|&u| f64::from(u) * per_unit + 1e-6 >= limits.min_hours)
-                .unwrap_or(0) as usize;
-            let max_units = ((limits.max_hours + 1e-6) / per_unit).floor().max(0.0) as usize;
-            weeks.push(WeekUnits {
-                min_units,
-                max_units,
-                max_days: limits.max_days as usize,
-            });
-        }
+        let (shifts, off_cost) = day_shifts(book, agent, unit, &thresholds);
+        let (week_index, week_first, weeks) = week_units(book, agent, unit);
         let weekends = book.horizon.weekends();
         let mut weekend_first = vec![false; days];
         let mut weekend_day = vec![false; days];
@@ -239,7 +287,7 @@ impl Pricer {
             .filter(|&m| m < days);
         let cap = max_consecutive.unwrap_or(1);
         let isolated_weight = if contract.consecutive_days_off {
-            weights.isolated_day_off
+            book.contracts.soft.isolated_day_off
         } else {
             0.0
         };
@@ -250,14 +298,14 @@ impl Pricer {
             max_days + 1,
             max_units + 1,
             masks,
-            thresholds.len(),
+            thresholds.values.len(),
         );
         Pricer {
             agent,
             days,
             shifts,
             off_cost,
-            thresholds,
+            thresholds: thresholds.values,
             off_next,
             week_index,
             week_first,

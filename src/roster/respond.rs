@@ -14,22 +14,24 @@
 
 use std::time::Instant;
 
-use super::model::{QueueDemand, StartedShift};
 use super::pricing::{Pricer, Schedule, Scratch};
 use super::rules::RuleBook;
+use super::types::{agent_queues, QueueDemand, StartedShift};
 
-/// Shortfall pricing, as in the models ([`crate::schedule::model::coverage_slack`]).
-use crate::schedule::model::{DEEP_SHORTFALL_FACTOR, SHALLOW_SHORTFALL_SHARE};
+/// Shortfall pricing, as in the models ([`crate::mip::coverage_slack`]).
+use crate::mip::{DEEP_SHORTFALL_FACTOR, SHALLOW_SHORTFALL_SHARE};
 
 /// Weight of the rests in the presence profile: 1 spreads each rest evenly over its
 /// window, but the day's settlement places rests where cover is spare, so the real
-/// loss of cover is smaller. Measured on the 200-agent benchmark (docs/benchmarks.md):
-/// 1.0 gives a 2.65 % gap (over-staffed, no shortfall), 0.7 1.79 %, 0.5 1.32 %, 0.3
-/// 1.29 % with four times the shortfall of 0.5; 0 (rests ignored) under-staffs. On
-/// the sample site's month (data/sample: an hour of rests per 8-hour shift, lunches
-/// in the midday peak) 0.5 left 188 agent-hours short and sales below its target on
-/// 14 days, 0.65 77 (2 days below), 0.7 51 and 0.75 22 (every day on target), 1.0
-/// one; 0.75 put the benchmark at 2.00 %, just at its limit. 0.7 serves both.
+/// loss of cover is smaller. Chosen on 2026-11-24 (commit 85e92a5, "rests weighted
+/// 0.7"; docs/benchmarks.md, Rostering) with `cargo bench --bench roster` (200 agents,
+/// 28 days): 1.0 gives a 2.65 % gap (over-staffed, no shortfall), 0.7 1.79 %, 0.5
+/// 1.32 %, 0.3 1.29 % with four times the shortfall of 0.5; 0 (rests ignored)
+/// under-staffs. On the sample site's month (data/sample: an hour of rests per 8-hour
+/// shift, lunches in the midday peak) 0.5 left 188 agent-hours short and sales below
+/// its target on 14 days, 0.65 77 (2 days below), 0.7 51 and 0.75 22 (every day on
+/// target), 1.0 one; 0.75 put the benchmark at 2.00 %, just at its limit. 0.7 serves
+/// both.
 const REST_WEIGHT: f64 = 0.7;
 
 /// The result of the rounds.
@@ -68,7 +70,7 @@ pub fn best_responses(
             }
         }
     }
-    let skills = super::model::agent_queues(book, queues);
+    let skills = agent_queues(book, queues);
     let mut schedules: Vec<Schedule> = vec![Vec::new(); agents];
     for &(a, d, t, s) in roster {
         schedules[a].push((d, t, s));
@@ -193,10 +195,10 @@ pub fn best_responses(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mip::Demand;
     use crate::roster::contracts::Contracts;
     use crate::roster::inputs::{Agent, Skill};
     use crate::roster::rules::{Horizon, WorkedShift};
-    use crate::schedule::model::Demand;
     use crate::schedule::ShiftConfig;
     use chrono::NaiveDate;
 

@@ -324,15 +324,34 @@ impl<'a> RuleBook<'a> {
     }
 
     fn agent_violations(&self, agent: usize, shifts: &[&WorkedShift], out: &mut Vec<Violation>) {
+        let worked = self.shift_violations(agent, shifts, out);
+        self.week_violations(agent, shifts, out);
+        self.run_violations(agent, &worked, out);
+        self.rest_violations(agent, shifts, out);
+        self.weekend_violations(agent, &worked, out);
+    }
+
+    /// A violation of `rule` by `agent` on `day`.
+    fn violation(&self, agent: usize, day: u32, rule: &str, detail: String) -> Violation {
+        Violation {
+            agent: self.agents[agent].id.clone(),
+            date: self.horizon.date(day),
+            rule: rule.to_string(),
+            detail,
+        }
+    }
+
+    /// One shift a day, the contract's templates at their starts, availability.
+    /// Returns the days worked.
+    fn shift_violations(
+        &self,
+        agent: usize,
+        shifts: &[&WorkedShift],
+        out: &mut Vec<Violation>,
+    ) -> Vec<bool> {
         let contract = self.contract(agent);
-        let id = &self.agents[agent].id;
         let mut push = |day: u32, rule: &str, detail: String| {
-            out.push(Violation {
-                agent: id.clone(),
-                date: self.horizon.date(day),
-                rule: rule.to_string(),
-                detail,
-            })
+            out.push(self.violation(agent, day, rule, detail))
         };
         let mut worked = vec![false; self.horizon.days as usize];
         for shift in shifts {
@@ -388,6 +407,15 @@ impl<'a> RuleBook<'a> {
                 );
             }
         }
+        worked
+    }
+
+    /// Weekly paid hours, days worked and days off.
+    fn week_violations(&self, agent: usize, shifts: &[&WorkedShift], out: &mut Vec<Violation>) {
+        let contract = self.contract(agent);
+        let mut push = |day: u32, rule: &str, detail: String| {
+            out.push(self.violation(agent, day, rule, detail))
+        };
         for week in self.horizon.weeks() {
             let limits = self.week_limits(agent, week);
             let in_week: Vec<&&WorkedShift> = shifts
@@ -453,6 +481,14 @@ impl<'a> RuleBook<'a> {
                 );
             }
         }
+    }
+
+    /// Consecutive days worked.
+    fn run_violations(&self, agent: usize, worked: &[bool], out: &mut Vec<Violation>) {
+        let contract = self.contract(agent);
+        let mut push = |day: u32, rule: &str, detail: String| {
+            out.push(self.violation(agent, day, rule, detail))
+        };
         if let Some(max) = contract.max_consecutive_days {
             let mut run = 0;
             for day in 0..self.horizon.days {
@@ -466,6 +502,14 @@ impl<'a> RuleBook<'a> {
                 }
             }
         }
+    }
+
+    /// Minimum rest between consecutive shifts.
+    fn rest_violations(&self, agent: usize, shifts: &[&WorkedShift], out: &mut Vec<Violation>) {
+        let contract = self.contract(agent);
+        let mut push = |day: u32, rule: &str, detail: String| {
+            out.push(self.violation(agent, day, rule, detail))
+        };
         for pair in shifts.windows(2) {
             let (_, previous_end) = self.shift_span(pair[0].day, pair[0].template, pair[0].start);
             let (next_start, _) = self.shift_span(pair[1].day, pair[1].template, pair[1].start);
@@ -483,6 +527,14 @@ impl<'a> RuleBook<'a> {
                 );
             }
         }
+    }
+
+    /// Weekends worked in any four.
+    fn weekend_violations(&self, agent: usize, worked: &[bool], out: &mut Vec<Violation>) {
+        let contract = self.contract(agent);
+        let mut push = |day: u32, rule: &str, detail: String| {
+            out.push(self.violation(agent, day, rule, detail))
+        };
         let weekends = self.horizon.weekends();
         let worked_weekends: Vec<bool> = weekends
             .iter()

@@ -9,15 +9,15 @@
 use std::collections::BTreeMap;
 
 use good_lp::solvers::highs::highs;
-use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
 
-use super::model::{ModelInput, SkillGroup, StartedShift};
 use super::rules::WorkedShift;
 use super::summary::working_slots;
+use super::types::{ModelInput, SkillGroup, StartedShift};
 use crate::error::Result;
-use crate::schedule::model::{
+use crate::mip::{
     add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, run_mip, Column,
-    PlacedShift, SolverLimits,
+    HighsRun, SolverLimits,
 };
 
 /// Each day's settlement is small; this caps a pathological one.
@@ -80,6 +80,8 @@ pub fn settle_days(
 }
 
 type DayShares = Vec<BTreeMap<usize, Vec<f64>>>;
+/// Start counts of the day per (template, group): start -> shifts.
+type DayCounts = BTreeMap<(usize, usize), BTreeMap<u32, f64>>;
 
 /// Settles one day: returns its shifts with rests and the groups' allocations.
 fn settle_day(
@@ -90,12 +92,7 @@ fn settle_day(
     today: &[&StartedShift],
     carried: &[Vec<f64>],
 ) -> Result<(Vec<WorkedShift>, DayShares)> {
-    let book = input.book;
-    let config = book.config;
-    let slot = input.slot;
-    let first_slot = (day * 1440 / slot) as usize;
-    let day_len = (1440 / slot) as usize;
-    let mut counts: BTreeMap<(usize, usize), BTreeMap<u32, f64>> = BTreeMap::new();
+    let mut counts: DayCounts = BTreeMap::new();
     for &&(agent, _, template, start) in today {
         *counts
             .entry((template, group_of[agent]))
@@ -103,183 +100,17 @@ fn settle_day(
             .entry(start)
             .or_default() += 1.0;
     }
-    let mut variables = ProblemVariables::new();
-    let mut blocks: Vec<RestBlock> = Vec::new();
-    for (&(template, group), starts) in &counts {
-        let first = *starts.keys().next().expect("non-empty");
-        let last = *starts.keys().next_back().expect("non-empty");
-        for (rest_index, rest) in config.templates[template].rests().iter().enumerate() {
-            let times = (first + rest.earliest_after_start..=last + rest.latest_after_start)
-                .step_by(slot as usize)
-                .map(|time| (time, add_integer(&mut variables, None)))
-                .collect();
-            blocks.push(RestBlock {
-                template,
-                group,
-                rest: rest_index,
-                times,
-            });
-        }
-    }
-    let mut constraints = Vec::new();
-    for block in &blocks {
-        let rest = config.templates[block.template].rests()[block.rest];
-        let shifts: Vec<(u32, Expression)> = counts[&(block.template, block.group)]
-            .iter()
-            .map(|(&s, &n)| (s, Expression::from(n)))
-            .collect();
-        let times: Vec<(u32, Variable)> = block.times.iter().map(|&(t, c)| (t, c.var)).collect();
-        constraints.extend(implicit_rest_constraints(rest, &shifts, &times));
-    }
-    // On duty per group and slot of the day: present agents minus rests.
-    let mut on_duty: Vec<Vec<Expression>> = carried
-        .iter()
-        .map(|slots| slots.iter().map(|&n| Expression::from(n)).collect())
-        .collect();
-    let mut busy = vec![vec![false; day_len]; groups.len()];
-    for (g, slots) in carried.iter().enumerate() {
-        for (i, &n) in slots.iter().enumerate() {
-            busy[g][i] = n > 0.0;
-        }
-    }
-    let in_day = |minute: u32| {
-        let q = (day * 1440 + minute) / slot;
-        (q as usize)
-            .checked_sub(first_slot)
-            .filter(|&i| i < day_len)
-    };
-    for (&(template, g), starts) in &counts {
-        let span = config.templates[template].span_minutes();
-        for (&s, &n) in starts {
-            for minute in (s..s + span).step_by(slot as usize) {
-                if let Some(i) = in_day(minute) {
-                    on_duty[g][i] += n;
-                    busy[g][i] = true;
-                }
-            }
-        }
-    }
-    for block in &blocks {
-        let length = config.templates[block.template].rests()[block.rest].length;
-        for &(time, column) in &block.times {
-            for minute in (time..time + length).step_by(slot as usize) {
-                if let Some(i) = in_day(minute) {
-                    on_duty[block.group][i] -= column.var;
-                }
-            }
-        }
-    }
-    let integer_variables = variables.len();
-    let mut objective = Expression::default();
-    let slot_hours = f64::from(slot) / 60.0;
-    let weights = &book.contracts.soft;
-    let mut queue_slots: Vec<Vec<Expression>> =
-        vec![vec![Expression::default(); day_len]; input.queues.len()];
-    let mut shares: Vec<BTreeMap<usize, Vec<Column>>> = vec![BTreeMap::new(); groups.len()];
-    for (g, group) in groups.iter().enumerate() {
-        for i in 0..day_len {
-            if !busy[g][i] || group.queues.is_empty() {
-                continue;
-            }
-            if let [(k, _)] = group.queues[..] {
-                queue_slots[k][i] += on_duty[g][i].clone();
-                continue;
-            }
-            let mut allocated = Expression::default();
-            let mut columns = Vec::new();
-            for &(k, priority) in &group.queues {
-                let index = variables.len();
-                let var = variables.add(variable().min(0.0));
-                allocated += var;
-                queue_slots[k][i] += var;
-                if priority > 1 {
-                    objective.add_mul(
-                        weights.secondary_skill_per_agent_hour
-                            * f64::from(priority - 1)
-                            * slot_hours,
-                        var,
-                    );
-                }
-                columns.push(Column { var, index });
-            }
-            constraints.push((allocated - on_duty[g][i].clone()).eq(0.0));
-            shares[g].insert(first_slot + i, columns);
-        }
-    }
-    let penalties = &config.penalties;
-    for (k, queue) in input.queues.iter().enumerate() {
-        for demand in queue.demands.iter().filter(|d| d.wall_minute / 1440 == day) {
-            let first = ((demand.wall_minute % 1440) / slot) as usize;
-            let count = (demand.minutes / slot) as usize;
-            if count == 0 || first + count > day_len {
-                continue;
-            }
-            let slack = coverage_slack(&mut variables, &mut objective, penalties, demand);
-            let mut covered = Expression::default();
-            for expression in &queue_slots[k][first..first + count] {
-                covered.add_mul(1.0 / count as f64, expression.clone());
-            }
-            constraints.push((covered + slack).eq(demand.required));
-        }
-    }
+    let mut model = DayModel::new(input, day);
+    let blocks = model.rest_blocks(&counts);
+    let (on_duty, busy) = model.on_duty(&counts, &blocks, carried, groups.len());
+    let integer_variables = model.variables.len();
+    let shares = model.allocation(groups, &on_duty, &busy);
     let values = if integer_variables == 0 && shares.iter().all(|s| s.is_empty()) {
         Vec::new()
     } else {
-        let mut problem = highs(variables.minimise(objective));
-        for constraint in constraints {
-            problem.add_constraint(constraint);
-        }
-        run_mip(
-            problem,
-            SolverLimits {
-                time_limit_seconds: DAY_TIME_LIMIT_SECONDS,
-                mip_gap: 1e-4,
-            },
-            None,
-            "the rests of the rostered shifts cannot be placed",
-        )?
-        .values
+        model.solve()?
     };
-    // Hand out each (template, group)'s rests to its agents, earliest deadline first.
-    let mut shifts = Vec::new();
-    for &(template, g) in counts.keys() {
-        let mut members: Vec<(u32, usize)> = today
-            .iter()
-            .filter(|s| s.2 == template && group_of[s.0] == g)
-            .map(|s| (s.3, s.0))
-            .collect();
-        members.sort_unstable();
-        let rests = config.templates[template].rests();
-        let mut placed: Vec<PlacedShift> = members
-            .iter()
-            .map(|&(start, _)| PlacedShift {
-                day,
-                template,
-                start,
-                rest_starts: vec![0; rests.len()],
-            })
-            .collect();
-        for block in blocks
-            .iter()
-            .filter(|b| b.template == template && b.group == g)
-        {
-            let times: Vec<(u32, usize)> = block
-                .times
-                .iter()
-                .map(|&(t, c)| (t, values[c.index].round().max(0.0) as usize))
-                .collect();
-            hand_out_rests(rests[block.rest], block.rest, &mut placed, &times)?;
-        }
-        for (shift, &(_, agent)) in placed.into_iter().zip(&members) {
-            shifts.push(WorkedShift {
-                agent,
-                day,
-                template,
-                start: shift.start,
-                rest_starts: shift.rest_starts,
-            });
-        }
-    }
+    let shifts = hand_out_day_rests(input, day, &counts, &blocks, today, group_of, &values)?;
     let day_shares = shares
         .into_iter()
         .map(|slots| {
@@ -290,4 +121,265 @@ fn settle_day(
         })
         .collect();
     Ok((shifts, day_shares))
+}
+
+/// One day's settlement model under construction.
+struct DayModel<'a> {
+    input: &'a ModelInput<'a>,
+    day: u32,
+    /// The day's first slot on the horizon.
+    first_slot: usize,
+    /// Slots in a day.
+    day_len: usize,
+    variables: ProblemVariables,
+    objective: Expression,
+    constraints: Vec<Constraint>,
+}
+
+impl<'a> DayModel<'a> {
+    fn new(input: &'a ModelInput<'a>, day: u32) -> Self {
+        DayModel {
+            input,
+            day,
+            first_slot: (day * 1440 / input.slot) as usize,
+            day_len: (1440 / input.slot) as usize,
+            variables: ProblemVariables::new(),
+            objective: Expression::default(),
+            constraints: Vec::new(),
+        }
+    }
+
+    /// The rest-time variables of each (template, group) and rest, with the
+    /// Bechtold-Jacobs conditions for the day's constant shift counts.
+    fn rest_blocks(&mut self, counts: &DayCounts) -> Vec<RestBlock> {
+        let config = self.input.book.config;
+        let mut blocks: Vec<RestBlock> = Vec::new();
+        for (&(template, group), starts) in counts {
+            let first = *starts.keys().next().expect("non-empty");
+            let last = *starts.keys().next_back().expect("non-empty");
+            for (rest_index, rest) in config.templates[template].rests().iter().enumerate() {
+                let times = (first + rest.earliest_after_start..=last + rest.latest_after_start)
+                    .step_by(self.input.slot as usize)
+                    .map(|time| (time, add_integer(&mut self.variables, None)))
+                    .collect();
+                blocks.push(RestBlock {
+                    template,
+                    group,
+                    rest: rest_index,
+                    times,
+                });
+            }
+        }
+        for block in &blocks {
+            let rest = config.templates[block.template].rests()[block.rest];
+            let shifts: Vec<(u32, Expression)> = counts[&(block.template, block.group)]
+                .iter()
+                .map(|(&s, &n)| (s, Expression::from(n)))
+                .collect();
+            let times: Vec<(u32, Variable)> =
+                block.times.iter().map(|&(t, c)| (t, c.var)).collect();
+            self.constraints
+                .extend(implicit_rest_constraints(rest, &shifts, &times));
+        }
+        blocks
+    }
+
+    /// The slot of the day at `minute` after its midnight, if inside the day.
+    fn in_day(&self, minute: u32) -> Option<usize> {
+        let q = (self.day * 1440 + minute) / self.input.slot;
+        (q as usize)
+            .checked_sub(self.first_slot)
+            .filter(|&i| i < self.day_len)
+    }
+
+    /// On duty per group and slot of the day (present agents minus rests), and
+    /// whether the group has anyone present.
+    fn on_duty(
+        &self,
+        counts: &DayCounts,
+        blocks: &[RestBlock],
+        carried: &[Vec<f64>],
+        groups: usize,
+    ) -> (Vec<Vec<Expression>>, Vec<Vec<bool>>) {
+        let config = self.input.book.config;
+        let slot = self.input.slot as usize;
+        let mut on_duty: Vec<Vec<Expression>> = carried
+            .iter()
+            .map(|slots| slots.iter().map(|&n| Expression::from(n)).collect())
+            .collect();
+        let mut busy = vec![vec![false; self.day_len]; groups];
+        for (g, slots) in carried.iter().enumerate() {
+            for (i, &n) in slots.iter().enumerate() {
+                busy[g][i] = n > 0.0;
+            }
+        }
+        for (&(template, g), starts) in counts {
+            let span = config.templates[template].span_minutes();
+            for (&s, &n) in starts {
+                for minute in (s..s + span).step_by(slot) {
+                    if let Some(i) = self.in_day(minute) {
+                        on_duty[g][i] += n;
+                        busy[g][i] = true;
+                    }
+                }
+            }
+        }
+        for block in blocks {
+            let length = config.templates[block.template].rests()[block.rest].length;
+            for &(time, column) in &block.times {
+                for minute in (time..time + length).step_by(slot) {
+                    if let Some(i) = self.in_day(minute) {
+                        on_duty[block.group][i] -= column.var;
+                    }
+                }
+            }
+        }
+        (on_duty, busy)
+    }
+
+    /// Splits each multi-queue group's agents on duty over its queues (secondary
+    /// skills priced), and adds each queue's coverage rows. Returns the shares per
+    /// group and horizon slot.
+    fn allocation(
+        &mut self,
+        groups: &[SkillGroup],
+        on_duty: &[Vec<Expression>],
+        busy: &[Vec<bool>],
+    ) -> Vec<BTreeMap<usize, Vec<Column>>> {
+        let weights = &self.input.book.contracts.soft;
+        let slot_hours = f64::from(self.input.slot) / 60.0;
+        let mut queue_slots: Vec<Vec<Expression>> =
+            vec![vec![Expression::default(); self.day_len]; self.input.queues.len()];
+        let mut shares: Vec<BTreeMap<usize, Vec<Column>>> = vec![BTreeMap::new(); groups.len()];
+        for (g, group) in groups.iter().enumerate() {
+            for i in 0..self.day_len {
+                if !busy[g][i] || group.queues.is_empty() {
+                    continue;
+                }
+                if let [(k, _)] = group.queues[..] {
+                    queue_slots[k][i] += on_duty[g][i].clone();
+                    continue;
+                }
+                let mut allocated = Expression::default();
+                let mut columns = Vec::new();
+                for &(k, priority) in &group.queues {
+                    let index = self.variables.len();
+                    let var = self.variables.add(variable().min(0.0));
+                    allocated += var;
+                    queue_slots[k][i] += var;
+                    if priority > 1 {
+                        let price = weights.secondary_skill_per_agent_hour
+                            * f64::from(priority - 1)
+                            * slot_hours;
+                        self.objective.add_mul(price, var);
+                    }
+                    columns.push(Column { var, index });
+                }
+                self.constraints
+                    .push((allocated - on_duty[g][i].clone()).eq(0.0));
+                shares[g].insert(self.first_slot + i, columns);
+            }
+        }
+        self.coverage_rows(&queue_slots);
+        shares
+    }
+
+    /// Each queue's coverage per interval of the day, with the convex shortfall.
+    fn coverage_rows(&mut self, queue_slots: &[Vec<Expression>]) {
+        let config = self.input.book.config;
+        let slot = self.input.slot;
+        for (k, queue) in self.input.queues.iter().enumerate() {
+            for demand in queue
+                .demands
+                .iter()
+                .filter(|d| d.wall_minute / 1440 == self.day)
+            {
+                let first = ((demand.wall_minute % 1440) / slot) as usize;
+                let count = (demand.minutes / slot) as usize;
+                if count == 0 || first + count > self.day_len {
+                    continue;
+                }
+                let slack = coverage_slack(
+                    &mut self.variables,
+                    &mut self.objective,
+                    demand.required,
+                    f64::from(demand.minutes) / 60.0,
+                    config.penalties.prices(),
+                );
+                let mut covered = Expression::default();
+                for expression in &queue_slots[k][first..first + count] {
+                    covered.add_mul(1.0 / count as f64, expression.clone());
+                }
+                self.constraints.push((covered + slack).eq(demand.required));
+            }
+        }
+    }
+
+    /// Solves the day's model: the column values.
+    fn solve(self) -> Result<Vec<f64>> {
+        let mut problem = highs(self.variables.minimise(self.objective));
+        for constraint in self.constraints {
+            problem.add_constraint(constraint);
+        }
+        let solved = run_mip(
+            problem,
+            SolverLimits {
+                time_limit_seconds: DAY_TIME_LIMIT_SECONDS,
+                mip_gap: 1e-4,
+            },
+            HighsRun::default(),
+            "the rests of the rostered shifts cannot be placed",
+        )?;
+        Ok(solved.values)
+    }
+}
+
+/// Hands out each (template, group)'s solved rest times to its agents, earliest
+/// deadline first.
+fn hand_out_day_rests(
+    input: &ModelInput,
+    day: u32,
+    counts: &DayCounts,
+    blocks: &[RestBlock],
+    today: &[&StartedShift],
+    group_of: &[usize],
+    values: &[f64],
+) -> Result<Vec<WorkedShift>> {
+    let config = input.book.config;
+    let mut shifts = Vec::new();
+    for &(template, g) in counts.keys() {
+        let mut members: Vec<(u32, usize)> = today
+            .iter()
+            .filter(|s| s.2 == template && group_of[s.0] == g)
+            .map(|s| (s.3, s.0))
+            .collect();
+        members.sort_unstable();
+        let rests = config.templates[template].rests();
+        let starts: Vec<u32> = members.iter().map(|&(start, _)| start).collect();
+        let mut rest_starts = vec![vec![0; rests.len()]; members.len()];
+        for block in blocks
+            .iter()
+            .filter(|b| b.template == template && b.group == g)
+        {
+            let times: Vec<(u32, usize)> = block
+                .times
+                .iter()
+                .map(|&(t, c)| (t, values[c.index].round().max(0.0) as usize))
+                .collect();
+            let handed = hand_out_rests(rests[block.rest], &starts, &times)?;
+            for (shift, time) in rest_starts.iter_mut().zip(handed) {
+                shift[block.rest] = time;
+            }
+        }
+        for (rest_starts, &(start, agent)) in rest_starts.into_iter().zip(&members) {
+            shifts.push(WorkedShift {
+                agent,
+                day,
+                template,
+                start,
+                rest_starts,
+            });
+        }
+    }
+    Ok(shifts)
 }

@@ -7,8 +7,8 @@ use std::io::Write;
 
 use super::check::{Activity, RosterRow, ROSTER_COLUMNS};
 use super::inputs::AvailabilityKind;
-use super::model::{ModelSolution, QueueDemand, SkillGroup};
 use super::rules::{paid_hours, AgentStats, RuleBook, WorkedShift};
+use super::types::{ModelSolution, QueueDemand, SkillGroup};
 use crate::error::{Error, Result};
 use crate::units::format_clock_minutes;
 use crate::units::format_number;

@@ -34,63 +34,15 @@ use std::time::Instant;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use good_lp::solvers::highs::highs;
-use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
-use highs::HighsModelStatus;
+use good_lp::{Expression, ProblemVariables, SolverModel, Variable};
 
-use super::templates::{Rest, ShiftConfig, ShiftTemplate};
-use crate::error::{Error, Result};
-
-/// Shortfall up to this share of an interval's requirement (at least one agent) is
-/// priced at the under-staffing penalty ...
-pub(crate) const SHALLOW_SHORTFALL_SHARE: f64 = 0.1;
-/// ... and shortfall beyond it at this multiple: service level falls faster the
-/// deeper the hole (Erlang C is convex in agents), so two shallow holes are better
-/// than one deep one, e.g. lunches are staggered rather than stacked.
-pub(crate) const DEEP_SHORTFALL_FACTOR: f64 = 2.0;
-
-/// The slack of one requirement interval's coverage row, `covered + slack =
-/// required`: shortfall in two pieces minus surplus, their penalties added to
-/// `objective`. Convex shortfall: the first agent (or tenth of the requirement) short
-/// costs the under-staffing penalty, deeper holes twice as much, so shortfalls are
-/// spread. Shared by the schedule, the roster model and the roster's daily settlement.
-pub(crate) fn coverage_slack(
-    variables: &mut good_lp::ProblemVariables,
-    objective: &mut Expression,
-    penalties: &super::templates::Penalties,
-    demand: &Demand,
-) -> Expression {
-    let shallow_cap = (demand.required * SHALLOW_SHORTFALL_SHARE).max(1.0);
-    let shallow = variables.add(variable().min(0.0).max(shallow_cap));
-    let deep = variables.add(variable().min(0.0));
-    let over = variables.add(variable().min(0.0));
-    let hours = f64::from(demand.minutes) / 60.0;
-    let under = penalties.under_per_agent_hour * hours;
-    objective.add_mul(under, shallow);
-    objective.add_mul(DEEP_SHORTFALL_FACTOR * under, deep);
-    if penalties.over_per_agent_hour > 0.0 {
-        objective.add_mul(penalties.over_per_agent_hour * hours, over);
-    }
-    shallow + deep - over
-}
-
-/// One requirement interval on the model's wall-clock timeline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Demand {
-    /// Minutes from the horizon's first local midnight (wall clock).
-    pub wall_minute: u32,
-    /// Interval length in minutes.
-    pub minutes: u32,
-    /// Agents required.
-    pub required: f64,
-}
-
-/// Solver limits.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SolverLimits {
-    pub time_limit_seconds: f64,
-    /// Relative gap at which HiGHS stops (0.005 = 0.5%).
-    pub mip_gap: f64,
-}
+use super::templates::{ShiftConfig, ShiftTemplate};
+use crate::error::Result;
+use crate::mip::{
+    add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, relative_gap, run_mip,
+    Column, HighsRun, SolveStatus,
+};
+pub use crate::mip::{Demand, SolveReport, SolverLimits};
 
 /// One shift as the solution places it: day, template, start and the start of each
 /// rest (lunch first when the template has one, then breaks), in wall minutes after the
@@ -103,50 +55,11 @@ pub struct PlacedShift {
     pub rest_starts: Vec<u32>,
 }
 
-/// How the solve went.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SolveReport {
-    /// `optimal`, `optimal within gap`, `time limit` or `interrupted`.
-    pub status: String,
-    /// True when HiGHS proved the gap target.
-    pub proven: bool,
-    /// Objective of the returned schedule: paid cost plus penalties.
-    pub objective: f64,
-    /// Best lower bound HiGHS proved on the objective.
-    pub best_bound: f64,
-    /// Relative gap `(objective - bound) / objective`.
-    pub gap: f64,
-    pub solve_seconds: f64,
-    pub variables: usize,
-    pub integer_variables: usize,
-    pub constraints: usize,
-}
-
 /// What the model returns: the shifts (one entry per agent) and the report.
 #[derive(Debug, Clone)]
 pub struct Solution {
     pub shifts: Vec<PlacedShift>,
     pub report: SolveReport,
-}
-
-/// A model variable and its column in the solver (variables are numbered in the
-/// order they are added).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Column {
-    pub var: Variable,
-    pub index: usize,
-}
-
-pub(crate) fn add_integer(variables: &mut ProblemVariables, max: Option<f64>) -> Column {
-    let index = variables.len();
-    let mut definition = variable().integer().min(0.0);
-    if let Some(max) = max {
-        definition = definition.max(max);
-    }
-    Column {
-        var: variables.add(definition),
-        index,
-    }
 }
 
 /// A shift-start variable.
@@ -171,38 +84,12 @@ struct RestGroup {
 
 /// The slot length: the greatest common divisor of every time in the model.
 pub fn slot_minutes(config: &ShiftConfig, demands: &[Demand]) -> u32 {
-    let mut values: Vec<u32> = demands
-        .iter()
-        .flat_map(|d| [d.wall_minute, d.minutes])
-        .collect();
-    for template in &config.templates {
-        values.extend([
-            template.start_earliest,
-            template.start_step,
-            template.paid_minutes,
-            template.span_minutes(),
-        ]);
-        for rest in template.rests() {
-            values.extend([
-                rest.length,
-                rest.earliest_after_start,
-                rest.latest_after_start,
-            ]);
-        }
-    }
-    values
-        .into_iter()
-        .filter(|v| *v > 0)
-        .fold(0, gcd)
-        .clamp(1, 60)
-}
-
-fn gcd(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
-    }
+    crate::mip::slot_minutes(
+        demands
+            .iter()
+            .flat_map(|d| [d.wall_minute, d.minutes])
+            .chain(config.model_times()),
+    )
 }
 
 /// Builds and solves the model for `days` days from `first_day`.
@@ -282,9 +169,8 @@ pub fn solve(
     let mut solution = combine_days(results, started.elapsed().as_secs_f64())?;
     // The days' bounds add up to a bound on the month: if that proves the gap target,
     // a day that ran out of time does not make the month unproven.
-    if !solution.report.proven && solution.report.gap <= limits.mip_gap {
-        solution.report.status = "optimal within gap".to_string();
-        solution.report.proven = true;
+    if !solution.report.proven() && solution.report.gap <= limits.mip_gap {
+        solution.report.status = SolveStatus::WithinGap;
     }
     Ok(solution)
 }
@@ -293,8 +179,7 @@ pub fn solve(
 fn combine_days(results: Vec<(u32, Result<Solution>)>, seconds: f64) -> Result<Solution> {
     let mut shifts = Vec::new();
     let mut report = SolveReport {
-        status: "optimal".to_string(),
-        proven: true,
+        status: SolveStatus::Optimal,
         objective: 0.0,
         best_bound: 0.0,
         gap: 0.0,
@@ -315,23 +200,22 @@ fn combine_days(results: Vec<(u32, Result<Solution>)>, seconds: f64) -> Result<S
         report.variables += part.variables;
         report.integer_variables += part.integer_variables;
         report.constraints += part.constraints;
-        report.proven &= part.proven;
-        let rank = |status: &str| match status {
-            "optimal" => 0,
-            "optimal within gap" => 1,
-            _ => 2,
-        };
         if rank(&part.status) > rank(&report.status) {
             report.status = part.status;
         }
     }
-    report.gap = if report.objective.abs() > 1e-9 {
-        ((report.objective - report.best_bound) / report.objective.abs()).max(0.0)
-    } else {
-        0.0
-    };
+    report.gap = relative_gap(report.objective, report.best_bound);
     shifts.sort();
     Ok(Solution { shifts, report })
+}
+
+/// Orders statuses from best to worst: the horizon is as good as its worst day.
+fn rank(status: &SolveStatus) -> u8 {
+    match status {
+        SolveStatus::Optimal => 0,
+        SolveStatus::WithinGap => 1,
+        _ => 2,
+    }
 }
 
 /// Builds and solves one model over `days` consecutive days.
@@ -365,7 +249,13 @@ fn solve_block(
         if first + count > horizon_slots || count == 0 {
             continue;
         }
-        let slack = coverage_slack(&mut variables, &mut objective, &config.penalties, demand);
+        let slack = coverage_slack(
+            &mut variables,
+            &mut objective,
+            demand.required,
+            f64::from(demand.minutes) / 60.0,
+            config.penalties.prices(),
+        );
         let mut covered = Expression::default();
         for terms in &on_duty[first..first + count] {
             for &(var, sign) in terms {
@@ -383,190 +273,22 @@ fn solve_block(
     for constraint in constraints {
         problem.add_constraint(constraint);
     }
-    let outcome = run_mip(
+    let solved = run_mip(
         problem,
         limits,
-        progress,
+        HighsRun {
+            progress,
+            ..HighsRun::default()
+        },
         "the shift limits contradict each other (e.g. min_per_day above max_headcount_per_day, or a part-time share that min_per_day breaks); no schedule satisfies them",
     )?;
-    let MipOutcome {
-        values,
-        status: status_text,
-        proven,
-        objective: objective_value,
-        best_bound,
-        gap,
-        solve_seconds,
-    } = outcome;
-    let shifts = place_shifts(config, &columns, &rest_groups, &values)?;
+    let shifts = place_shifts(config, &columns, &rest_groups, &solved.values)?;
     Ok(Solution {
         shifts,
-        report: SolveReport {
-            status: status_text,
-            proven,
-            objective: objective_value,
-            best_bound,
-            gap,
-            solve_seconds,
-            variables: variable_count,
-            integer_variables,
-            constraints: constraint_count,
-        },
+        report: solved
+            .run(variable_count, integer_variables, constraint_count)
+            .report(solved.objective),
     })
-}
-
-/// What one HiGHS run returned: the column values of the best solution and how good
-/// it is proven to be.
-pub(crate) struct MipOutcome {
-    /// Column values in the order the variables were added.
-    pub values: Vec<f64>,
-    /// `optimal`, `optimal within gap`, `time limit` or `interrupted`.
-    pub status: String,
-    pub proven: bool,
-    pub objective: f64,
-    pub best_bound: f64,
-    pub gap: f64,
-    pub solve_seconds: f64,
-}
-
-/// Solves a built model with HiGHS under `limits` (fixed random seed, so the same
-/// model gives the same solution when it finishes within its limits). An infeasible
-/// model is an input error worded by `infeasible`; no solution at all within the time
-/// limit is a solver error.
-pub(crate) fn run_mip(
-    problem: good_lp::solvers::highs::HighsProblem,
-    limits: SolverLimits,
-    progress: Option<super::progress::ProgressFn>,
-    infeasible: &str,
-) -> Result<MipOutcome> {
-    run_mip_from(problem, limits, progress, infeasible, None)
-}
-
-/// [`run_mip`] with an optional starting solution (one value per column), which
-/// HiGHS uses as its first incumbent when it is feasible.
-pub(crate) fn run_mip_from(
-    problem: good_lp::solvers::highs::HighsProblem,
-    limits: SolverLimits,
-    progress: Option<super::progress::ProgressFn>,
-    infeasible: &str,
-    start: Option<&[f64]>,
-) -> Result<MipOutcome> {
-    let outcome = run_highs(problem, limits, progress, infeasible, start, &[])?;
-    if outcome.values.is_empty() {
-        return Err(Error::Solver(format!(
-            "no solution found within the time limit of {} s; raise --time-limit",
-            limits.time_limit_seconds
-        )));
-    }
-    Ok(outcome)
-}
-
-/// Runs HiGHS with extra string options; without a feasible solution the outcome has
-/// no values and an infinite objective, but still the proven bound (for relaxations
-/// solved only for their bound).
-pub(crate) fn run_highs(
-    problem: good_lp::solvers::highs::HighsProblem,
-    limits: SolverLimits,
-    progress: Option<super::progress::ProgressFn>,
-    infeasible: &str,
-    start: Option<&[f64]>,
-    options: &[(&str, &str)],
-) -> Result<MipOutcome> {
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| Error::Solver(format!("could not build the model: {e}")))?;
-    model.set_option("time_limit", limits.time_limit_seconds);
-    model.set_option("mip_rel_gap", limits.mip_gap);
-    model.set_option("random_seed", 0);
-    for &(key, value) in options {
-        model.set_option(key, value);
-    }
-    if let Some(start) = start {
-        // A start that does not fit is only a missed hint, never an error.
-        let _ = model.try_set_solution(Some(start), None, None, None);
-    }
-    let log = progress.map(|_| tempfile::NamedTempFile::new()).transpose();
-    let log = log.map_err(|e| Error::Solver(format!("cannot create a solver log: {e}")))?;
-    match &log {
-        Some(file) => {
-            model.set_option("output_flag", true);
-            model.set_option("log_to_console", false);
-            model.set_option("log_file", file.path().display().to_string().as_str());
-        }
-        // A debugging aid: WFM_HIGHS_LOG=FILE keeps HiGHS's own log (with --days 1
-        // or a horizon solved as one model, as parallel days would share the file).
-        None => match std::env::var("WFM_HIGHS_LOG") {
-            Ok(path) if !path.is_empty() => {
-                model.set_option("output_flag", true);
-                model.set_option("log_to_console", false);
-                model.set_option("log_file", path.as_str());
-            }
-            _ => model.make_quiet(),
-        },
-    }
-    let started = Instant::now();
-    let solved = match (progress, &log) {
-        (Some(show), Some(file)) => super::progress::solve_with_progress(model, file.path(), show),
-        _ => model.try_solve(),
-    }
-    .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
-    let solve_seconds = started.elapsed().as_secs_f64();
-
-    let (status, proven) = match solved.status() {
-        HighsModelStatus::Optimal => {
-            if solved.mip_gap() > 1e-9 {
-                ("optimal within gap", true)
-            } else {
-                ("optimal", true)
-            }
-        }
-        HighsModelStatus::ReachedTimeLimit => ("time limit", false),
-        HighsModelStatus::ReachedInterrupt => ("interrupted", false),
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Err(Error::input(infeasible))
-        }
-        other => {
-            return Err(Error::Solver(format!(
-                "HiGHS stopped with status {other:?}"
-            )))
-        }
-    };
-    let feasible = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
-    let objective = if feasible {
-        solved.objective_value()
-    } else {
-        f64::INFINITY
-    };
-    let best_bound = solved
-        .double_info_value(c"mip_dual_bound")
-        .unwrap_or(f64::NAN);
-    let best_bound = if best_bound.is_finite() || !feasible {
-        best_bound
-    } else {
-        objective
-    };
-    Ok(MipOutcome {
-        values: if feasible {
-            solved.get_solution().columns().to_vec()
-        } else {
-            Vec::new()
-        },
-        status: status.to_string(),
-        proven,
-        objective,
-        best_bound,
-        gap: relative_gap(objective, best_bound),
-        solve_seconds,
-    })
-}
-
-/// `(objective - bound) / |objective|`, zero for a zero objective.
-pub fn relative_gap(objective: f64, bound: f64) -> f64 {
-    if objective.abs() > 1e-9 {
-        ((objective - bound) / objective.abs()).max(0.0)
-    } else {
-        0.0
-    }
 }
 
 /// Creates the shift-start variables, by day, template and start.
@@ -690,53 +412,6 @@ fn rest_constraints(
     constraints
 }
 
-/// The Bechtold-Jacobs conditions under which rest times can be handed out to shifts,
-/// each inside its own window: as many rests as shifts; at least as many rests up to
-/// each window end as shifts whose window ends there or earlier; at least as many from
-/// each window start on as shifts whose window starts there or later. `shifts` are
-/// (start, number of shifts) of one template and day, `times` the rest-time variables.
-pub(crate) fn implicit_rest_constraints(
-    rest: &Rest,
-    shifts: &[(u32, Expression)],
-    times: &[(u32, Variable)],
-) -> Vec<good_lp::Constraint> {
-    let mut constraints = Vec::new();
-    let mut all_rests = Expression::default();
-    let mut all_shifts = Expression::default();
-    for &(_, var) in times {
-        all_rests += var;
-    }
-    for (_, count) in shifts {
-        all_shifts += count.clone();
-    }
-    constraints.push((all_rests - all_shifts).eq(0.0));
-    for (start, _) in shifts {
-        let window_end = start + rest.latest_after_start;
-        let window_start = start + rest.earliest_after_start;
-        let mut forward = Expression::default();
-        let mut backward = Expression::default();
-        for &(time, var) in times {
-            if time <= window_end {
-                forward += var;
-            }
-            if time >= window_start {
-                backward += var;
-            }
-        }
-        for (other_start, count) in shifts {
-            if other_start <= start {
-                forward -= count.clone();
-            }
-            if other_start >= start {
-                backward -= count.clone();
-            }
-        }
-        constraints.push(forward.geq(0.0));
-        constraints.push(backward.geq(0.0));
-    }
-    constraints
-}
-
 /// Per-day template minimums and maximums, the daily headcount cap and the part-time
 /// share of paid hours.
 fn day_limit_constraints(
@@ -822,49 +497,13 @@ fn place_shifts(
             .iter()
             .map(|&(time, column)| (time, value(column)))
             .collect();
-        hand_out_rests(rest, group.rest, group_shifts, &times)?;
+        let starts: Vec<u32> = group_shifts.iter().map(|shift| shift.start).collect();
+        let rest_starts = hand_out_rests(rest, &starts, &times)?;
+        for (shift, time) in group_shifts.iter_mut().zip(rest_starts) {
+            shift.rest_starts[group.rest] = time;
+        }
     }
     let mut all: Vec<PlacedShift> = shifts.into_values().flatten().collect();
     all.sort();
     Ok(all)
-}
-
-/// Hands out rest times (time, how many) to `shifts` of one template and day, sorted
-/// by start, writing `rest_starts[rest_index]`: rest times in increasing order each go
-/// to the waiting shift whose window closes first (earliest deadline first), which
-/// succeeds whenever the Bechtold-Jacobs conditions hold.
-pub(crate) fn hand_out_rests(
-    rest: &Rest,
-    rest_index: usize,
-    shifts: &mut [PlacedShift],
-    times: &[(u32, usize)],
-) -> Result<()> {
-    let mut waiting = 0;
-    let mut assigned = vec![false; shifts.len()];
-    let mut handed_out = 0;
-    for &(time, count) in times {
-        for _ in 0..count {
-            while waiting < shifts.len()
-                && shifts[waiting].start + rest.earliest_after_start <= time
-            {
-                waiting += 1;
-            }
-            let taker = (0..waiting)
-                .find(|&k| !assigned[k] && shifts[k].start + rest.latest_after_start >= time);
-            let Some(taker) = taker else {
-                return Err(Error::Solver(
-                    "the solver's rest times do not fit the shifts' windows".into(),
-                ));
-            };
-            assigned[taker] = true;
-            shifts[taker].rest_starts[rest_index] = time;
-            handed_out += 1;
-        }
-    }
-    if handed_out != shifts.len() {
-        return Err(Error::Solver(
-            "the solver returned fewer rest times than shifts".into(),
-        ));
-    }
-    Ok(())
 }

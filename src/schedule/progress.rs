@@ -11,16 +11,13 @@ use std::time::Duration;
 /// `12.3 s  incumbent 1520.5  bound 1511.2  gap 0.61%`.
 pub type ProgressFn<'a> = &'a (dyn Fn(&str) + Sync);
 
-/// Solves `model` while a watcher thread follows the log at `log_path`.
-pub fn solve_with_progress(
-    model: highs::Model,
-    log_path: &Path,
-    show: ProgressFn,
-) -> Result<highs::SolvedModel, highs::HighsStatus> {
+/// Runs `solve` (a solver writing its log to `log_path`) while a watcher thread
+/// follows the log.
+pub fn while_watching<T>(log_path: &Path, show: ProgressFn, solve: impl FnOnce() -> T) -> T {
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| watch_log(log_path, &done, show));
-        let solved = model.try_solve();
+        let solved = solve();
         done.store(true, Ordering::Relaxed);
         solved
     })

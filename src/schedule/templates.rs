@@ -74,6 +74,13 @@ pub struct Penalties {
     pub over_per_agent_hour: f64,
 }
 
+impl Penalties {
+    /// (under, over) per agent-hour, as [`crate::mip::coverage_slack`] takes them.
+    pub fn prices(&self) -> (f64, f64) {
+        (self.under_per_agent_hour, self.over_per_agent_hour)
+    }
+}
+
 /// Optional limits of the model.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Limits {
@@ -98,6 +105,30 @@ pub struct ShiftConfig {
     pub penalties: Penalties,
     pub limits: Limits,
     pub opening_hours: Option<OpeningHours>,
+}
+
+impl ShiftConfig {
+    /// Every time of the templates (starts, step, lengths, rest windows), minutes: a
+    /// model's time step must divide them all (see [`crate::mip::slot_minutes`]).
+    pub fn model_times(&self) -> Vec<u32> {
+        let mut times = Vec::new();
+        for template in &self.templates {
+            times.extend([
+                template.start_earliest,
+                template.start_step,
+                template.paid_minutes,
+                template.span_minutes(),
+            ]);
+            for rest in template.rests() {
+                times.extend([
+                    rest.length,
+                    rest.earliest_after_start,
+                    rest.latest_after_start,
+                ]);
+            }
+        }
+        times
+    }
 }
 
 #[derive(Debug, Deserialize)]
