@@ -20,8 +20,8 @@ use crate::forecast::{
 };
 use crate::ingest::{read_history, IngestOptions};
 use crate::interval::IntervalTable;
+use crate::mip::ProgressFn;
 use crate::output::write_atomic;
-use crate::schedule::progress::ProgressFn;
 use crate::schedule::{
     build_schedule, queue_label, requirements_in, write_coverage_csv, write_shifts_csv,
     Requirement, Schedule, ScheduleOptions, ShiftConfig,

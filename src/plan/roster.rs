@@ -10,12 +10,12 @@
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
+use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
     build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts,
     RosterInputs, RosterOptions,
 };
-use crate::schedule::progress::ProgressFn;
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 
 use super::config::PeopleInputs;

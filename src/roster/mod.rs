@@ -59,8 +59,8 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 use crate::interval::local_minute_of_day;
+use crate::mip::ProgressFn;
 use crate::mip::{slot_minutes, Demand, SolveReport, SolverLimits};
-use crate::schedule::progress::ProgressFn;
 use crate::schedule::{
     coverage_row, detect_interval_minutes, estimated_shrinkage, pool_horizon, Cover, CoverageRow,
     Requirement, ScheduleOptions, ShiftConfig,

@@ -44,8 +44,8 @@ use super::inputs::AvailabilityKind;
 use super::rules::{paid_hours, RuleBook, WorkedShift};
 use super::types::{skill_groups, ModelInput, SkillGroup, StartedShift};
 use crate::error::{Error, Result, SolverFailure};
+use crate::mip::ProgressFn;
 use crate::mip::{add_binary, add_integer, run_highs, Column, HighsRun, SolveRun};
-use crate::schedule::progress::ProgressFn;
 
 /// (day, template, group, band): one linking row.
 type Cell = (u32, usize, usize, usize);

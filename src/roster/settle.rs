@@ -179,7 +179,7 @@ impl<'a> DayModel<'a> {
             let times: Vec<(u32, Variable)> =
                 block.times.iter().map(|&(t, c)| (t, c.var)).collect();
             self.constraints
-                .extend(implicit_rest_constraints(rest, &shifts, &times));
+                .extend(implicit_rest_constraints(rest.window(), &shifts, &times));
         }
         blocks
     }
@@ -366,7 +366,7 @@ fn hand_out_day_rests(
                 .iter()
                 .map(|&(t, c)| (t, values[c.index].round().max(0.0) as usize))
                 .collect();
-            let handed = hand_out_rests(rests[block.rest], &starts, &times)?;
+            let handed = hand_out_rests(rests[block.rest].window(), &starts, &times)?;
             for (shift, time) in rest_starts.iter_mut().zip(handed) {
                 shift[block.rest] = time;
             }

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use super::types::{skill_groups, ModelInput, ModelSolution, StartedShift};
 use crate::error::Result;
+use crate::mip::ProgressFn;
 use crate::mip::{SolveRun, SolveStatus, SolverLimits};
-use crate::schedule::progress::ProgressFn;
 
 /// Solves the roster: the whole horizon at once when small; otherwise best-response
 /// rounds from the constructive roster, with the proven bound from the aggregate

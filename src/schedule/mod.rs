@@ -6,7 +6,6 @@
 //! assigns named agents and skills.
 
 pub mod model;
-pub mod progress;
 pub mod requirements;
 pub mod templates;
 
@@ -122,7 +121,7 @@ pub fn build_schedule(
     requirements: &[Requirement],
     config: &ShiftConfig,
     options: &ScheduleOptions,
-    progress: Option<progress::ProgressFn>,
+    progress: Option<crate::mip::ProgressFn>,
 ) -> Result<Schedule> {
     if options.days == 0 {
         return Err(Error::input("a schedule needs at least 1 day"));

@@ -105,7 +105,7 @@ pub fn solve(
     first_day: NaiveDate,
     days: u32,
     limits: SolverLimits,
-    progress: Option<super::progress::ProgressFn>,
+    progress: Option<crate::mip::ProgressFn>,
 ) -> Result<Solution> {
     let slot = slot_minutes(config, demands);
     let crosses_midnight = config
@@ -226,7 +226,7 @@ fn solve_block(
     days: u32,
     slot: u32,
     limits: SolverLimits,
-    progress: Option<super::progress::ProgressFn>,
+    progress: Option<crate::mip::ProgressFn>,
 ) -> Result<Solution> {
     let mut variables = ProblemVariables::new();
     let columns = shift_columns(config, first_day, days, &mut variables);
@@ -407,7 +407,7 @@ fn rest_constraints(
             .iter()
             .map(|&(time, column)| (time, column.var))
             .collect();
-        constraints.extend(implicit_rest_constraints(rest, &shifts, &times));
+        constraints.extend(implicit_rest_constraints(rest.window(), &shifts, &times));
     }
     constraints
 }
@@ -498,7 +498,7 @@ fn place_shifts(
             .map(|&(time, column)| (time, value(column)))
             .collect();
         let starts: Vec<u32> = group_shifts.iter().map(|shift| shift.start).collect();
-        let rest_starts = hand_out_rests(rest, &starts, &times)?;
+        let rest_starts = hand_out_rests(rest.window(), &starts, &times)?;
         for (shift, time) in group_shifts.iter_mut().zip(rest_starts) {
             shift.rest_starts[group.rest] = time;
         }

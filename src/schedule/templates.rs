@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::mip::RestWindow;
 use crate::units::{format_clock_minutes, parse_clock_minutes, parse_duration_seconds};
 
 /// A lunch or break: its length and the window (after the shift start) in which it
@@ -16,6 +17,16 @@ pub struct Rest {
     pub length: u32,
     pub earliest_after_start: u32,
     pub latest_after_start: u32,
+}
+
+impl Rest {
+    /// The window the solver toolkit's implicit rest model works with.
+    pub fn window(&self) -> RestWindow {
+        RestWindow {
+            earliest_after_start: self.earliest_after_start,
+            latest_after_start: self.latest_after_start,
+        }
+    }
 }
 
 /// A validated shift template.

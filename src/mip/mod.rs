@@ -12,8 +12,11 @@ use good_lp::{variable, Expression, ProblemVariables, Variable};
 use highs::HighsModelStatus;
 
 use crate::error::{Error, Result, SolverFailure};
-use crate::schedule::progress::{while_watching, ProgressFn};
-use crate::schedule::templates::Rest;
+
+pub mod progress;
+
+use progress::while_watching;
+pub use progress::ProgressFn;
 
 /// Solver limits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -401,13 +404,21 @@ pub(crate) fn run_mip(
         })
 }
 
+/// Where a lunch or break may start, in minutes after its shift's start: the numbers
+/// the implicit rest model needs of a template's rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RestWindow {
+    pub earliest_after_start: u32,
+    pub latest_after_start: u32,
+}
+
 /// The Bechtold-Jacobs conditions under which rest times can be handed out to shifts,
 /// each inside its own window: as many rests as shifts; at least as many rests up to
 /// each window end as shifts whose window ends there or earlier; at least as many from
 /// each window start on as shifts whose window starts there or later. `shifts` are
 /// (start, number of shifts) of one template and day, `times` the rest-time variables.
 pub(crate) fn implicit_rest_constraints(
-    rest: &Rest,
+    rest: RestWindow,
     shifts: &[(u32, Expression)],
     times: &[(u32, Variable)],
 ) -> Vec<good_lp::Constraint> {
@@ -454,7 +465,7 @@ pub(crate) fn implicit_rest_constraints(
 /// (earliest deadline first), which succeeds whenever the Bechtold-Jacobs conditions
 /// hold.
 pub(crate) fn hand_out_rests(
-    rest: &Rest,
+    rest: RestWindow,
     starts: &[u32],
     times: &[(u32, usize)],
 ) -> Result<Vec<u32>> {
