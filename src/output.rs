@@ -1,22 +1,120 @@
-//! Atomic output: every file is written to a temporary file beside its target and
-//! renamed into place, so a failed or killed run never leaves a partial file.
+//! Output files: `-` is standard output; a regular file is written to a temporary
+//! file beside it and renamed into place, so a failed or killed run never leaves a
+//! partial file; a device or FIFO (`/dev/stdout`, a named pipe), or a symlink to one,
+//! is written directly: renaming over it would replace the device node or the link
+//! with a regular file, and nothing would reach the reader.
 
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Writes `path` atomically: `fill` writes the whole content to a buffered temporary
-/// file in the same directory, which is then renamed over `path`. On any error the
-/// temporary file is removed and `path` is untouched.
+/// Where the bytes for an output path go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Destination {
+    /// `-`: standard output.
+    Stdout,
+    /// A device or FIFO, or a link to one: opened by its path and written.
+    Special(PathBuf),
+    /// A regular file, or none yet (the path after following symlinks): replaced
+    /// atomically.
+    Regular(PathBuf),
+}
+
+impl Destination {
+    fn of(path: &Path) -> Result<Self> {
+        if path == Path::new("-") {
+            return Ok(Destination::Stdout);
+        }
+        // `metadata` follows every link, the kernel's own (`/dev/stdout` ->
+        // `/proc/self/fd/1` -> a pipe) included, so a special file is opened by the path
+        // given.
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => Err(Error::write(
+                path,
+                io::Error::new(io::ErrorKind::IsADirectory, "is a directory"),
+            )),
+            Ok(meta) if !meta.is_file() => Ok(Destination::Special(path.to_path_buf())),
+            Ok(_) => fs::canonicalize(path)
+                .map(Destination::Regular)
+                .map_err(|e| Error::write(path, e)),
+            Err(_) => resolve_links(path).map(Destination::Regular),
+        }
+    }
+}
+
+/// `path` with every symlink followed, for a path that names no file yet (a dangling
+/// link gives the path it points to), so that writing it creates what the link names
+/// and leaves the link in place.
+fn resolve_links(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // A cycle of links is cut off as the operating system does (ELOOP after 40).
+    for _ in 0..40 {
+        let is_link = fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return Ok(current);
+        }
+        let link = fs::read_link(&current).map_err(|e| Error::write(path, e))?;
+        current = match current.parent() {
+            Some(parent) if link.is_relative() => parent.join(link),
+            _ => link,
+        };
+    }
+    Err(Error::write(
+        path,
+        io::Error::other("too many levels of symbolic links"),
+    ))
+}
+
+/// Writes `path` with `fill`: standard output for `-`, a device or FIFO directly, and
+/// a regular file atomically (see [`write_replacing`]). Errors name `path`.
 pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> Result<()>,
 {
-    let dir = match path.parent() {
+    match Destination::of(path)? {
+        Destination::Stdout => write_stream(path, &mut io::stdout().lock(), fill),
+        Destination::Special(target) => {
+            let mut file = OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|e| Error::write(path, e))?;
+            write_stream(path, &mut file, fill)
+        }
+        Destination::Regular(target) => write_replacing(path, &target, fill),
+    }
+}
+
+/// Writes a stream that cannot be replaced (standard output, a device, a FIFO).
+fn write_stream<F>(path: &Path, stream: &mut dyn Write, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> Result<()>,
+{
+    let mut writer = BufWriter::new(stream);
+    fill(&mut writer)?;
+    writer.flush().map_err(|e| Error::write(path, e))
+}
+
+/// Writes `target` (the regular file `path` names) atomically: `fill` writes the whole
+/// content to a buffered temporary file in the same directory, which is then renamed
+/// over `target`. On any error the temporary file is removed, `target` is untouched,
+/// and the message names `path`, never the temporary file.
+fn write_replacing<F>(path: &Path, target: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> Result<()>,
+{
+    let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        let missing = format!("the directory {} does not exist", dir.display());
+        return Err(Error::write(
+            path,
+            io::Error::new(io::ErrorKind::NotFound, missing),
+        ));
+    }
     let temp = tempfile::Builder::new()
         .prefix(".wfm-")
         .suffix(".tmp")
@@ -34,10 +132,10 @@ where
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
+        fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o644))
             .map_err(|e| Error::write(path, e))?;
     }
-    temp.persist(path)
+    temp.persist(target)
         .map_err(|e| Error::write(path, e.error))?;
     Ok(())
 }
@@ -62,4 +160,88 @@ where
         writer.flush().map_err(|e| Error::write(path, e))?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_text(path: &Path, text: &str) -> Result<()> {
+        write_atomic(path, |out| {
+            out.write_all(text.as_bytes())
+                .map_err(|e| Error::write(path, e))
+        })
+    }
+
+    #[test]
+    fn a_regular_file_is_replaced_and_a_link_to_it_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out.csv");
+        write_text(&file, "one\n").unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), "one\n");
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("out.csv", &link).unwrap();
+        write_text(&link, "two\n").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&file).unwrap(), "two\n");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+    }
+
+    #[test]
+    fn a_link_to_a_device_is_written_through_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("null");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        write_text(&link, "discarded\n").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_link(&link).unwrap(), Path::new("/dev/null"));
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    }
+
+    #[test]
+    fn a_fifo_is_written_directly_and_stays_a_fifo() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        write_text(&fifo, "through the pipe\n").unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe\n");
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    #[test]
+    fn a_missing_directory_is_named_without_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/dir/out.csv");
+        let message = write_text(&path, "x").unwrap_err().to_string();
+        assert!(
+            message.starts_with(&path.display().to_string()),
+            "{message}"
+        );
+        assert!(message.contains("does not exist"), "{message}");
+        assert!(!message.contains(".wfm-"), "{message}");
+    }
+
+    #[test]
+    fn a_directory_is_not_an_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = write_text(dir.path(), "x").unwrap_err();
+        assert_eq!(error.exit_code(), 4);
+        assert!(dir.path().is_dir());
+    }
 }

@@ -212,3 +212,30 @@ fn forecast_from_stdin_with_bom_and_capitalised_headers() {
         String::from_utf8(from_file).unwrap()
     );
 }
+
+/// `-` is standard output, and `/dev/stdout` (a link to the pipe the test reads) is
+/// written through, not replaced by a regular file: both print the file's bytes.
+#[test]
+fn requirements_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast = write(dir.path(), "forecast.csv", FORECAST);
+    let to_file = dir.path().join("requirements.csv");
+    let staff = |output: &Path| {
+        let assert = Command::cargo_bin("wfm")
+            .unwrap()
+            .args(["staff", "--sl", "80/20", "--forecast", &forecast, "-o"])
+            .arg(output)
+            .assert()
+            .success();
+        String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+    };
+    assert_eq!(staff(&to_file), "");
+    let expected = fs::read_to_string(&to_file).unwrap();
+    assert_eq!(staff(Path::new("-")), expected);
+    assert!(!Path::new("-").exists(), "no file named - is written");
+    assert_eq!(staff(Path::new("/dev/stdout")), expected);
+    assert!(fs::symlink_metadata("/dev/stdout")
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
