@@ -169,3 +169,54 @@ fn bad_values_are_rejected_with_the_flag_and_the_reason() {
         ));
     assert!(!output.exists());
 }
+
+/// The pipe: `cat export.csv | wfm ingest - | wfm forecast --history - |
+/// wfm staff --forecast -`, each step reading standard input and writing standard
+/// output by default, gives the bytes the same steps write through files.
+#[test]
+fn ingest_forecast_and_staff_chain_through_pipes() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample");
+    let history = std::fs::read(format!("{sample}/history.csv")).unwrap();
+    let piped = |args: &[&str], input: Vec<u8>| -> Vec<u8> {
+        let output = wfm().args(args).write_stdin(input).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        output.stdout
+    };
+    let zone = ["--tz", "Europe/London"];
+    let forecast_args = [
+        "forecast",
+        "--history",
+        "-",
+        "--start",
+        "2026-12-01",
+        "--days",
+        "2",
+        "--tz",
+        "Europe/London",
+    ];
+    let canonical = piped(&[&["ingest", "-"][..], &zone[..]].concat(), history.clone());
+    let forecast = piped(&forecast_args, canonical);
+    let requirements = piped(
+        &["staff", "--forecast", "-", "--sl", "80/20"],
+        forecast.clone(),
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let history_file = path("history.csv");
+    std::fs::write(&history_file, &history).unwrap();
+    let mut from_files = forecast_args.to_vec();
+    from_files[2] = &history_file;
+    let forecast_file = path("forecast.csv");
+    from_files.extend(["-o", &forecast_file]);
+    wfm().args(&from_files).assert().success();
+    assert_eq!(std::fs::read(&forecast_file).unwrap(), forecast);
+    let requirements_file = path("requirements.csv");
+    wfm()
+        .args(["staff", "--sl", "80/20", "--forecast", &forecast_file, "-o"])
+        .arg(&requirements_file)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&requirements_file).unwrap(), requirements);
+    assert!(requirements.starts_with(b"queue,interval_start,calls,aht_seconds,agents"));
+}

@@ -43,8 +43,9 @@ pub struct ForecastArgs {
     /// Central prediction interval level, e.g. 80% or 0.9.
     #[arg(long, default_value = "80%", value_parser = values::level, display_order = 7)]
     pub level: f64,
-    /// Output CSV: queue, interval_start, calls, aht_seconds, calls_lo, calls_hi.
-    #[arg(short = 'o', long = "output", display_order = 9)]
+    /// Output CSV: queue, interval_start, calls, aht_seconds, calls_lo, calls_hi (`-`,
+    /// the default, is standard output).
+    #[arg(short = 'o', long = "output", display_order = 9, default_value = "-")]
     pub output: PathBuf,
 }
 

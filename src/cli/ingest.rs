@@ -18,8 +18,9 @@ pub struct IngestArgs {
     /// ACD export files (CSV or other delimited text); several queues per file or one file per queue.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Output file: canonical CSV, or Parquet when it ends in `.parquet`.
-    #[arg(short = 'o', long = "output")]
+    /// Output file: canonical CSV, or Parquet when it ends in `.parquet`; `-` (the
+    /// default) is standard output, as CSV.
+    #[arg(short = 'o', long = "output", default_value = "-")]
     pub output: PathBuf,
     /// What the rows are: interval reports or call-by-call records.
     #[arg(long, value_enum, default_value_t = SourceKind::Intervals)]

@@ -26,8 +26,8 @@ pub struct ScheduleArgs {
     pub shifts: PathBuf,
     #[command(flatten)]
     pub horizon: Horizon<Scheduling>,
-    /// Output: the shifts (CSV).
-    #[arg(short = 'o', long = "output")]
+    /// Output: the shifts (CSV; `-`, the default, is standard output).
+    #[arg(short = 'o', long = "output", default_value = "-")]
     pub output: PathBuf,
     /// Optional output: coverage and projected service level per interval (CSV).
     #[arg(long)]

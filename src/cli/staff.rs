@@ -31,8 +31,8 @@ pub struct StaffArgs {
     /// Length of each forecast interval.
     #[arg(long, default_value = "30m", value_parser = values::interval_minutes)]
     pub interval: u32,
-    /// Requirements CSV to write.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    /// Requirements CSV to write (`-`, the default, is standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
     pub output: PathBuf,
     /// Exit with code 1 when some interval cannot meet its targets (the file is still written).
     #[arg(long)]
