@@ -306,3 +306,42 @@ fn throughput() {
         report.events as f64 / seconds / 1e6
     );
 }
+
+#[test]
+fn days_and_horizon_add_up() {
+    let days = 2;
+    let scenario = fixed_staff(stationary_queue("q", 10.0, days, None), 13, days);
+    let report = run(&scenario, 3, 4);
+    let queue = &report.queues[0];
+    assert_eq!(queue.intervals.len(), 96);
+    assert_eq!(queue.days.iter().map(|d| d.day).collect::<Vec<_>>(), [0, 1]);
+    let by_day: f64 = queue.days.iter().map(|d| d.measures.offered.mean).sum();
+    let by_interval: f64 = queue
+        .intervals
+        .iter()
+        .map(|i| i.measures.offered.mean)
+        .sum();
+    assert!((by_day - queue.horizon.offered.mean).abs() < 1e-6);
+    assert!((by_interval - queue.horizon.offered.mean).abs() < 1e-6);
+    // About 10 calls a minute for two days.
+    assert!((queue.horizon.offered.mean / 9600.0 - 1.0).abs() < 0.03);
+    // Occupancy near load / agents.
+    let occupancy = queue.horizon.occupancy.unwrap().mean;
+    assert!((occupancy - 10.0 / 13.0).abs() < 0.02, "{occupancy}");
+}
+
+#[test]
+fn overlaps_are_cut_at_interval_bounds() {
+    let intervals: Vec<LoadInterval> = [0, 30, 90]
+        .iter()
+        .map(|&start_minute| LoadInterval {
+            start_minute,
+            length_minutes: 30,
+            calls: 1.0,
+            aht_seconds: AHT,
+        })
+        .collect();
+    let mut seen = Vec::new();
+    engine::for_each_overlap(&intervals, 1700.0, 5500.0, |i, s| seen.push((i, s)));
+    assert_eq!(seen, [(0, 100.0), (1, 1800.0), (2, 100.0)]);
+}
