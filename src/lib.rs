@@ -15,6 +15,7 @@ pub mod output;
 pub mod plan;
 pub mod roster;
 pub mod schedule;
+pub mod simulate;
 pub mod staff;
 pub mod table;
 pub mod units;
