@@ -3,51 +3,92 @@
 
 use crate::error::{Error, Result};
 
-/// Parses a duration such as `20s`, `3m`, `1h30m`, `1h 30m 15s` or a bare number of
-/// seconds (`180`), returning seconds. Fractions are allowed (`2.5m`).
+/// Parses a duration, the one grammar of every flag, config key and CSV cell that takes
+/// one, returning seconds:
+/// - units, largest first, with or without spaces: `20s`, `3m`, `1h30m`, `1h 30m 15s`,
+///   `3min`, `20 sec`, `5 minutes`, `2 hours`, and fractions (`2.5m`);
+/// - a clock form, minutes and seconds or hours, minutes and seconds: `1:30` (90 s),
+///   `0:03:05` (185 s), as ACD exports write handle times;
+/// - a bare number of seconds (`180`), where the caller allows it (interval lengths
+///   refuse it: see [`parse_interval_seconds`]).
 pub fn parse_duration_seconds(text: &str) -> Result<f64> {
     let bad = || {
         Error::input(format!(
-            "\"{text}\" is not a duration; expected e.g. 20s, 3m, 1h30m or a number of seconds"
+            "\"{text}\" is not a duration; expected e.g. 20s, 3min, 1h30m, 1:30 or a number of seconds"
         ))
     };
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.is_empty() {
-        return Err(bad());
-    }
-    if let Ok(seconds) = compact.parse::<f64>() {
+    let trimmed = text.trim();
+    if let Ok(seconds) = trimmed.parse::<f64>() {
         return if seconds.is_finite() {
             Ok(seconds)
         } else {
             Err(bad())
         };
     }
+    if trimmed.contains(':') {
+        return clock_seconds(trimmed).ok_or_else(bad);
+    }
+    unit_seconds(trimmed).ok_or_else(bad)
+}
+
+/// `M:SS` or `H:MM:SS` (each part a non-negative number, folded base 60), the form
+/// of handle times in ACD exports.
+pub fn clock_seconds(text: &str) -> Option<f64> {
+    let total = text.split(':').try_fold(0.0, |total, part| {
+        part.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|value| *value >= 0.0)
+            .map(|value| total * 60.0 + value)
+    })?;
+    total.is_finite().then_some(total)
+}
+
+/// Numbers each followed by a unit, hours before minutes before seconds.
+fn unit_seconds(text: &str) -> Option<f64> {
+    let mut rest = text;
     let mut total = 0.0;
-    let mut number = String::new();
-    let mut last_unit_rank = 0;
-    for ch in compact.chars() {
-        if ch.is_ascii_digit() || ch == '.' || (ch == '-' && number.is_empty() && total == 0.0) {
-            number.push(ch);
-            continue;
+    let mut last_rank = 0;
+    while !rest.is_empty() {
+        let number_end = rest
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-')))
+            .map_or(rest.len(), |(i, _)| i);
+        let value: f64 = rest[..number_end].parse().ok()?;
+        let after = rest[number_end..].trim_start();
+        let unit_end = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let (scale, rank) = unit(&after[..unit_end])?;
+        if rank <= last_rank || (value < 0.0 && last_rank > 0) {
+            return None;
         }
-        let (scale, rank) = match ch.to_ascii_lowercase() {
-            'h' => (3600.0, 1),
-            'm' => (60.0, 2),
-            's' => (1.0, 3),
-            _ => return Err(bad()),
-        };
-        if number.is_empty() || rank <= last_unit_rank {
-            return Err(bad());
-        }
-        let value: f64 = number.parse().map_err(|_| bad())?;
         total += value * scale;
-        number.clear();
-        last_unit_rank = rank;
+        last_rank = rank;
+        rest = after[unit_end..].trim_start();
     }
-    if !number.is_empty() || !total.is_finite() {
-        return Err(bad());
+    (last_rank > 0 && total.is_finite()).then_some(total)
+}
+
+/// Seconds per unit and the unit's rank (hours first).
+fn unit(word: &str) -> Option<(f64, u8)> {
+    match word.to_ascii_lowercase().as_str() {
+        "h" | "hr" | "hrs" | "hour" | "hours" => Some((3600.0, 1)),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some((60.0, 2)),
+        "s" | "sec" | "secs" | "second" | "seconds" => Some((1.0, 3)),
+        _ => None,
     }
-    Ok(total)
+}
+
+/// An interval length in seconds: a duration with its unit. A bare number is refused,
+/// since `30` would be read as 30 seconds by one tool and 30 minutes by another.
+pub fn parse_interval_seconds(text: &str) -> Result<f64> {
+    if let Ok(number) = text.trim().parse::<f64>() {
+        return Err(Error::input(format!(
+            "\"{text}\" has no unit; an interval length needs one, e.g. {number}m for {number} minutes"
+        )));
+    }
+    parse_duration_seconds(text)
 }
 
 /// Parses an IANA time-zone name such as `Europe/London`.
@@ -113,14 +154,11 @@ pub fn parse_service_level(text: &str) -> Result<(f64, f64)> {
     Ok((percent / 100.0, seconds))
 }
 
-/// Parses an interval length (`30m`, `15m`, `1h`, or bare minutes `30`) into whole
-/// minutes, accepting only lengths that divide a day evenly.
+/// Parses an interval length (`30m`, `15 min`, `1h`; a bare number is refused, see
+/// [`parse_interval_seconds`]) into whole minutes, accepting only lengths that divide a
+/// day evenly.
 pub fn parse_interval_minutes(text: &str) -> Result<u32> {
-    let trimmed = text.trim();
-    let minutes = match trimmed.parse::<f64>() {
-        Ok(bare) => bare,
-        Err(_) => parse_duration_seconds(trimmed)? / 60.0,
-    };
+    let minutes = parse_interval_seconds(text)? / 60.0;
     let whole = minutes.round();
     if (minutes - whole).abs() > 1e-9 || whole <= 0.0 || 1440.0 % whole != 0.0 {
         return Err(Error::input(format!(
@@ -179,6 +217,63 @@ pub fn as_printed(value: f64, decimals: usize) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// Every spelling of the one grammar gives the same seconds.
+    #[test]
+    fn one_grammar_for_durations() {
+        let cases: [(&[&str], f64); 5] = [
+            (
+                &[
+                    "30m",
+                    "30 min",
+                    "30min",
+                    "30 minutes",
+                    "1800s",
+                    "0:30:00",
+                    "1800",
+                ],
+                1800.0,
+            ),
+            (
+                &[
+                    "1h30m",
+                    "1h 30min",
+                    "1 hour 30 minutes",
+                    "90m",
+                    "1:30:00",
+                    "1.5h",
+                ],
+                5400.0,
+            ),
+            (&["20s", "20 sec", "20 seconds", "0:20"], 20.0),
+            (&["3min", "3m", "180s", "3:00", "0:03:00"], 180.0),
+            (&["1:30", "90s", "1m30s", "1 min 30 sec"], 90.0),
+        ];
+        for (spellings, seconds) in cases {
+            for text in spellings {
+                assert_eq!(parse_duration_seconds(text).unwrap(), seconds, "{text}");
+            }
+        }
+        for bad in [
+            "", "m", "30x", "1m30h", "1 5m", "1h-30m", "3:x", "inf", "30 m m",
+        ] {
+            assert!(parse_duration_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// An interval length needs its unit; the hint names the one most likely meant.
+    #[test]
+    fn a_bare_interval_length_is_refused_with_a_hint() {
+        let message = parse_interval_seconds("30").unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "\"30\" has no unit; an interval length needs one, e.g. 30m for 30 minutes"
+        );
+        assert!(parse_interval_minutes("30").is_err());
+        assert_eq!(parse_interval_minutes("30 min").unwrap(), 30);
+        assert_eq!(parse_interval_minutes("1h").unwrap(), 60);
+        assert_eq!(parse_interval_seconds("15m").unwrap(), 900.0);
+    }
+
     use super::*;
 
     #[test]
@@ -221,7 +316,10 @@ mod tests {
     fn intervals_and_clock() {
         assert_eq!(parse_interval_minutes("30m").unwrap(), 30);
         assert_eq!(parse_interval_minutes("1h").unwrap(), 60);
-        assert_eq!(parse_interval_minutes("15").unwrap(), 15);
+        assert!(
+            parse_interval_minutes("15").is_err(),
+            "a bare number has no unit"
+        );
         assert!(parse_interval_minutes("7m").is_err());
         assert_eq!(parse_clock_minutes("25:30").unwrap(), 1530);
         assert_eq!(format_clock_minutes(1530), "25:30");

@@ -220,3 +220,39 @@ fn ingest_forecast_and_staff_chain_through_pipes() {
     assert_eq!(std::fs::read(&requirements_file).unwrap(), requirements);
     assert!(requirements.starts_with(b"queue,interval_start,calls,aht_seconds,agents"));
 }
+
+/// One grammar for durations everywhere: `3min`, `20 sec`, `30 min` read as `180s`,
+/// `20s`, `30m`; a bare interval length is refused with the unit it probably meant.
+#[test]
+fn durations_spelled_any_way_give_the_same_answer() {
+    let erlang = |interval: &str, aht: &str| {
+        let args = ["erlang", "--calls", "100", "--sl", "80/20", "--json"];
+        let output = wfm()
+            .args(args)
+            .args(["--interval", interval, "--aht", aht])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        output.stdout
+    };
+    let reference = erlang("30m", "180s");
+    assert_eq!(erlang("30 min", "3min"), reference);
+    assert_eq!(erlang("0:30:00", "3:00"), reference);
+    assert_eq!(erlang("1800s", "180 sec"), reference);
+    for command in [
+        &[
+            "erlang",
+            "--calls",
+            "100",
+            "--aht",
+            "180s",
+            "--interval",
+            "30",
+        ][..],
+        &["staff", "--forecast", "f.csv", "--interval", "30"][..],
+    ] {
+        wfm().args(command).assert().code(2).stderr(contains(
+            "\"30\" has no unit; an interval length needs one, e.g. 30m",
+        ));
+    }
+}

@@ -32,7 +32,7 @@ pub struct ErlangArgs {
         long,
         default_value = "30m",
         allow_hyphen_values = true,
-        value_parser = values::positive_duration
+        value_parser = values::interval_length
     )]
     pub interval: Duration,
     /// Average handle time (talk + hold + after-call work), e.g. 180s or 3m.

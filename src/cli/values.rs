@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::Method;
 use crate::units::{
-    parse_duration_seconds, parse_interval_minutes, parse_service_level, parse_share,
-    parse_time_zone,
+    parse_duration_seconds, parse_interval_minutes, parse_interval_seconds, parse_service_level,
+    parse_share, parse_time_zone,
 };
 
 /// A duration as the planner typed it (`20s`, `3m`, `1h30m`): the seconds, and the text
@@ -27,9 +27,16 @@ pub struct Duration {
     text: String,
 }
 
+/// The duration as typed, with its unit: a bare number of seconds is echoed as `180s`,
+/// so an echo never leaves the unit to be guessed.
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        let text = self.text.trim();
+        if text.parse::<f64>().is_ok() {
+            write!(f, "{text}s")
+        } else {
+            f.write_str(text)
+        }
     }
 }
 
@@ -41,7 +48,15 @@ pub fn duration(text: &str) -> Result<Duration> {
     })
 }
 
-/// A duration above zero: a time limit, an interval length.
+/// The length of the interval calls arrive in: a positive duration with a unit (a
+/// bare `30` is refused with a hint: it was 30 seconds to `wfm erlang` and 30 minutes
+/// to `wfm staff`).
+pub fn interval_length(text: &str) -> Result<Duration> {
+    parse_interval_seconds(text)?;
+    positive_duration(text)
+}
+
+/// A duration above zero: a time limit.
 pub fn positive_duration(text: &str) -> Result<Duration> {
     let duration = duration(text)?;
     if duration.seconds <= 0.0 {

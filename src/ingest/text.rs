@@ -241,12 +241,7 @@ pub(super) fn parse_seconds(field: &Field) -> Result<Option<f64>> {
         return Ok(None);
     }
     let parsed = if field.value.contains(':') {
-        field.value.split(':').try_fold(0.0, |total, part| {
-            part.parse::<f64>()
-                .ok()
-                .filter(|v| *v >= 0.0)
-                .map(|v| total * 60.0 + v)
-        })
+        crate::units::clock_seconds(field.value)
     } else {
         field.value.parse::<f64>().ok()
     };
