@@ -140,6 +140,67 @@ where
     Ok(())
 }
 
+/// Refuses a run whose output would overwrite one of its inputs or another of its
+/// outputs (`-o history.csv` for the history read): the atomic rename would replace
+/// the input before anyone noticed. Paths are compared as files (links and `..`
+/// resolved); standard streams and devices are not files and are not compared.
+pub fn check_distinct(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
+    let inputs: Vec<_> = inputs
+        .iter()
+        .filter_map(|p| file_identity(p).map(|id| (p, id)))
+        .collect();
+    let mut seen: Vec<(&Path, FileIdentity)> = Vec::new();
+    for &output in outputs {
+        let Some(id) = file_identity(output) else {
+            continue;
+        };
+        if let Some((input, _)) = inputs.iter().find(|(_, other)| *other == id) {
+            return Err(Error::input(format!(
+                "{} is both an input and an output ({}); writing it would destroy the input",
+                output.display(),
+                input.display()
+            )));
+        }
+        if let Some((first, _)) = seen.iter().find(|(_, other)| *other == id) {
+            return Err(Error::input(format!(
+                "{} and {} name the same output file; one would overwrite the other",
+                first.display(),
+                output.display()
+            )));
+        }
+        seen.push((output, id));
+    }
+    Ok(())
+}
+
+/// What makes two paths one file: its device and inode when it exists, else the
+/// absolute path it would be created at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FileIdentity {
+    Inode(u64, u64),
+    Planned(PathBuf),
+}
+
+fn file_identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    if path == Path::new("-") {
+        return None;
+    }
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Some(FileIdentity::Inode(meta.dev(), meta.ino())),
+        Ok(_) => None,
+        Err(_) => {
+            let target = resolve_links(path).ok()?;
+            let parent = match target.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            let dir = fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+            Some(FileIdentity::Planned(dir.join(target.file_name()?)))
+        }
+    }
+}
+
 /// Writes a CSV table atomically: the header, then every row.
 pub fn write_csv_atomic<Rows, Row, Field>(path: &Path, header: &[&str], rows: Rows) -> Result<()>
 where
@@ -235,6 +296,38 @@ mod tests {
         );
         assert!(message.contains("does not exist"), "{message}");
         assert!(!message.contains(".wfm-"), "{message}");
+    }
+
+    #[test]
+    fn an_output_over_an_input_or_another_output_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("history.csv");
+        fs::write(&input, "queue\n").unwrap();
+        let same = dir.path().join("sub/../history.csv");
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        let message = check_distinct(&[&input], &[&same]).unwrap_err().to_string();
+        assert!(
+            message.contains("is both an input and an output"),
+            "{message}"
+        );
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&input, &link).unwrap();
+        assert!(check_distinct(&[&link], &[&input]).is_err());
+        let new = dir.path().join("new.csv");
+        let again = dir.path().join("./new.csv");
+        let message = check_distinct(&[&input], &[&new, &again])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("name the same output file"), "{message}");
+        let other = dir.path().join("other.csv");
+        check_distinct(&[&input], &[&new, &other]).unwrap();
+        let stdout = Path::new("-");
+        check_distinct(
+            &[stdout],
+            &[stdout, Path::new("/dev/null"), Path::new("/dev/null")],
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(&input).unwrap(), "queue\n");
     }
 
     #[test]

@@ -256,3 +256,58 @@ fn durations_spelled_any_way_give_the_same_answer() {
         ));
     }
 }
+
+/// An output path that names an input (or another output) is refused before anything
+/// runs, and the input is left as it was.
+#[test]
+fn an_output_over_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast = dir.path().join("forecast.csv");
+    let text = "queue,interval_start,calls,aht_seconds\nsales,2026-12-01T09:00:00Z,10,180\n";
+    std::fs::write(&forecast, text).unwrap();
+    let forecast = forecast.to_str().unwrap();
+    let requirements = dir.path().join("requirements.csv");
+    let requirements = requirements.to_str().unwrap();
+    let refused = |args: &[&str], message: &str| {
+        wfm().args(args).assert().code(2).stderr(contains(message));
+        assert_eq!(std::fs::read_to_string(forecast).unwrap(), text);
+    };
+    let both = "is both an input and an output";
+    refused(&["staff", "--forecast", forecast, "-o", forecast], both);
+    refused(&["ingest", forecast, "-o", forecast], both);
+    refused(
+        &[
+            "forecast",
+            "--history",
+            forecast,
+            "--start",
+            "2026-12-02",
+            "--days",
+            "1",
+            "-o",
+            forecast,
+        ],
+        both,
+    );
+    let shifts = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample/shifts.toml");
+    let schedule = [
+        "schedule",
+        "--requirements",
+        forecast,
+        "--shifts",
+        shifts,
+        "--start",
+        "2026-12-01",
+        "--days",
+        "1",
+        "-o",
+        requirements,
+        "--coverage",
+    ];
+    refused(
+        &[&schedule[..], &[requirements]].concat(),
+        "name the same output file",
+    );
+    refused(&[&schedule[..], &[forecast]].concat(), both);
+    assert!(!std::path::Path::new(requirements).exists());
+}

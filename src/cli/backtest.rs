@@ -1,6 +1,6 @@
 //! `wfm backtest`: rolling-origin scores of the forecasting methods per queue.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -14,7 +14,7 @@ use crate::forecast::backtest::{
 };
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::{select_queues, ForecastOptions, Method, METHOD_NAMES};
-use crate::output::write_csv_atomic;
+use crate::output::{check_distinct, write_csv_atomic};
 
 /// Arguments of `wfm backtest`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
@@ -60,6 +60,14 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
     }
     let level = args.level;
     let history = &args.history;
+    let inputs: Vec<&Path> = [Some(history.history.as_path()), history.calendar.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    check_distinct(
+        &inputs,
+        &args.output.as_deref().into_iter().collect::<Vec<_>>(),
+    )?;
     let options = BacktestOptions {
         horizon: args.horizon,
         origins: args.origins,

@@ -13,6 +13,7 @@ use crate::forecast::{
     forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions, Method,
 };
 use crate::ingest::IngestOptions;
+use crate::output::check_distinct;
 use crate::units::parse_time_zone;
 
 use super::args::HistoryArgs;
@@ -59,6 +60,11 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
         .into());
     }
     let history = &args.history;
+    let inputs: Vec<&Path> = [Some(history.history.as_path()), history.calendar.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    check_distinct(&inputs, &[&args.output])?;
     let options = ForecastOptions {
         method: args.method,
         level: args.level,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::ingest::{ingest_paths, Fill, IngestOptions, SourceKind};
+use crate::output::check_distinct;
 
 use super::values::{self, Duration};
 
@@ -76,6 +77,9 @@ struct MapFile {
 /// Runs `wfm ingest`.
 pub fn run(args: IngestArgs, quiet: bool) -> anyhow::Result<()> {
     let options = options_from_args(&args)?;
+    let mut inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.map_file.as_deref());
+    check_distinct(&inputs, &[&args.output])?;
     let (table, summary) = ingest_paths(&args.inputs, &options)?;
     write_table(&table, &args.output)?;
     if !quiet {

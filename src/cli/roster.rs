@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::output::{check_distinct, write_atomic};
 use crate::roster::{
     self, check_rows, read_agents, read_availability, read_roster, roster_horizon, Agent,
     AvailabilityRow, Contracts, RuleBook,
@@ -167,6 +167,22 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
+    let people = &args.people;
+    let inputs: Vec<&Path> = [
+        &args.requirements,
+        &people.agents,
+        &people.availability,
+        &people.contracts,
+        &people.shifts,
+    ]
+    .into_iter()
+    .filter_map(|path| path.as_deref())
+    .collect();
+    let outputs: Vec<&Path> = [&args.output, &args.coverage, &args.summary]
+        .into_iter()
+        .filter_map(|path| path.as_deref())
+        .collect();
+    check_distinct(&inputs, &outputs)?;
     let time_zone = args.horizon.tz;
     let options = roster::RosterOptions {
         start: args.horizon.start(),

@@ -1,11 +1,11 @@
 //! `wfm schedule`: requirements in, shifts with lunches and breaks out.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::output::{check_distinct, write_atomic};
 use crate::schedule::{
     build_schedule, requirements_in, write_coverage_csv, write_shifts_csv, Cover, Schedule,
     ScheduleOptions, ShiftConfig,
@@ -46,6 +46,11 @@ pub struct ScheduleArgs {
 
 /// Runs `wfm schedule`.
 pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
+    let outputs: Vec<&Path> = [Some(args.output.as_path()), args.coverage.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    check_distinct(&[&args.requirements, &args.shifts], &outputs)?;
     let time_zone = args.horizon.tz;
     let options = ScheduleOptions {
         start: args.horizon.start(),

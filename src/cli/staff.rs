@@ -1,8 +1,9 @@
 //! `wfm staff`: required agents for every interval of a forecast.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::output::check_distinct;
 use crate::staff::forecast::staff_forecast;
 use crate::staff::{QueueTargets, TargetsFile};
 
@@ -41,6 +42,11 @@ pub struct StaffArgs {
 
 /// Runs `wfm staff`.
 pub fn run(args: StaffArgs, quiet: bool) -> anyhow::Result<()> {
+    let inputs: Vec<&Path> = [Some(args.forecast.as_path()), args.targets.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    check_distinct(&inputs, &[&args.output])?;
     let interval_minutes = args.interval;
     let mut flags = args.flags.to_service_targets();
     flags.min_agents = args.min_agents;
