@@ -68,39 +68,108 @@ fn resolve_links(path: &Path) -> Result<PathBuf> {
 }
 
 /// Writes `path` with `fill`: standard output for `-`, a device or FIFO directly, and
-/// a regular file atomically (see [`write_replacing`]). Errors name `path`.
+/// a regular file atomically (a temporary file renamed into place). Errors name `path`.
 pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> Result<()>,
 {
-    match Destination::of(path)? {
-        Destination::Stdout => write_stream(path, &mut io::stdout().lock(), fill),
-        Destination::Special(target) => {
-            let mut file = OpenOptions::new()
-                .write(true)
-                .open(&target)
-                .map_err(|e| Error::write(path, e))?;
-            write_stream(path, &mut file, fill)
+    let mut outputs = Outputs::default();
+    outputs.stage(path, fill)?;
+    outputs.commit()
+}
+
+/// The outputs of one run, written all or nothing: each is filled first (a regular
+/// file into its temporary file, a stream into memory), and only when every one is
+/// complete are the files renamed into place and the streams written. An unwritable
+/// second output thus leaves the first untouched.
+#[derive(Default)]
+pub struct Outputs {
+    staged: Vec<Staged>,
+}
+
+/// One output, filled and waiting for [`Outputs::commit`].
+enum Staged {
+    Stream {
+        path: PathBuf,
+        destination: Destination,
+        bytes: Vec<u8>,
+    },
+    File {
+        path: PathBuf,
+        target: PathBuf,
+        temp: tempfile::NamedTempFile,
+    },
+}
+
+impl Outputs {
+    /// Fills the output `path` with `fill`, without publishing it yet.
+    pub fn stage<F>(&mut self, path: &Path, fill: F) -> Result<()>
+    where
+        F: FnOnce(&mut dyn Write) -> Result<()>,
+    {
+        let staged = match Destination::of(path)? {
+            Destination::Regular(target) => {
+                let temp = fill_temporary(path, &target, fill)?;
+                Staged::File {
+                    path: path.to_path_buf(),
+                    target,
+                    temp,
+                }
+            }
+            destination => {
+                let mut bytes = Vec::new();
+                fill(&mut bytes)?;
+                Staged::Stream {
+                    path: path.to_path_buf(),
+                    destination,
+                    bytes,
+                }
+            }
+        };
+        self.staged.push(staged);
+        Ok(())
+    }
+
+    /// Publishes every staged output, in the order staged.
+    pub fn commit(self) -> Result<()> {
+        for staged in self.staged {
+            match staged {
+                Staged::File { path, target, temp } => {
+                    temp.persist(&target)
+                        .map_err(|e| Error::write(&path, e.error))?;
+                }
+                Staged::Stream {
+                    path,
+                    destination,
+                    bytes,
+                } => write_stream(&path, &destination, &bytes)?,
+            }
         }
-        Destination::Regular(target) => write_replacing(path, &target, fill),
+        Ok(())
     }
 }
 
-/// Writes a stream that cannot be replaced (standard output, a device, a FIFO).
-fn write_stream<F>(path: &Path, stream: &mut dyn Write, fill: F) -> Result<()>
-where
-    F: FnOnce(&mut dyn Write) -> Result<()>,
-{
-    let mut writer = BufWriter::new(stream);
-    fill(&mut writer)?;
-    writer.flush().map_err(|e| Error::write(path, e))
+/// Writes `bytes` to a stream that cannot be replaced (standard output, a device, a
+/// FIFO).
+fn write_stream(path: &Path, destination: &Destination, bytes: &[u8]) -> Result<()> {
+    let written = match destination {
+        Destination::Special(target) => OpenOptions::new()
+            .write(true)
+            .open(target)
+            .and_then(|mut file| file.write_all(bytes).and_then(|()| file.flush())),
+        _ => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes).and_then(|()| out.flush())
+        }
+    };
+    written.map_err(|e| Error::write(path, e))
 }
 
-/// Writes `target` (the regular file `path` names) atomically: `fill` writes the whole
-/// content to a buffered temporary file in the same directory, which is then renamed
-/// over `target`. On any error the temporary file is removed, `target` is untouched,
-/// and the message names `path`, never the temporary file.
-fn write_replacing<F>(path: &Path, target: &Path, fill: F) -> Result<()>
+/// Fills a temporary file beside `target` (the regular file `path` names) with
+/// `fill`, synced and made an ordinary 0644 file, ready to be renamed over `target`.
+/// On any error the temporary file is removed and the message names `path`, never the
+/// temporary file.
+fn fill_temporary<F>(path: &Path, target: &Path, fill: F) -> Result<tempfile::NamedTempFile>
 where
     F: FnOnce(&mut dyn Write) -> Result<()>,
 {
@@ -135,9 +204,7 @@ where
         fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o644))
             .map_err(|e| Error::write(path, e))?;
     }
-    temp.persist(target)
-        .map_err(|e| Error::write(path, e.error))?;
-    Ok(())
+    Ok(temp)
 }
 
 /// Refuses a run whose output would overwrite one of its inputs or another of its
@@ -328,6 +395,28 @@ mod tests {
         )
         .unwrap();
         assert_eq!(fs::read_to_string(&input).unwrap(), "queue\n");
+    }
+
+    #[test]
+    fn outputs_are_written_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("shifts.csv");
+        fs::write(&first, "old\n").unwrap();
+        let mut outputs = Outputs::default();
+        outputs
+            .stage(&first, |out| {
+                out.write_all(b"new\n").map_err(|e| Error::write("x", e))
+            })
+            .unwrap();
+        let unwritable = dir.path().join("missing/coverage.csv");
+        let staged = outputs.stage(&unwritable, |out| {
+            out.write_all(b"x").map_err(|e| Error::write("x", e))
+        });
+        assert!(staged.is_err());
+        drop(outputs);
+        assert_eq!(fs::read_to_string(&first).unwrap(), "old\n");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
     }
 
     #[test]

@@ -311,3 +311,46 @@ fn an_output_over_an_input_is_refused() {
     refused(&[&schedule[..], &[forecast]].concat(), both);
     assert!(!std::path::Path::new(requirements).exists());
 }
+
+/// A command with several outputs writes all or nothing: an unwritable `--coverage`
+/// leaves no `shifts.csv` behind.
+#[test]
+fn a_failed_second_output_leaves_no_first_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let requirements = dir.path().join("requirements.csv");
+    std::fs::write(
+        &requirements,
+        "queue,interval_start,calls,aht_seconds,agents,scheduled_staff\n\
+         sales,2026-12-01T09:00:00Z,10,180,2,3\n",
+    )
+    .unwrap();
+    let shifts = dir.path().join("shifts.csv");
+    let coverage = dir.path().join("no/such/dir/coverage.csv");
+    wfm()
+        .args(["schedule", "--shifts"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/sample/shifts.toml"
+        ))
+        .args([
+            "--start",
+            "2026-12-01",
+            "--days",
+            "1",
+            "--tz",
+            "UTC",
+            "--requirements",
+        ])
+        .arg(&requirements)
+        .arg("-o")
+        .arg(&shifts)
+        .arg("--coverage")
+        .arg(&coverage)
+        .assert()
+        .code(4)
+        .stderr(contains("does not exist"));
+    assert!(
+        !shifts.exists(),
+        "shifts.csv was written although coverage.csv failed"
+    );
+}

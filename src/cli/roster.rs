@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::Error;
-use crate::output::{check_distinct, write_atomic};
+use crate::output::{check_distinct, Outputs};
 use crate::roster::{
     self, check_rows, read_agents, read_availability, read_roster, roster_horizon, Agent,
     AvailabilityRow, Contracts, RuleBook,
@@ -209,16 +209,21 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     })
     .map_err(|e| with_hint(e, Edge::Solve))?;
     let output = required(&args.output);
-    write_atomic(output, |out| roster::write_roster_csv(&built.rows, out))
+    let mut outputs = Outputs::default();
+    outputs
+        .stage(output, |out| roster::write_roster_csv(&built.rows, out))
         .with_context(|| format!("writing {}", output.display()))?;
     if let Some(path) = &args.coverage {
-        write_atomic(path, |out| write_coverage_csv(&built.coverage, out))
+        outputs
+            .stage(path, |out| write_coverage_csv(&built.coverage, out))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = &args.summary {
-        write_atomic(path, |out| roster::write_summary_csv(&built.summary, out))
+        outputs
+            .stage(path, |out| roster::write_summary_csv(&built.summary, out))
             .with_context(|| format!("writing {}", path.display()))?;
     }
+    outputs.commit()?;
     if !quiet {
         eprintln!("{}", roster::render_report(&built));
     }

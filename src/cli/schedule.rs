@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::Error;
-use crate::output::{check_distinct, write_atomic};
+use crate::output::{check_distinct, Outputs};
 use crate::schedule::{
     build_schedule, requirements_in, write_coverage_csv, write_shifts_csv, Cover, Schedule,
     ScheduleOptions, ShiftConfig,
@@ -68,12 +68,16 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
         build_schedule(&requirements, &config, &options, progress)
     })
     .map_err(|e| with_hint(e, Edge::Solve))?;
-    write_atomic(&args.output, |out| write_shifts_csv(&schedule.shifts, out))
+    let mut outputs = Outputs::default();
+    outputs
+        .stage(&args.output, |out| write_shifts_csv(&schedule.shifts, out))
         .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(path) = &args.coverage {
-        write_atomic(path, |out| write_coverage_csv(&schedule.coverage, out))
+        outputs
+            .stage(path, |out| write_coverage_csv(&schedule.coverage, out))
             .with_context(|| format!("writing {}", path.display()))?;
     }
+    outputs.commit()?;
     if !quiet {
         eprintln!("{}", render_report(&schedule, &config));
     }
