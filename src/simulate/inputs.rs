@@ -323,6 +323,129 @@ mod tests {
     use super::*;
     use chrono_tz::Europe::London;
 
+    fn forecast_row(queue: &str, start: &str, calls: f64) -> ForecastRow {
+        ForecastRow {
+            queue: queue.into(),
+            interval_start: crate::forecast::IntervalStart::parse(start).unwrap(),
+            calls,
+            aht_seconds: (calls > 0.0).then_some(180.0),
+            calls_lo: None,
+            calls_hi: None,
+        }
+    }
+
+    fn roster_row(agent: &str, activity: Activity, from: u32, to: u32, queue: &str) -> RosterRow {
+        RosterRow {
+            agent_id: agent.into(),
+            date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            start: Some(from),
+            activity,
+            end: Some(to),
+            queue: queue.into(),
+        }
+    }
+
+    #[test]
+    fn files_become_a_scenario_in_local_time() {
+        let forecast = [
+            forecast_row("support", "2026-07-01T09:00:00+01:00", 0.0),
+            forecast_row("sales", "2026-07-01T08:15:00Z", 20.0),
+            forecast_row("sales", "2026-07-01T09:00:00+01:00", 10.0),
+        ];
+        let roster = [
+            (2, roster_row("B", Activity::Shift, 540, 600, "sales")),
+            (3, roster_row("B", Activity::Shift, 600, 660, "sales")),
+            (4, roster_row("B", Activity::Shift, 660, 690, "support")),
+            (5, roster_row("A", Activity::Shift, 480, 720, "sales")),
+            (6, roster_row("A", Activity::Lunch, 600, 630, "")),
+        ];
+        let file: crate::staff::TargetsFile = toml::from_str(
+            "[default]\nservice_level = \"80%\"\nanswer_within = \"20s\"\n\
+             [queue.support]\nmodel = \"erlang-a\"\npatience = \"90s\"\nanswer_within = \"30s\"\n",
+        )
+        .unwrap();
+        let targets =
+            QueueTargets::new(&file, &crate::staff::ServiceTargets::default(), "t").unwrap();
+        let inputs = build_inputs(
+            &forecast,
+            &roster,
+            &targets,
+            London,
+            Path::new("f.csv"),
+            Path::new("r.csv"),
+        )
+        .unwrap();
+        // Origin: local midnight of 1 July (BST), i.e. 23:00 UTC the day before.
+        assert_eq!(inputs.origin.naive_utc().to_string(), "2026-06-30 23:00:00");
+        assert_eq!(inputs.interval_minutes, 15);
+        assert_eq!(inputs.day_date(0).to_string(), "2026-07-01");
+        let [sales, support] = &inputs.scenario.queues[..] else {
+            panic!("two queues")
+        };
+        assert_eq!(sales.name, "sales");
+        assert_eq!(
+            sales
+                .intervals
+                .iter()
+                .map(|i| i.start_minute)
+                .collect::<Vec<_>>(),
+            [540, 555]
+        );
+        assert_eq!(
+            (sales.answer_within_seconds, sales.patience_seconds),
+            (20.0, None)
+        );
+        assert_eq!(
+            (support.answer_within_seconds, support.patience_seconds),
+            (30.0, Some(90.0))
+        );
+        assert_eq!(inputs.interval_starts[0][1], "2026-07-01T08:15:00Z");
+        assert_eq!(inputs.service_level_targets, [Some(0.8), Some(0.8)]);
+        // A: 08:00-12:00 local less lunch 10:00-10:30; B: two sales rows merged.
+        let spans = |a: usize| -> Vec<(f64, f64, Answers)> {
+            inputs.scenario.agents[a]
+                .spans
+                .iter()
+                .map(|s| {
+                    (
+                        s.start_second / 60.0,
+                        s.end_second / 60.0,
+                        s.answers.clone(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            spans(0),
+            [
+                (480.0, 600.0, Answers::Queue(0)),
+                (630.0, 720.0, Answers::Queue(0))
+            ]
+        );
+        assert_eq!(
+            spans(1),
+            [
+                (540.0, 660.0, Answers::Queue(0)),
+                (660.0, 690.0, Answers::Queue(1))
+            ]
+        );
+
+        let unknown = [(9, roster_row("C", Activity::Shift, 480, 540, "billing"))];
+        let error = build_inputs(
+            &forecast,
+            &unknown,
+            &targets,
+            London,
+            Path::new("f.csv"),
+            Path::new("r.csv"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "r.csv line 9: queue \"billing\" is not in the forecast (its queues: sales, support)"
+        );
+    }
+
     #[test]
     fn rests_are_cut_out_of_shifts() {
         assert_eq!(
