@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod plan;
 pub mod roster;
 pub mod schedule;
+pub mod simulate;
 pub mod staff;
 mod targets;
 pub mod values;
@@ -60,6 +61,9 @@ pub enum Command {
     /// The monthly run from one plan.toml: forecast, staffing, shifts (and roster)
     /// with summary.json and an HTML report.
     Plan(plan::PlanArgs),
+    /// Simulate a roster against a forecast (discrete events, replications): service
+    /// level, ASA, abandon rate and occupancy with 95% intervals per queue and interval.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Runs the parsed command line.
@@ -74,5 +78,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Schedule(args) => schedule::run(args, cli.quiet),
         Command::Roster(args) => roster::run(args, cli.quiet),
         Command::Plan(args) => plan::run(args, cli.quiet),
+        Command::Simulate(args) => simulate::run(args, cli.quiet),
     }
 }

@@ -27,6 +27,8 @@
 //! the measures and their confidence intervals.
 
 mod engine;
+pub mod inputs;
+pub mod outputs;
 mod report;
 mod stats;
 #[cfg(test)]
