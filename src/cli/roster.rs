@@ -63,8 +63,9 @@ pub struct BuildArgs {
     pub people: PeopleArgs,
     #[command(flatten)]
     pub horizon: Horizon<Rostering>,
-    /// Output: the roster, one row per agent activity (CSV).
-    #[arg(short = 'o', long = "output", required = true)]
+    /// Output: the roster, one row per agent activity (CSV; `-`, the default, is
+    /// standard output).
+    #[arg(short = 'o', long = "output", default_value = "-")]
     pub output: Option<PathBuf>,
     /// Optional output: coverage and projected service level per queue and interval (CSV).
     #[arg(long)]
