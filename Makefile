@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WFM := $(CARGO_TARGET_DIR)/debug/wfm
 OUT ?= out
 
-.PHONY: demo test deps build
+.PHONY: demo test deps build install
 
 # HiGHS is built from source by good_lp: it needs cmake, a C++ compiler and libclang (bindgen).
 deps:
@@ -27,3 +27,11 @@ demo: build
 
 test: deps
 	cargo test --all-targets
+
+# A release build of wfm on PATH (~/.cargo/bin), with its manual page and bash
+# completion for the current user.
+install: deps
+	cargo install --locked --path .
+	mkdir -p $(HOME)/.local/share/man/man1 $(HOME)/.local/share/bash-completion/completions
+	$(HOME)/.cargo/bin/wfm man > $(HOME)/.local/share/man/man1/wfm.1
+	$(HOME)/.cargo/bin/wfm completions bash > $(HOME)/.local/share/bash-completion/completions/wfm

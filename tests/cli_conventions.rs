@@ -354,3 +354,42 @@ fn a_failed_second_output_leaves_no_first_output() {
         "shifts.csv was written although coverage.csv failed"
     );
 }
+
+/// Shell completions and the manual page come from the same definitions as `--help`:
+/// they name every subcommand and the flags of the nested ones.
+#[test]
+fn completions_and_manual_page_name_the_real_commands() {
+    let stdout = |args: &[&str]| {
+        let output = wfm().args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = stdout(&["completions", shell]);
+        for name in ["plan", "roster", "simulate", "time-limit", "mip-gap"] {
+            assert!(script.contains(name), "{shell} completion lacks {name}");
+        }
+    }
+    let bash = stdout(&["completions", "bash"]);
+    let checked = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(bash.as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(checked.success(), "the bash completion is not valid bash");
+    let page = stdout(&["man"]);
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH wfm 1"),
+        "{page}"
+    );
+    assert!(
+        page.contains("SUBCOMMANDS") && page.contains("wfm\\-plan"),
+        "{page}"
+    );
+    wfm().args(["completions", "tcsh"]).assert().code(2);
+}

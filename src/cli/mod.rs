@@ -7,6 +7,7 @@ pub use edge::{exit_code, stdout_closed};
 
 pub mod args;
 pub mod backtest;
+pub mod completions;
 mod edge;
 pub mod erlang;
 pub mod forecast;
@@ -61,6 +62,10 @@ pub enum Command {
     /// The monthly run from one plan.toml: forecast, staffing, shifts (and roster)
     /// with summary.json and an HTML report.
     Plan(plan::PlanArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `wfm man > /usr/local/share/man/man1/wfm.1`.
+    Man,
     /// Simulate a roster against a forecast (discrete events, replications): service
     /// level, ASA, abandon rate and occupancy with 95% intervals per queue and interval.
     Simulate(simulate::SimulateArgs),
@@ -78,6 +83,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Schedule(args) => schedule::run(args, cli.quiet),
         Command::Roster(args) => roster::run(args, cli.quiet),
         Command::Plan(args) => plan::run(args, cli.quiet),
+        Command::Completions(args) => completions::run_completions(args),
+        Command::Man => completions::run_man(),
         Command::Simulate(args) => simulate::run(args, cli.quiet),
     }
 }
