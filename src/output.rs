@@ -165,6 +165,14 @@ fn write_stream(path: &Path, destination: &Destination, bytes: &[u8]) -> Result<
     written.map_err(|e| Error::write(path, e))
 }
 
+/// The directory a file path lies in (`.` for a bare file name).
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
 /// Fills a temporary file beside `target` (the regular file `path` names) with
 /// `fill`, synced and made an ordinary 0644 file, ready to be renamed over `target`.
 /// On any error the temporary file is removed and the message names `path`, never the
@@ -173,10 +181,7 @@ fn fill_temporary<F>(path: &Path, target: &Path, fill: F) -> Result<tempfile::Na
 where
     F: FnOnce(&mut dyn Write) -> Result<()>,
 {
-    let dir = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(target);
     if !dir.is_dir() {
         let missing = format!("the directory {} does not exist", dir.display());
         return Err(Error::write(
@@ -258,10 +263,7 @@ fn file_identity(path: &Path) -> Option<FileIdentity> {
         Ok(_) => None,
         Err(_) => {
             let target = resolve_links(path).ok()?;
-            let parent = match target.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => parent,
-                _ => Path::new("."),
-            };
+            let parent = directory_of(&target);
             let dir = fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
             Some(FileIdentity::Planned(dir.join(target.file_name()?)))
         }
@@ -275,19 +277,32 @@ where
     Row: IntoIterator<Item = Field>,
     Field: AsRef<[u8]>,
 {
-    write_atomic(path, |out| {
-        let mut writer = csv::Writer::from_writer(out);
+    write_atomic(path, |out| write_csv(out, path, header, rows))
+}
+
+/// Writes a CSV table to `out`, the header then every row; errors name `path`. For
+/// [`write_atomic`] and [`Outputs::stage`].
+pub fn write_csv<Rows, Row, Field>(
+    out: &mut dyn Write,
+    path: &Path,
+    header: &[&str],
+    rows: Rows,
+) -> Result<()>
+where
+    Rows: IntoIterator<Item = Row>,
+    Row: IntoIterator<Item = Field>,
+    Field: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(out);
+    writer
+        .write_record(header)
+        .map_err(|e| Error::write(path, e.into()))?;
+    for row in rows {
         writer
-            .write_record(header)
+            .write_record(row)
             .map_err(|e| Error::write(path, e.into()))?;
-        for row in rows {
-            writer
-                .write_record(row)
-                .map_err(|e| Error::write(path, e.into()))?;
-        }
-        writer.flush().map_err(|e| Error::write(path, e))?;
-        Ok(())
-    })
+    }
+    writer.flush().map_err(|e| Error::write(path, e))
 }
 
 #[cfg(test)]

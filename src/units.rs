@@ -3,8 +3,9 @@
 
 use crate::error::{Error, Result};
 
-/// Parses a duration, the one grammar of every flag, config key and CSV cell that takes
-/// one, returning seconds:
+/// Parses a duration, the one grammar of every flag and config key that takes one
+/// (ACD export cells take seconds or the clock form, [`clock_seconds`]), returning
+/// seconds:
 /// - units, largest first, with or without spaces: `20s`, `3m`, `1h30m`, `1h 30m 15s`,
 ///   `3min`, `20 sec`, `5 minutes`, `2 hours`, and fractions (`2.5m`);
 /// - a clock form, minutes and seconds or hours, minutes and seconds: `1:30` (90 s),

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 use crate::forecast::read_forecast;
-use crate::output::write_csv_atomic;
+use crate::output::{check_distinct, write_csv, Outputs};
 use crate::roster::read_roster;
 use crate::simulate::inputs::build_inputs;
 use crate::simulate::outputs::{
@@ -68,6 +68,9 @@ fn replications(text: &str) -> Result<u32> {
 
 /// Runs `wfm simulate`.
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
+    let inputs = [&args.forecast, &args.roster, &args.targets].map(PathBuf::as_path);
+    let outputs = [Some(args.output.as_path()), args.days.as_deref()];
+    check_distinct(&inputs, &outputs.into_iter().flatten().collect::<Vec<_>>())?;
     let forecast = read_forecast(&args.forecast)?;
     let roster = read_roster(&args.roster)?;
     let targets = QueueTargets::new(
@@ -91,16 +94,18 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         },
     )?;
     let stdout = Path::new("-");
+    let mut outputs = Outputs::default();
     if !(args.json && args.output == stdout) {
-        write_csv_atomic(
-            &args.output,
-            &interval_header(),
-            interval_rows(&inputs, &report),
-        )?;
+        let rows = interval_rows(&inputs, &report);
+        outputs.stage(&args.output, |out| {
+            write_csv(out, &args.output, &interval_header(), rows)
+        })?;
     }
     if let Some(days) = &args.days {
-        write_csv_atomic(days, &day_header(), day_rows(&inputs, &report))?;
+        let rows = day_rows(&inputs, &report);
+        outputs.stage(days, |out| write_csv(out, days, &day_header(), rows))?;
     }
+    outputs.commit()?;
     let summary = summary(&inputs, &report);
     if args.json {
         let mut text = serde_json::to_string_pretty(&summary)?;

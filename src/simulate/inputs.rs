@@ -71,7 +71,7 @@ pub fn build_inputs(
         )));
     };
     let first_date = first.with_timezone(&zone).date_naive();
-    let origin = local_instant(zone, first_date.and_hms_opt(0, 0, 0).expect("midnight"));
+    let origin = crate::interval::local_day_start(first_date, zone);
     let interval_minutes = interval_minutes(forecast, forecast_name)?;
 
     // Queues in name order; intervals sorted by start.
