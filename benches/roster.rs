@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wfm::roster::{
     build_roster, check_rows, Agent, AvailabilityKind, AvailabilityRow, Contracts, RosterInputs,
-    RosterOptions, RosterRow, RuleBook,
+    RosterOptions, RosterRow, RoutingRules, RuleBook,
 };
 use wfm::schedule::{Cover, Requirement, ShiftConfig, SolverLimits};
 
@@ -195,6 +195,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         start_band_minutes: None,
         answer_within_seconds: 20.0,
         shrinkage: Some(0.0),
+        routing: RoutingRules::default(),
     };
     let inputs = RosterInputs {
         config: &case.config,
@@ -218,7 +219,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         roster.horizon,
     );
     let rows: Vec<(u64, RosterRow)> = roster.rows.iter().cloned().map(|r| (0, r)).collect();
-    let violations = check_rows(&rows, &book, "bench").unwrap();
+    let violations = check_rows(&rows, &book, "bench", RoutingRules::default()).unwrap();
     assert!(
         violations.is_empty(),
         "{:?}",

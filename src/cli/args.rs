@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::values::{self, Duration};
+use crate::roster::{Routing, RoutingRules};
 use crate::schedule::SolverLimits;
 
 /// Separator of several values in one flag (`--queue a,b`); the flag can also repeat.
@@ -157,4 +158,28 @@ pub struct ServiceArgs<S: Solving> {
     pub strict: bool,
     #[arg(skip)]
     solving: PhantomData<S>,
+}
+
+/// How calls reach the agents (`wfm roster`, `wfm schedule`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RoutingArgs {
+    /// Call routing: `assigned` (an agent answers only the queue the roster gives
+    /// them; queues change only at a rest or after --min-queue-block) or `skills` (an
+    /// agent is logged into all their skills, longest-idle agent first).
+    #[arg(long, default_value = "assigned", value_parser = values::routing)]
+    pub routing: Routing,
+    /// With `--routing assigned`: the shortest time on one queue before a change that
+    /// is not at a lunch or break.
+    #[arg(long = "min-queue-block", default_value = "1h", value_parser = values::positive_duration)]
+    pub min_queue_block: Duration,
+}
+
+impl RoutingArgs {
+    /// The routing and its rule, as the library takes them.
+    pub fn rules(&self) -> RoutingRules {
+        RoutingRules {
+            routing: self.routing,
+            min_queue_block_minutes: (self.min_queue_block.seconds / 60.0).ceil() as u32,
+        }
+    }
 }

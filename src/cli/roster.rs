@@ -14,7 +14,7 @@ use crate::roster::{
 use crate::schedule::{requirements_in, write_coverage_csv, Cover, ShiftConfig};
 use crate::staff::requirements::read_requirements;
 
-use super::args::{Horizon, Rostering, ServiceArgs, SolverLimitArgs};
+use super::args::{Horizon, Rostering, RoutingArgs, ServiceArgs, SolverLimitArgs};
 use super::edge::{print_stdout, with_hint, with_spinner, Edge};
 use super::values::{self, StartBand};
 
@@ -84,6 +84,8 @@ pub struct BuildArgs {
     pub start_band: StartBand,
     #[command(flatten)]
     pub service: ServiceArgs<Rostering>,
+    #[command(flatten)]
+    pub routing: RoutingArgs,
 }
 
 /// Arguments of `wfm roster check`.
@@ -94,6 +96,8 @@ pub struct CheckArgs {
     pub roster: Option<PathBuf>,
     #[command(flatten)]
     pub people: PeopleArgs,
+    #[command(flatten)]
+    pub routing: RoutingArgs,
 }
 
 /// The people inputs, read and validated.
@@ -144,7 +148,12 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
         &people.availability,
         horizon,
     );
-    let violations = check_rows(&rows, &book, &path.display().to_string())?;
+    let violations = check_rows(
+        &rows,
+        &book,
+        &path.display().to_string(),
+        args.routing.rules(),
+    )?;
     if violations.is_empty() {
         if !quiet {
             eprintln!(
@@ -194,6 +203,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         start_band_minutes: args.start_band.0,
         answer_within_seconds: args.service.answer_within.seconds,
         shrinkage: args.service.shrinkage,
+        routing: args.routing.rules(),
     };
     let people = read_people(&args.people)?;
     let requirements =

@@ -67,6 +67,11 @@ pub fn positive_duration(text: &str) -> Result<Duration> {
     Ok(duration)
 }
 
+/// Call routing: `assigned` or `skills`.
+pub fn routing(text: &str) -> Result<crate::roster::Routing> {
+    text.parse().map_err(Error::input)
+}
+
 /// A share such as `80%` or `0.8`; ranges are the library's to check.
 pub fn share(text: &str) -> Result<f64> {
     parse_share(text)

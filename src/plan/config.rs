@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::Method;
+use crate::roster::RoutingRules;
 use crate::schedule::{Cover, SolverLimits};
 use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
 use crate::units::parse_time_zone;
@@ -59,6 +60,26 @@ struct PlanToml {
 struct SiteToml {
     time_zone: String,
     open: Option<String>,
+    /// `assigned` or `skills`.
+    routing: Option<String>,
+    min_queue_block: Option<Seconds>,
+}
+
+/// `[site] routing` and `min_queue_block` (default `assigned`, 1 h).
+fn routing_rules(site: &SiteToml) -> std::result::Result<RoutingRules, String> {
+    let mut rules = RoutingRules::default();
+    if let Some(text) = &site.routing {
+        rules.routing = text.parse().map_err(|e| format!("site.routing: {e}"))?;
+    }
+    if let Some(Seconds(seconds)) = site.min_queue_block {
+        if !(seconds > 0.0 && seconds.is_finite()) {
+            return Err(format!(
+                "site.min_queue_block = {seconds} s; expected a positive duration, e.g. \"1h\""
+            ));
+        }
+        rules.min_queue_block_minutes = (seconds / 60.0).ceil() as u32;
+    }
+    Ok(rules)
 }
 
 /// One path or a list of paths (history may come in monthly files).
@@ -153,6 +174,8 @@ pub struct PlanConfig {
     /// Days in that week (7, or fewer for a short horizon).
     pub report_days: u32,
     pub history_weeks: u32,
+    /// How calls reach the agents (`[site] routing`, `min_queue_block`).
+    pub routing: RoutingRules,
 }
 
 impl PlanConfig {
@@ -181,6 +204,7 @@ impl PlanConfig {
             .map(OpeningHours::parse)
             .transpose()
             .map_err(|e| fail(format!("site.open: {e}")))?;
+        let routing = routing_rules(&raw.site).map_err(fail)?;
         let history: Vec<PathBuf> = match &raw.inputs.history {
             OneOrMany::One(one) => vec![resolve(one)],
             OneOrMany::Many(many) => many.iter().map(|p| resolve(p)).collect(),
@@ -228,6 +252,7 @@ impl PlanConfig {
         let (report_week, report_days) =
             report_week(raw.report.week.as_deref(), start, days).map_err(fail)?;
         Ok(PlanConfig {
+            routing,
             path: path.to_path_buf(),
             time_zone,
             opening_hours,

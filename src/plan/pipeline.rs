@@ -147,6 +147,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
                     shifts: &shift_config,
                     requirements: &requirements,
                     options: &options,
+                    routing: config.routing,
                     progress: hooks.status,
                 },
                 config.roster_time_limit_seconds,

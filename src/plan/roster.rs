@@ -14,7 +14,7 @@ use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
     build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts,
-    RosterInputs, RosterOptions,
+    RosterInputs, RosterOptions, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 
@@ -28,6 +28,7 @@ pub struct RosterStepInputs<'a> {
     /// Per queue and interval.
     pub requirements: &'a [Requirement],
     pub options: &'a ScheduleOptions,
+    pub routing: RoutingRules,
     pub progress: Option<ProgressFn<'a>>,
 }
 
@@ -112,6 +113,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
             start_band_minutes: None,
             answer_within_seconds: options.answer_within_seconds,
             shrinkage: options.shrinkage,
+            routing: inputs.routing,
         },
         inputs.progress,
     )?;

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::inputs::Agent;
+use super::inputs::{parse_skills, Agent};
+use super::routing::{Routing, RoutingRules};
 use super::rules::{Horizon, RuleBook, Violation, WorkedShift};
 use crate::error::{Error, Result};
 use crate::schedule::{ShiftConfig, ShiftTemplate};
@@ -146,6 +147,7 @@ pub fn rebuild_shifts(
     rows: &[(u64, RosterRow)],
     book: &RuleBook,
     file: &str,
+    routing: Routing,
 ) -> Result<(Vec<WorkedShift>, Vec<Violation>)> {
     let index: BTreeMap<&str, usize> = book
         .agents
@@ -185,7 +187,7 @@ pub fn rebuild_shifts(
             })
         };
         for row in day_rows.iter().filter(|r| r.activity == Activity::Shift) {
-            if !book.agents[agent].has_skill(&row.queue) {
+            if !has_skills(&book.agents[agent], &row.queue, routing) {
                 violation(
                     "skills",
                     format!(
@@ -243,6 +245,59 @@ pub fn rebuild_shifts(
         }
     }
     Ok((shifts, violations))
+}
+
+/// Whether the agent has the skill a shift row names: under `assigned` one queue,
+/// under `skills` the skills logged in, in `agents.csv`'s grammar.
+fn has_skills(agent: &Agent, cell: &str, routing: Routing) -> bool {
+    match routing {
+        Routing::Assigned => agent.has_skill(cell),
+        Routing::Skills => parse_skills(cell)
+            .is_some_and(|skills| skills.iter().all(|s| agent.has_skill(&s.queue))),
+    }
+}
+
+/// Under `assigned` routing, every change of queue that is not at a rest must come
+/// after at least the minimum block on the previous queue.
+fn queue_block_violations(rows: &[(u64, RosterRow)], rules: RoutingRules) -> Vec<Violation> {
+    let mut runs: BTreeMap<(&str, NaiveDate), Vec<&RosterRow>> = BTreeMap::new();
+    for (_, row) in rows.iter().filter(|(_, r)| r.activity == Activity::Shift) {
+        runs.entry((row.agent_id.as_str(), row.date))
+            .or_default()
+            .push(row);
+    }
+    let mut violations = Vec::new();
+    for ((agent, date), mut day_rows) in runs {
+        day_rows.sort_by_key(|r| r.start);
+        // Merge touching rows on one queue into runs: (start, end, queue).
+        let mut merged: Vec<(u32, u32, &str)> = Vec::new();
+        for row in day_rows {
+            let (start, end) = (row.start.unwrap_or(0), row.end.unwrap_or(0));
+            match merged.last_mut() {
+                Some(last) if last.1 == start && last.2 == row.queue => last.1 = end,
+                _ => merged.push((start, end, row.queue.as_str())),
+            }
+        }
+        for pair in merged.windows(2) {
+            let (before, after) = (pair[0], pair[1]);
+            if before.1 == after.0 && before.1 - before.0 < rules.min_queue_block_minutes {
+                violations.push(Violation {
+                    agent: agent.to_string(),
+                    date,
+                    rule: "min_queue_block".to_string(),
+                    detail: format!(
+                        "switches from {} to {} at {} after {} min (at least {} min on a queue unless at a lunch or break)",
+                        before.2,
+                        after.2,
+                        format_clock_minutes(after.0),
+                        before.1 - before.0,
+                        rules.min_queue_block_minutes
+                    ),
+                });
+            }
+        }
+    }
+    violations
 }
 
 fn skills_text(agent: &Agent) -> String {
@@ -390,9 +445,13 @@ pub fn check_rows(
     rows: &[(u64, RosterRow)],
     book: &RuleBook,
     file: &str,
+    routing: RoutingRules,
 ) -> Result<Vec<Violation>> {
-    let (shifts, mut violations) = rebuild_shifts(rows, book, file)?;
+    let (shifts, mut violations) = rebuild_shifts(rows, book, file, routing.routing)?;
     violations.extend(book.violations(&shifts));
+    if routing.routing == Routing::Assigned {
+        violations.extend(queue_block_violations(rows, routing));
+    }
     violations.sort();
     violations.dedup();
     Ok(violations)

@@ -160,7 +160,7 @@ fn agent_contract(row: &Row, column: usize, contracts: &Contracts) -> Result<usi
 }
 
 /// `sales;support:2` -> [(sales, 1), (support, 2)]; `None` when malformed or empty.
-fn parse_skills(text: &str) -> Option<Vec<Skill>> {
+pub fn parse_skills(text: &str) -> Option<Vec<Skill>> {
     let mut skills: Vec<Skill> = Vec::new();
     for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let (queue, priority) = match part.split_once(':') {
@@ -177,6 +177,20 @@ fn parse_skills(text: &str) -> Option<Vec<Skill>> {
     }
     skills.sort();
     (!skills.is_empty()).then_some(skills)
+}
+
+/// Skills in `agents.csv`'s grammar, primary first: `support;sales:2`.
+pub fn skills_cell(skills: &[Skill]) -> String {
+    let mut ordered: Vec<&Skill> = skills.iter().collect();
+    ordered.sort_by(|a, b| (a.priority, &a.queue).cmp(&(b.priority, &b.queue)));
+    ordered
+        .iter()
+        .map(|s| match s.priority {
+            1 => s.queue.clone(),
+            p => format!("{}:{p}", s.queue),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// Reads `availability.csv`; agents must exist, and rows of one agent and date must

@@ -39,6 +39,7 @@ pub mod inputs;
 pub mod model;
 pub mod pricing;
 pub mod respond;
+pub mod routing;
 pub mod rules;
 pub mod settle;
 pub mod strategy;
@@ -47,6 +48,7 @@ pub mod types;
 pub use check::{check_rows, read_roster, roster_horizon, Activity, RosterRow, ROSTER_COLUMNS};
 pub use contracts::{Contract, Contracts};
 pub use inputs::{read_agents, read_availability, Agent, AvailabilityKind, AvailabilityRow};
+pub use routing::{Routing, RoutingRules};
 pub use rules::{Horizon, RuleBook, Violation, WorkedShift};
 pub mod summary;
 
@@ -82,6 +84,9 @@ pub struct RosterOptions {
     pub answer_within_seconds: f64,
     /// Shrinkage for the projected service level; `None` estimates it.
     pub shrinkage: Option<f64>,
+    /// How calls reach the agents: decides the queue hand-out and `roster.csv`'s
+    /// queue cells.
+    pub routing: RoutingRules,
 }
 
 /// The inputs, read and validated.
@@ -176,20 +181,30 @@ pub fn build_roster(
             DEFAULT_BAND_MINUTES
         },
     );
-    let solution = strategy::solve(
-        &ModelInput {
-            book: &book,
-            queues: &queues,
-            slot,
-            band_minutes,
-            limits: options.limits,
-        },
-        progress,
-    )?;
-    let plan = summary::hand_out_queues(&book, &solution, slot);
-    let rows = summary::roster_rows(&book, &solution.shifts, &plan, &queues, slot);
+    let input = ModelInput {
+        book: &book,
+        queues: &queues,
+        slot,
+        band_minutes,
+        limits: options.limits,
+    };
+    let solution = strategy::solve(&input, progress)?;
+    let plan = match options.routing.routing {
+        Routing::Assigned => {
+            routing::hand_out_blocks(&input, &solution, options.routing.min_queue_block_minutes)?
+        }
+        Routing::Skills => summary::hand_out_queues(&book, &solution, slot),
+    };
+    let rows = summary::roster_rows(
+        &book,
+        &solution.shifts,
+        &plan,
+        &queues,
+        slot,
+        options.routing.routing,
+    );
     let numbered: Vec<(u64, RosterRow)> = rows.iter().cloned().map(|r| (0, r)).collect();
-    let violations = check_rows(&numbered, &book, "roster")?;
+    let violations = check_rows(&numbered, &book, "roster", options.routing)?;
     if let Some(first) = violations.first() {
         return Err(Error::Solver(format!(
             "the solved roster breaks {} rule(s), first: {first}",

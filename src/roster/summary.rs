@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::check::{Activity, RosterRow, ROSTER_COLUMNS};
-use super::inputs::AvailabilityKind;
+use super::inputs::{skills_cell, AvailabilityKind};
+use super::routing::Routing;
 use super::rules::{paid_hours, AgentStats, RuleBook, WorkedShift};
 use super::types::{ModelSolution, QueueDemand, SkillGroup};
 use crate::error::{Error, Result};
@@ -154,6 +155,7 @@ pub fn roster_rows(
     plan: &QueuePlan,
     queues: &[QueueDemand],
     slot: u32,
+    routing: Routing,
 ) -> Vec<RosterRow> {
     let mut rows = Vec::new();
     let mut worked: BTreeMap<(usize, u32), &WorkedShift> = BTreeMap::new();
@@ -162,6 +164,7 @@ pub fn roster_rows(
     }
     for (agent_index, agent) in book.agents.iter().enumerate() {
         let fallback_queue = agent.skills[0].queue.clone();
+        let logged_in = skills_cell(&agent.skills);
         for day in 0..book.horizon.days {
             let date = book.horizon.date(day);
             let row = |activity, start: Option<u32>, end: Option<u32>, queue: String| RosterRow {
@@ -215,14 +218,11 @@ pub fn roster_rows(
             let mut current: Option<(u32, u32, String)> = None;
             for s in working_slots(book, shift, slot) {
                 let minute = s as u32 * slot - midnight;
-                let queue = plan.get(&(agent_index, s)).copied().flatten().map_or_else(
-                    || {
-                        current
-                            .as_ref()
-                            .map_or(fallback_queue.clone(), |c| c.2.clone())
-                    },
-                    |k| queues[k].queue.clone(),
-                );
+                let queue = if routing == Routing::Skills {
+                    logged_in.clone()
+                } else {
+                    queue_name(plan, (agent_index, s), queues, &current, &fallback_queue)
+                };
                 match &mut current {
                     Some((_, end, q)) if *end == minute && *q == queue => *end += slot,
                     _ => {
@@ -240,6 +240,25 @@ pub fn roster_rows(
     }
     rows.sort();
     rows
+}
+
+/// The queue an agent's slot is handed to; an agent without a demanded queue stays on
+/// its current run's queue (or its primary skill).
+fn queue_name(
+    plan: &QueuePlan,
+    key: (usize, usize),
+    queues: &[QueueDemand],
+    current: &Option<(u32, u32, String)>,
+    fallback: &str,
+) -> String {
+    plan.get(&key).copied().flatten().map_or_else(
+        || {
+            current
+                .as_ref()
+                .map_or(fallback.to_string(), |c| c.2.clone())
+        },
+        |k| queues[k].queue.clone(),
+    )
 }
 
 /// Writes `roster.csv`.
