@@ -15,6 +15,7 @@ use crate::schedule::ShiftConfig;
 use super::config::PlanConfig;
 use super::pipeline::{Plan, StepTiming};
 use super::service::{daily_service_levels, QueueDay, QueueInterval};
+use crate::roster::{Routing, RoutingRules};
 
 /// Marks a directory as written by `wfm plan` (checked before an old plan is replaced).
 pub const GENERATOR: &str = concat!("wfm plan ", env!("CARGO_PKG_VERSION"));
@@ -26,6 +27,8 @@ pub const SUMMARY_FILE: &str = "summary.json";
 pub struct Summary {
     pub generator: &'static str,
     pub horizon: Horizon,
+    /// How calls reach the agents, as declared (`[site] routing`).
+    pub routing: RoutingSummary,
     pub queues: Vec<String>,
     pub totals: Totals,
     pub solver: Solver,
@@ -46,6 +49,24 @@ pub struct Horizon {
     pub days: u32,
     pub time_zone: String,
     pub interval_minutes: u32,
+}
+
+/// The declared routing; the minimum block only applies to `assigned`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoutingSummary {
+    pub routing: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_queue_block_minutes: Option<u32>,
+}
+
+impl RoutingSummary {
+    fn of(rules: RoutingRules) -> Self {
+        RoutingSummary {
+            routing: rules.routing.label(),
+            min_queue_block_minutes: (rules.routing == Routing::Assigned)
+                .then_some(rules.min_queue_block_minutes),
+        }
+    }
 }
 
 /// Totals over the horizon. Agent-hours count what the schedule covers
@@ -171,6 +192,7 @@ pub fn summarise(
             time_zone: config.time_zone.name().to_string(),
             interval_minutes: schedule.interval_minutes,
         },
+        routing: RoutingSummary::of(config.routing),
         queues: plan
             .forecasts
             .iter()

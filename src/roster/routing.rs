@@ -119,6 +119,9 @@ pub fn blocks_of(working: &[usize], block_slots: usize) -> Vec<SlotRange> {
     blocks
 }
 
+/// Per start day: the agents of multi-queue groups by (group, blocks).
+type DayPatterns = BTreeMap<u32, BTreeMap<(usize, Vec<SlotRange>), Vec<usize>>>;
+
 /// Agents of one skill group whose shifts have the same blocks.
 struct Pattern {
     group: usize,
