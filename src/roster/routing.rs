@@ -144,7 +144,7 @@ pub fn hand_out_blocks(
     let group_of = group_of(solution, book.agents.len());
     let mut plan = QueuePlan::new();
     let mut fixed = vec![vec![0.0; horizon_slots]; input.queues.len()];
-    let mut by_day: BTreeMap<u32, BTreeMap<(usize, Vec<SlotRange>), Vec<usize>>> = BTreeMap::new();
+    let mut by_day: DayPatterns = BTreeMap::new();
     for shift in &solution.shifts {
         let group = &solution.groups[group_of[shift.agent]];
         let working = working_slots(book, shift, slot);
