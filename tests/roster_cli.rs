@@ -858,10 +858,12 @@ fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
 }
 
+type QueueRuns = BTreeMap<(String, String), Vec<(u32, u32, String)>>;
+
 /// Per agent and date: the queue runs of its shift rows, touching rows of one queue
 /// joined: (start, end, queue).
-fn queue_runs(roster: &str) -> BTreeMap<(String, String), Vec<(u32, u32, String)>> {
-    let mut runs: BTreeMap<(String, String), Vec<(u32, u32, String)>> = BTreeMap::new();
+fn queue_runs(roster: &str) -> QueueRuns {
+    let mut runs = QueueRuns::new();
     for line in roster.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         if f[2] != "shift" {
