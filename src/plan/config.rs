@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::Method;
+use crate::mip::Coverage;
 use crate::schedule::{Cover, SolverLimits};
 use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
 use crate::units::parse_time_zone;
@@ -59,6 +60,7 @@ struct PlanToml {
 struct SiteToml {
     time_zone: String,
     open: Option<String>,
+    coverage: Option<String>,
 }
 
 /// One path or a list of paths (history may come in monthly files).
@@ -130,6 +132,8 @@ pub struct PlanConfig {
     pub time_zone: Tz,
     /// Opening hours for the forecast (slots outside are forecast at zero).
     pub opening_hours: Option<OpeningHours>,
+    /// What coverage holds to (`[site] coverage`), overriding `shifts.toml`'s.
+    pub coverage: Option<Coverage>,
     pub history: Vec<PathBuf>,
     pub calendar: Option<PathBuf>,
     pub shifts: PathBuf,
@@ -181,6 +185,13 @@ impl PlanConfig {
             .map(OpeningHours::parse)
             .transpose()
             .map_err(|e| fail(format!("site.open: {e}")))?;
+        let coverage = raw
+            .site
+            .coverage
+            .as_deref()
+            .map(Coverage::parse)
+            .transpose()
+            .map_err(|e| fail(format!("site.{e}")))?;
         let history: Vec<PathBuf> = match &raw.inputs.history {
             OneOrMany::One(one) => vec![resolve(one)],
             OneOrMany::Many(many) => many.iter().map(|p| resolve(p)).collect(),
@@ -231,6 +242,7 @@ impl PlanConfig {
             path: path.to_path_buf(),
             time_zone,
             opening_hours,
+            coverage,
             history,
             calendar: raw.inputs.calendar.as_deref().map(resolve),
             shifts: resolve(&raw.inputs.shifts),
@@ -446,6 +458,7 @@ answer_within = "30s"
         assert_eq!(config.limits.mip_gap, 0.005);
         assert_eq!(config.cover, Cover::ScheduledStaff);
         assert_eq!(config.people, None);
+        assert_eq!(config.coverage, None);
         assert_eq!(config.default_out(), PathBuf::from("site/plan-out"));
     }
 
@@ -485,6 +498,16 @@ answer_within = "30s"
         );
         assert!(error(&format!("{EXAMPLE}\n[solver]\ntime_limt = \"5s\"\n"))
             .contains("unknown field `time_limt`"));
+        assert!(error(&EXAMPLE.replace(
+            "time_zone = \"Europe/London\"",
+            "time_zone = \"Europe/London\"\ncoverage = \"slots\""
+        ))
+        .contains("site.coverage = \"slots\"; expected \"slot\" or \"interval\""));
+        let interval = EXAMPLE.replace(
+            "time_zone = \"Europe/London\"",
+            "time_zone = \"Europe/London\"\ncoverage = \"interval\"",
+        );
+        assert_eq!(parse(&interval).unwrap().coverage, Some(Coverage::Interval));
     }
 
     #[test]

@@ -212,7 +212,8 @@ pub fn build_roster(
             secondary_hours += f64::from(priority - 1) * f64::from(slot) / 60.0;
         }
     }
-    let scheduled: Vec<Vec<f64>> = queues
+    // Per queue and requirement interval: agents in each of its slots, and their mean.
+    let slot_agents: Vec<Vec<Vec<f64>>> = queues
         .iter()
         .zip(&per_slot)
         .map(|(queue, slots)| {
@@ -223,7 +224,25 @@ pub fn build_roster(
                     let first = (d.wall_minute / slot) as usize;
                     let count = (d.minutes / slot) as usize;
                     let end = (first + count).min(horizon_slots);
-                    slots[first.min(end)..end].iter().sum::<u32>() as f64 / count.max(1) as f64
+                    slots[first.min(end)..end]
+                        .iter()
+                        .map(|&n| f64::from(n))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let scheduled: Vec<Vec<f64>> = queues
+        .iter()
+        .zip(&slot_agents)
+        .map(|(queue, intervals)| {
+            queue
+                .demands
+                .iter()
+                .zip(intervals)
+                .map(|(d, slots)| {
+                    let count = (d.minutes / slot) as usize;
+                    slots.iter().sum::<f64>() / count.max(1) as f64
                 })
                 .collect()
         })
@@ -254,6 +273,7 @@ pub fn build_roster(
         stats: &stats,
         queues: &queues,
         scheduled: &scheduled,
+        slots: &slot_agents,
         secondary_hours,
     });
     let report = solution.run.clone().report(cost.total());

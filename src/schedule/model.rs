@@ -39,7 +39,7 @@ use good_lp::{Expression, ProblemVariables, SolverModel, Variable};
 use super::templates::{ShiftConfig, ShiftTemplate};
 use crate::error::Result;
 use crate::mip::{
-    add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, relative_gap, run_mip,
+    add_integer, coverage_rows, hand_out_rests, implicit_rest_constraints, relative_gap, run_mip,
     Column, HighsRun, SolveStatus,
 };
 pub use crate::mip::{Demand, SolveReport, SolverLimits};
@@ -249,20 +249,19 @@ fn solve_block(
         if first + count > horizon_slots || count == 0 {
             continue;
         }
-        let slack = coverage_slack(
+        constraints.extend(coverage_rows(
             &mut variables,
             &mut objective,
-            demand.required,
-            f64::from(demand.minutes) / 60.0,
+            demand,
+            &on_duty[first..first + count],
+            |covered, factor, terms| {
+                for &(var, sign) in terms {
+                    covered.add_mul(sign * factor, var);
+                }
+            },
             config.penalties.prices(),
-        );
-        let mut covered = Expression::default();
-        for terms in &on_duty[first..first + count] {
-            for &(var, sign) in terms {
-                covered.add_mul(sign / count as f64, var);
-            }
-        }
-        constraints.push((covered + slack).eq(demand.required));
+            config.coverage,
+        ));
     }
     constraints.extend(rest_constraints(config, &columns, &rest_groups));
     constraints.extend(day_limit_constraints(config, &columns, days));
