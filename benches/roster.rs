@@ -195,6 +195,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         start_band_minutes: None,
         answer_within_seconds: 20.0,
         shrinkage: Some(0.0),
+        targets: None,
     };
     let inputs = RosterInputs {
         config: &case.config,

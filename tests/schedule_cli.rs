@@ -95,8 +95,12 @@ struct TemplateRule {
 }
 
 /// Rebuilds scheduled agents per half-hour from `shifts.csv` and checks each shift
-/// against its template; returns scheduled agents keyed by "HH:MM".
-fn check_shifts(shifts_csv: &str, rules: &BTreeMap<&str, TemplateRule>) -> BTreeMap<String, f64> {
+/// against its template; returns (mean, weakest quarter-hour) of the agents working,
+/// keyed by "HH:MM".
+fn check_shifts(
+    shifts_csv: &str,
+    rules: &BTreeMap<&str, TemplateRule>,
+) -> BTreeMap<String, (f64, f64)> {
     let mut quarter_hours = vec![0i32; 96 + 48];
     let mut lines = shifts_csv.lines();
     assert_eq!(
@@ -143,22 +147,27 @@ fn check_shifts(shifts_csv: &str, rules: &BTreeMap<&str, TemplateRule>) -> BTree
     }
     (0..48)
         .map(|half_hour| {
-            let agents =
-                f64::from(quarter_hours[half_hour * 2] + quarter_hours[half_hour * 2 + 1]) / 2.0;
+            let (first, second) = (
+                quarter_hours[half_hour * 2],
+                quarter_hours[half_hour * 2 + 1],
+            );
             (
                 format!("{:02}:{:02}", half_hour / 2, (half_hour % 2) * 30),
-                agents,
+                (
+                    f64::from(first + second) / 2.0,
+                    f64::from(first.min(second)),
+                ),
             )
         })
         .collect()
 }
 
 /// Checks coverage.csv against the independently rebuilt coverage and the requirements.
-fn check_coverage(coverage_csv: &str, scheduled: &BTreeMap<String, f64>) -> f64 {
+fn check_coverage(coverage_csv: &str, scheduled: &BTreeMap<String, (f64, f64)>) -> f64 {
     let mut lines = coverage_csv.lines();
     assert_eq!(
         lines.next(),
-        Some("queue,interval_start,calls,aht_seconds,required,scheduled,shortfall,surplus,service_level")
+        Some("queue,interval_start,calls,aht_seconds,required,scheduled,weakest_slot,shortfall,surplus,service_level")
     );
     let mut total_shortfall = 0.0;
     let mut rows = 0;
@@ -167,9 +176,11 @@ fn check_coverage(coverage_csv: &str, scheduled: &BTreeMap<String, f64>) -> f64 
         let time = &fields[1][11..16];
         let required: f64 = fields[4].parse().unwrap();
         let reported: f64 = fields[5].parse().unwrap();
-        let shortfall: f64 = fields[6].parse().unwrap();
-        let surplus: f64 = fields[7].parse().unwrap();
-        assert_eq!(reported, scheduled[time], "scheduled at {time}");
+        let weakest: f64 = fields[6].parse().unwrap();
+        let shortfall: f64 = fields[7].parse().unwrap();
+        let surplus: f64 = fields[8].parse().unwrap();
+        assert_eq!(reported, scheduled[time].0, "scheduled at {time}");
+        assert_eq!(weakest, scheduled[time].1, "weakest slot at {time}");
         assert_eq!(
             shortfall,
             (required - reported).max(0.0),

@@ -175,6 +175,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         &people.availability,
         &people.contracts,
         &people.shifts,
+        &args.service.targets,
     ]
     .into_iter()
     .filter_map(|path| path.as_deref())
@@ -194,6 +195,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         start_band_minutes: args.start_band.0,
         answer_within_seconds: args.service.answer_within.seconds,
         shrinkage: args.service.shrinkage,
+        targets: args.service.queue_targets()?,
     };
     let people = read_people(&args.people)?;
     let requirements =

@@ -250,6 +250,7 @@ fn schedule_options(config: &PlanConfig) -> ScheduleOptions {
         queues: Vec::new(),
         answer_within_seconds: config.answer_within_seconds(),
         shrinkage: None,
+        targets: Some(config.targets.clone()),
     }
 }
 

@@ -112,6 +112,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
             start_band_minutes: None,
             answer_within_seconds: options.answer_within_seconds,
             shrinkage: options.shrinkage,
+            targets: options.targets.clone(),
         },
         inputs.progress,
     )?;

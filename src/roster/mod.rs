@@ -80,8 +80,11 @@ pub struct RosterOptions {
     pub start_band_minutes: Option<u32>,
     /// Service-level target time for the projected service level, seconds.
     pub answer_within_seconds: f64,
-    /// Shrinkage for the projected service level; `None` estimates it.
+    /// Shrinkage for the projected service level; `None`: each queue's own with
+    /// `targets`, else estimated.
     pub shrinkage: Option<f64>,
+    /// Per-queue targets for the projected service level; `None`: Erlang C.
+    pub targets: Option<crate::staff::QueueTargets>,
 }
 
 /// The inputs, read and validated.
@@ -160,6 +163,7 @@ pub fn build_roster(
         queues: Vec::new(),
         answer_within_seconds: options.answer_within_seconds,
         shrinkage: options.shrinkage,
+        targets: options.targets.clone(),
     };
     let (queues, pooled, interval_minutes) = queue_demands(inputs.requirements, &schedule_options)?;
     let all_demands: Vec<Demand> = queues.iter().flat_map(|q| q.demands.clone()).collect();
@@ -253,12 +257,14 @@ pub fn build_roster(
         .shrinkage
         .unwrap_or_else(|| estimated_shrinkage(&all_pooled));
     let mut coverage = Vec::new();
-    for ((queue, intervals), agents) in queues.iter().zip(&pooled).zip(&scheduled) {
-        for (interval, &agents) in intervals.iter().zip(agents) {
+    for (((queue, intervals), agents), slots) in
+        queues.iter().zip(&pooled).zip(&scheduled).zip(&slot_agents)
+    {
+        for ((interval, &agents), slots) in intervals.iter().zip(agents).zip(slots) {
             coverage.push(coverage_row(
                 &queue.queue,
                 interval,
-                agents,
+                (agents, slots.clone()),
                 interval_minutes,
                 shrinkage,
                 &schedule_options,
