@@ -298,7 +298,7 @@ impl Run {
         self.coverage
             .lines()
             .skip(1)
-            .map(|l| l.split(',').nth(6).unwrap().parse::<f64>().unwrap())
+            .map(|l| l.split(',').nth(7).unwrap().parse::<f64>().unwrap())
             .sum()
     }
 }

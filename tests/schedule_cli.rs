@@ -300,9 +300,13 @@ latest_after_start = "2h"
         },
     )]);
     let scheduled = check_shifts(&run.shifts, &rules);
-    // Wherever the break lands, its half-hour keeps half an agent.
+    // Wherever the break lands, its half-hour keeps half an agent and an empty
+    // quarter-hour.
     assert_eq!(
-        scheduled.values().filter(|&&agents| agents == 0.5).count(),
+        scheduled
+            .values()
+            .filter(|&&agents| agents == (0.5, 0.0))
+            .count(),
         1
     );
     assert_eq!(check_coverage(&run.coverage, &scheduled), 0.5);
