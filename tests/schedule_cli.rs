@@ -482,3 +482,99 @@ fn a_fall_back_day_has_fifty_coverage_rows_and_a_wall_clock_schedule() {
         .stderr
         .contains("2 intervals short, 2 agent-intervals in all"));
 }
+
+/// 45-minute shifts starting at 10:00 or 10:15, and `coverage` as given.
+fn quarter_shifts(coverage: &str) -> String {
+    format!(
+        r#"
+[site]
+coverage = "{coverage}"
+
+[[template]]
+name = "Q45"
+paid_hours = 0.75
+start_earliest = "10:00"
+start_latest = "10:15"
+start_step = "15m"
+cost_per_hour = 1.0
+"#
+    )
+}
+
+/// (weakest_slot, shortfall) of the coverage rows at 10:00 and 10:30.
+fn weakest_and_short(coverage_csv: &str) -> Vec<(f64, f64)> {
+    coverage_csv
+        .lines()
+        .filter(|line| line.contains("T10:00:") || line.contains("T10:30:"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[6].parse().unwrap(), fields[7].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn interval_coverage_lets_a_quarter_hour_starve_and_slot_coverage_does_not() {
+    // Two agents needed 10:00-11:00, i.e. in the quarter-hours s0..s3. A 45-minute
+    // shift from 10:00 works s0-s2, one from 10:15 s1-s3. With a shifts at 10:00 and
+    // b at 10:15 the half-hours average (2a + b) / 2 and (a + 2b) / 2 agents: three
+    // shifts (a = 2, b = 1 or a = 1, b = 2) carry both averages, with one agent in
+    // the quarter-hour at an end. Every quarter-hour with two needs a = b = 2.
+    let dir = tempfile::tempdir().unwrap();
+    requirements(dir.path(), &[("10:00", "11:00", 2.0)]);
+    let rules = BTreeMap::from([(
+        "Q45",
+        TemplateRule {
+            span: 45,
+            starts: vec![600, 615],
+            lunch: None,
+            breaks: vec![],
+        },
+    )]);
+    let count = |shifts: &str| -> u32 {
+        shifts
+            .lines()
+            .skip(1)
+            .map(|line| line.rsplit(',').next().unwrap().parse::<u32>().unwrap())
+            .sum()
+    };
+
+    let interval = schedule(dir.path(), &quarter_shifts("interval"), &[]);
+    assert_eq!(count(&interval.shifts), 3, "{}", interval.shifts);
+    let scheduled = check_shifts(&interval.shifts, &rules);
+    assert_eq!(check_coverage(&interval.coverage, &scheduled), 0.0);
+    let rows = weakest_and_short(&interval.coverage);
+    assert_eq!(rows.len(), 2);
+    // No shortfall on the averages, yet one half-hour has a quarter-hour of one agent.
+    assert!(rows.iter().all(|&(_, short)| short == 0.0), "{rows:?}");
+    assert_eq!(
+        rows.iter().map(|r| r.0).fold(f64::INFINITY, f64::min),
+        1.0,
+        "{rows:?}"
+    );
+    assert!(
+        interval.stderr.contains("objective 2.25"),
+        "{}",
+        interval.stderr
+    );
+
+    // The default, slot coverage: a fourth shift (0.75) is cheaper than a quarter-hour
+    // an agent short (0.25 agent-hours at 5 = 1.25).
+    let slot = schedule(dir.path(), &quarter_shifts("slot"), &[]);
+    assert_eq!(
+        slot.shifts,
+        "date,template,start,end,lunch_start,lunch_end,breaks,count\n\
+         2026-12-01,Q45,10:00,10:45,,,,2\n\
+         2026-12-01,Q45,10:15,11:00,,,,2\n"
+    );
+    let scheduled = check_shifts(&slot.shifts, &rules);
+    assert_eq!(check_coverage(&slot.coverage, &scheduled), 0.0);
+    assert_eq!(weakest_and_short(&slot.coverage), vec![(2.0, 0.0); 2]);
+    assert!(slot.stderr.contains("objective 3.00"), "{}", slot.stderr);
+    let default = schedule(
+        dir.path(),
+        &quarter_shifts("slot").replace("coverage = \"slot\"", ""),
+        &[],
+    );
+    assert_eq!(default.shifts, slot.shifts);
+}
