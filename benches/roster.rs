@@ -196,6 +196,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         answer_within_seconds: 20.0,
         shrinkage: Some(0.0),
         routing: RoutingRules::default(),
+        targets: None,
     };
     let inputs = RosterInputs {
         config: &case.config,

@@ -72,6 +72,7 @@ fn bench_month(c: &mut Criterion) {
         queues: Vec::new(),
         answer_within_seconds: 20.0,
         shrinkage: Some(0.0),
+        targets: None,
     };
     let schedule = build_schedule(&requirements, &config, &options, None).unwrap();
     let report = &schedule.report;

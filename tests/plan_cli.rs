@@ -128,8 +128,9 @@ fn template(name: &str) -> (f64, f64) {
 }
 
 /// Agents working per (date, half-hour "HH:MM"), rebuilt from shifts.csv on a
-/// 15-minute grid: shifts minus lunches and breaks, averaged over each half-hour.
-fn rebuild_coverage(shifts: &Table) -> BTreeMap<(String, String), f64> {
+/// 15-minute grid: shifts minus lunches and breaks, averaged over each half-hour, and
+/// the weaker of its quarter-hours.
+fn rebuild_coverage(shifts: &Table) -> BTreeMap<(String, String), (f64, f64)> {
     let mut quarters: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let column = |name: &str| shifts.column(name);
     for row in &shifts.rows {
@@ -155,8 +156,9 @@ fn rebuild_coverage(shifts: &Table) -> BTreeMap<(String, String), f64> {
     for (date, grid) in quarters {
         for half in 0..48 {
             let mean = (grid[2 * half] + grid[2 * half + 1]) as f64 / 2.0;
+            let weakest = grid[2 * half].min(grid[2 * half + 1]) as f64;
             let clock = format!("{:02}:{:02}", half / 2, (half % 2) * 30);
-            agents.insert((date.clone(), clock), mean);
+            agents.insert((date.clone(), clock), (mean, weakest));
         }
     }
     agents
@@ -259,6 +261,7 @@ fn one_week_plan_outputs_agree_with_each_other() {
             "aht_seconds",
             "required",
             "scheduled",
+            "weakest_slot",
             "shortfall",
             "surplus",
             "service_level"
@@ -275,10 +278,11 @@ fn one_week_plan_outputs_agree_with_each_other() {
         let value = |c: usize| row[c].parse::<f64>().unwrap();
         assert_eq!(value(4), required_by_time[&row[1]], "required {}", row[1]);
         let key = (row[1][..10].to_string(), row[1][11..16].to_string());
-        let rebuilt = on_floor.get(&key).copied().unwrap_or(0.0);
+        let (rebuilt, weakest) = on_floor.get(&key).copied().unwrap_or((0.0, 0.0));
         assert_eq!(value(5), rebuilt, "scheduled {}", row[1]);
-        assert_eq!(value(6), (value(4) - value(5)).max(0.0));
-        assert_eq!(value(7), (value(5) - value(4)).max(0.0));
+        assert_eq!(value(6), weakest, "weakest slot {}", row[1]);
+        assert_eq!(value(7), (value(4) - value(5)).max(0.0));
+        assert_eq!(value(8), (value(5) - value(4)).max(0.0));
     }
 
     // summary.json: totals from the CSVs.
@@ -508,7 +512,7 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
     }
 
     // The same chain by hand: wfm forecast, wfm staff (targets.toml holds the same
-    // targets), wfm schedule.
+    // targets), wfm schedule (with them, for each queue's projected service level).
     let chain = dir.path().join("chain");
     std::fs::create_dir(&chain).unwrap();
     let run = |args: &[&str]| {
@@ -555,6 +559,8 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
         "7",
         "--time-limit",
         "300s",
+        "--targets",
+        &sample("targets.toml").display().to_string(),
         "-o",
         &path("shifts.csv"),
         "--coverage",
@@ -766,8 +772,9 @@ fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
 }
 
 /// Agents on each queue per (queue, date, half-hour "HH:MM"), rebuilt from the `shift`
-/// rows of roster.csv (each a run of working time on one queue) on a 15-minute grid.
-fn rebuild_queue_coverage(roster: &Table) -> BTreeMap<(String, String, String), f64> {
+/// rows of roster.csv (each a run of working time on one queue) on a 15-minute grid:
+/// the mean over each half-hour and the weaker quarter-hour.
+fn rebuild_queue_coverage(roster: &Table) -> BTreeMap<(String, String, String), (f64, f64)> {
     let mut quarters: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
     let column = |name: &str| roster.column(name);
     for row in &roster.rows {
@@ -785,8 +792,9 @@ fn rebuild_queue_coverage(roster: &Table) -> BTreeMap<(String, String, String), 
     for ((queue, date), grid) in quarters {
         for half in 0..48 {
             let mean = (grid[2 * half] + grid[2 * half + 1]) as f64 / 2.0;
+            let weakest = grid[2 * half].min(grid[2 * half + 1]) as f64;
             let clock = format!("{:02}:{:02}", half / 2, (half % 2) * 30);
-            agents.insert((queue.clone(), date.clone(), clock), mean);
+            agents.insert((queue.clone(), date.clone(), clock), (mean, weakest));
         }
     }
     agents
@@ -868,10 +876,11 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
             row[1][..10].to_string(),
             row[1][11..16].to_string(),
         );
-        let rebuilt = on_queue.get(&key).copied().unwrap_or(0.0);
+        let (rebuilt, weakest) = on_queue.get(&key).copied().unwrap_or((0.0, 0.0));
         assert_eq!(value(5), rebuilt, "scheduled {key:?}");
-        assert_eq!(value(6), (value(4) - value(5)).max(0.0));
-        assert_eq!(value(7), (value(5) - value(4)).max(0.0));
+        assert_eq!(value(6), weakest, "weakest slot {key:?}");
+        assert_eq!(value(7), (value(4) - value(5)).max(0.0));
+        assert_eq!(value(8), (value(5) - value(4)).max(0.0));
     }
 
     // shifts.csv counts the roster's shifts: per date, as many shifts as agents with
@@ -894,14 +903,14 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
     }
     let on_floor = rebuild_coverage(&shifts);
     let mut roster_floor: BTreeMap<(String, String), f64> = BTreeMap::new();
-    for ((_, date, clock), agents) in &on_queue {
+    for ((_, date, clock), (agents, _)) in &on_queue {
         *roster_floor
             .entry((date.clone(), clock.clone()))
             .or_default() += agents;
     }
     for (key, agents) in &roster_floor {
         assert_eq!(
-            on_floor.get(key).copied().unwrap_or(0.0),
+            on_floor.get(key).copied().unwrap_or((0.0, 0.0)).0,
             *agents,
             "{key:?}"
         );

@@ -299,7 +299,7 @@ impl Run {
         self.coverage
             .lines()
             .skip(1)
-            .map(|l| l.split(',').nth(6).unwrap().parse::<f64>().unwrap())
+            .map(|l| l.split(',').nth(7).unwrap().parse::<f64>().unwrap())
             .sum()
     }
 }
@@ -957,4 +957,124 @@ fn skills_routing_names_the_skills_logged_in() {
         "{}",
         String::from_utf8_lossy(&checked.stdout)
     );
+}
+
+/// The coverage file's (interval_start "HH:MM", weakest_slot, shortfall) rows with a
+/// requirement.
+fn weakest_slots(coverage_csv: &str) -> Vec<(String, f64, f64)> {
+    coverage_csv
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').collect::<Vec<_>>())
+        .filter(|f| f[4].parse::<f64>().unwrap() > 0.0)
+        .map(|f| {
+            (
+                f[1][11..16].to_string(),
+                f[6].parse().unwrap(),
+                f[7].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn interval_coverage_lets_a_quarter_hour_starve_and_slot_coverage_does_not() {
+    // Two agents needed 10:00-11:00, four agents with 45-minute shifts from 10:00
+    // (quarter-hours s0-s2) or 10:15 (s1-s3). Averaged over the half-hours, three
+    // shifts carry both (2 + 1 or 1 + 2), leaving one agent in an end quarter-hour;
+    // every quarter-hour with two needs all four.
+    let case = Case::new(
+        &contract("Q", "[\"Q45\"]", ""),
+        &[
+            ("A1", "Q", "sales"),
+            ("A2", "Q", "sales"),
+            ("A3", "Q", "sales"),
+            ("A4", "Q", "sales"),
+        ],
+        &[],
+    );
+    case.requirements(&["sales"], 1, &[("sales", 0, "10:00", "11:00", 2.0)]);
+    let shifts = |coverage: &str| {
+        format!(
+            "[site]\ncoverage = \"{coverage}\"\n\n[[template]]\nname = \"Q45\"\npaid_hours = 0.75\nstart_earliest = \"10:00\"\nstart_latest = \"10:15\"\nstart_step = \"15m\"\ncost_per_hour = 1.0\n"
+        )
+    };
+
+    std::fs::write(case.path("shifts.toml"), shifts("interval")).unwrap();
+    let run = case.roster(1);
+    assert_eq!(run.shifts().len(), 3, "{}", run.roster);
+    let rows = weakest_slots(&run.coverage);
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.2 == 0.0), "{rows:?}");
+    assert!(rows.iter().any(|r| r.1 == 1.0), "{rows:?}");
+    assert!(
+        run.stderr
+            .contains("roster cost 2.25 (paid 2.25, shortfall 0.00"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(case.path("shifts.toml"), shifts("slot")).unwrap();
+    let run = case.roster(1);
+    assert_eq!(run.shifts().len(), 4, "{}", run.roster);
+    assert_eq!(
+        weakest_slots(&run.coverage),
+        vec![("10:00".into(), 2.0, 0.0), ("10:30".into(), 2.0, 0.0)]
+    );
+    assert!(
+        run.stderr
+            .contains("roster cost 3.00 (paid 3.00, shortfall 0.00"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("gap 0.00%"), "{}", run.stderr);
+}
+
+#[test]
+fn slot_coverage_staggers_breaks_so_every_quarter_hour_is_covered() {
+    // Three agents 09:00-12:00, each with a quarter-hour break starting 10:00-10:30,
+    // two needed throughout: only one break per quarter-hour keeps two at work in
+    // every quarter-hour. Averaged over 10:00-10:30, two breaks in one quarter-hour
+    // cost the same as one in each; per quarter-hour they leave one agent short.
+    let case = Case::new(
+        &contract("B", "[\"B3\"]", ""),
+        &[
+            ("A1", "B", "sales"),
+            ("A2", "B", "sales"),
+            ("A3", "B", "sales"),
+        ],
+        &[],
+    );
+    case.requirements(&["sales"], 1, &[("sales", 0, "09:00", "12:00", 2.0)]);
+    let shifts = |coverage: &str| {
+        format!(
+            "[site]\ncoverage = \"{coverage}\"\n\n[penalties]\nunder_per_agent_hour = 20.0\n\n[[template]]\nname = \"B3\"\npaid_hours = 3.0\nstart_earliest = \"09:00\"\nstart_latest = \"09:00\"\nstart_step = \"1h\"\ncost_per_hour = 1.0\n[[template.break]]\nlength = \"15m\"\nearliest_after_start = \"1h\"\nlatest_after_start = \"1h30m\"\n"
+        )
+    };
+    for coverage in ["interval", "slot"] {
+        std::fs::write(case.path("shifts.toml"), shifts(coverage)).unwrap();
+        let run = case.roster(1);
+        assert_eq!(run.shifts().len(), 3, "{coverage}: {}", run.roster);
+        let rows = weakest_slots(&run.coverage);
+        assert_eq!(rows.len(), 6);
+        // The averages are met either way.
+        assert!(rows.iter().all(|r| r.2 == 0.0), "{coverage}: {rows:?}");
+        if coverage == "slot" {
+            assert!(rows.iter().all(|r| r.1 >= 2.0), "{rows:?}");
+            let mut breaks: Vec<&str> = run
+                .roster
+                .lines()
+                .filter(|l| l.contains(",break,"))
+                .map(|l| l.split(',').nth(3).unwrap())
+                .collect();
+            breaks.sort_unstable();
+            assert_eq!(breaks, ["10:00", "10:15", "10:30"], "{}", run.roster);
+        }
+        assert!(
+            run.stderr
+                .contains("roster cost 9.00 (paid 9.00, shortfall 0.00"),
+            "{coverage}: {}",
+            run.stderr
+        );
+    }
 }

@@ -95,8 +95,12 @@ struct TemplateRule {
 }
 
 /// Rebuilds scheduled agents per half-hour from `shifts.csv` and checks each shift
-/// against its template; returns scheduled agents keyed by "HH:MM".
-fn check_shifts(shifts_csv: &str, rules: &BTreeMap<&str, TemplateRule>) -> BTreeMap<String, f64> {
+/// against its template; returns (mean, weakest quarter-hour) of the agents working,
+/// keyed by "HH:MM".
+fn check_shifts(
+    shifts_csv: &str,
+    rules: &BTreeMap<&str, TemplateRule>,
+) -> BTreeMap<String, (f64, f64)> {
     let mut quarter_hours = vec![0i32; 96 + 48];
     let mut lines = shifts_csv.lines();
     assert_eq!(
@@ -143,22 +147,27 @@ fn check_shifts(shifts_csv: &str, rules: &BTreeMap<&str, TemplateRule>) -> BTree
     }
     (0..48)
         .map(|half_hour| {
-            let agents =
-                f64::from(quarter_hours[half_hour * 2] + quarter_hours[half_hour * 2 + 1]) / 2.0;
+            let (first, second) = (
+                quarter_hours[half_hour * 2],
+                quarter_hours[half_hour * 2 + 1],
+            );
             (
                 format!("{:02}:{:02}", half_hour / 2, (half_hour % 2) * 30),
-                agents,
+                (
+                    f64::from(first + second) / 2.0,
+                    f64::from(first.min(second)),
+                ),
             )
         })
         .collect()
 }
 
 /// Checks coverage.csv against the independently rebuilt coverage and the requirements.
-fn check_coverage(coverage_csv: &str, scheduled: &BTreeMap<String, f64>) -> f64 {
+fn check_coverage(coverage_csv: &str, scheduled: &BTreeMap<String, (f64, f64)>) -> f64 {
     let mut lines = coverage_csv.lines();
     assert_eq!(
         lines.next(),
-        Some("queue,interval_start,calls,aht_seconds,required,scheduled,shortfall,surplus,service_level")
+        Some("queue,interval_start,calls,aht_seconds,required,scheduled,weakest_slot,shortfall,surplus,service_level")
     );
     let mut total_shortfall = 0.0;
     let mut rows = 0;
@@ -167,9 +176,11 @@ fn check_coverage(coverage_csv: &str, scheduled: &BTreeMap<String, f64>) -> f64 
         let time = &fields[1][11..16];
         let required: f64 = fields[4].parse().unwrap();
         let reported: f64 = fields[5].parse().unwrap();
-        let shortfall: f64 = fields[6].parse().unwrap();
-        let surplus: f64 = fields[7].parse().unwrap();
-        assert_eq!(reported, scheduled[time], "scheduled at {time}");
+        let weakest: f64 = fields[6].parse().unwrap();
+        let shortfall: f64 = fields[7].parse().unwrap();
+        let surplus: f64 = fields[8].parse().unwrap();
+        assert_eq!(reported, scheduled[time].0, "scheduled at {time}");
+        assert_eq!(weakest, scheduled[time].1, "weakest slot at {time}");
         assert_eq!(
             shortfall,
             (required - reported).max(0.0),
@@ -289,9 +300,13 @@ latest_after_start = "2h"
         },
     )]);
     let scheduled = check_shifts(&run.shifts, &rules);
-    // Wherever the break lands, its half-hour keeps half an agent.
+    // Wherever the break lands, its half-hour keeps half an agent and an empty
+    // quarter-hour.
     assert_eq!(
-        scheduled.values().filter(|&&agents| agents == 0.5).count(),
+        scheduled
+            .values()
+            .filter(|&&agents| agents == (0.5, 0.0))
+            .count(),
         1
     );
     assert_eq!(check_coverage(&run.coverage, &scheduled), 0.5);
@@ -466,4 +481,100 @@ fn a_fall_back_day_has_fifty_coverage_rows_and_a_wall_clock_schedule() {
     assert!(run
         .stderr
         .contains("2 intervals short, 2 agent-intervals in all"));
+}
+
+/// 45-minute shifts starting at 10:00 or 10:15, and `coverage` as given.
+fn quarter_shifts(coverage: &str) -> String {
+    format!(
+        r#"
+[site]
+coverage = "{coverage}"
+
+[[template]]
+name = "Q45"
+paid_hours = 0.75
+start_earliest = "10:00"
+start_latest = "10:15"
+start_step = "15m"
+cost_per_hour = 1.0
+"#
+    )
+}
+
+/// (weakest_slot, shortfall) of the coverage rows at 10:00 and 10:30.
+fn weakest_and_short(coverage_csv: &str) -> Vec<(f64, f64)> {
+    coverage_csv
+        .lines()
+        .filter(|line| line.contains("T10:00:") || line.contains("T10:30:"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[6].parse().unwrap(), fields[7].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn interval_coverage_lets_a_quarter_hour_starve_and_slot_coverage_does_not() {
+    // Two agents needed 10:00-11:00, i.e. in the quarter-hours s0..s3. A 45-minute
+    // shift from 10:00 works s0-s2, one from 10:15 s1-s3. With a shifts at 10:00 and
+    // b at 10:15 the half-hours average (2a + b) / 2 and (a + 2b) / 2 agents: three
+    // shifts (a = 2, b = 1 or a = 1, b = 2) carry both averages, with one agent in
+    // the quarter-hour at an end. Every quarter-hour with two needs a = b = 2.
+    let dir = tempfile::tempdir().unwrap();
+    requirements(dir.path(), &[("10:00", "11:00", 2.0)]);
+    let rules = BTreeMap::from([(
+        "Q45",
+        TemplateRule {
+            span: 45,
+            starts: vec![600, 615],
+            lunch: None,
+            breaks: vec![],
+        },
+    )]);
+    let count = |shifts: &str| -> u32 {
+        shifts
+            .lines()
+            .skip(1)
+            .map(|line| line.rsplit(',').next().unwrap().parse::<u32>().unwrap())
+            .sum()
+    };
+
+    let interval = schedule(dir.path(), &quarter_shifts("interval"), &[]);
+    assert_eq!(count(&interval.shifts), 3, "{}", interval.shifts);
+    let scheduled = check_shifts(&interval.shifts, &rules);
+    assert_eq!(check_coverage(&interval.coverage, &scheduled), 0.0);
+    let rows = weakest_and_short(&interval.coverage);
+    assert_eq!(rows.len(), 2);
+    // No shortfall on the averages, yet one half-hour has a quarter-hour of one agent.
+    assert!(rows.iter().all(|&(_, short)| short == 0.0), "{rows:?}");
+    assert_eq!(
+        rows.iter().map(|r| r.0).fold(f64::INFINITY, f64::min),
+        1.0,
+        "{rows:?}"
+    );
+    assert!(
+        interval.stderr.contains("objective 2.25"),
+        "{}",
+        interval.stderr
+    );
+
+    // The default, slot coverage: a fourth shift (0.75) is cheaper than a quarter-hour
+    // an agent short (0.25 agent-hours at 5 = 1.25).
+    let slot = schedule(dir.path(), &quarter_shifts("slot"), &[]);
+    assert_eq!(
+        slot.shifts,
+        "date,template,start,end,lunch_start,lunch_end,breaks,count\n\
+         2026-12-01,Q45,10:00,10:45,,,,2\n\
+         2026-12-01,Q45,10:15,11:00,,,,2\n"
+    );
+    let scheduled = check_shifts(&slot.shifts, &rules);
+    assert_eq!(check_coverage(&slot.coverage, &scheduled), 0.0);
+    assert_eq!(weakest_and_short(&slot.coverage), vec![(2.0, 0.0); 2]);
+    assert!(slot.stderr.contains("objective 3.00"), "{}", slot.stderr);
+    let default = schedule(
+        dir.path(),
+        &quarter_shifts("slot").replace("coverage = \"slot\"", ""),
+        &[],
+    );
+    assert_eq!(default.shifts, slot.shifts);
 }

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use super::values::{self, Duration};
 use crate::roster::{Routing, RoutingRules};
 use crate::schedule::SolverLimits;
+use crate::staff::{QueueTargets, ServiceTargets, TargetsFile};
 
 /// Separator of several values in one flag (`--queue a,b`); the flag can also repeat.
 pub const LIST_DELIMITER: char = ',';
@@ -148,10 +149,16 @@ impl<S: Solving> SolverLimitArgs<S> {
 /// The projected service level in the coverage output, and `--strict`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServiceArgs<S: Solving> {
-    /// Service-level target time for the projected service level in the coverage.
+    /// Targets per queue (targets.toml, as for wfm staff): each queue's projected
+    /// service level uses its own answer_within, model, patience and shrinkage.
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    /// Service-level target time for the projected service level in the coverage (for
+    /// queues whose --targets set none).
     #[arg(long = "answer-within", default_value = "20s", value_parser = values::duration)]
     pub answer_within: Duration,
-    /// Shrinkage for the projected service level; estimated from the requirements by default.
+    /// Shrinkage for the projected service level, for every queue; by default each
+    /// queue's own with --targets, else estimated from the requirements.
     #[arg(long, value_parser = values::shrinkage)]
     pub shrinkage: Option<f64>,
     #[arg(long, help = S::STRICT_HELP)]
@@ -181,5 +188,21 @@ impl RoutingArgs {
             routing: self.routing,
             min_queue_block_minutes: (self.min_queue_block.seconds / 60.0).ceil() as u32,
         }
+    }
+}
+
+impl<S: Solving> ServiceArgs<S> {
+    /// The per-queue targets of `--targets`, read and validated (exit code 2).
+    pub fn queue_targets(&self) -> crate::error::Result<Option<QueueTargets>> {
+        self.targets
+            .as_deref()
+            .map(|path| {
+                QueueTargets::new(
+                    &TargetsFile::read(path)?,
+                    &ServiceTargets::default(),
+                    &path.display().to_string(),
+                )
+            })
+            .transpose()
     }
 }

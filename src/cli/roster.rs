@@ -184,6 +184,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         &people.availability,
         &people.contracts,
         &people.shifts,
+        &args.service.targets,
     ]
     .into_iter()
     .filter_map(|path| path.as_deref())
@@ -204,6 +205,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         answer_within_seconds: args.service.answer_within.seconds,
         shrinkage: args.service.shrinkage,
         routing: args.routing.rules(),
+        targets: args.service.queue_targets()?,
     };
     let people = read_people(&args.people)?;
     let requirements =

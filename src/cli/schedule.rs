@@ -50,7 +50,15 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
         .into_iter()
         .flatten()
         .collect();
-    check_distinct(&[&args.requirements, &args.shifts], &outputs)?;
+    let inputs: Vec<&Path> = [
+        Some(args.requirements.as_path()),
+        Some(args.shifts.as_path()),
+    ]
+    .into_iter()
+    .chain([args.service.targets.as_deref()])
+    .flatten()
+    .collect();
+    check_distinct(&inputs, &outputs)?;
     let time_zone = args.horizon.tz;
     let options = ScheduleOptions {
         start: args.horizon.start(),
@@ -61,6 +69,7 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
         queues: args.queues.clone(),
         answer_within_seconds: args.service.answer_within.seconds,
         shrinkage: args.service.shrinkage,
+        targets: args.service.queue_targets()?,
     };
     let config = ShiftConfig::from_file(&args.shifts)?;
     let requirements = requirements_in(&read_requirements(&args.requirements)?, time_zone);

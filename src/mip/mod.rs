@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use good_lp::solvers::highs::HighsProblem;
-use good_lp::{variable, Expression, ProblemVariables, Variable};
+use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 use highs::HighsModelStatus;
 
 use crate::error::{Error, Result, SolverFailure};
@@ -204,6 +204,103 @@ pub(crate) fn coverage_slack(
         objective.add_mul(over_per_agent_hour * hours, over);
     }
     shallow + deep - over
+}
+
+/// What a requirement interval's coverage holds to (`coverage` in the `[site]` table of
+/// `shifts.toml` and `plan.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Coverage {
+    /// Every model slot inside the interval (a quarter-hour, usually) carries the
+    /// interval's requirement: one coverage row per slot, its slack priced over the
+    /// slot's length, so no quarter-hour starves behind a well-staffed one.
+    #[default]
+    Slot,
+    /// The mean over the interval's slots carries it (one row per interval).
+    Interval,
+}
+
+impl Coverage {
+    /// `"slot"` or `"interval"`.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        match text.trim() {
+            "slot" => Ok(Coverage::Slot),
+            "interval" => Ok(Coverage::Interval),
+            other => Err(format!(
+                "coverage = \"{other}\"; expected \"slot\" or \"interval\""
+            )),
+        }
+    }
+
+    /// The name as `shifts.toml` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coverage::Slot => "slot",
+            Coverage::Interval => "interval",
+        }
+    }
+}
+
+/// The coverage rows of one requirement interval whose model slots are `slots`
+/// (`add(expression, factor, slot)` adds `factor` x the agents working in a slot):
+/// with [`Coverage::Interval`] one row, `mean(slots) + slack = required`, priced over
+/// the interval; with [`Coverage::Slot`] one row per slot, `slot + slack = required`,
+/// each slack priced over the slot's share of the interval, so an interval short by
+/// the same number in every slot costs the same either way. The slacks' penalties go
+/// to `objective` (see [`coverage_slack`]).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn coverage_rows<S>(
+    variables: &mut ProblemVariables,
+    objective: &mut Expression,
+    demand: &Demand,
+    slots: &[S],
+    add: impl Fn(&mut Expression, f64, &S),
+    prices: (f64, f64),
+    coverage: Coverage,
+) -> Vec<Constraint> {
+    let count = slots.len();
+    let hours = f64::from(demand.minutes) / 60.0;
+    match coverage {
+        Coverage::Interval => {
+            let slack = coverage_slack(variables, objective, demand.required, hours, prices);
+            let mut covered = Expression::default();
+            for slot in slots {
+                add(&mut covered, 1.0 / count as f64, slot);
+            }
+            vec![(covered + slack).eq(demand.required)]
+        }
+        Coverage::Slot => slots
+            .iter()
+            .map(|slot| {
+                let slack = coverage_slack(
+                    variables,
+                    objective,
+                    demand.required,
+                    hours / count as f64,
+                    prices,
+                );
+                let mut covered = Expression::default();
+                add(&mut covered, 1.0, slot);
+                (covered + slack).eq(demand.required)
+            })
+            .collect(),
+    }
+}
+
+/// The shortfall and surplus penalties of `agents` working against `required` for
+/// `hours`, as [`coverage_slack`] prices them (shortfall convexly).
+pub fn slack_cost(
+    required: f64,
+    agents: f64,
+    hours: f64,
+    (under_per_agent_hour, over_per_agent_hour): (f64, f64),
+) -> (f64, f64) {
+    let short = (required - agents).max(0.0);
+    let shallow = short.min((required * SHALLOW_SHORTFALL_SHARE).max(1.0));
+    let under = under_per_agent_hour * hours;
+    (
+        under * shallow + DEEP_SHORTFALL_FACTOR * under * (short - shallow),
+        over_per_agent_hour * hours * (agents - required).max(0.0),
+    )
 }
 
 /// A model's time step: the greatest common divisor of every time in it (minutes,

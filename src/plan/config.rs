@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::Method;
+use crate::mip::Coverage;
 use crate::roster::RoutingRules;
 use crate::schedule::{Cover, SolverLimits};
 use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
@@ -63,6 +64,7 @@ struct SiteToml {
     /// `assigned` or `skills`.
     routing: Option<String>,
     min_queue_block: Option<Seconds>,
+    coverage: Option<String>,
 }
 
 /// `[site] routing` and `min_queue_block` (default `assigned`, 1 h).
@@ -151,6 +153,8 @@ pub struct PlanConfig {
     pub time_zone: Tz,
     /// Opening hours for the forecast (slots outside are forecast at zero).
     pub opening_hours: Option<OpeningHours>,
+    /// What coverage holds to (`[site] coverage`), overriding `shifts.toml`'s.
+    pub coverage: Option<Coverage>,
     pub history: Vec<PathBuf>,
     pub calendar: Option<PathBuf>,
     pub shifts: PathBuf,
@@ -205,6 +209,13 @@ impl PlanConfig {
             .transpose()
             .map_err(|e| fail(format!("site.open: {e}")))?;
         let routing = routing_rules(&raw.site).map_err(fail)?;
+        let coverage = raw
+            .site
+            .coverage
+            .as_deref()
+            .map(Coverage::parse)
+            .transpose()
+            .map_err(|e| fail(format!("site.{e}")))?;
         let history: Vec<PathBuf> = match &raw.inputs.history {
             OneOrMany::One(one) => vec![resolve(one)],
             OneOrMany::Many(many) => many.iter().map(|p| resolve(p)).collect(),
@@ -256,6 +267,7 @@ impl PlanConfig {
             path: path.to_path_buf(),
             time_zone,
             opening_hours,
+            coverage,
             history,
             calendar: raw.inputs.calendar.as_deref().map(resolve),
             shifts: resolve(&raw.inputs.shifts),
@@ -471,6 +483,7 @@ answer_within = "30s"
         assert_eq!(config.limits.mip_gap, 0.005);
         assert_eq!(config.cover, Cover::ScheduledStaff);
         assert_eq!(config.people, None);
+        assert_eq!(config.coverage, None);
         assert_eq!(config.default_out(), PathBuf::from("site/plan-out"));
     }
 
@@ -510,6 +523,16 @@ answer_within = "30s"
         );
         assert!(error(&format!("{EXAMPLE}\n[solver]\ntime_limt = \"5s\"\n"))
             .contains("unknown field `time_limt`"));
+        assert!(error(&EXAMPLE.replace(
+            "time_zone = \"Europe/London\"",
+            "time_zone = \"Europe/London\"\ncoverage = \"slots\""
+        ))
+        .contains("site.coverage = \"slots\"; expected \"slot\" or \"interval\""));
+        let interval = EXAMPLE.replace(
+            "time_zone = \"Europe/London\"",
+            "time_zone = \"Europe/London\"\ncoverage = \"interval\"",
+        );
+        assert_eq!(parse(&interval).unwrap().coverage, Some(Coverage::Interval));
     }
 
     #[test]

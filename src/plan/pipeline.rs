@@ -104,7 +104,10 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
     if let Some(people) = &config.people {
         check_people(people)?;
     }
-    let shift_config = ShiftConfig::from_file(&config.shifts)?;
+    let mut shift_config = ShiftConfig::from_file(&config.shifts)?;
+    if let Some(coverage) = config.coverage {
+        shift_config.coverage = coverage;
+    }
     let calendar = match &config.calendar {
         Some(path) => Calendar::read(path)?,
         None => Calendar::empty(),
@@ -248,6 +251,7 @@ fn schedule_options(config: &PlanConfig) -> ScheduleOptions {
         queues: Vec::new(),
         answer_within_seconds: config.answer_within_seconds(),
         shrinkage: None,
+        targets: Some(config.targets.clone()),
     }
 }
 

@@ -114,6 +114,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
             answer_within_seconds: options.answer_within_seconds,
             shrinkage: options.shrinkage,
             routing: inputs.routing,
+            targets: options.targets.clone(),
         },
         inputs.progress,
     )?;

@@ -10,18 +10,20 @@
 //! staffing asked for. A shared team does at least as well as its split (pooling only
 //! helps), so the projection errs on the pessimistic side. A roster hands each agent's
 //! time to one queue, so its coverage is already per queue and is used as it is.
+//!
+//! Each model slot of an interval (a quarter-hour, usually) is shared and evaluated
+//! on its own, and the interval's service level is the mean over its slots: calls
+//! arrive evenly through the interval, so a starved quarter-hour is not hidden behind
+//! a well-staffed one (see [`crate::schedule::projection`]).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::erlang::Queue;
+use crate::schedule::projection::{mean_service_level, queue_share};
 use crate::schedule::{Cover, Requirement, Schedule};
-use crate::staff::{evaluate_agents, QueueTargets};
-
-/// Tolerance when flooring fractional agents (3.9999999 on the phones is 4).
-const EPSILON: f64 = 1e-9;
+use crate::staff::{QueueTargets, Targets};
 
 /// One queue's projection in one interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,9 +31,10 @@ pub struct QueueInterval {
     pub queue: String,
     pub interval_start: DateTime<Tz>,
     pub calls: f64,
-    /// Whole agents on the phones for this queue.
-    pub agents: u32,
-    /// Share of calls answered within the queue's answer-within time; `None` without calls.
+    /// Whole agents on the phones for this queue in each model slot of the interval.
+    pub agents: Vec<u32>,
+    /// Share of calls answered within the queue's answer-within time, the mean over
+    /// the interval's slots (calls arrive evenly through it); `None` without calls.
     pub service_level: Option<f64>,
     /// The queue's service-level target, if it has one.
     pub target: Option<f64>,
@@ -78,29 +81,29 @@ pub fn queue_service_levels(
         let required: f64 = queues.iter().map(|q| q.required(cover)).sum();
         for requirement in queues {
             let queue_targets = targets.for_queue(&requirement.queue);
-            let share = if required > 0.0 {
-                row.scheduled * requirement.required(cover) / required
-            } else {
-                0.0
+            let targets = Targets {
+                answer_within: Some(queue_targets.answer_within.unwrap_or(default_answer_within)),
+                ..*queue_targets
             };
-            let on_phones = match cover {
-                Cover::ScheduledStaff => share * (1.0 - queue_targets.shrinkage),
-                Cover::Agents => share,
-            };
-            let agents = (on_phones + EPSILON).floor() as u32;
-            let within = queue_targets.answer_within.unwrap_or(default_answer_within);
+            let agents = queue_share(
+                &row.slots,
+                requirement.required(cover),
+                required,
+                targets.shrinkage,
+                cover,
+            );
             result.push(QueueInterval {
                 queue: requirement.queue.clone(),
                 interval_start: requirement.interval_start,
                 calls: requirement.calls,
-                agents,
-                service_level: service_level(
-                    requirement,
-                    queue_targets,
-                    within,
+                service_level: mean_service_level(
+                    requirement.calls,
+                    requirement.aht_seconds,
                     interval_seconds,
-                    agents,
+                    &targets,
+                    &agents,
                 ),
+                agents,
                 target: queue_targets.service_level,
             });
         }
@@ -110,33 +113,6 @@ pub fn queue_service_levels(
             .cmp(&(b.queue.as_str(), b.interval_start.timestamp()))
     });
     result
-}
-
-/// The queue's service level with `agents` on the phones (its own model and targets).
-fn service_level(
-    requirement: &Requirement,
-    targets: &crate::staff::Targets,
-    answer_within: f64,
-    interval_seconds: f64,
-    agents: u32,
-) -> Option<f64> {
-    if requirement.calls <= 0.0 || requirement.aht_seconds <= 0.0 {
-        return None;
-    }
-    let queue = Queue::new(
-        targets.model,
-        requirement.calls,
-        interval_seconds,
-        requirement.aht_seconds,
-    )
-    .ok()?;
-    let targets = crate::staff::Targets {
-        answer_within: Some(answer_within),
-        ..*targets
-    };
-    evaluate_agents(&queue, &targets, agents)
-        .metrics
-        .service_level
 }
 
 /// Per queue and local day, the call-weighted mean service level.
@@ -164,7 +140,9 @@ pub fn daily_service_levels(intervals: &[QueueInterval]) -> Vec<QueueDay> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::erlang::Queue;
     use crate::mip::SolveStatus;
+    use crate::schedule::projection::EPSILON;
     use crate::schedule::{CoverageRow, SolveReport};
     use crate::staff::{ServiceTargets, TargetsFile};
     use chrono::TimeZone;
@@ -182,11 +160,13 @@ mod tests {
         }
     }
 
-    fn schedule(scheduled: f64) -> Schedule {
+    /// A schedule of one interval of `queue` with `slots` agents in its quarter-hours.
+    fn schedule_of(queue: &str, slots: &[f64]) -> Schedule {
+        let scheduled = slots.iter().sum::<f64>() / slots.len() as f64;
         Schedule {
             shifts: Vec::new(),
             coverage: vec![CoverageRow {
-                queue: "a+b".into(),
+                queue: queue.into(),
                 interval_start: chrono_tz::UTC
                     .with_ymd_and_hms(2026, 12, 7, 10, 0, 0)
                     .unwrap(),
@@ -194,6 +174,8 @@ mod tests {
                 aht_seconds: 300.0,
                 required: 61.0,
                 scheduled,
+                weakest_slot: slots.iter().copied().fold(f64::INFINITY, f64::min),
+                slots: slots.to_vec(),
                 shortfall: (61.0 - scheduled).max(0.0),
                 surplus: (scheduled - 61.0).max(0.0),
                 service_level: None,
@@ -208,10 +190,15 @@ mod tests {
                 integer_variables: 0,
                 constraints: 0,
             },
-            group: "a+b".into(),
+            group: queue.into(),
             shrinkage: 0.313,
             interval_minutes: 30,
         }
+    }
+
+    /// The pooled schedule of queues a and b with `scheduled` agents all interval.
+    fn schedule(scheduled: f64) -> Schedule {
+        schedule_of("a+b", &[scheduled, scheduled])
     }
 
     #[test]
@@ -245,8 +232,8 @@ mod tests {
         let projected =
             queue_service_levels(&requirements, &exact, &targets, Cover::ScheduledStaff, 20.0);
         assert_eq!(projected.len(), 2);
-        assert_eq!(projected[0].agents, a.agents);
-        assert_eq!(projected[1].agents, b.agents);
+        assert_eq!(projected[0].agents, vec![a.agents; 2]);
+        assert_eq!(projected[1].agents, vec![b.agents; 2]);
         for queue in &projected {
             assert!(queue.service_level.unwrap() >= 0.8, "{queue:?}");
             assert_eq!(queue.target, Some(0.8));
@@ -262,12 +249,61 @@ mod tests {
         let share = |staff: u32| {
             ((required - 10.0) * f64::from(staff) / required * 0.7 + EPSILON).floor() as u32
         };
-        assert_eq!(short[0].agents, share(a.scheduled_staff));
-        assert_eq!(short[1].agents, share(b.scheduled_staff));
+        assert_eq!(short[0].agents, vec![share(a.scheduled_staff); 2]);
+        assert_eq!(short[1].agents, vec![share(b.scheduled_staff); 2]);
         assert!(short[1].service_level.unwrap() < 0.8);
         let days = daily_service_levels(&projected);
         assert_eq!(days.len(), 2);
         assert_eq!(days[0].calls, 50.0);
         assert_eq!(days[0].service_level, projected[0].service_level);
+    }
+
+    #[test]
+    fn an_uneven_interval_is_the_mean_of_its_quarter_hours() {
+        // One queue (a roster's row), 200 calls of 180 s in half an hour: an offered
+        // load of 20 Erlangs. Quarter-hours of 30 and 18 agents against a flat 24.
+        let file: TargetsFile = toml::from_str(
+            "[default]\nservice_level = \"80%\"\nanswer_within = \"20s\"\n[queue.b]\nservice_level = \"80%\"\nanswer_within = \"60s\"\n",
+        )
+        .unwrap();
+        let targets = QueueTargets::new(&file, &ServiceTargets::default(), "t").unwrap();
+        let mut sales = requirement("a", 200.0, 24.0, 24.0);
+        sales.aht_seconds = 180.0;
+        let project = |queue: &Requirement, slots: &[f64]| {
+            queue_service_levels(
+                std::slice::from_ref(queue),
+                &schedule_of(&queue.queue, slots),
+                &targets,
+                Cover::Agents,
+                20.0,
+            )
+            .remove(0)
+        };
+        let uneven = project(&sales, &[30.0, 18.0]);
+        let flat = project(&sales, &[24.0, 24.0]);
+        assert_eq!(uneven.agents, vec![30, 18]);
+        // By hand: SL(N) = 1 - C(N, 20) exp(-(N - 20) x 20 s / 180 s), C from Erlang B.
+        let erlang_b = |n: u32| (1..=n).fold(1.0, |b: f64, k| 20.0 * b / (f64::from(k) + 20.0 * b));
+        let sl = |n: u32, within: f64| {
+            let (b, n) = (erlang_b(n), f64::from(n));
+            let c = n * b / (n - 20.0 * (1.0 - b));
+            1.0 - c * (-(n - 20.0) * within / 180.0).exp()
+        };
+        // 18 agents cannot carry 20 Erlangs: no call of that quarter-hour is answered
+        // in time, and the interval keeps only half of the 30 agents' 0.9918.
+        let expected = (sl(30, 20.0) + 0.0) / 2.0;
+        let level = uneven.service_level.unwrap();
+        assert!((level - expected).abs() < 1e-12, "{level} vs {expected}");
+        assert!((level - 0.4959).abs() < 1e-4, "{level}");
+        let flat_level = flat.service_level.unwrap();
+        assert!((flat_level - sl(24, 20.0)).abs() < 1e-12);
+        assert!((flat_level - 0.8089).abs() < 1e-4, "{flat_level}");
+        assert!(level < flat_level);
+        // Each queue is scored with its own answer-within time: b's 60 s.
+        let mut support = sales.clone();
+        support.queue = "b".into();
+        let own = project(&support, &[24.0, 24.0]).service_level.unwrap();
+        assert!((own - sl(24, 60.0)).abs() < 1e-12, "{own}");
+        assert!(own > flat_level);
     }
 }

@@ -94,6 +94,8 @@ pub struct Solver {
     pub objective: f64,
     pub best_bound: f64,
     pub gap: f64,
+    /// What coverage held to: `slot` or `interval` (`[site] coverage`).
+    pub coverage: &'static str,
 }
 
 /// One queue's projected service level (see `plan::service`).
@@ -207,6 +209,7 @@ pub fn summarise(
             objective: round(report.objective, 3),
             best_bound: round(report.best_bound, 3),
             gap: round(report.gap, 6),
+            coverage: plan.shift_config.coverage.name(),
         },
         service_level: queue_service(config, service),
         days: days(plan, hours),

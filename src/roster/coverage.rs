@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
 use super::types::{ModelInput, SkillGroup};
-use crate::mip::{add_integer, coverage_slack, Column};
+use crate::mip::{add_integer, coverage_rows, Column};
 use crate::schedule::templates::Rest;
 
 /// (day, template, group): one aggregate of start counts.
@@ -259,7 +259,8 @@ impl Block<'_, '_> {
         allocated
     }
 
-    /// Coverage per queue and interval of `days`, with the convex shortfall.
+    /// Coverage per queue and interval of `days` (or per slot, see
+    /// [`crate::mip::Coverage`]), with the convex shortfall.
     fn coverage_rows(
         &mut self,
         days: std::ops::Range<u32>,
@@ -278,20 +279,22 @@ impl Block<'_, '_> {
                 if count == 0 || first + count > self.horizon_slots {
                     continue;
                 }
-                let slack = coverage_slack(
+                let slots: Vec<Option<&Expression>> = (first..first + count)
+                    .map(|q| queue_slots[k].get(&q))
+                    .collect();
+                self.constraints.extend(coverage_rows(
                     self.variables,
                     self.objective,
-                    demand.required,
-                    f64::from(demand.minutes) / 60.0,
+                    demand,
+                    &slots,
+                    |covered, factor, slot| {
+                        if let Some(expression) = slot {
+                            covered.add_mul(factor, (*expression).clone());
+                        }
+                    },
                     config.penalties.prices(),
-                );
-                let mut covered = Expression::default();
-                for q in first..first + count {
-                    if let Some(expression) = queue_slots[k].get(&q) {
-                        covered.add_mul(1.0 / count as f64, expression.clone());
-                    }
-                }
-                self.constraints.push((covered + slack).eq(demand.required));
+                    config.coverage,
+                ));
             }
         }
     }

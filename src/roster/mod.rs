@@ -82,11 +82,14 @@ pub struct RosterOptions {
     pub start_band_minutes: Option<u32>,
     /// Service-level target time for the projected service level, seconds.
     pub answer_within_seconds: f64,
-    /// Shrinkage for the projected service level; `None` estimates it.
+    /// Shrinkage for the projected service level; `None`: each queue's own with
+    /// `targets`, else estimated.
     pub shrinkage: Option<f64>,
     /// How calls reach the agents: decides the queue hand-out and `roster.csv`'s
     /// queue cells.
     pub routing: RoutingRules,
+    /// Per-queue targets for the projected service level; `None`: Erlang C.
+    pub targets: Option<crate::staff::QueueTargets>,
 }
 
 /// The inputs, read and validated.
@@ -165,6 +168,7 @@ pub fn build_roster(
         queues: Vec::new(),
         answer_within_seconds: options.answer_within_seconds,
         shrinkage: options.shrinkage,
+        targets: options.targets.clone(),
     };
     let (queues, pooled, interval_minutes) = queue_demands(inputs.requirements, &schedule_options)?;
     let all_demands: Vec<Demand> = queues.iter().flat_map(|q| q.demands.clone()).collect();
@@ -227,7 +231,8 @@ pub fn build_roster(
             secondary_hours += f64::from(priority - 1) * f64::from(slot) / 60.0;
         }
     }
-    let scheduled: Vec<Vec<f64>> = queues
+    // Per queue and requirement interval: agents in each of its slots, and their mean.
+    let slot_agents: Vec<Vec<Vec<f64>>> = queues
         .iter()
         .zip(&per_slot)
         .map(|(queue, slots)| {
@@ -238,7 +243,25 @@ pub fn build_roster(
                     let first = (d.wall_minute / slot) as usize;
                     let count = (d.minutes / slot) as usize;
                     let end = (first + count).min(horizon_slots);
-                    slots[first.min(end)..end].iter().sum::<u32>() as f64 / count.max(1) as f64
+                    slots[first.min(end)..end]
+                        .iter()
+                        .map(|&n| f64::from(n))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let scheduled: Vec<Vec<f64>> = queues
+        .iter()
+        .zip(&slot_agents)
+        .map(|(queue, intervals)| {
+            queue
+                .demands
+                .iter()
+                .zip(intervals)
+                .map(|(d, slots)| {
+                    let count = (d.minutes / slot) as usize;
+                    slots.iter().sum::<f64>() / count.max(1) as f64
                 })
                 .collect()
         })
@@ -249,12 +272,14 @@ pub fn build_roster(
         .shrinkage
         .unwrap_or_else(|| estimated_shrinkage(&all_pooled));
     let mut coverage = Vec::new();
-    for ((queue, intervals), agents) in queues.iter().zip(&pooled).zip(&scheduled) {
-        for (interval, &agents) in intervals.iter().zip(agents) {
+    for (((queue, intervals), agents), slots) in
+        queues.iter().zip(&pooled).zip(&scheduled).zip(&slot_agents)
+    {
+        for ((interval, &agents), slots) in intervals.iter().zip(agents).zip(slots) {
             coverage.push(coverage_row(
                 &queue.queue,
                 interval,
-                agents,
+                (agents, slots.clone()),
                 interval_minutes,
                 shrinkage,
                 &schedule_options,
@@ -269,6 +294,7 @@ pub fn build_roster(
         stats: &stats,
         queues: &queues,
         scheduled: &scheduled,
+        slots: &slot_agents,
         secondary_hours,
     });
     let report = solution.run.clone().report(cost.total());

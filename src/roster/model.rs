@@ -20,8 +20,9 @@
 //! flow (`presence[q] = presence[q-1] + starts - ends`); continuous allocations
 //! `w[g,k,q]` split them over the group's queues, so a multi-skill agent counts once;
 //! the pooled rests of a slot must fit in the unallocated agents; each queue and
-//! interval has `mean(w) + short - over = required` with the schedule's convex
-//! shortfall.
+//! interval (or each slot of it, with `coverage = "slot"`) has the schedule's coverage
+//! rows, `w + short - over = required` per slot or `mean(w) + short - over = required`
+//! per interval, with the convex shortfall.
 //!
 //! Hard rules are linear per agent: at most one option a day; per week paid hours in
 //! [min, max] and days worked up to the limit; at most `max_consecutive_days` in any

@@ -16,7 +16,7 @@ use super::summary::working_slots;
 use super::types::{ModelInput, SkillGroup, StartedShift};
 use crate::error::Result;
 use crate::mip::{
-    add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, run_mip, Column,
+    add_integer, coverage_rows, hand_out_rests, implicit_rest_constraints, run_mip, Column,
     HighsRun, SolverLimits,
 };
 
@@ -284,7 +284,8 @@ impl<'a> DayModel<'a> {
         shares
     }
 
-    /// Each queue's coverage per interval of the day, with the convex shortfall.
+    /// Each queue's coverage per interval (or slot) of the day, with the convex
+    /// shortfall.
     fn coverage_rows(&mut self, queue_slots: &[Vec<Expression>]) {
         let config = self.input.book.config;
         let slot = self.input.slot;
@@ -299,18 +300,15 @@ impl<'a> DayModel<'a> {
                 if count == 0 || first + count > self.day_len {
                     continue;
                 }
-                let slack = coverage_slack(
+                self.constraints.extend(coverage_rows(
                     &mut self.variables,
                     &mut self.objective,
-                    demand.required,
-                    f64::from(demand.minutes) / 60.0,
+                    demand,
+                    &queue_slots[k][first..first + count],
+                    |covered, factor, expression| covered.add_mul(factor, expression.clone()),
                     config.penalties.prices(),
-                );
-                let mut covered = Expression::default();
-                for expression in &queue_slots[k][first..first + count] {
-                    covered.add_mul(1.0 / count as f64, expression.clone());
-                }
-                self.constraints.push((covered + slack).eq(demand.required));
+                    config.coverage,
+                ));
             }
         }
     }

@@ -11,6 +11,7 @@ use super::routing::Routing;
 use super::rules::{paid_hours, AgentStats, RuleBook, WorkedShift};
 use super::types::{ModelSolution, QueueDemand, SkillGroup};
 use crate::error::{Error, Result};
+use crate::mip::{slack_cost, Coverage};
 use crate::units::format_clock_minutes;
 use crate::units::format_number;
 
@@ -353,13 +354,15 @@ pub fn write_summary_csv(rows: &[SummaryRow], out: &mut dyn Write) -> Result<()>
 
 /// The roster's objective, recomputed from the final roster with the model's prices:
 /// paid cost, shortfall (convex) and surplus penalties, secondary-skill time, and the
-/// soft goals. `scheduled` is agents per queue and requirement interval.
+/// soft goals. `scheduled` is agents per queue and requirement interval, `slots` the
+/// agents in each model slot of it (what [`crate::mip::Coverage::Slot`] prices).
 pub struct CostInputs<'a> {
     pub book: &'a RuleBook<'a>,
     pub shifts: &'a [WorkedShift],
     pub stats: &'a [AgentStats],
     pub queues: &'a [QueueDemand],
     pub scheduled: &'a [Vec<f64>],
+    pub slots: &'a [Vec<Vec<f64>>],
     pub secondary_hours: f64,
 }
 
@@ -390,15 +393,23 @@ pub fn roster_cost(inputs: &CostInputs) -> RosterCost {
             .sum(),
         ..RosterCost::default()
     };
-    for (queue, scheduled) in inputs.queues.iter().zip(inputs.scheduled) {
-        for (demand, &agents) in queue.demands.iter().zip(scheduled) {
+    let prices = config.penalties.prices();
+    for ((queue, scheduled), slots) in inputs.queues.iter().zip(inputs.scheduled).zip(inputs.slots)
+    {
+        for ((demand, &agents), slots) in queue.demands.iter().zip(scheduled).zip(slots) {
             let hours = f64::from(demand.minutes) / 60.0;
-            let short = (demand.required - agents).max(0.0);
-            let shallow = short.min((demand.required * 0.1).max(1.0));
-            let under = config.penalties.under_per_agent_hour * hours;
-            cost.shortfall += under * shallow + 2.0 * under * (short - shallow);
-            cost.surplus +=
-                config.penalties.over_per_agent_hour * hours * (agents - demand.required).max(0.0);
+            let parts: Vec<(f64, f64)> = match config.coverage {
+                Coverage::Interval => vec![(agents, hours)],
+                Coverage::Slot => slots
+                    .iter()
+                    .map(|&slot| (slot, hours / slots.len() as f64))
+                    .collect(),
+            };
+            for (agents, hours) in parts {
+                let (short, over) = slack_cost(demand.required, agents, hours, prices);
+                cost.shortfall += short;
+                cost.surplus += over;
+            }
         }
     }
     cost.soft += weights.secondary_skill_per_agent_hour * inputs.secondary_hours;

@@ -6,6 +6,7 @@
 //! assigns named agents and skills.
 
 pub mod model;
+pub mod projection;
 pub mod requirements;
 pub mod templates;
 
@@ -17,6 +18,7 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 use crate::interval::{format_timestamp, local_minute_of_day};
+use crate::staff::QueueTargets;
 use crate::units::{format_clock_minutes, format_number};
 pub use model::{SolveReport, SolverLimits};
 pub use requirements::{requirements_in, Cover, Requirement};
@@ -32,11 +34,16 @@ pub struct ScheduleOptions {
     pub limits: SolverLimits,
     /// Queues to pool; empty means every queue in the requirements.
     pub queues: Vec<String>,
-    /// Service-level target time for the projected service level, seconds.
+    /// Service-level target time for the projected service level, seconds (for
+    /// queues whose `targets` set none).
     pub answer_within_seconds: f64,
     /// Share of scheduled time not on the phones, for the projected service level;
-    /// `None` estimates it from the requirements (`1 - agents / scheduled_staff`).
+    /// `None`: each queue's own with `targets`, else estimated from the requirements
+    /// (`1 - agents / scheduled_staff`).
     pub shrinkage: Option<f64>,
+    /// Per-queue targets for the projected service level (model, answer-within time,
+    /// patience, shrinkage); `None`: Erlang C for every queue.
+    pub targets: Option<QueueTargets>,
 }
 
 /// One line of `shifts.csv`: `count` identical shifts. Times are minutes after the
@@ -63,9 +70,15 @@ pub struct CoverageRow {
     /// Scheduled agents working in the interval (mean over the model's slots, so a
     /// 15-minute break in a 30-minute interval counts half).
     pub scheduled: f64,
+    /// The fewest agents working in any model slot of the interval.
+    pub weakest_slot: f64,
+    /// Agents working in each model slot of the interval, in time order (not written
+    /// to the file; the projections use it).
+    pub slots: Vec<f64>,
     pub shortfall: f64,
     pub surplus: f64,
-    /// Erlang C service level that the scheduled agents, less shrinkage, would give.
+    /// Service level the agents of each slot, less shrinkage, would give, averaged
+    /// over the slots (see [`projection`]).
     pub service_level: Option<f64>,
 }
 
@@ -114,6 +127,18 @@ pub(crate) struct PooledInterval {
     pub required: f64,
     pub agents: f64,
     pub scheduled_staff: f64,
+    /// The queues pooled in it, in the order read.
+    pub parts: Vec<QueuePart>,
+}
+
+/// One queue's part of a pooled interval.
+#[derive(Debug, Clone)]
+pub(crate) struct QueuePart {
+    pub queue: String,
+    pub calls: f64,
+    pub aht_seconds: f64,
+    /// What the schedule covers for it (`cover`).
+    pub required: f64,
 }
 
 /// Schedules the requirements of the horizon.
@@ -157,11 +182,15 @@ pub fn build_schedule(
         .map(|(interval, demand)| {
             let first = (demand.wall_minute / slot) as usize;
             let count = (demand.minutes / slot) as usize;
-            let scheduled = on_duty[first..first + count].iter().sum::<u32>() as f64 / count as f64;
+            let slots: Vec<f64> = on_duty[first..first + count]
+                .iter()
+                .map(|&n| f64::from(n))
+                .collect();
+            let scheduled = slots.iter().sum::<f64>() / count as f64;
             coverage_row(
                 &group,
                 interval,
-                scheduled,
+                (scheduled, slots),
                 interval_minutes,
                 shrinkage,
                 options,
@@ -244,7 +273,14 @@ pub(crate) fn pool_horizon(
                 required: 0.0,
                 agents: 0.0,
                 scheduled_staff: 0.0,
+                parts: Vec::new(),
             });
+        entry.parts.push(QueuePart {
+            queue: requirement.queue.clone(),
+            calls: requirement.calls,
+            aht_seconds: requirement.aht_seconds,
+            required: requirement.required(options.cover),
+        });
         entry.calls += requirement.calls;
         entry.handle_seconds += requirement.calls * requirement.aht_seconds;
         entry.required += requirement.required(options.cover);
@@ -305,10 +341,12 @@ pub fn agents_on_duty(
     on_duty.into_iter().map(|c| c.max(0) as u32).collect()
 }
 
+/// The coverage row of `interval` with `scheduled` agents working on average and
+/// `slots` in each model slot; `shrinkage` is the run's (given or estimated).
 pub(crate) fn coverage_row(
     group: &str,
     interval: &PooledInterval,
-    scheduled: f64,
+    (scheduled, slots): (f64, Vec<f64>),
     interval_minutes: u32,
     shrinkage: f64,
     options: &ScheduleOptions,
@@ -318,10 +356,14 @@ pub(crate) fn coverage_row(
     } else {
         0.0
     };
-    let on_phones = match options.cover {
-        Cover::ScheduledStaff => scheduled * (1.0 - shrinkage),
-        Cover::Agents => scheduled,
-    };
+    let service_level = row_service_level(
+        interval,
+        aht_seconds,
+        &slots,
+        f64::from(interval_minutes) * 60.0,
+        shrinkage,
+        options,
+    );
     CoverageRow {
         queue: group.to_string(),
         interval_start: interval.start,
@@ -329,40 +371,84 @@ pub(crate) fn coverage_row(
         aht_seconds,
         required: interval.required,
         scheduled,
+        weakest_slot: slots.iter().copied().reduce(f64::min).unwrap_or(0.0),
+        slots,
         shortfall: (interval.required - scheduled).max(0.0),
         surplus: (scheduled - interval.required).max(0.0),
-        service_level: projected_service_level(
-            interval.calls,
-            aht_seconds,
-            f64::from(interval_minutes) * 60.0,
-            on_phones,
-            options.answer_within_seconds,
-        ),
+        service_level,
     }
 }
 
-/// Erlang C service level with `agents` (rounded down: a half-present agent does
-/// not answer calls reliably). Empty for intervals without calls.
-fn projected_service_level(
-    calls: f64,
+/// The projected service level of a coverage row, the mean over its slots (see
+/// [`projection`]). One queue: with its own targets. Pooled queues whose targets
+/// share the model and answer-within time: as one queue of their calls, at the run's
+/// shrinkage. Pooled queues with different targets: the call-weighted mean of each
+/// queue's own projection, with its share of the agents in proportion to its
+/// requirement (as `wfm plan` projects each queue in `summary.json`).
+fn row_service_level(
+    interval: &PooledInterval,
     aht_seconds: f64,
+    slots: &[f64],
     interval_seconds: f64,
-    agents: f64,
-    answer_within: f64,
+    shrinkage: f64,
+    options: &ScheduleOptions,
 ) -> Option<f64> {
-    if calls <= 0.0 || aht_seconds <= 0.0 {
-        return None;
+    let targets: Vec<crate::staff::Targets> = interval
+        .parts
+        .iter()
+        .map(|part| {
+            projection::projection_targets(
+                options.targets.as_ref(),
+                &part.queue,
+                options.answer_within_seconds,
+                options.shrinkage,
+                shrinkage,
+            )
+        })
+        .collect();
+    let first = *targets.first()?;
+    let alike = targets
+        .iter()
+        .all(|t| t.model == first.model && t.answer_within == first.answer_within);
+    if targets.len() == 1 || alike {
+        let shrinkage = if targets.len() == 1 {
+            first.shrinkage
+        } else {
+            shrinkage
+        };
+        let agents: Vec<u32> = slots
+            .iter()
+            .map(|&n| projection::on_phones(n, shrinkage, options.cover))
+            .collect();
+        return projection::mean_service_level(
+            interval.calls,
+            aht_seconds,
+            interval_seconds,
+            &first,
+            &agents,
+        );
     }
-    let queue = crate::erlang::Queue::new(
-        crate::erlang::Model::ErlangC,
-        calls,
-        interval_seconds,
-        aht_seconds,
-    )
-    .ok()?;
-    queue
-        .metrics(agents.floor().max(0.0) as u32, Some(answer_within))
-        .service_level
+    let (mut calls, mut weighted) = (0.0, 0.0);
+    for (part, targets) in interval.parts.iter().zip(&targets) {
+        let agents = projection::queue_share(
+            slots,
+            part.required,
+            interval.required,
+            targets.shrinkage,
+            options.cover,
+        );
+        if let Some(level) = projection::mean_service_level(
+            part.calls,
+            part.aht_seconds,
+            interval_seconds,
+            targets,
+            &agents,
+        ) {
+            calls += part.calls;
+            weighted += part.calls * level;
+        }
+    }
+    (calls > 0.0).then(|| weighted / calls)
 }
 
 /// Groups placed shifts into `shifts.csv` rows.
@@ -433,13 +519,14 @@ pub const SHIFT_COLUMNS: [&str; 8] = [
 ];
 
 /// Columns of `coverage.csv`.
-pub const COVERAGE_COLUMNS: [&str; 9] = [
+pub const COVERAGE_COLUMNS: [&str; 10] = [
     "queue",
     "interval_start",
     "calls",
     "aht_seconds",
     "required",
     "scheduled",
+    "weakest_slot",
     "shortfall",
     "surplus",
     "service_level",
@@ -495,6 +582,7 @@ pub fn write_coverage_csv(rows: &[CoverageRow], out: &mut dyn Write) -> Result<(
                 format_number(row.aht_seconds, 3),
                 format_number(row.required, 3),
                 format_number(row.scheduled, 3),
+                format_number(row.weakest_slot, 3),
                 format_number(row.shortfall, 3),
                 format_number(row.surplus, 3),
                 row.service_level

@@ -23,11 +23,16 @@
 //!
 //! Coverage: agents working in slot `q` = shifts spanning `q` minus rests spanning `q`.
 //! The model runs on a fine slot grid (the greatest common divisor of every length, 15
-//! minutes for 15-minute breaks); a requirement interval is covered by the mean of its
-//! slots, so a 15-minute break inside a 30-minute interval removes half an agent. Each
-//! interval has `mean(on) + short - over = required` with `short, over >= 0` priced in
-//! the objective per agent-hour, next to the paid cost of the shifts; `short` is split
-//! into a shallow and a deep part priced convexly (see `DEEP_SHORTFALL_FACTOR`).
+//! minutes for 15-minute breaks). With `coverage = "slot"` (the default) every slot of
+//! a requirement interval must carry the interval's requirement: each slot has
+//! `on[q] + short - over = required`, its slack priced over the slot's length, so one
+//! quarter-hour cannot starve behind a well-staffed one. With `coverage = "interval"`
+//! the interval is covered by the mean of its slots, `mean(on) + short - over =
+//! required` (a 15-minute break inside a 30-minute interval removes half an agent, and
+//! 36 agents in one quarter-hour make up for 2 in the other). Either way `short, over
+//! >= 0` are priced in the objective per agent-hour, next to the paid cost of the
+//! shifts, and `short` is split into a shallow and a deep part priced convexly (see
+//! `DEEP_SHORTFALL_FACTOR` and [`crate::mip::coverage_rows`]).
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -39,7 +44,7 @@ use good_lp::{Expression, ProblemVariables, SolverModel, Variable};
 use super::templates::{ShiftConfig, ShiftTemplate};
 use crate::error::Result;
 use crate::mip::{
-    add_integer, coverage_slack, hand_out_rests, implicit_rest_constraints, relative_gap, run_mip,
+    add_integer, coverage_rows, hand_out_rests, implicit_rest_constraints, relative_gap, run_mip,
     Column, HighsRun, SolveStatus,
 };
 pub use crate::mip::{Demand, SolveReport, SolverLimits};
@@ -249,20 +254,19 @@ fn solve_block(
         if first + count > horizon_slots || count == 0 {
             continue;
         }
-        let slack = coverage_slack(
+        constraints.extend(coverage_rows(
             &mut variables,
             &mut objective,
-            demand.required,
-            f64::from(demand.minutes) / 60.0,
+            demand,
+            &on_duty[first..first + count],
+            |covered, factor, terms| {
+                for &(var, sign) in terms {
+                    covered.add_mul(sign * factor, var);
+                }
+            },
             config.penalties.prices(),
-        );
-        let mut covered = Expression::default();
-        for terms in &on_duty[first..first + count] {
-            for &(var, sign) in terms {
-                covered.add_mul(sign / count as f64, var);
-            }
-        }
-        constraints.push((covered + slack).eq(demand.required));
+            config.coverage,
+        ));
     }
     constraints.extend(rest_constraints(config, &columns, &rest_groups));
     constraints.extend(day_limit_constraints(config, &columns, days));

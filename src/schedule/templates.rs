@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::mip::RestWindow;
+use crate::mip::{Coverage, RestWindow};
 use crate::units::{format_clock_minutes, parse_clock_minutes, parse_duration_seconds};
 
 /// A lunch or break: its length and the window (after the shift start) in which it
@@ -116,6 +116,8 @@ pub struct ShiftConfig {
     pub penalties: Penalties,
     pub limits: Limits,
     pub opening_hours: Option<OpeningHours>,
+    /// What each requirement interval's coverage holds to (`[site] coverage`).
+    pub coverage: Coverage,
 }
 
 impl ShiftConfig {
@@ -197,8 +199,9 @@ struct LimitsToml {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SiteToml {
-    open: String,
-    close: String,
+    open: Option<String>,
+    close: Option<String>,
+    coverage: Option<String>,
 }
 
 fn all_days() -> Vec<String> {
@@ -230,7 +233,16 @@ impl ShiftConfig {
                 "{name}: no [[template]]; expected at least one shift template"
             )));
         }
-        let opening_hours = raw.site.map(|site| parse_site(&site, name)).transpose()?;
+        let opening_hours = match &raw.site {
+            Some(site) => parse_site(site, name)?,
+            None => None,
+        };
+        let coverage = match raw.site.as_ref().and_then(|site| site.coverage.as_deref()) {
+            Some(text) => {
+                Coverage::parse(text).map_err(|e| Error::input(format!("{name}: site.{e}")))?
+            }
+            None => Coverage::default(),
+        };
         let mut templates = Vec::new();
         for template in &raw.templates {
             let parsed = parse_template(template, name)?;
@@ -283,25 +295,35 @@ impl ShiftConfig {
             penalties,
             limits,
             opening_hours,
+            coverage,
         })
     }
 }
 
-fn parse_site(site: &SiteToml, name: &str) -> Result<OpeningHours> {
+/// The opening hours of `[site]`: `open` and `close` together, or neither.
+fn parse_site(site: &SiteToml, name: &str) -> Result<Option<OpeningHours>> {
+    let (open, close) = match (&site.open, &site.close) {
+        (Some(open), Some(close)) => (open, close),
+        (None, None) => return Ok(None),
+        _ => {
+            return Err(Error::input(format!(
+                "{name}: [site] needs both open and close (or neither)"
+            )))
+        }
+    };
     let clock = |key: &str, value: &str| {
         parse_clock_minutes(value).map_err(|e| Error::input(format!("{name}: site.{key}: {e}")))
     };
     let hours = OpeningHours {
-        open: clock("open", &site.open)?,
-        close: clock("close", &site.close)?,
+        open: clock("open", open)?,
+        close: clock("close", close)?,
     };
     if hours.close <= hours.open {
         return Err(Error::input(format!(
-            "{name}: site.close {} is not after site.open {}",
-            site.close, site.open
+            "{name}: site.close {close} is not after site.open {open}"
         )));
     }
-    Ok(hours)
+    Ok(Some(hours))
 }
 
 fn parse_template(raw: &TemplateToml, file: &str) -> Result<ShiftTemplate> {

@@ -287,7 +287,7 @@ impl TargetsFile {
 
 /// Resolved targets for every queue: the file's `[default]`, then its `[queue.NAME]`
 /// section, then command-line flags, each overriding the one before.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueueTargets {
     default: Targets,
     per_queue: BTreeMap<String, Targets>,
