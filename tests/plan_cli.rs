@@ -339,6 +339,7 @@ fn one_week_plan_outputs_agree_with_each_other() {
     assert_eq!(summary["horizon"]["end"], "2026-12-13");
     assert_eq!(summary["queues"], serde_json::json!(["sales", "support"]));
     assert!(summary["roster"].is_null());
+    assert_eq!(summary["solver"]["coverage"], "slot");
     assert!(summary.get("stamp").is_none());
     let days = summary["days"].as_array().unwrap();
     assert_eq!(days.len(), 7);

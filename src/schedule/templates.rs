@@ -578,4 +578,28 @@ latest_after_start = "2h30m"
             .to_string()
             .contains("unknown day \"Funday\""));
     }
+
+    #[test]
+    fn site_coverage_defaults_to_slot_and_opening_hours_come_in_pairs() {
+        let config = ShiftConfig::from_toml(FT8, "shifts.toml").unwrap();
+        assert_eq!(config.coverage, Coverage::Slot);
+        let interval = format!("[site]\ncoverage = \"interval\"\n{FT8}");
+        let config = ShiftConfig::from_toml(&interval, "shifts.toml").unwrap();
+        assert_eq!(config.coverage, Coverage::Interval);
+        assert_eq!(config.opening_hours, None);
+        let typo = format!("[site]\ncoverage = \"quarter\"\n{FT8}");
+        assert_eq!(
+            ShiftConfig::from_toml(&typo, "shifts.toml")
+                .unwrap_err()
+                .to_string(),
+            "shifts.toml: site.coverage = \"quarter\"; expected \"slot\" or \"interval\""
+        );
+        let half = format!("[site]\nopen = \"06:00\"\n{FT8}");
+        assert_eq!(
+            ShiftConfig::from_toml(&half, "shifts.toml")
+                .unwrap_err()
+                .to_string(),
+            "shifts.toml: [site] needs both open and close (or neither)"
+        );
+    }
 }
