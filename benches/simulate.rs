@@ -32,14 +32,16 @@ fn scenario(days: u32) -> Scenario {
             .collect(),
         answer_within_seconds: 20.0,
         patience_seconds: Some(300.0),
+        daily_volume_sd: Vec::new(),
     };
     // Logged in until a day after the horizon, so the calls drain at the same staffing.
     let agent = Agent {
-        spans: vec![Span {
-            start_second: 0.0,
-            end_second: f64::from((days + 1) * 86_400),
-            answers: Answers::Queue(0),
-        }],
+        spans: vec![Span::new(
+            0.0,
+            f64::from((days + 1) * 86_400),
+            Answers::Queue(0),
+        )],
+        shrinkage: 0.0,
     };
     Scenario {
         queues: vec![queue],
@@ -54,6 +56,7 @@ fn event_rate(c: &mut Criterion) {
     let options = Options {
         replications,
         seed: 1,
+        ..Options::default()
     };
     let events = simulate(&scenario, options).expect("valid scenario").events;
     let mut group = c.benchmark_group("simulate");

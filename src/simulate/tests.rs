@@ -22,6 +22,7 @@ fn stationary_queue(name: &str, load: f64, days: u32, patience: Option<f64>) -> 
             .collect(),
         answer_within_seconds: 20.0,
         patience_seconds: patience,
+        daily_volume_sd: Vec::new(),
     }
 }
 
@@ -29,11 +30,12 @@ fn stationary_queue(name: &str, load: f64, days: u32, patience: Option<f64>) -> 
 /// the same staffing), answering `answers`.
 fn all_day_agent(days: u32, answers: Answers) -> Agent {
     Agent {
-        spans: vec![Span {
-            start_second: 0.0,
-            end_second: f64::from((days + 1) * MINUTES_PER_DAY) * 60.0,
+        spans: vec![Span::new(
+            0.0,
+            f64::from((days + 1) * MINUTES_PER_DAY) * 60.0,
             answers,
-        }],
+        )],
+        shrinkage: 0.0,
     }
 }
 
@@ -46,8 +48,16 @@ fn fixed_staff(queue: QueueSpec, agents: u32, days: u32) -> Scenario {
     }
 }
 
+fn options(replications: u32, seed: u64) -> Options {
+    Options {
+        replications,
+        seed,
+        ..Options::default()
+    }
+}
+
 fn run(scenario: &Scenario, replications: u32, seed: u64) -> Report {
-    simulate(scenario, Options { replications, seed }).expect("valid scenario")
+    simulate(scenario, options(replications, seed)).expect("valid scenario")
 }
 
 fn horizon(report: &Report, queue: usize) -> &Measures {
@@ -141,13 +151,15 @@ fn quarter_hour_flipping_loses_service() {
     let quarter = 900.0;
     for _ in 0..12 {
         let spans = (0..(days + 1) * 48)
-            .map(|k| Span {
-                start_second: f64::from(k) * 2.0 * quarter,
-                end_second: f64::from(k) * 2.0 * quarter + quarter,
-                answers: Answers::Queue(0),
+            .map(|k| {
+                let start = f64::from(k) * 2.0 * quarter;
+                Span::new(start, start + quarter, Answers::Queue(0))
             })
             .collect();
-        flipping.agents.push(Agent { spans });
+        flipping.agents.push(Agent {
+            spans,
+            shrinkage: 0.0,
+        });
     }
     let flat_sl = horizon(&run(&flat, 6, 3), 0).service_level.unwrap();
     let flipping_sl = horizon(&run(&flipping, 6, 3), 0).service_level.unwrap();
@@ -175,7 +187,7 @@ fn skills_pooling_does_at_least_as_well_as_assigned() {
     let skills = Scenario {
         queues,
         agents: (0..24)
-            .map(|_| all_day_agent(days, Answers::Skills(vec![0, 1])))
+            .map(|_| all_day_agent(days, Answers::skills(&[0, 1])))
             .collect(),
     };
     let assigned = run(&assigned, 6, 5);
@@ -210,8 +222,8 @@ fn same_seed_same_report_other_seed_close() {
     eprintln!("seed 42: SL {:.4}; seed 43: SL {:.4}", a.mean, b.mean);
     assert!((a.mean - b.mean).abs() < a.half_width + b.half_width);
     // Replications differ from one another (each has its own stream).
-    let r0 = simulate_replication(&scenario, 42, 0).unwrap();
-    let r1 = simulate_replication(&scenario, 42, 1).unwrap();
+    let r0 = simulate_replication(&scenario, &options(4, 42), 0).unwrap();
+    let r1 = simulate_replication(&scenario, &options(4, 42), 1).unwrap();
     assert_ne!(r0, r1);
 }
 
@@ -228,24 +240,17 @@ fn every_offered_call_is_answered_or_abandoned() {
     queues[1].answer_within_seconds = 30.0;
     let shift = |answers: Answers| Agent {
         spans: vec![
-            Span {
-                start_second: 0.0,
-                end_second: 4.0 * hour,
-                answers: answers.clone(),
-            },
-            Span {
-                start_second: 4.5 * hour,
-                end_second: 22.0 * hour,
-                answers,
-            },
+            Span::new(0.0, 4.0 * hour, answers.clone()),
+            Span::new(4.5 * hour, 22.0 * hour, answers),
         ],
+        shrinkage: 0.0,
     };
     let mut agents: Vec<Agent> = (0..14).map(|_| shift(Answers::Queue(0))).collect();
     agents.extend((0..6).map(|_| shift(Answers::Queue(1))));
-    agents.extend((0..6).map(|_| shift(Answers::Skills(vec![0, 1]))));
+    agents.extend((0..6).map(|_| shift(Answers::skills(&[0, 1]))));
     let scenario = Scenario { queues, agents };
     for replication in 0..3 {
-        let run = simulate_replication(&scenario, 9, replication).unwrap();
+        let run = simulate_replication(&scenario, &options(3, 9), replication).unwrap();
         for (queue, counts) in run.queues.iter().enumerate() {
             let offered: u64 = counts.iter().map(|c| c.offered).sum();
             let answered: u64 = counts.iter().map(|c| c.answered).sum();
@@ -272,23 +277,9 @@ fn every_offered_call_is_answered_or_abandoned() {
 #[test]
 fn inconsistent_input_is_refused() {
     let mut scenario = fixed_staff(stationary_queue("q", 5.0, 1, None), 2, 1);
-    assert!(simulate(
-        &scenario,
-        Options {
-            replications: 1,
-            seed: 0
-        }
-    )
-    .is_err());
+    assert!(simulate(&scenario, options(1, 0)).is_err());
     scenario.agents[0].spans[0].answers = Answers::Queue(3);
-    assert!(simulate(
-        &scenario,
-        Options {
-            replications: 2,
-            seed: 0
-        }
-    )
-    .is_err());
+    assert!(simulate(&scenario, options(2, 0)).is_err());
 }
 
 /// Events per second in this build; run with `--ignored --nocapture`.
