@@ -175,6 +175,8 @@ struct AgentState {
     /// The piece the agent is logged in for, if any.
     piece: Option<usize>,
     on_call: bool,
+    /// When the current call ends (meaningful while `on_call`).
+    call_end: f64,
     idle: bool,
     /// Changes whenever the agent becomes idle, so that entries in the idle queues from
     /// an earlier idle period are recognised as stale.
@@ -406,6 +408,7 @@ impl<'a> Engine<'a> {
         let handle = self.handle.sample(&mut self.rng, aht);
         let end = self.now + handle;
         self.agents[agent].on_call = true;
+        self.agents[agent].call_end = end;
         self.book_busy(agent, self.now, end);
         self.schedule(end, Event::CallEnd { agent });
     }
@@ -487,7 +490,12 @@ impl<'a> Engine<'a> {
         let end = self.pieces[agent][piece].end;
         self.agents[agent].piece = Some(piece);
         self.schedule(end, Event::SpanEnd { agent, piece });
-        if !self.agents[agent].on_call {
+        if self.agents[agent].on_call {
+            // Back from a gap while still on a call begun before it: the rest is busy
+            // time of this piece.
+            let call_end = self.agents[agent].call_end;
+            self.book_busy(agent, self.now, call_end);
+        } else {
             self.seek_work(agent);
         }
     }
