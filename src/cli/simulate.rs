@@ -130,7 +130,11 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         .as_deref()
         .or(args.shifts.as_deref())
         .expect("clap requires --roster or --shifts");
-    let inputs = [args.forecast.as_path(), staffing_path, args.targets.as_path()];
+    let inputs = [
+        args.forecast.as_path(),
+        staffing_path,
+        args.targets.as_path(),
+    ];
     let outputs = [Some(args.output.as_path()), args.days.as_deref()];
     check_distinct(&inputs, &outputs.into_iter().flatten().collect::<Vec<_>>())?;
     let forecast = read_forecast(&args.forecast)?;

@@ -27,9 +27,7 @@ use super::Agent;
 pub const ABSENCE_SLOT_SECONDS: f64 = 900.0;
 
 /// How an agent's shrinkage turns into absence (see the module's documentation).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Absence {
     /// Each 15-minute slot of a shift is absent independently with probability
@@ -201,7 +199,10 @@ mod tests {
             let pieces = pieces(&a, Absence::PerSlot, &mut rng);
             for piece in &pieces {
                 for t in [piece.start, piece.end] {
-                    assert!(t % 900.0 == 0.0 || [a_end, b_start].contains(&t), "{piece:?}");
+                    assert!(
+                        t % 900.0 == 0.0 || [a_end, b_start].contains(&t),
+                        "{piece:?}"
+                    );
                 }
                 assert!(piece.start < piece.end);
             }

@@ -232,7 +232,13 @@ impl<'a> Engine<'a> {
         let skills = scenario
             .agents
             .iter()
-            .map(|agent| agent.spans.iter().map(|s| s.answers.by_priority()).collect())
+            .map(|agent| {
+                agent
+                    .spans
+                    .iter()
+                    .map(|s| s.answers.by_priority())
+                    .collect()
+            })
             .collect();
         Engine {
             scenario,

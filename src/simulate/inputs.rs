@@ -664,6 +664,237 @@ mod tests {
         );
     }
 
+    fn targets(text: &str) -> QueueTargets {
+        let file: crate::staff::TargetsFile = toml::from_str(text).unwrap();
+        QueueTargets::new(&file, &crate::staff::ServiceTargets::default(), "t").unwrap()
+    }
+
+    const TWO_QUEUES: &str = "[default]\nservice_level = \"80%\"\nanswer_within = \"20s\"\n\
+        shrinkage = \"30%\"\n[queue.support]\nshrinkage = \"35%\"\n";
+
+    fn two_queue_forecast() -> Vec<ForecastRow> {
+        vec![
+            forecast_row("sales", "2026-07-01T08:00:00+01:00", 20.0),
+            forecast_row("support", "2026-07-01T08:00:00+01:00", 10.0),
+        ]
+    }
+
+    #[test]
+    fn skills_routing_reads_the_queue_cell_grammar() {
+        let roster = [
+            (
+                2,
+                roster_row("A", Activity::Shift, 480, 600, "support;sales:2"),
+            ),
+            (
+                3,
+                roster_row("A", Activity::Shift, 600, 660, " sales:2 ; support "),
+            ),
+            (4, roster_row("B", Activity::Shift, 480, 600, "sales")),
+        ];
+        let targets = targets(TWO_QUEUES);
+        let inputs = build(&two_queue_forecast(), &roster, &targets, Routing::Skills).unwrap();
+        let [a, b] = &inputs.scenario.agents[..] else {
+            panic!("two agents")
+        };
+        let skill = |queue, priority| Skill { queue, priority };
+        // Rows 2 and 3 answer the same (the order in the cell does not matter): one span.
+        assert_eq!(a.spans.len(), 1);
+        assert_eq!(
+            (a.spans[0].start_second, a.spans[0].end_second),
+            (480.0 * 60.0, 660.0 * 60.0)
+        );
+        assert_eq!(
+            a.spans[0].answers,
+            Answers::Skills(vec![skill(0, 2), skill(1, 1)])
+        );
+        assert_eq!(b.spans[0].answers, Answers::Skills(vec![skill(0, 1)]));
+        // Shrinkage: the largest of the agent's queues'.
+        assert_eq!((a.shrinkage, b.shrinkage), (0.35, 0.3));
+
+        // Under assigned routing a cell with several queues is refused where it is.
+        let error = build(&two_queue_forecast(), &roster, &targets, Routing::Assigned)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "r.csv: line 2, column \"queue\": found \"support;sales:2\"; expected one queue \
+             under routing assigned (routing skills logs an agent into several)"
+        );
+        let bad = [(7, roster_row("C", Activity::Shift, 480, 600, "sales:0"))];
+        let error = build(&two_queue_forecast(), &bad, &targets, Routing::Skills)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error
+                .starts_with("r.csv: line 7, column \"queue\": found \"sales:0\"; expected queues"),
+            "{error}"
+        );
+        assert_eq!(
+            parse_queue_cell("sales;support:3"),
+            Some(vec![("sales".into(), 1), ("support".into(), 3)])
+        );
+        for bad in ["", ";", "sales;sales:2", "sales:x", ":2"] {
+            assert_eq!(parse_queue_cell(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_night_shift_is_one_working_day() {
+        let mut rows = vec![
+            (2, roster_row("N", Activity::Shift, 1320, 1800, "sales")),
+            (3, roster_row("N", Activity::Lunch, 1500, 1530, "")),
+        ];
+        let mut next = roster_row("N", Activity::Shift, 1320, 1440, "sales");
+        next.date = NaiveDate::from_ymd_opt(2026, 7, 2).unwrap();
+        rows.push((4, next));
+        let targets = targets(TWO_QUEUES);
+        let inputs = build(&two_queue_forecast(), &rows, &targets, Routing::Assigned).unwrap();
+        let days: Vec<(f64, f64, u32)> = inputs.scenario.agents[0]
+            .spans
+            .iter()
+            .map(|s| (s.start_second / 60.0, s.end_second / 60.0, s.day))
+            .collect();
+        // 22:00-25:00 and 25:30-30:00 on 1 July, then 22:00-24:00 on 2 July.
+        assert_eq!(
+            days,
+            [
+                (1320.0, 1500.0, 0),
+                (1530.0, 1800.0, 0),
+                (2760.0, 2880.0, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn shifts_become_anonymous_agents_on_every_queue() {
+        let shifts = [
+            (
+                2,
+                ShiftRow {
+                    date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+                    start: 480,
+                    template: "FT8".into(),
+                    end: 990,
+                    lunch: Some((720, 750)),
+                    breaks: vec![(600, 615), (870, 885)],
+                    count: 3,
+                },
+            ),
+            (
+                3,
+                ShiftRow {
+                    date: NaiveDate::from_ymd_opt(2026, 7, 2).unwrap(),
+                    start: 540,
+                    template: "PT4".into(),
+                    end: 780,
+                    lunch: None,
+                    breaks: vec![],
+                    count: 1,
+                },
+            ),
+        ];
+        let sources = Sources {
+            forecast: Path::new("f.csv"),
+            staffing: Path::new("s.csv"),
+        };
+        let inputs = build_inputs(
+            &two_queue_forecast(),
+            Staffing::Shifts(&shifts),
+            &targets(TWO_QUEUES),
+            London,
+            &Settings::default(),
+            &sources,
+        )
+        .unwrap();
+        let agents = &inputs.scenario.agents;
+        assert_eq!(agents.len(), 4);
+        let minutes = |agent: &Agent| -> Vec<(f64, f64)> {
+            agent
+                .spans
+                .iter()
+                .map(|s| (s.start_second / 60.0, s.end_second / 60.0))
+                .collect()
+        };
+        assert_eq!(
+            minutes(&agents[0]),
+            [
+                (480.0, 600.0),
+                (615.0, 720.0),
+                (750.0, 870.0),
+                (885.0, 990.0)
+            ]
+        );
+        assert_eq!(agents[1], agents[0]);
+        assert_eq!(minutes(&agents[3]), [(1980.0, 2220.0)]);
+        assert_eq!(agents[3].spans[0].day, 1);
+        assert!(agents
+            .iter()
+            .flat_map(|a| &a.spans)
+            .all(|s| s.answers == Answers::skills(&[0, 1])));
+        assert!(agents.iter().all(|a| a.shrinkage == 0.35));
+    }
+
+    #[test]
+    fn volume_from_the_prediction_interval_needs_it() {
+        let settings = Settings {
+            volume: VolumeSource::Interval,
+            ..Settings::default()
+        };
+        let sources = Sources {
+            forecast: Path::new("f.csv"),
+            staffing: Path::new("r.csv"),
+        };
+        let roster = [(2, roster_row("A", Activity::Shift, 480, 600, "sales"))];
+        let targets = targets(TWO_QUEUES);
+        let run = |forecast: &[ForecastRow]| {
+            build_inputs(
+                forecast,
+                Staffing::Roster(&roster),
+                &targets,
+                London,
+                &settings,
+                &sources,
+            )
+        };
+        let error = run(&two_queue_forecast()).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "f.csv: no prediction interval (columns calls_lo and calls_hi, as wfm forecast \
+             writes them); volume \"interval\" draws each day's volume from it"
+        );
+        // 100 calls with an 80% interval of 100 ± 1.2816·√200: c = 0.1 (see volume.rs);
+        // the next day, no calls.
+        let half_width = 1.281_551_6 * 200f64.sqrt();
+        let mut forecast: Vec<ForecastRow> = (0..4)
+            .map(|h| {
+                let mut row = forecast_row(
+                    "sales",
+                    &format!("2026-07-01T{:02}:00:00+01:00", 8 + h),
+                    100.0,
+                );
+                (row.calls_lo, row.calls_hi) = (Some(100.0 - half_width), Some(100.0 + half_width));
+                row
+            })
+            .collect();
+        let mut quiet = forecast_row("sales", "2026-07-02T08:00:00+01:00", 0.0);
+        (quiet.calls_lo, quiet.calls_hi) = (Some(0.0), Some(0.0));
+        forecast.push(quiet);
+        let inputs = run(&forecast).unwrap();
+        let sd = &inputs.scenario.queues[0].daily_volume_sd;
+        assert_eq!(sd.len(), 2);
+        assert!((sd[0] - 0.1).abs() < 1e-6, "{sd:?}");
+        assert_eq!(sd[1], 0.0);
+        // A row with calls but no bounds is named.
+        forecast[1].calls_hi = None;
+        let error = run(&forecast).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "f.csv: queue \"sales\", interval_start 2026-07-01T09:00:00+01:00: volume \
+             \"interval\" needs calls_lo and calls_hi on every row with calls"
+        );
+    }
+
     #[test]
     fn rests_are_cut_out_of_shifts() {
         assert_eq!(

@@ -45,12 +45,12 @@ pub use run::{
     simulate_roster, simulate_shifts, simulate_staffing, AhtDistribution, Routing, Settings,
     Simulation, Sources, Staffing,
 };
-pub use volume::VolumeSource;
 pub use stats::Estimate;
+pub use volume::VolumeSource;
 
+use crate::{Error, Result};
 use rand::Rng;
 use rand_distr::{Exp1, StandardNormal};
-use crate::{Error, Result};
 
 /// Minutes in a day: days in the output are consecutive 1440-minute blocks from the
 /// horizon's start.
@@ -235,7 +235,10 @@ impl HandleTime {
 pub enum HandleSampler {
     Exponential,
     /// `aht · exp(sigma·Z + shift)`, `shift = −sigma²/2` so that the mean is `aht`.
-    Lognormal { sigma: f64, shift: f64 },
+    Lognormal {
+        sigma: f64,
+        shift: f64,
+    },
 }
 
 impl HandleSampler {

@@ -33,9 +33,7 @@ use crate::schedule::ShiftRow;
 use crate::staff::{QueueTargets, Share};
 
 /// How calls find agents.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Routing {
     /// Each roster shift row answers the one queue it names: the roster's own
@@ -57,9 +55,7 @@ impl Routing {
 }
 
 /// The law of handle times (with [`Settings::aht_cv`]).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum AhtDistribution {
     /// Exponential (coefficient of variation 1), as the Erlang models assume.
@@ -122,8 +118,7 @@ impl Settings {
     /// have, an interval level outside (0, 1) or fewer than 2 replications.
     pub fn options(&self) -> Result<Options> {
         let handle_time = match (self.aht_distribution, self.aht_cv) {
-            (AhtDistribution::Exponential, None) => HandleTime::Exponential,
-            (AhtDistribution::Exponential, Some(cv)) if cv == 1.0 => HandleTime::Exponential,
+            (AhtDistribution::Exponential, None | Some(1.0)) => HandleTime::Exponential,
             (AhtDistribution::Exponential, Some(cv)) => {
                 return Err(Error::input(format!(
                     "aht_cv {cv}: exponential handle times have a coefficient of variation \
@@ -133,9 +128,7 @@ impl Settings {
             (AhtDistribution::Lognormal, cv) => {
                 let cv = cv.unwrap_or(1.0);
                 if !(cv.is_finite() && cv > 0.0) {
-                    return Err(Error::input(format!(
-                        "aht_cv must be above 0, found {cv}"
-                    )));
+                    return Err(Error::input(format!("aht_cv must be above 0, found {cv}")));
                 }
                 HandleTime::Lognormal { cv }
             }

@@ -120,7 +120,10 @@ mod tests {
         let path = dir.path().join("shifts.csv");
         std::fs::write(&path, &text).unwrap();
         let read = read_shifts(&path).unwrap();
-        assert_eq!(read.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(
+            read.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+            [2, 3]
+        );
         assert_eq!(
             read.into_iter().map(|(_, row)| row).collect::<Vec<_>>(),
             rows
@@ -149,10 +152,7 @@ mod tests {
         for (line, message) in cases {
             std::fs::write(&path, format!("{header}{line}")).unwrap();
             let error = read_shifts(&path).unwrap_err().to_string();
-            assert!(
-                error.contains(&format!("line 2, {message}")),
-                "{error}"
-            );
+            assert!(error.contains(&format!("line 2, {message}")), "{error}");
         }
     }
 }

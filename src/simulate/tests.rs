@@ -476,7 +476,10 @@ fn per_slot_absence_logs_in_n_times_one_minus_shrinkage() {
     // residual 180 s, capped by the 900 s slot). So 20 agents do
     // 20·0.21·u·178.8/900 Erlangs off the clock and u = (8 − 0.834·u)/14, u = 0.539.
     let occupancy = horizon(&report, 0).occupancy.unwrap();
-    eprintln!("occupancy {:.4} ± {:.4}", occupancy.mean, occupancy.half_width);
+    eprintln!(
+        "occupancy {:.4} ± {:.4}",
+        occupancy.mean, occupancy.half_width
+    );
     assert!((occupancy.mean - 0.539).abs() < 0.01, "{occupancy:?}");
 
     let none = simulate(&scenario, with_absence(2, 3, Absence::None)).unwrap();
@@ -520,8 +523,7 @@ fn whole_day_absence_makes_daily_service_vary_more() {
         shrinkage,
     );
     let per_slot = daily_service_levels(&scenario, &with_absence(15, 8, Absence::PerSlot), days);
-    let whole_day =
-        daily_service_levels(&scenario, &with_absence(15, 8, Absence::WholeDay), days);
+    let whole_day = daily_service_levels(&scenario, &with_absence(15, 8, Absence::WholeDay), days);
     let (slot_var, day_var) = (variance(&per_slot), variance(&whole_day));
     eprintln!(
         "daily SL sd: per-slot {:.4}, whole-day {:.4} over {} days",
@@ -549,14 +551,22 @@ fn handle_times_have_the_mean_and_cv_asked_for() {
     ] {
         let sampler = handle.sampler();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-        let draws: Vec<f64> = (0..200_000).map(|_| sampler.sample(&mut rng, aht)).collect();
+        let draws: Vec<f64> = (0..200_000)
+            .map(|_| sampler.sample(&mut rng, aht))
+            .collect();
         let n = draws.len() as f64;
         let mean = draws.iter().sum::<f64>() / n;
         let sample_cv = variance(&draws).sqrt() / mean;
         eprintln!("{handle:?}: mean {mean:.2} s, CV {sample_cv:.4}");
         // Standard error of the mean: cv·aht/√n (0.40 s for CV 1).
-        assert!((mean - aht).abs() < 4.0 * cv * aht / n.sqrt(), "{handle:?}: {mean}");
-        assert!((sample_cv - cv).abs() < tolerance, "{handle:?}: {sample_cv}");
+        assert!(
+            (mean - aht).abs() < 4.0 * cv * aht / n.sqrt(),
+            "{handle:?}: {mean}"
+        );
+        assert!(
+            (sample_cv - cv).abs() < tolerance,
+            "{handle:?}: {sample_cv}"
+        );
         assert!(draws.iter().all(|&d| d > 0.0));
     }
 }
@@ -664,7 +674,10 @@ fn daily_volume_factors_widen_the_days_calls() {
                 .sum()
         })
         .collect();
-    assert!(flat_days.iter().all(|d| (d - 1600.0).abs() < 160.0), "{flat_days:?}");
+    assert!(
+        flat_days.iter().all(|d| (d - 1600.0).abs() < 160.0),
+        "{flat_days:?}"
+    );
 }
 
 /// Absence and volume factors draw on streams of their own, and nothing when there is
@@ -760,6 +773,9 @@ fn skill_priorities_decide_what_a_freed_agent_takes() {
 
         let equal = simulate_replication(&scenario(1), &options(3, 6), replication).unwrap();
         let (support_offered, support_answered) = totals(&equal, 1);
-        assert_eq!(support_answered, support_offered, "replication {replication}");
+        assert_eq!(
+            support_answered, support_offered,
+            "replication {replication}"
+        );
     }
 }

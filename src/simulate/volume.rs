@@ -25,9 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::forecast::intervals::normal_quantile;
 
 /// Where the calls' rates come from.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum VolumeSource {
     /// The forecast's calls are the Poisson means, as they are.
