@@ -1,30 +1,38 @@
 //! Discrete-event simulation of a contact center: what a forecast's calls meet when the
 //! agents log in and out as rostered. The Erlang formulas assume a steady state with a
-//! fixed number of agents per interval; a roster is not that (agents change queue, take
-//! breaks, finish calls past the interval's end, queues carry calls over), so every
-//! service figure a plan prints can be checked here against the roster itself.
+//! fixed number of agents per interval, all of them there; a roster is not that (agents
+//! change queue, take breaks, are absent, finish calls past the interval's end, queues
+//! carry calls over), so every service figure a plan prints can be checked here against
+//! the roster itself.
 //!
 //! The model (see `docs/simulation.md` for the planner's view):
 //! - **Arrivals**: Poisson, piecewise constant per interval. Each interval draws
-//!   exponential inter-arrival times at its own rate `calls / length`; since the
-//!   exponential is memoryless, a draw that crosses the interval's end is discarded and
-//!   the next interval starts afresh at its start (no thinning needed).
-//! - **Handle times**: exponential with the AHT of the interval in which the call
-//!   **arrived** (the call's content is fixed when it is offered, wherever it waits).
+//!   exponential inter-arrival times at its own rate `calls / length` (times the day's
+//!   volume factor, [`QueueSpec::daily_volume_sd`]); since the exponential is
+//!   memoryless, a draw that crosses the interval's end is discarded and the next
+//!   interval starts afresh at its start (no thinning needed).
+//! - **Handle times**: exponential, or lognormal with a given coefficient of variation
+//!   ([`HandleTime`]), with the AHT of the interval in which the call **arrived** (the
+//!   call's content is fixed when it is offered, wherever it waits).
 //! - **Patience** (queues with [`QueueSpec::patience_seconds`], Erlang A): exponential;
 //!   a caller still waiting when it runs out abandons.
 //! - **Queues**: FIFO per queue. An arriving call goes to the longest-idle eligible agent;
-//!   a freed agent takes, among the queues it answers, the call that has waited longest.
-//! - **Agents** log in for their [`Span`]s; gaps are breaks, lunches or time off. An agent
-//!   on a call when its span ends finishes the call and then leaves.
+//!   a freed agent takes, among the queues it answers of the best [`Skill`] priority
+//!   with calls waiting, the call that has waited longest.
+//! - **Agents** log in for their [`Span`]s; gaps are breaks, lunches or time off. Each
+//!   replication cuts absence out of them ([`Absence`], with probability
+//!   [`Agent::shrinkage`]). An agent on a call when its span ends finishes the call and
+//!   then leaves.
 //! - **Drain**: after the last interval no calls arrive, but the simulation runs on until
 //!   every call is answered or abandoned. A call still waiting when no agent will ever log
 //!   in again (possible only without patience) counts as abandoned.
-//! - **Replications**: replication `r` runs on `ChaCha8Rng::seed_from_u64(seed)` with
-//!   stream `r`, so runs are reproducible and replications independent.
+//! - **Replications**: replication `r` draws its calls on `ChaCha8Rng::seed_from_u64(seed)`
+//!   with stream `r` (absence and volume on streams of their own), so runs are
+//!   reproducible and replications independent.
 //!
 //! Results are tallied by the interval in which a call **arrived**; see [`report`] for
-//! the measures and their confidence intervals.
+//! the measures and their confidence intervals. [`run`] is the entry point for a plan's
+//! own rows (forecast, roster or shifts, targets).
 
 mod absence;
 mod engine;
