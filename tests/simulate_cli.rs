@@ -285,7 +285,9 @@ fn a_schedule_simulates_like_the_same_roster() {
 
 /// Two queues of 5 Erlangs, 14 agents: split 7 and 7 (routing assigned, one queue per
 /// cell), or all logged into both (routing skills, `sales;support`). The pool serves
-/// both queues better (Erlang C: 7 agents on 5 Erlangs give 70.5%, 14 on 10 give 87.2%).
+/// both queues clearly better: about 75% split and 91% pooled (Erlang C's steady state:
+/// 7 agents on 5 Erlangs give 70.5%, 14 on 10 give 87.2%; four hours that start with
+/// an empty queue do a few points better).
 #[test]
 fn skills_routing_pools_the_queues_a_cell_names() {
     let dir = tempfile::tempdir().unwrap();
@@ -354,10 +356,8 @@ fn skills_routing_pools_the_queues_a_cell_names() {
             s - s_half > a + a_half,
             "queue {q}: pooled {s} ± {s_half}, split {a} ± {a_half}"
         );
-        assert!(
-            (s - 0.872).abs() < 0.05 && (a - 0.705).abs() < 0.06,
-            "{s} {a}"
-        );
+        assert!((0.872..0.872 + 0.06).contains(&s), "pooled {s}");
+        assert!((0.705..0.705 + 0.06).contains(&a), "split {a}");
     }
 
     // The same pooled cells under routing assigned are refused where they are.
