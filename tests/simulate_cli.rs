@@ -191,3 +191,290 @@ fn bad_input_exits_2_and_writes_nothing() {
     ));
     assert!(!out.exists());
 }
+
+/// `wfm simulate` with the given files written into `dir` and the arguments, where
+/// `{name}` in an argument is the path of the file `name`.
+fn simulate_files(dir: &Path, files: &[(&str, &str)], args: &[&str]) -> assert_cmd::assert::Assert {
+    let mut command = Command::cargo_bin("wfm").unwrap();
+    command.arg("simulate");
+    let paths: Vec<(String, String)> = files
+        .iter()
+        .map(|(name, text)| (format!("{{{name}}}"), write(dir, name, text)))
+        .collect();
+    for arg in args {
+        let mut arg = arg.to_string();
+        for (key, path) in &paths {
+            arg = arg.replace(key, path);
+        }
+        command.arg(arg);
+    }
+    command.assert()
+}
+
+/// shifts.csv as `wfm schedule` writes it: `count` shifts 08:00-14:00 on 7 December.
+fn shifts(count: u32) -> String {
+    format!(
+        "date,template,start,end,lunch_start,lunch_end,breaks,count\n\
+         2026-12-07,D6,08:00,14:00,,,,{count}\n"
+    )
+}
+
+/// 13 anonymous shifts are the 13 rostered agents: the same spans, the same random
+/// numbers, the same figures to the byte.
+#[test]
+fn a_schedule_simulates_like_the_same_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let common = [
+        "--forecast",
+        "{forecast.csv}",
+        "--targets",
+        "{targets.toml}",
+        "--tz",
+        "Europe/London",
+        "--replications",
+        "40",
+    ];
+    let files = [
+        ("forecast.csv", forecast()),
+        ("roster.csv", roster(13, 0)),
+        ("shifts.csv", shifts(13)),
+        ("targets.toml", TARGETS.to_string()),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let by_roster = simulate_files(
+        dir.path(),
+        &files,
+        &[&common[..], &["--roster", "{roster.csv}"]].concat(),
+    )
+    .success();
+    let by_shifts = simulate_files(
+        dir.path(),
+        &files,
+        &[&common[..], &["--shifts", "{shifts.csv}"]].concat(),
+    )
+    .success()
+    .stderr(
+        "sales: simulated service level 81.5% ± 2.1 (target 80% within 20 s), ASA 13.4 s, \
+         abandon 0.0%, 0 days below target\n",
+    );
+    assert_eq!(by_roster.get_output().stdout, by_shifts.get_output().stdout);
+
+    // Exactly one of --roster and --shifts; a schedule cannot be routed `assigned`.
+    let both = [
+        &common[..],
+        &["--roster", "{roster.csv}", "--shifts", "{shifts.csv}"],
+    ]
+    .concat();
+    simulate_files(dir.path(), &files, &both)
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+    simulate_files(dir.path(), &files, &common)
+        .code(2)
+        .stderr(predicate::str::contains("--roster <FILE>|--shifts <FILE>"));
+    let assigned = [
+        &common[..],
+        &["--shifts", "{shifts.csv}", "--routing", "assigned"],
+    ]
+    .concat();
+    simulate_files(dir.path(), &files, &assigned)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--routing assigned needs a roster",
+        ));
+}
+
+/// Two queues of 5 Erlangs, 14 agents: split 7 and 7 (routing assigned, one queue per
+/// cell), or all logged into both (routing skills, `sales;support`). The pool serves
+/// both queues clearly better: about 75% split and 91% pooled (Erlang C's steady state:
+/// 7 agents on 5 Erlangs give 70.5%, 14 on 10 give 87.2%; four hours that start with
+/// an empty queue do a few points better).
+#[test]
+fn skills_routing_pools_the_queues_a_cell_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut forecast = String::from("queue,interval_start,calls,aht_seconds\n");
+    for queue in ["sales", "support"] {
+        for h in 0..8 {
+            forecast.push_str(&format!(
+                "{queue},2026-12-07T{:02}:{:02}:00Z,50,180\n",
+                9 + h / 2,
+                30 * (h % 2)
+            ));
+        }
+    }
+    let roster = |cell: &dyn Fn(usize) -> &'static str| {
+        let mut text = String::from("agent_id,date,activity,start,end,queue\n");
+        for a in 0..14 {
+            text.push_str(&format!(
+                "A{a:02},2026-12-07,shift,08:00,14:00,{}\n",
+                cell(a)
+            ));
+        }
+        text
+    };
+    let split = roster(&|a| if a % 2 == 0 { "sales" } else { "support" });
+    let pooled = roster(&|_| "sales;support");
+    let service_levels = |roster_text: &str, routing: &str| -> Vec<(f64, f64)> {
+        let out = simulate_files(
+            dir.path(),
+            &[
+                ("forecast.csv", &forecast),
+                ("roster.csv", roster_text),
+                ("targets.toml", TARGETS),
+            ],
+            &[
+                "--forecast",
+                "{forecast.csv}",
+                "--roster",
+                "{roster.csv}",
+                "--targets",
+                "{targets.toml}",
+                "--routing",
+                routing,
+                "--replications",
+                "20",
+                "--json",
+            ],
+        )
+        .success();
+        let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(json["settings"]["routing"], routing);
+        (0..2)
+            .map(|q| {
+                let sl = &json["queues"][q]["horizon"]["service_level"];
+                (
+                    sl["mean"].as_f64().unwrap(),
+                    sl["half_width"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let assigned = service_levels(&split, "assigned");
+    let skills = service_levels(&pooled, "skills");
+    for q in 0..2 {
+        let ((a, a_half), (s, s_half)) = (assigned[q], skills[q]);
+        assert!(
+            s - s_half > a + a_half,
+            "queue {q}: pooled {s} ± {s_half}, split {a} ± {a_half}"
+        );
+        assert!((0.872..0.872 + 0.06).contains(&s), "pooled {s}");
+        assert!((0.705..0.705 + 0.06).contains(&a), "split {a}");
+    }
+
+    // The same pooled cells under routing assigned are refused where they are.
+    simulate_files(
+        dir.path(),
+        &[
+            ("forecast.csv", &forecast),
+            ("roster.csv", &pooled),
+            ("targets.toml", TARGETS),
+        ],
+        &[
+            "--forecast",
+            "{forecast.csv}",
+            "--roster",
+            "{roster.csv}",
+            "--targets",
+            "{targets.toml}",
+        ],
+    )
+    .code(2)
+    .stderr(predicate::str::contains(
+        "roster.csv: line 2, column \"queue\": found \"sales;support\"; expected one queue \
+         under routing assigned",
+    ));
+}
+
+/// The targets' shrinkage makes agents absent: 19 rostered with 30% shrinkage are 13.3
+/// logged in on average (per-slot, the default), 19 with `--absence none`.
+#[test]
+fn shrinkage_becomes_absence() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = format!("{TARGETS}shrinkage = \"30%\"\n");
+    let logged_in = |absence: &str| -> (f64, f64) {
+        let out = simulate_files(
+            dir.path(),
+            &[
+                ("forecast.csv", &forecast()),
+                ("roster.csv", &roster(19, 0)),
+                ("targets.toml", &targets),
+            ],
+            &[
+                "--forecast",
+                "{forecast.csv}",
+                "--roster",
+                "{roster.csv}",
+                "--targets",
+                "{targets.toml}",
+                "--absence",
+                absence,
+                "--json",
+            ],
+        )
+        .success();
+        let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(json["settings"]["absence"], absence);
+        let agents = &json["queues"][0]["horizon"]["logged_in_agents"];
+        (
+            agents["mean"].as_f64().unwrap(),
+            agents["half_width"].as_f64().unwrap(),
+        )
+    };
+    let (mean, half) = logged_in("per-slot");
+    // The 8 half-hours 09:00-13:00, 19 agents x 32 quarter-hours a replication.
+    assert!((mean - 13.3).abs() <= half, "{mean} ± {half}");
+    assert!(half < 0.3, "{half}");
+    assert_eq!(logged_in("none"), (19.0, 0.0));
+}
+
+#[test]
+fn handle_time_and_volume_options_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("forecast.csv", forecast()),
+        ("roster.csv", roster(13, 0)),
+        ("targets.toml", TARGETS.to_string()),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let base = [
+        "--forecast",
+        "{forecast.csv}",
+        "--roster",
+        "{roster.csv}",
+        "--targets",
+        "{targets.toml}",
+    ];
+    fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+        [base, extra].concat()
+    }
+    simulate_files(dir.path(), &files, &with(&base, &["--aht-cv", "0.5"]))
+        .code(2)
+        .stderr(predicate::str::contains(
+            "aht_cv 0.5: exponential handle times have a coefficient of variation of 1",
+        ));
+    // The forecast has no calls_lo/calls_hi.
+    simulate_files(dir.path(), &files, &with(&base, &["--volume", "interval"]))
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no prediction interval (columns calls_lo and calls_hi, as wfm forecast writes them)",
+        ));
+    // Lognormal handle times with a CV of 0.5 wait less than exponential ones (the
+    // library's tests measure how much).
+    let asa = |extra: &[&str]| -> (f64, serde_json::Value) {
+        let out = simulate_files(
+            dir.path(),
+            &files,
+            &with(&base, &[extra, &["--json"]].concat()),
+        )
+        .success();
+        let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let asa = json["queues"][0]["horizon"]["asa_seconds"]["mean"]
+            .as_f64()
+            .unwrap();
+        (asa, json["settings"].clone())
+    };
+    let (exponential, _) = asa(&[]);
+    let (lognormal, settings) = asa(&["--aht-distribution", "lognormal", "--aht-cv", "0.5"]);
+    assert!(lognormal < exponential, "{lognormal} vs {exponential}");
+    assert_eq!(settings["aht_distribution"], "lognormal");
+    assert_eq!(settings["aht_cv"], 0.5);
+}

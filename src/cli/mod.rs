@@ -66,8 +66,9 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `wfm man > /usr/local/share/man/man1/wfm.1`.
     Man,
-    /// Simulate a roster against a forecast (discrete events, replications): service
-    /// level, ASA, abandon rate and occupancy with 95% intervals per queue and interval.
+    /// Simulate a roster (or a schedule's shifts) against a forecast (discrete events,
+    /// replications): service level, ASA, abandon rate and occupancy with 95% intervals
+    /// per queue and interval.
     Simulate(simulate::SimulateArgs),
 }
 

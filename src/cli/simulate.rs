@@ -1,4 +1,6 @@
-//! `wfm simulate`: a roster against a forecast, by discrete-event simulation.
+//! `wfm simulate`: a roster (or an anonymous schedule) against a forecast, by
+//! discrete-event simulation. A thin layer over [`crate::simulate::simulate_staffing`],
+//! which `wfm plan` calls too.
 
 use std::path::{Path, PathBuf};
 
@@ -8,11 +10,12 @@ use crate::error::{Error, Result};
 use crate::forecast::read_forecast;
 use crate::output::{check_distinct, write_csv, Outputs};
 use crate::roster::read_roster;
-use crate::simulate::inputs::build_inputs;
-use crate::simulate::outputs::{
-    day_header, day_rows, interval_header, interval_rows, summary, summary_lines,
+use crate::simulate::outputs::{day_header, interval_header};
+use crate::simulate::run::AhtDistribution;
+use crate::simulate::shifts::read_shifts;
+use crate::simulate::{
+    simulate_staffing, Absence, Routing, Settings, Sources, Staffing, VolumeSource,
 };
-use crate::simulate::{simulate, Options};
 use crate::staff::{QueueTargets, ServiceTargets, TargetsFile};
 
 use super::edge::print_stdout;
@@ -20,25 +23,56 @@ use super::values;
 
 /// Arguments of `wfm simulate`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("staffing").required(true).args(["roster", "shifts"])))]
 #[command(after_help = "Examples:\n  \
 wfm simulate --forecast forecast.csv --roster roster.csv --targets targets.toml --tz Europe/London -o intervals.csv\n  \
-wfm simulate --forecast forecast.csv --roster roster.csv --targets targets.toml --days days.csv --json\n\n\
-Each shift row of the roster answers its queue (routing assigned); lunches and breaks are gaps. \
-A queue's answer_within and patience (model = \"erlang-a\") come from targets.toml. \
-With --json and no -o FILE, only the JSON summary is written to standard output.")]
+wfm simulate --forecast forecast.csv --shifts shifts.csv --targets targets.toml --tz Europe/London --days days.csv --json\n  \
+wfm simulate --forecast forecast.csv --roster roster.csv --targets targets.toml --routing skills --absence whole-day --aht-distribution lognormal --aht-cv 0.8 --volume interval\n\n\
+Routing assigned: each roster shift row answers the one queue it names. Routing skills: a shift \
+row's queue cell names every queue the agent is logged into, e.g. support;sales:2 (priority 1 \
+preferred); an arriving call goes to the longest-idle agent of its queue. A shifts.csv is \
+simulated under skills routing, every shift answering every queue of the forecast. Lunches \
+and breaks are gaps; a queue's answer_within, patience (model = \"erlang-a\") and shrinkage \
+(random absence) come from targets.toml. With --json and no -o FILE, only the JSON summary is \
+written to standard output.")]
 pub struct SimulateArgs {
-    /// Forecast CSV: queue, interval_start, calls, aht_seconds.
+    /// Forecast CSV: queue, interval_start, calls, aht_seconds (and calls_lo, calls_hi
+    /// for --volume interval).
     #[arg(long, value_name = "FILE")]
     pub forecast: PathBuf,
     /// Roster CSV written by `wfm roster`: agent_id, date, activity, start, end, queue.
     #[arg(long, value_name = "FILE")]
-    pub roster: PathBuf,
+    pub roster: Option<PathBuf>,
+    /// Anonymous schedule written by `wfm schedule` (shifts.csv) instead of a roster:
+    /// each row's count of shifts logs in that many agents answering every queue.
+    #[arg(long, value_name = "FILE")]
+    pub shifts: Option<PathBuf>,
     /// Targets per queue (see docs/formats.md, "targets.toml").
     #[arg(long, value_name = "FILE")]
     pub targets: PathBuf,
     /// The site's IANA time zone: the roster's dates and times are local to it.
     #[arg(long, default_value = "UTC", value_parser = values::time_zone)]
     pub tz: Tz,
+    /// How calls find agents: each shift row's one queue (assigned), or every queue its
+    /// queue cell names, with priorities (skills). A shifts.csv is always skills.
+    #[arg(long, value_enum)]
+    pub routing: Option<Routing>,
+    /// Shrinkage as random absence: per 15-minute slot, per agent-day, or none.
+    #[arg(long, value_enum, default_value = "per-slot")]
+    pub absence: Absence,
+    /// The law of handle times around the AHT.
+    #[arg(long, value_enum, default_value = "exponential")]
+    pub aht_distribution: AhtDistribution,
+    /// Coefficient of variation of handle times (lognormal only; exponential is 1).
+    #[arg(long, value_name = "CV")]
+    pub aht_cv: Option<f64>,
+    /// Calls as forecast (point), or each day's volume drawn from the forecast's
+    /// prediction interval (interval; needs calls_lo and calls_hi).
+    #[arg(long, value_enum, default_value = "point")]
+    pub volume: VolumeSource,
+    /// Coverage of the forecast's prediction interval (wfm forecast --level).
+    #[arg(long, default_value = "80%", value_parser = values::level)]
+    pub interval_level: f64,
     /// Independent replications (at least 2, for the confidence intervals).
     #[arg(long, default_value = "30", value_parser = replications)]
     pub replications: u32,
@@ -66,53 +100,97 @@ fn replications(text: &str) -> Result<u32> {
     }
 }
 
+impl SimulateArgs {
+    fn settings(&self) -> Result<Settings> {
+        if self.shifts.is_some() && self.routing == Some(Routing::Assigned) {
+            return Err(Error::input(
+                "--routing assigned needs a roster: a shifts.csv pools its queues, so its \
+                 agents answer every queue (routing skills)",
+            ));
+        }
+        Ok(Settings {
+            routing: self.routing.unwrap_or_default(),
+            absence: self.absence,
+            aht_distribution: self.aht_distribution,
+            aht_cv: self.aht_cv,
+            volume: self.volume,
+            interval_level: self.interval_level,
+            replications: self.replications,
+            seed: self.seed,
+        })
+    }
+}
+
 /// Runs `wfm simulate`.
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
-    let inputs = [&args.forecast, &args.roster, &args.targets].map(PathBuf::as_path);
+    let settings = args.settings()?;
+    settings.options()?;
+    let staffing_path = args
+        .roster
+        .as_deref()
+        .or(args.shifts.as_deref())
+        .expect("clap requires --roster or --shifts");
+    let inputs = [
+        args.forecast.as_path(),
+        staffing_path,
+        args.targets.as_path(),
+    ];
     let outputs = [Some(args.output.as_path()), args.days.as_deref()];
     check_distinct(&inputs, &outputs.into_iter().flatten().collect::<Vec<_>>())?;
     let forecast = read_forecast(&args.forecast)?;
-    let roster = read_roster(&args.roster)?;
     let targets = QueueTargets::new(
         &TargetsFile::read(&args.targets)?,
         &ServiceTargets::default(),
         &args.targets.display().to_string(),
     )?;
-    let inputs = build_inputs(
-        &forecast,
-        &roster,
-        &targets,
-        args.tz,
-        &args.forecast,
-        &args.roster,
-    )?;
-    let report = simulate(
-        &inputs.scenario,
-        Options {
-            replications: args.replications,
-            seed: args.seed,
-        },
-    )?;
+    let sources = Sources {
+        forecast: &args.forecast,
+        staffing: staffing_path,
+    };
+    let simulation = match (&args.roster, &args.shifts) {
+        (Some(roster), _) => {
+            let rows = read_roster(roster)?;
+            simulate_staffing(
+                &forecast,
+                Staffing::Roster(&rows),
+                &targets,
+                args.tz,
+                &settings,
+                &sources,
+            )?
+        }
+        (None, Some(shifts)) => {
+            let rows = read_shifts(shifts)?;
+            simulate_staffing(
+                &forecast,
+                Staffing::Shifts(&rows),
+                &targets,
+                args.tz,
+                &settings,
+                &sources,
+            )?
+        }
+        (None, None) => unreachable!("clap requires --roster or --shifts"),
+    };
     let stdout = Path::new("-");
     let mut outputs = Outputs::default();
     if !(args.json && args.output == stdout) {
-        let rows = interval_rows(&inputs, &report);
+        let rows = simulation.interval_rows();
         outputs.stage(&args.output, |out| {
             write_csv(out, &args.output, &interval_header(), rows)
         })?;
     }
     if let Some(days) = &args.days {
-        let rows = day_rows(&inputs, &report);
+        let rows = simulation.day_rows();
         outputs.stage(days, |out| write_csv(out, days, &day_header(), rows))?;
     }
     outputs.commit()?;
-    let summary = summary(&inputs, &report);
     if args.json {
-        let mut text = serde_json::to_string_pretty(&summary)?;
+        let mut text = serde_json::to_string_pretty(&simulation.summary)?;
         text.push('\n');
         print_stdout(&text)?;
     } else if !quiet {
-        for line in summary_lines(&summary) {
+        for line in simulation.summary_lines() {
             eprintln!("{line}");
         }
     }

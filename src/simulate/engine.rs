@@ -1,8 +1,13 @@
 //! One replication: an event loop over a binary heap of timed events.
 //!
+//! Before the loop, the replication draws its random staffing and volume on streams of
+//! their own (so that switching them on leaves the calls' random numbers as they were):
+//! each agent's logged-in pieces after absence ([`super::absence`]) and each queue's
+//! daily volume factors ([`super::QueueSpec::daily_volume_sd`]).
+//!
 //! Only four kinds of event go through the heap: the next arrival of each queue (one
-//! pending per queue, drawn lazily), the end of a call, and an agent's span starting or
-//! ending. Abandonment needs no event: a waiting call carries its deadline, and calls
+//! pending per queue, drawn lazily), the end of a call, and an agent's logged-in piece
+//! starting or ending. Abandonment needs no event: a waiting call carries its deadline, and calls
 //! whose deadline has passed are removed (and counted) when they reach the head of their
 //! queue. Idle agents sit in one FIFO per queue (longest idle first); an agent idle for
 //! several queues is in each, and entries left behind when it becomes busy are dropped
@@ -13,9 +18,15 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::Exp1;
+use rand_distr::{Exp1, StandardNormal};
 
-use super::{LoadInterval, QueueSpec, Scenario};
+use super::absence::{self, Piece};
+use super::{HandleSampler, LoadInterval, Options, QueueSpec, Scenario, Skill};
+
+/// The random stream of replication `r`'s absence draws is `ABSENCE_STREAM + r`, that
+/// of its volume factors `VOLUME_STREAM + r`; the calls use stream `r`.
+const ABSENCE_STREAM: u64 = 1 << 32;
+const VOLUME_STREAM: u64 = 2 << 32;
 
 /// What happened to the calls that arrived in one interval of one queue, in one
 /// replication, plus the agents' busy time during that interval (by clock time).
@@ -30,6 +41,9 @@ pub struct IntervalCounts {
     /// Seconds agents answering this queue spent on calls (any queue's) during the
     /// interval, within their logged-in spans.
     pub busy_seconds: f64,
+    /// Seconds agents answering this queue were logged in during the interval (after
+    /// this replication's absence).
+    pub logged_in_seconds: f64,
 }
 
 /// The raw outcome of one replication: `queues[q][i]` for queue q's interval i.
@@ -40,24 +54,56 @@ pub struct Replication {
     pub events: u64,
 }
 
-/// Runs replication `replication` of a scenario that has passed
-/// [`super::validate`], with the random stream derived from `(seed, replication)`.
+/// Runs replication `replication` of a scenario, with the random streams derived from
+/// `(options.seed, replication)` (`options.replications` is not used).
 pub fn simulate_replication(
     scenario: &Scenario,
-    seed: u64,
+    options: &Options,
     replication: u32,
 ) -> crate::Result<Replication> {
+    super::validate_options(options)?;
     super::validate(scenario)?;
-    Ok(run(scenario, seed, replication))
+    Ok(run(scenario, options, replication))
 }
 
-/// As [`simulate_replication`], for a scenario known to be valid.
-pub(super) fn run(scenario: &Scenario, seed: u64, replication: u32) -> Replication {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(u64::from(replication));
-    let mut engine = Engine::new(scenario, rng);
+/// As [`simulate_replication`], for a scenario and options known to be valid.
+pub(super) fn run(scenario: &Scenario, options: &Options, replication: u32) -> Replication {
+    let stream = |offset: u64| {
+        let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+        rng.set_stream(offset + u64::from(replication));
+        rng
+    };
+    let mut absence_rng = stream(ABSENCE_STREAM);
+    let pieces: Vec<Vec<Piece>> = scenario
+        .agents
+        .iter()
+        .map(|agent| absence::pieces(agent, options.absence, &mut absence_rng))
+        .collect();
+    let factors = volume_factors(scenario, &mut stream(VOLUME_STREAM));
+    let mut engine = Engine::new(scenario, pieces, factors, options, stream(0));
     engine.run();
     engine.finish()
+}
+
+/// Per queue and day, the factor on the day's arrival rates: `max(0, 1 + sd·Z)` where
+/// the queue has a positive standard deviation for the day, else exactly 1 (no draw).
+fn volume_factors(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
+    scenario
+        .queues
+        .iter()
+        .map(|queue| {
+            let days = queue.intervals.last().map_or(0, |i| i.day() as usize + 1);
+            (0..days)
+                .map(|day| match queue.daily_volume_sd.get(day) {
+                    Some(&sd) if sd > 0.0 => {
+                        let z: f64 = rng.sample(StandardNormal);
+                        (1.0 + sd * z).max(0.0)
+                    }
+                    _ => 1.0,
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -70,13 +116,14 @@ enum Event {
     CallEnd {
         agent: usize,
     },
+    /// Piece `piece` of the agent's logged-in pieces starts or ends.
     SpanStart {
         agent: usize,
-        span: usize,
+        piece: usize,
     },
     SpanEnd {
         agent: usize,
-        span: usize,
+        piece: usize,
     },
 }
 
@@ -125,9 +172,11 @@ struct Call {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct AgentState {
-    /// The span the agent is logged in for, if any.
-    span: Option<usize>,
+    /// The piece the agent is logged in for, if any.
+    piece: Option<usize>,
     on_call: bool,
+    /// When the current call ends (meaningful while `on_call`).
+    call_end: f64,
     idle: bool,
     /// Changes whenever the agent becomes idle, so that entries in the idle queues from
     /// an earlier idle period are recognised as stale.
@@ -146,6 +195,13 @@ struct Engine<'a> {
     scenario: &'a Scenario,
     /// The eligible queues of each agent's spans, sorted: `eligible[agent][span]`.
     eligible: Vec<Vec<Vec<usize>>>,
+    /// The same by priority, best first: `skills[agent][span]`.
+    skills: Vec<Vec<Vec<Skill>>>,
+    /// This replication's logged-in pieces of each agent, in time order.
+    pieces: Vec<Vec<Piece>>,
+    /// Per queue and day, the factor on the arrival rates.
+    factors: Vec<Vec<f64>>,
+    handle: HandleSampler,
     rng: ChaCha8Rng,
     heap: BinaryHeap<Scheduled>,
     seq: u64,
@@ -160,16 +216,37 @@ struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
-    fn new(scenario: &'a Scenario, rng: ChaCha8Rng) -> Self {
+    fn new(
+        scenario: &'a Scenario,
+        pieces: Vec<Vec<Piece>>,
+        factors: Vec<Vec<f64>>,
+        options: &Options,
+        rng: ChaCha8Rng,
+    ) -> Self {
         let queue_count = scenario.queues.len();
         let eligible = scenario
             .agents
             .iter()
             .map(|agent| agent.spans.iter().map(|s| s.answers.queues()).collect())
             .collect();
+        let skills = scenario
+            .agents
+            .iter()
+            .map(|agent| {
+                agent
+                    .spans
+                    .iter()
+                    .map(|s| s.answers.by_priority())
+                    .collect()
+            })
+            .collect();
         Engine {
             scenario,
             eligible,
+            skills,
+            pieces,
+            factors,
+            handle: options.handle_time.sampler(),
             rng,
             heap: BinaryHeap::new(),
             seq: 0,
@@ -207,12 +284,14 @@ impl<'a> Engine<'a> {
     }
 
     fn run(&mut self) {
+        self.book_logged_in();
         for queue in 0..self.scenario.queues.len() {
             self.schedule_next_arrival(queue);
         }
-        for (agent, spec) in self.scenario.agents.iter().enumerate() {
-            if let Some(first) = spec.spans.first() {
-                self.schedule(first.start_second, Event::SpanStart { agent, span: 0 });
+        for agent in 0..self.pieces.len() {
+            if let Some(first) = self.pieces[agent].first() {
+                let start = first.start;
+                self.schedule(start, Event::SpanStart { agent, piece: 0 });
             }
         }
         while let Some(Scheduled { time, event, .. }) = self.heap.pop() {
@@ -221,8 +300,8 @@ impl<'a> Engine<'a> {
             match event {
                 Event::Arrival { queue, interval } => self.on_arrival(queue, interval),
                 Event::CallEnd { agent } => self.on_call_end(agent),
-                Event::SpanStart { agent, span } => self.on_span_start(agent, span),
-                Event::SpanEnd { agent, span } => self.on_span_end(agent, span),
+                Event::SpanStart { agent, piece } => self.on_span_start(agent, piece),
+                Event::SpanEnd { agent, piece } => self.on_span_end(agent, piece),
             }
         }
     }
@@ -237,6 +316,22 @@ impl<'a> Engine<'a> {
         Replication {
             queues: self.counts,
             events: self.events,
+        }
+    }
+
+    /// Adds every agent's logged-in pieces to the logged-in time of the queues they
+    /// answer.
+    fn book_logged_in(&mut self) {
+        for (agent, pieces) in self.pieces.iter().enumerate() {
+            for piece in pieces {
+                for &queue in &self.eligible[agent][piece.span] {
+                    let intervals = &self.scenario.queues[queue].intervals;
+                    let counts = &mut self.counts[queue];
+                    for_each_overlap(intervals, piece.start, piece.end, |index, seconds| {
+                        counts[index].logged_in_seconds += seconds;
+                    });
+                }
+            }
         }
     }
 
@@ -257,8 +352,9 @@ impl<'a> Engine<'a> {
         while let Some(load) = intervals.get(interval).copied() {
             clock = clock.max(load.start_second());
             let end = load.end_second();
-            if load.calls > 0.0 {
-                let mean_gap = (end - load.start_second()) / load.calls;
+            let calls = load.calls * self.factors[queue][load.day() as usize];
+            if calls > 0.0 {
+                let mean_gap = (end - load.start_second()) / calls;
                 let at = clock + self.exponential(mean_gap);
                 if at < end {
                     self.cursors[queue] = ArrivalCursor {
@@ -315,20 +411,23 @@ impl<'a> Engine<'a> {
         counts.answered += 1;
         counts.answered_within += u64::from(within);
         counts.wait_seconds += wait;
-        let handle = self.exponential(aht);
+        let handle = self.handle.sample(&mut self.rng, aht);
         let end = self.now + handle;
         self.agents[agent].on_call = true;
+        self.agents[agent].call_end = end;
         self.book_busy(agent, self.now, end);
         self.schedule(end, Event::CallEnd { agent });
     }
 
-    /// Adds the part of `[from, to)` inside the agent's current span to the busy time of
-    /// every queue the span answers (so with skills routing the busy time is pooled).
+    /// Adds the part of `[from, to)` inside the agent's current piece to the busy time
+    /// of every queue the piece answers (so with skills routing the busy time is
+    /// pooled).
     fn book_busy(&mut self, agent: usize, from: f64, to: f64) {
-        let Some(span) = self.agents[agent].span else {
+        let Some(piece) = self.agents[agent].piece else {
             return;
         };
-        let to = to.min(self.scenario.agents[agent].spans[span].end_second);
+        let Piece { end, span, .. } = self.pieces[agent][piece];
+        let to = to.min(end);
         for &queue in &self.eligible[agent][span] {
             let intervals = &self.scenario.queues[queue].intervals;
             let counts = &mut self.counts[queue];
@@ -340,31 +439,38 @@ impl<'a> Engine<'a> {
 
     fn on_call_end(&mut self, agent: usize) {
         self.agents[agent].on_call = false;
-        if self.agents[agent].span.is_some() {
+        if self.agents[agent].piece.is_some() {
             self.seek_work(agent);
         }
     }
 
-    /// A free, logged-in agent takes the longest-waiting live call among its queues, or
-    /// becomes idle in all of them.
+    /// A free, logged-in agent takes the longest-waiting live call among its queues of
+    /// the best priority that has one, or becomes idle in all of its queues.
     fn seek_work(&mut self, agent: usize) {
-        let Some(span) = self.agents[agent].span else {
+        let Some(piece) = self.agents[agent].piece else {
             return;
         };
-        let mut best: Option<(f64, usize)> = None;
-        for index in 0..self.eligible[agent][span].len() {
-            let queue = self.eligible[agent][span][index];
-            self.drop_abandoned(queue);
-            if let Some(head) = self.waiting[queue].front() {
-                if best.is_none_or(|(arrival, _)| head.arrival < arrival) {
-                    best = Some((head.arrival, queue));
+        let span = self.pieces[agent][piece].span;
+        let count = self.skills[agent][span].len();
+        let mut index = 0;
+        while index < count {
+            let priority = self.skills[agent][span][index].priority;
+            let mut best: Option<(f64, usize)> = None;
+            while index < count && self.skills[agent][span][index].priority == priority {
+                let queue = self.skills[agent][span][index].queue;
+                index += 1;
+                self.drop_abandoned(queue);
+                if let Some(head) = self.waiting[queue].front() {
+                    if best.is_none_or(|(arrival, _)| head.arrival < arrival) {
+                        best = Some((head.arrival, queue));
+                    }
                 }
             }
-        }
-        if let Some((_, queue)) = best {
-            let call = self.waiting[queue].pop_front().expect("head seen above");
-            self.answer(agent, queue, call);
-            return;
+            if let Some((_, queue)) = best {
+                let call = self.waiting[queue].pop_front().expect("head seen above");
+                self.answer(agent, queue, call);
+                return;
+            }
         }
         let state = &mut self.agents[agent];
         state.idle = true;
@@ -386,27 +492,33 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn on_span_start(&mut self, agent: usize, span: usize) {
-        let end = self.scenario.agents[agent].spans[span].end_second;
-        self.agents[agent].span = Some(span);
-        self.schedule(end, Event::SpanEnd { agent, span });
-        if !self.agents[agent].on_call {
+    fn on_span_start(&mut self, agent: usize, piece: usize) {
+        let end = self.pieces[agent][piece].end;
+        self.agents[agent].piece = Some(piece);
+        self.schedule(end, Event::SpanEnd { agent, piece });
+        if self.agents[agent].on_call {
+            // Back from a gap while still on a call begun before it: the rest is busy
+            // time of this piece.
+            let call_end = self.agents[agent].call_end;
+            self.book_busy(agent, self.now, call_end);
+        } else {
             self.seek_work(agent);
         }
     }
 
-    /// The agent logs out (after its current call, if any: the call's end finds no span).
-    fn on_span_end(&mut self, agent: usize, span: usize) {
+    /// The agent logs out (after its current call, if any: the call's end finds no
+    /// piece).
+    fn on_span_end(&mut self, agent: usize, piece: usize) {
         let state = &mut self.agents[agent];
-        state.span = None;
+        state.piece = None;
         state.idle = false;
-        if let Some(next) = self.scenario.agents[agent].spans.get(span + 1) {
-            let start = next.start_second;
+        if let Some(next) = self.pieces[agent].get(piece + 1) {
+            let start = next.start;
             self.schedule(
                 start,
                 Event::SpanStart {
                     agent,
-                    span: span + 1,
+                    piece: piece + 1,
                 },
             );
         }

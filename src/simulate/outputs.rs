@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::inputs::SimulationInputs;
+use super::run::{Routing, Settings, Staffing};
 use super::{Estimate, Measures, Report};
 use crate::units::format_number;
 
@@ -122,11 +123,18 @@ pub struct Summary {
     pub seed: u64,
     pub interval_minutes: u32,
     pub events: u64,
+    /// The settings simulated (`routing` as applied: `skills` for a shifts.csv).
+    pub settings: Settings,
     pub queues: Vec<QueueSummary>,
 }
 
 /// The summary of a report.
-pub fn summary(inputs: &SimulationInputs, report: &Report) -> Summary {
+pub fn summary(
+    inputs: &SimulationInputs,
+    report: &Report,
+    settings: &Settings,
+    staffing: Staffing<'_>,
+) -> Summary {
     let queues = report
         .queues
         .iter()
@@ -169,6 +177,13 @@ pub fn summary(inputs: &SimulationInputs, report: &Report) -> Summary {
         seed: report.seed,
         interval_minutes: inputs.interval_minutes,
         events: report.events,
+        settings: Settings {
+            routing: match staffing {
+                Staffing::Roster(_) => settings.routing,
+                Staffing::Shifts(_) => Routing::Skills,
+            },
+            ..*settings
+        },
         queues,
     }
 }

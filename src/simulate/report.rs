@@ -12,7 +12,11 @@
 //!   the queue. With `assigned` routing that is the queue's own agents. With `skills`
 //!   routing an agent answering several queues counts, with all its busy time, in each
 //!   of them: the occupancy is pooled over everyone logged in for the queue.
-//!   Time spent finishing a call after a span's end counts in neither.
+//!   Time spent finishing a call after a span's end counts in neither. Logged-in
+//!   time is after the replication's absence;
+//! - logged-in agents = logged-in agent-seconds / the stretch's seconds (the mean number
+//!   of agents logged in for the queue; with `skills` routing an agent counts in each of
+//!   its queues).
 //!
 //! A ratio skips replications in which its denominator is 0; it is `None` when all do.
 
@@ -20,7 +24,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::engine::{for_each_overlap, IntervalCounts, Replication};
+use super::engine::{IntervalCounts, Replication};
 use super::{Estimate, Options, QueueSpec, Scenario, MINUTES_PER_DAY};
 
 /// The simulated measures of one queue over one stretch of time.
@@ -34,6 +38,8 @@ pub struct Measures {
     pub asa_seconds: Option<Estimate>,
     pub abandon_rate: Option<Estimate>,
     pub occupancy: Option<Estimate>,
+    /// Mean number of agents logged in for the queue (after absence).
+    pub logged_in_agents: Option<Estimate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,7 +80,6 @@ pub(super) fn summarise(
     options: Options,
     replications: &[Replication],
 ) -> Report {
-    let logged_in = logged_in_seconds(scenario);
     let queues = scenario
         .queues
         .iter()
@@ -84,7 +89,7 @@ pub(super) fn summarise(
                 .iter()
                 .map(|r| r.queues[index].as_slice())
                 .collect();
-            queue_report(spec, &runs, &logged_in[index])
+            queue_report(spec, &runs)
         })
         .collect();
     Report {
@@ -95,27 +100,7 @@ pub(super) fn summarise(
     }
 }
 
-/// Logged-in agent-seconds per queue and interval: fixed by the spans, the same in
-/// every replication.
-fn logged_in_seconds(scenario: &Scenario) -> Vec<Vec<f64>> {
-    let mut seconds: Vec<Vec<f64>> = scenario
-        .queues
-        .iter()
-        .map(|queue| vec![0.0; queue.intervals.len()])
-        .collect();
-    for span in scenario.agents.iter().flat_map(|agent| &agent.spans) {
-        for queue in span.answers.queues() {
-            let intervals = &scenario.queues[queue].intervals;
-            let row = &mut seconds[queue];
-            for_each_overlap(intervals, span.start_second, span.end_second, |i, s| {
-                row[i] += s;
-            });
-        }
-    }
-    seconds
-}
-
-fn queue_report(spec: &QueueSpec, runs: &[&[IntervalCounts]], logged_in: &[f64]) -> QueueReport {
+fn queue_report(spec: &QueueSpec, runs: &[&[IntervalCounts]]) -> QueueReport {
     let intervals = spec
         .intervals
         .iter()
@@ -123,21 +108,21 @@ fn queue_report(spec: &QueueSpec, runs: &[&[IntervalCounts]], logged_in: &[f64])
         .map(|(i, interval)| IntervalReport {
             start_minute: interval.start_minute,
             length_minutes: interval.length_minutes,
-            measures: measures(runs, logged_in, i..i + 1),
+            measures: measures(spec, runs, i..i + 1),
         })
         .collect();
     let days = day_ranges(spec)
         .into_iter()
         .map(|(day, range)| DayReport {
             day,
-            measures: measures(runs, logged_in, range),
+            measures: measures(spec, runs, range),
         })
         .collect();
     QueueReport {
         name: spec.name.clone(),
         intervals,
         days,
-        horizon: measures(runs, logged_in, 0..spec.intervals.len()),
+        horizon: measures(spec, runs, 0..spec.intervals.len()),
     }
 }
 
@@ -155,9 +140,12 @@ fn day_ranges(spec: &QueueSpec) -> Vec<(u32, Range<usize>)> {
 }
 
 /// The measures over the intervals in `range`, per replication then averaged.
-fn measures(runs: &[&[IntervalCounts]], logged_in: &[f64], range: Range<usize>) -> Measures {
+fn measures(spec: &QueueSpec, runs: &[&[IntervalCounts]], range: Range<usize>) -> Measures {
     let totals: Vec<IntervalCounts> = runs.iter().map(|run| sum(&run[range.clone()])).collect();
-    let logged_in: f64 = logged_in[range].iter().sum();
+    let seconds: f64 = spec.intervals[range]
+        .iter()
+        .map(|i| f64::from(i.length_minutes) * 60.0)
+        .sum();
     let count = |field: fn(&IntervalCounts) -> u64| {
         let samples: Vec<f64> = totals.iter().map(|t| field(t) as f64).collect();
         Estimate::from_samples(&samples).expect("at least one replication")
@@ -178,16 +166,15 @@ fn measures(runs: &[&[IntervalCounts]], logged_in: &[f64], range: Range<usize>) 
         service_level: ratio(|t| t.answered_within as f64, |t| t.offered as f64),
         asa_seconds: ratio(|t| t.wait_seconds, |t| t.answered as f64),
         abandon_rate: ratio(|t| t.abandoned as f64, |t| t.offered as f64),
-        occupancy: occupancy(&totals, logged_in),
+        occupancy: ratio(|t| t.busy_seconds, |t| t.logged_in_seconds),
+        logged_in_agents: (seconds > 0.0).then(|| {
+            let samples: Vec<f64> = totals
+                .iter()
+                .map(|t| t.logged_in_seconds / seconds)
+                .collect();
+            Estimate::from_samples(&samples).expect("at least one replication")
+        }),
     }
-}
-
-fn occupancy(totals: &[IntervalCounts], logged_in: f64) -> Option<Estimate> {
-    if logged_in <= 0.0 {
-        return None;
-    }
-    let samples: Vec<f64> = totals.iter().map(|t| t.busy_seconds / logged_in).collect();
-    Estimate::from_samples(&samples)
 }
 
 fn sum(counts: &[IntervalCounts]) -> IntervalCounts {
@@ -200,6 +187,7 @@ fn sum(counts: &[IntervalCounts]) -> IntervalCounts {
             total.answered_within += c.answered_within;
             total.wait_seconds += c.wait_seconds;
             total.busy_seconds += c.busy_seconds;
+            total.logged_in_seconds += c.logged_in_seconds;
             total
         })
 }

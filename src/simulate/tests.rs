@@ -22,6 +22,7 @@ fn stationary_queue(name: &str, load: f64, days: u32, patience: Option<f64>) -> 
             .collect(),
         answer_within_seconds: 20.0,
         patience_seconds: patience,
+        daily_volume_sd: Vec::new(),
     }
 }
 
@@ -29,11 +30,12 @@ fn stationary_queue(name: &str, load: f64, days: u32, patience: Option<f64>) -> 
 /// the same staffing), answering `answers`.
 fn all_day_agent(days: u32, answers: Answers) -> Agent {
     Agent {
-        spans: vec![Span {
-            start_second: 0.0,
-            end_second: f64::from((days + 1) * MINUTES_PER_DAY) * 60.0,
+        spans: vec![Span::new(
+            0.0,
+            f64::from((days + 1) * MINUTES_PER_DAY) * 60.0,
             answers,
-        }],
+        )],
+        shrinkage: 0.0,
     }
 }
 
@@ -46,8 +48,16 @@ fn fixed_staff(queue: QueueSpec, agents: u32, days: u32) -> Scenario {
     }
 }
 
+fn options(replications: u32, seed: u64) -> Options {
+    Options {
+        replications,
+        seed,
+        ..Options::default()
+    }
+}
+
 fn run(scenario: &Scenario, replications: u32, seed: u64) -> Report {
-    simulate(scenario, Options { replications, seed }).expect("valid scenario")
+    simulate(scenario, options(replications, seed)).expect("valid scenario")
 }
 
 fn horizon(report: &Report, queue: usize) -> &Measures {
@@ -141,13 +151,15 @@ fn quarter_hour_flipping_loses_service() {
     let quarter = 900.0;
     for _ in 0..12 {
         let spans = (0..(days + 1) * 48)
-            .map(|k| Span {
-                start_second: f64::from(k) * 2.0 * quarter,
-                end_second: f64::from(k) * 2.0 * quarter + quarter,
-                answers: Answers::Queue(0),
+            .map(|k| {
+                let start = f64::from(k) * 2.0 * quarter;
+                Span::new(start, start + quarter, Answers::Queue(0))
             })
             .collect();
-        flipping.agents.push(Agent { spans });
+        flipping.agents.push(Agent {
+            spans,
+            shrinkage: 0.0,
+        });
     }
     let flat_sl = horizon(&run(&flat, 6, 3), 0).service_level.unwrap();
     let flipping_sl = horizon(&run(&flipping, 6, 3), 0).service_level.unwrap();
@@ -175,7 +187,7 @@ fn skills_pooling_does_at_least_as_well_as_assigned() {
     let skills = Scenario {
         queues,
         agents: (0..24)
-            .map(|_| all_day_agent(days, Answers::Skills(vec![0, 1])))
+            .map(|_| all_day_agent(days, Answers::skills(&[0, 1])))
             .collect(),
     };
     let assigned = run(&assigned, 6, 5);
@@ -210,8 +222,8 @@ fn same_seed_same_report_other_seed_close() {
     eprintln!("seed 42: SL {:.4}; seed 43: SL {:.4}", a.mean, b.mean);
     assert!((a.mean - b.mean).abs() < a.half_width + b.half_width);
     // Replications differ from one another (each has its own stream).
-    let r0 = simulate_replication(&scenario, 42, 0).unwrap();
-    let r1 = simulate_replication(&scenario, 42, 1).unwrap();
+    let r0 = simulate_replication(&scenario, &options(4, 42), 0).unwrap();
+    let r1 = simulate_replication(&scenario, &options(4, 42), 1).unwrap();
     assert_ne!(r0, r1);
 }
 
@@ -228,24 +240,17 @@ fn every_offered_call_is_answered_or_abandoned() {
     queues[1].answer_within_seconds = 30.0;
     let shift = |answers: Answers| Agent {
         spans: vec![
-            Span {
-                start_second: 0.0,
-                end_second: 4.0 * hour,
-                answers: answers.clone(),
-            },
-            Span {
-                start_second: 4.5 * hour,
-                end_second: 22.0 * hour,
-                answers,
-            },
+            Span::new(0.0, 4.0 * hour, answers.clone()),
+            Span::new(4.5 * hour, 22.0 * hour, answers),
         ],
+        shrinkage: 0.0,
     };
     let mut agents: Vec<Agent> = (0..14).map(|_| shift(Answers::Queue(0))).collect();
     agents.extend((0..6).map(|_| shift(Answers::Queue(1))));
-    agents.extend((0..6).map(|_| shift(Answers::Skills(vec![0, 1]))));
+    agents.extend((0..6).map(|_| shift(Answers::skills(&[0, 1]))));
     let scenario = Scenario { queues, agents };
     for replication in 0..3 {
-        let run = simulate_replication(&scenario, 9, replication).unwrap();
+        let run = simulate_replication(&scenario, &options(3, 9), replication).unwrap();
         for (queue, counts) in run.queues.iter().enumerate() {
             let offered: u64 = counts.iter().map(|c| c.offered).sum();
             let answered: u64 = counts.iter().map(|c| c.answered).sum();
@@ -272,23 +277,9 @@ fn every_offered_call_is_answered_or_abandoned() {
 #[test]
 fn inconsistent_input_is_refused() {
     let mut scenario = fixed_staff(stationary_queue("q", 5.0, 1, None), 2, 1);
-    assert!(simulate(
-        &scenario,
-        Options {
-            replications: 1,
-            seed: 0
-        }
-    )
-    .is_err());
+    assert!(simulate(&scenario, options(1, 0)).is_err());
     scenario.agents[0].spans[0].answers = Answers::Queue(3);
-    assert!(simulate(
-        &scenario,
-        Options {
-            replications: 2,
-            seed: 0
-        }
-    )
-    .is_err());
+    assert!(simulate(&scenario, options(2, 0)).is_err());
 }
 
 /// Events per second in this build; run with `--ignored --nocapture`.
@@ -344,4 +335,447 @@ fn overlaps_are_cut_at_interval_bounds() {
     let mut seen = Vec::new();
     engine::for_each_overlap(&intervals, 1700.0, 5500.0, |i, s| seen.push((i, s)));
     assert_eq!(seen, [(0, 100.0), (1, 1800.0), (2, 100.0)]);
+}
+
+// ---------------------------------------------------------------------------------
+// Erlang C over the range of loads a site meets (the tests above cover 5, 50 and 200).
+
+#[test]
+fn erlang_c_at_20_erlangs() {
+    check_against_erlang_c(20.0, 23, 6);
+}
+
+#[test]
+fn erlang_c_at_100_erlangs() {
+    check_against_erlang_c(100.0, 108, 2);
+}
+
+/// 500 Erlangs: 5000 calls a half-hour, 240 k calls a replication.
+#[test]
+fn erlang_c_at_500_erlangs() {
+    let (load, agents, intervals) = (500.0, 515, 48);
+    let mut queue = stationary_queue("q", load, 1, None);
+    queue.intervals.truncate(intervals);
+    let scenario = fixed_staff(queue, agents, 1);
+    let report = run(&scenario, 6, 2);
+    let measures = horizon(&report, 0);
+    let erlang = Queue::with_load(Model::ErlangC, load, AHT)
+        .unwrap()
+        .metrics(agents, Some(20.0));
+    let (sl, asa) = (
+        measures.service_level.unwrap(),
+        measures.asa_seconds.unwrap(),
+    );
+    let (sl_c, asa_c) = (erlang.service_level.unwrap(), erlang.asa_seconds.unwrap());
+    eprintln!(
+        "load {load} N {agents}: SL {:.4} ± {:.4} (Erlang C {sl_c:.4}), \
+         ASA {:.2} ± {:.2} s (Erlang C {asa_c:.2})",
+        sl.mean, sl.half_width, asa.mean, asa.half_width
+    );
+    assert!(sl.contains(sl_c), "SL {sl:?} vs {sl_c}");
+    assert!(asa.contains(asa_c), "ASA {asa:?} vs {asa_c}");
+    // Near saturation (97% busy) the queue swings slowly, over hours: a day holds few
+    // independent stretches, so the interval stays near ±3.5 points. It still tells
+    // 515 agents (Erlang C 92.6%) from 508 (74.3%).
+    assert!(sl.half_width < 0.04, "interval too wide {sl:?}");
+}
+
+/// Erlang A's abandon rate and service level at a light and a heavy load.
+fn check_against_erlang_a(load: f64, agents: u32, patience: f64, days: u32, replications: u32) {
+    let scenario = fixed_staff(
+        stationary_queue("q", load, days, Some(patience)),
+        agents,
+        days,
+    );
+    let report = run(&scenario, replications, 17);
+    let measures = horizon(&report, 0);
+    let erlang = Queue::with_load(
+        Model::ErlangA {
+            patience_seconds: patience,
+        },
+        load,
+        AHT,
+    )
+    .unwrap()
+    .metrics(agents, Some(20.0));
+    let (abandon, sl) = (
+        measures.abandon_rate.unwrap(),
+        measures.service_level.unwrap(),
+    );
+    let (abandon_a, sl_a) = (erlang.abandon_rate.unwrap(), erlang.service_level.unwrap());
+    eprintln!(
+        "Erlang A load {load} N {agents} patience {patience}: abandon {:.4} ± {:.4} \
+         (Erlang A {abandon_a:.4}); SL {:.4} ± {:.4} (Erlang A {sl_a:.4})",
+        abandon.mean, abandon.half_width, sl.mean, sl.half_width
+    );
+    assert!(abandon.contains(abandon_a), "{abandon:?} vs {abandon_a}");
+    assert!(sl.contains(sl_a), "{sl:?} vs {sl_a}");
+    assert!(abandon.mean > 0.005, "the case must abandon noticeably");
+}
+
+#[test]
+fn erlang_a_at_5_erlangs() {
+    check_against_erlang_a(5.0, 5, 180.0, 8, 10);
+}
+
+#[test]
+fn erlang_a_at_200_erlangs() {
+    check_against_erlang_a(200.0, 195, 300.0, 1, 8);
+}
+
+// ---------------------------------------------------------------------------------
+// Shrinkage as random absence.
+
+/// `agents` agents logged in all of `days` days and the day after, one span a day (so
+/// that whole-day absence draws per day), each with the given shrinkage.
+fn daily_staff(queue: QueueSpec, agents: u32, days: u32, shrinkage: f64) -> Scenario {
+    let agent = Agent {
+        spans: (0..=days)
+            .map(|day| {
+                let start = f64::from(day * MINUTES_PER_DAY) * 60.0;
+                Span::new(start, start + 86_400.0, Answers::Queue(0))
+            })
+            .collect(),
+        shrinkage,
+    };
+    Scenario {
+        queues: vec![queue],
+        agents: vec![agent; agents as usize],
+    }
+}
+
+fn with_absence(replications: u32, seed: u64, absence: Absence) -> Options {
+    Options {
+        absence,
+        ..options(replications, seed)
+    }
+}
+
+/// 20 agents all day with 30% shrinkage, absent per quarter-hour: 14 logged in on
+/// average, and 20 without absence.
+#[test]
+fn per_slot_absence_logs_in_n_times_one_minus_shrinkage() {
+    let (agents, shrinkage) = (20, 0.3);
+    let scenario = daily_staff(stationary_queue("q", 8.0, 1, None), agents, 1, shrinkage);
+    let report = simulate(&scenario, with_absence(20, 3, Absence::PerSlot)).unwrap();
+    let logged_in = horizon(&report, 0).logged_in_agents.unwrap();
+    let expected = f64::from(agents) * (1.0 - shrinkage);
+    eprintln!(
+        "per-slot absence: {:.3} ± {:.3} agents logged in (expected {expected})",
+        logged_in.mean, logged_in.half_width
+    );
+    assert!(logged_in.contains(expected), "{logged_in:?}");
+    // One day of 96 quarter-hours x 20 agents: the daily mean's sd is
+    // 20·√(0.21/1920) = 0.21 agents, so 20 replications pin it to about ±0.1.
+    assert!(logged_in.half_width < 0.15, "{logged_in:?}");
+    let first = &report.queues[0].intervals[0].measures;
+    assert!(first.logged_in_agents.unwrap().half_width > 0.0);
+    // Occupancy counts busy time while logged in. An agent whose next slot is absent
+    // (probability 0.7·0.3 = 0.21 at each quarter-hour) finishes its call, if it is on
+    // one (probability u, the occupancy), off the clock: about u·178.8 s (the mean
+    // residual 180 s, capped by the 900 s slot). So 20 agents do
+    // 20·0.21·u·178.8/900 Erlangs off the clock and u = (8 − 0.834·u)/14, u = 0.539.
+    let occupancy = horizon(&report, 0).occupancy.unwrap();
+    eprintln!(
+        "occupancy {:.4} ± {:.4}",
+        occupancy.mean, occupancy.half_width
+    );
+    assert!((occupancy.mean - 0.539).abs() < 0.01, "{occupancy:?}");
+
+    let none = simulate(&scenario, with_absence(2, 3, Absence::None)).unwrap();
+    let all = horizon(&none, 0).logged_in_agents.unwrap();
+    assert_eq!((all.mean, all.half_width), (20.0, 0.0));
+}
+
+/// The service level of day `day` in each replication.
+fn daily_service_levels(scenario: &Scenario, options: &Options, days: u32) -> Vec<f64> {
+    let mut levels = Vec::new();
+    for replication in 0..options.replications {
+        let run = simulate_replication(scenario, options, replication).unwrap();
+        for day in 0..days {
+            let per_day = (MINUTES_PER_DAY / HALF_HOUR) as usize;
+            let counts = &run.queues[0][day as usize * per_day..(day as usize + 1) * per_day];
+            let offered: u64 = counts.iter().map(|c| c.offered).sum();
+            let within: u64 = counts.iter().map(|c| c.answered_within).sum();
+            levels.push(within as f64 / offered as f64);
+        }
+    }
+    levels
+}
+
+fn variance(samples: &[f64]) -> f64 {
+    let n = samples.len() as f64;
+    let mean = samples.iter().sum::<f64>() / n;
+    samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+}
+
+/// With the same 30% shrinkage, a whole agent-day absent at once swings the daily
+/// service level far more than quarter-hours absent here and there: 19 agents on 10
+/// Erlangs have 13.3 present on average either way, but whole-day absence leaves a day
+/// with 11 (SL about 60%) as often as one with 16 (about 97%).
+#[test]
+fn whole_day_absence_makes_daily_service_vary_more() {
+    let (agents, shrinkage, days) = (19, 0.3, 2);
+    let scenario = daily_staff(
+        stationary_queue("q", 10.0, days, None),
+        agents,
+        days,
+        shrinkage,
+    );
+    let per_slot = daily_service_levels(&scenario, &with_absence(15, 8, Absence::PerSlot), days);
+    let whole_day = daily_service_levels(&scenario, &with_absence(15, 8, Absence::WholeDay), days);
+    let (slot_var, day_var) = (variance(&per_slot), variance(&whole_day));
+    eprintln!(
+        "daily SL sd: per-slot {:.4}, whole-day {:.4} over {} days",
+        slot_var.sqrt(),
+        day_var.sqrt(),
+        per_slot.len()
+    );
+    // With 30 days each, a variance ratio above 2.1 is significant at 5% (F(29, 29)).
+    assert!(day_var > 4.0 * slot_var, "{day_var} vs {slot_var}");
+}
+
+// ---------------------------------------------------------------------------------
+// Handle times.
+
+/// 200 k draws: the sample mean and coefficient of variation are the AHT and the CV
+/// asked for, within a few standard errors.
+#[test]
+fn handle_times_have_the_mean_and_cv_asked_for() {
+    use rand::SeedableRng;
+    let aht = 180.0;
+    for (handle, cv, tolerance) in [
+        (HandleTime::Exponential, 1.0, 0.02),
+        (HandleTime::Lognormal { cv: 0.5 }, 0.5, 0.005),
+        (HandleTime::Lognormal { cv: 1.0 }, 1.0, 0.04),
+    ] {
+        let sampler = handle.sampler();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let draws: Vec<f64> = (0..200_000)
+            .map(|_| sampler.sample(&mut rng, aht))
+            .collect();
+        let n = draws.len() as f64;
+        let mean = draws.iter().sum::<f64>() / n;
+        let sample_cv = variance(&draws).sqrt() / mean;
+        eprintln!("{handle:?}: mean {mean:.2} s, CV {sample_cv:.4}");
+        // Standard error of the mean: cv·aht/√n (0.40 s for CV 1).
+        assert!(
+            (mean - aht).abs() < 4.0 * cv * aht / n.sqrt(),
+            "{handle:?}: {mean}"
+        );
+        assert!(
+            (sample_cv - cv).abs() < tolerance,
+            "{handle:?}: {sample_cv}"
+        );
+        assert!(draws.iter().all(|&d| d > 0.0));
+    }
+}
+
+/// In the engine: lognormal handle times keep the AHT (busy time / answered calls) and,
+/// with a CV of 0.5, cut the wait to about (1 + 0.5²)/2 = 0.625 of Erlang C's
+/// (the Allen-Cunneen approximation for M/G/N; Whitt 1993, Oper. Res. 41:1073).
+#[test]
+fn lognormal_handle_times_keep_the_aht_and_shorten_waits() {
+    let (load, agents, days) = (50.0, 53, 2);
+    let scenario = fixed_staff(stationary_queue("q", load, days, None), agents, days);
+    let lognormal = Options {
+        handle_time: HandleTime::Lognormal { cv: 0.5 },
+        ..options(8, 21)
+    };
+    let report = simulate(&scenario, lognormal).unwrap();
+    let measures = horizon(&report, 0);
+    let erlang_c = Queue::with_load(Model::ErlangC, load, AHT)
+        .unwrap()
+        .metrics(agents, Some(20.0));
+    let asa = measures.asa_seconds.unwrap();
+    let ratio = asa.mean / erlang_c.asa_seconds.unwrap();
+    eprintln!(
+        "lognormal CV 0.5: ASA {:.2} ± {:.2} s, {ratio:.3} of Erlang C's {:.2} s; SL {:.4} \
+         (Erlang C {:.4})",
+        asa.mean,
+        asa.half_width,
+        erlang_c.asa_seconds.unwrap(),
+        measures.service_level.unwrap().mean,
+        erlang_c.service_level.unwrap()
+    );
+    assert!((ratio - 0.625).abs() < 0.1, "{ratio}");
+    assert!(measures.service_level.unwrap().low() > erlang_c.service_level.unwrap());
+    // Busy time over answered calls: the mean handle time. 48 k calls a replication,
+    // so its standard error is about 0.5·180/√384000 = 0.15 s.
+    for replication in 0..2 {
+        let run = simulate_replication(&scenario, &lognormal, replication).unwrap();
+        let busy: f64 = run.queues[0].iter().map(|c| c.busy_seconds).sum();
+        let answered: u64 = run.queues[0].iter().map(|c| c.answered).sum();
+        let mean = busy / answered as f64;
+        assert!((mean - AHT).abs() < 2.0, "mean handle time {mean}");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Daily volume from the prediction interval.
+
+/// 16 half-hours of 100 calls a day and a volume factor of sd 0.1: a day's calls have
+/// variance 1600 + 0.1²·1600² = 27 200 (sd 165), seventeen times the Poisson 1600.
+#[test]
+fn daily_volume_factors_widen_the_days_calls() {
+    let days = 4;
+    let queue = QueueSpec {
+        name: "q".into(),
+        intervals: (0..days)
+            .flat_map(|day| {
+                (0..16).map(move |i| LoadInterval {
+                    start_minute: day * MINUTES_PER_DAY + 480 + i * HALF_HOUR,
+                    length_minutes: HALF_HOUR,
+                    calls: 100.0,
+                    aht_seconds: AHT,
+                })
+            })
+            .collect(),
+        answer_within_seconds: 20.0,
+        patience_seconds: None,
+        daily_volume_sd: vec![0.1; days as usize],
+    };
+    // Nobody answers: only the arrivals matter here.
+    let scenario = Scenario {
+        queues: vec![queue],
+        agents: Vec::new(),
+    };
+    let options = options(100, 13);
+    let mut totals = Vec::new();
+    for replication in 0..options.replications {
+        let run = simulate_replication(&scenario, &options, replication).unwrap();
+        for day in 0..days as usize {
+            let offered: u64 = run.queues[0][day * 16..(day + 1) * 16]
+                .iter()
+                .map(|c| c.offered)
+                .sum();
+            totals.push(offered as f64);
+        }
+    }
+    let mean = totals.iter().sum::<f64>() / totals.len() as f64;
+    let var = variance(&totals);
+    eprintln!(
+        "daily calls: mean {mean:.1}, sd {:.1} (expected 1600, 164.9)",
+        var.sqrt()
+    );
+    // 400 days: the mean's standard error is 165/√400 = 8.2 calls; the variance's
+    // relative standard error about √(2/399) = 7%. (At 2400 days: mean 1595.5, sd 166.3.)
+    assert!((mean - 1600.0).abs() < 35.0, "{mean}");
+    assert!((var / 27_200.0 - 1.0).abs() < 0.25, "{var}");
+    // Without the factor, Poisson alone.
+    let mut flat = scenario.clone();
+    flat.queues[0].daily_volume_sd.clear();
+    let run = simulate_replication(&flat, &options, 0).unwrap();
+    let flat_days: Vec<f64> = (0..days as usize)
+        .map(|day| {
+            run.queues[0][day * 16..(day + 1) * 16]
+                .iter()
+                .map(|c| c.offered as f64)
+                .sum()
+        })
+        .collect();
+    assert!(
+        flat_days.iter().all(|d| (d - 1600.0).abs() < 160.0),
+        "{flat_days:?}"
+    );
+}
+
+/// Absence and volume factors draw on streams of their own, and nothing when there is
+/// nothing to draw: a shrinkage of 0 under any absence, or a volume sd of 0, leaves
+/// every replication as it was.
+#[test]
+fn nothing_to_draw_changes_nothing() {
+    let days = 1;
+    let scenario = daily_staff(stationary_queue("q", 10.0, days, None), 14, days, 0.0);
+    let plain = simulate_replication(&scenario, &with_absence(2, 4, Absence::None), 0).unwrap();
+    for absence in [Absence::PerSlot, Absence::WholeDay] {
+        let run = simulate_replication(&scenario, &with_absence(2, 4, absence), 0).unwrap();
+        assert_eq!(run, plain);
+    }
+    let mut zero_sd = scenario.clone();
+    zero_sd.queues[0].daily_volume_sd = vec![0.0];
+    let run = simulate_replication(&zero_sd, &with_absence(2, 4, Absence::None), 0).unwrap();
+    assert_eq!(run, plain);
+    let mut absent = scenario.clone();
+    absent.agents[0].shrinkage = 0.2;
+    let run = simulate_replication(&absent, &with_absence(2, 4, Absence::PerSlot), 0).unwrap();
+    assert_ne!(run, plain);
+}
+
+// ---------------------------------------------------------------------------------
+// Skills routing with priorities.
+
+/// One agent with sales at priority 1 and support at priority 2, logged in from
+/// minute 15 to 120, while sales gets 2 calls a minute of 60 s (twice what it can take)
+/// and support 10 calls in its first 10 minutes. With the priorities, the agent never
+/// gets to support although its calls have waited longest; with both at priority 1 it
+/// takes calls in arrival order and answers every support call.
+#[test]
+fn skill_priorities_decide_what_a_freed_agent_takes() {
+    let sales = QueueSpec {
+        name: "sales".into(),
+        intervals: (0..4)
+            .map(|i| LoadInterval {
+                start_minute: i * HALF_HOUR,
+                length_minutes: HALF_HOUR,
+                calls: 60.0,
+                aht_seconds: 60.0,
+            })
+            .collect(),
+        answer_within_seconds: 20.0,
+        patience_seconds: None,
+        daily_volume_sd: Vec::new(),
+    };
+    let support = QueueSpec {
+        name: "support".into(),
+        intervals: vec![LoadInterval {
+            start_minute: 0,
+            length_minutes: 10,
+            calls: 10.0,
+            aht_seconds: 60.0,
+        }],
+        ..sales.clone()
+    };
+    let scenario = |support_priority| Scenario {
+        queues: vec![sales.clone(), support.clone()],
+        agents: vec![Agent {
+            spans: vec![Span::new(
+                900.0,
+                7200.0,
+                Answers::Skills(vec![
+                    Skill {
+                        queue: 0,
+                        priority: 1,
+                    },
+                    Skill {
+                        queue: 1,
+                        priority: support_priority,
+                    },
+                ]),
+            )],
+            shrinkage: 0.0,
+        }],
+    };
+    let totals = |run: &Replication, queue: usize| {
+        let counts = &run.queues[queue];
+        (
+            counts.iter().map(|c| c.offered).sum::<u64>(),
+            counts.iter().map(|c| c.answered).sum::<u64>(),
+        )
+    };
+    for replication in 0..3 {
+        let preferred = simulate_replication(&scenario(2), &options(3, 6), replication).unwrap();
+        let (support_offered, support_answered) = totals(&preferred, 1);
+        let (_, sales_answered) = totals(&preferred, 0);
+        assert!(support_offered > 0);
+        assert_eq!(support_answered, 0, "replication {replication}");
+        assert!(sales_answered > 80, "{sales_answered}");
+
+        let equal = simulate_replication(&scenario(1), &options(3, 6), replication).unwrap();
+        let (support_offered, support_answered) = totals(&equal, 1);
+        assert_eq!(
+            support_answered, support_offered,
+            "replication {replication}"
+        );
+    }
 }

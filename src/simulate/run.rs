@@ -1,0 +1,337 @@
+//! The simulation of a plan's own data, in memory: the entry point of `wfm simulate`
+//! (which reads the files first) and of `wfm plan` (which has the rows already).
+//!
+//! ```no_run
+//! # fn example(
+//! #     forecast: &[wfm::forecast::ForecastRow],
+//! #     roster: &[wfm::roster::RosterRow],
+//! #     targets: &wfm::staff::QueueTargets,
+//! # ) -> wfm::Result<()> {
+//! use wfm::simulate::{simulate_roster, Settings};
+//! let settings = Settings::default(); // assigned routing, per-slot absence, 30 x seed 7
+//! let simulation = simulate_roster(forecast, roster, targets, chrono_tz::Europe::London, &settings)?;
+//! for queue in &simulation.summary.queues {
+//!     println!("{}: {:?}", queue.name, queue.horizon.service_level);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::inputs::{build_inputs, SimulationInputs};
+use super::outputs::{day_rows, interval_rows, summary, summary_lines, Summary};
+use super::volume::VolumeSource;
+use super::{simulate, Absence, HandleTime, Options, Report};
+use crate::error::{Error, Result};
+use crate::forecast::ForecastRow;
+use crate::roster::RosterRow;
+use crate::schedule::ShiftRow;
+use crate::staff::{QueueTargets, Share};
+
+/// How calls find agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Routing {
+    /// Each roster shift row answers the one queue it names: the roster's own
+    /// accounting (an agent counts on one queue at a time).
+    #[default]
+    Assigned,
+    /// An agent is logged into every queue its shift row names (`support;sales:2`) and
+    /// takes calls of any of them, preferring its lower-numbered priorities.
+    Skills,
+}
+
+impl Routing {
+    pub fn label(self) -> &'static str {
+        match self {
+            Routing::Assigned => "assigned",
+            Routing::Skills => "skills",
+        }
+    }
+}
+
+/// The law of handle times (with [`Settings::aht_cv`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum AhtDistribution {
+    /// Exponential (coefficient of variation 1), as the Erlang models assume.
+    #[default]
+    Exponential,
+    /// Lognormal with the coefficient of variation `aht_cv`.
+    Lognormal,
+}
+
+/// Everything about a simulation that is not data: the keys a `[simulate]` section
+/// of a config would hold (`routing = "skills"`, `absence = "whole-day"`,
+/// `aht_distribution = "lognormal"`, `aht_cv = 0.8`, `volume = "interval"`,
+/// `interval_level = "80%"`, `replications = 30`, `seed = 7`), and `wfm simulate`'s
+/// flags. Every key is optional; the defaults are [`Settings::default`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `assigned` (default) or `skills`; a shifts.csv is always simulated under
+    /// `skills`.
+    pub routing: Routing,
+    /// `per-slot` (default), `whole-day` or `none`.
+    pub absence: Absence,
+    /// `exponential` (default) or `lognormal`.
+    pub aht_distribution: AhtDistribution,
+    /// The handle times' coefficient of variation: 1 for `exponential` (the only value
+    /// it allows), any value above 0 for `lognormal` (default 1).
+    pub aht_cv: Option<f64>,
+    /// `point` (default) or `interval`.
+    pub volume: VolumeSource,
+    /// The coverage of the forecast's prediction interval (`wfm forecast --level`,
+    /// 80% by default), for `volume = "interval"`.
+    #[serde(deserialize_with = "share")]
+    pub interval_level: f64,
+    /// At least 2.
+    pub replications: u32,
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            routing: Routing::Assigned,
+            absence: Absence::PerSlot,
+            aht_distribution: AhtDistribution::Exponential,
+            aht_cv: None,
+            volume: VolumeSource::Point,
+            interval_level: 0.8,
+            replications: 30,
+            seed: 7,
+        }
+    }
+}
+
+fn share<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<f64, D::Error> {
+    Share::deserialize(deserializer).map(|Share(value)| value)
+}
+
+impl Settings {
+    /// The engine's options; errors (exit code 2) on a CV that the distribution cannot
+    /// have, an interval level outside (0, 1) or fewer than 2 replications.
+    pub fn options(&self) -> Result<Options> {
+        let handle_time = match (self.aht_distribution, self.aht_cv) {
+            (AhtDistribution::Exponential, None | Some(1.0)) => HandleTime::Exponential,
+            (AhtDistribution::Exponential, Some(cv)) => {
+                return Err(Error::input(format!(
+                    "aht_cv {cv}: exponential handle times have a coefficient of variation \
+                     of 1; use aht_distribution lognormal for another"
+                )))
+            }
+            (AhtDistribution::Lognormal, cv) => {
+                let cv = cv.unwrap_or(1.0);
+                if !(cv.is_finite() && cv > 0.0) {
+                    return Err(Error::input(format!("aht_cv must be above 0, found {cv}")));
+                }
+                HandleTime::Lognormal { cv }
+            }
+        };
+        if !(self.interval_level > 0.0 && self.interval_level < 1.0) {
+            return Err(Error::input(format!(
+                "interval_level must be above 0% and below 100%, found {}",
+                self.interval_level
+            )));
+        }
+        if self.replications < 2 {
+            return Err(Error::input(format!(
+                "a simulation needs at least 2 replications for a confidence interval, \
+                 found {}",
+                self.replications
+            )));
+        }
+        Ok(Options {
+            replications: self.replications,
+            seed: self.seed,
+            absence: self.absence,
+            handle_time,
+        })
+    }
+}
+
+/// Who answers: named agents on a roster, or an anonymous schedule. Rows carry the line
+/// they are on in their file, for messages.
+#[derive(Debug, Clone, Copy)]
+pub enum Staffing<'a> {
+    /// `roster.csv` rows (routing [`Settings::routing`]).
+    Roster(&'a [(u64, RosterRow)]),
+    /// `shifts.csv` rows (routing `skills` over every queue of the forecast).
+    Shifts(&'a [(u64, ShiftRow)]),
+}
+
+/// The names of the inputs, for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pub forecast: &'a Path,
+    /// The roster or shifts file.
+    pub staffing: &'a Path,
+}
+
+/// A simulation's inputs, its report and the summary of it.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub inputs: SimulationInputs,
+    pub report: Report,
+    pub summary: Summary,
+}
+
+impl Simulation {
+    /// `intervals.csv`'s rows (header: [`super::outputs::interval_header`]).
+    pub fn interval_rows(&self) -> Vec<Vec<String>> {
+        interval_rows(&self.inputs, &self.report)
+    }
+
+    /// `days.csv`'s rows (header: [`super::outputs::day_header`]).
+    pub fn day_rows(&self) -> Vec<Vec<String>> {
+        day_rows(&self.inputs, &self.report)
+    }
+
+    /// One line per queue, as `wfm simulate` prints on stderr.
+    pub fn summary_lines(&self) -> Vec<String> {
+        summary_lines(&self.summary)
+    }
+}
+
+/// Simulates `staffing` against the forecast: what `wfm simulate` runs once it has read
+/// the files. `zone` is the site's: roster and shift times are local to it.
+pub fn simulate_staffing(
+    forecast: &[ForecastRow],
+    staffing: Staffing<'_>,
+    targets: &QueueTargets,
+    zone: Tz,
+    settings: &Settings,
+    sources: &Sources<'_>,
+) -> Result<Simulation> {
+    let options = settings.options()?;
+    let inputs = build_inputs(forecast, staffing, targets, zone, settings, sources)?;
+    let report = simulate(&inputs.scenario, options)?;
+    let summary = summary(&inputs, &report, settings, staffing);
+    Ok(Simulation {
+        inputs,
+        report,
+        summary,
+    })
+}
+
+/// Numbers rows as their file has them: the header on line 1, then one row a line.
+fn as_written<T: Clone>(rows: &[T]) -> Vec<(u64, T)> {
+    rows.iter()
+        .cloned()
+        .enumerate()
+        .map(|(index, row)| (index as u64 + 2, row))
+        .collect()
+}
+
+/// Simulates a roster held in memory (`wfm plan`): its rows as `roster.csv` has them,
+/// so messages name `roster.csv` and the row's line in it, and `forecast.csv`.
+pub fn simulate_roster(
+    forecast: &[ForecastRow],
+    roster: &[RosterRow],
+    targets: &QueueTargets,
+    zone: Tz,
+    settings: &Settings,
+) -> Result<Simulation> {
+    let rows = as_written(roster);
+    let sources = Sources {
+        forecast: Path::new("forecast.csv"),
+        staffing: Path::new("roster.csv"),
+    };
+    simulate_staffing(
+        forecast,
+        Staffing::Roster(&rows),
+        targets,
+        zone,
+        settings,
+        &sources,
+    )
+}
+
+/// Simulates an anonymous schedule held in memory (`wfm plan` without agents): its rows
+/// as `shifts.csv` has them, each row's count of shifts becoming as many agents logged
+/// into every queue of the forecast.
+pub fn simulate_shifts(
+    forecast: &[ForecastRow],
+    shifts: &[ShiftRow],
+    targets: &QueueTargets,
+    zone: Tz,
+    settings: &Settings,
+) -> Result<Simulation> {
+    let rows = as_written(shifts);
+    let sources = Sources {
+        forecast: Path::new("forecast.csv"),
+        staffing: Path::new("shifts.csv"),
+    };
+    simulate_staffing(
+        forecast,
+        Staffing::Shifts(&rows),
+        targets,
+        zone,
+        settings,
+        &sources,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_parse_from_a_config_section() {
+        let settings: Settings = toml::from_str(
+            "routing = \"skills\"\nabsence = \"whole-day\"\naht_distribution = \"lognormal\"\n\
+             aht_cv = 0.8\nvolume = \"interval\"\ninterval_level = \"90%\"\nreplications = 10\n",
+        )
+        .unwrap();
+        assert_eq!(
+            settings,
+            Settings {
+                routing: Routing::Skills,
+                absence: Absence::WholeDay,
+                aht_distribution: AhtDistribution::Lognormal,
+                aht_cv: Some(0.8),
+                volume: VolumeSource::Interval,
+                interval_level: 0.9,
+                replications: 10,
+                seed: 7,
+            }
+        );
+        assert_eq!(
+            settings.options().unwrap().handle_time,
+            HandleTime::Lognormal { cv: 0.8 }
+        );
+        let empty: Settings = toml::from_str("").unwrap();
+        assert_eq!(empty, Settings::default());
+        assert!(toml::from_str::<Settings>("absence = \"sometimes\"").is_err());
+        assert!(toml::from_str::<Settings>("shrinkage = 0.3").is_err());
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        let exponential_cv = Settings {
+            aht_cv: Some(0.5),
+            ..Settings::default()
+        };
+        assert_eq!(
+            exponential_cv.options().unwrap_err().to_string(),
+            "aht_cv 0.5: exponential handle times have a coefficient of variation of 1; \
+             use aht_distribution lognormal for another"
+        );
+        let zero_cv = Settings {
+            aht_distribution: AhtDistribution::Lognormal,
+            aht_cv: Some(0.0),
+            ..Settings::default()
+        };
+        assert!(zero_cv.options().is_err());
+        let one = Settings {
+            replications: 1,
+            ..Settings::default()
+        };
+        assert!(one.options().is_err());
+    }
+}
