@@ -315,21 +315,16 @@ impl Clock {
     }
 }
 
-/// `sales;support:2` -> [(sales, 1), (support, 2)], in the order written; `None` when
-/// malformed (an empty name, a priority below 1, a queue twice) or empty.
+/// `sales;support:2` -> [(sales, 1), (support, 2)] (sorted by queue), in the grammar
+/// of `agents.csv`'s skills; `None` when malformed (an empty name, a priority below 1,
+/// a queue twice) or empty.
 pub fn parse_queue_cell(text: &str) -> Option<Vec<(String, u32)>> {
-    let mut skills: Vec<(String, u32)> = Vec::new();
-    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (queue, priority) = match part.split_once(':') {
-            Some((queue, priority)) => (queue.trim(), priority.trim().parse::<u32>().ok()?),
-            None => (part, 1),
-        };
-        if queue.is_empty() || priority == 0 || skills.iter().any(|(q, _)| q == queue) {
-            return None;
-        }
-        skills.push((queue.to_string(), priority));
-    }
-    (!skills.is_empty()).then_some(skills)
+    crate::roster::inputs::parse_skills(text).map(|skills| {
+        skills
+            .into_iter()
+            .map(|skill| (skill.queue, skill.priority))
+            .collect()
+    })
 }
 
 /// One agent's roster rows, in seconds from the origin.
