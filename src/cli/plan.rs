@@ -111,6 +111,20 @@ fn render(outcome: &PlanOutcome) -> String {
             percent(queue.target),
             queue.days_below_target
         ));
+        if let Some(simulated) = &queue.simulated {
+            let level = simulated.service_level.map_or("-".to_string(), |s| {
+                format!(
+                    "{} (95% interval {}-{})",
+                    percent(Some(s.mean)),
+                    percent(Some(s.low)),
+                    percent(Some(s.high))
+                )
+            });
+            lines.push(format!(
+                "  {}: simulated service level {level}, {} days and {} intervals below target",
+                queue.queue, simulated.days_below_target, simulated.intervals_below_target
+            ));
+        }
     }
     lines.push(format!(
         "wrote {}; report: {}",

@@ -16,6 +16,7 @@ use crate::forecast::hours::OpeningHours;
 use crate::forecast::Method;
 use crate::mip::Coverage;
 use crate::roster::RoutingRules;
+use crate::simulate::Settings;
 use crate::schedule::{Cover, SolverLimits};
 use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
 use crate::units::parse_time_zone;
@@ -54,6 +55,8 @@ struct PlanToml {
     solver: SolverToml,
     #[serde(default)]
     report: ReportToml,
+    /// Kept as a table: its keys are [`Settings`]' plus the plan's own.
+    simulation: Option<toml::Table>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,6 +183,62 @@ pub struct PlanConfig {
     pub history_weeks: u32,
     /// How calls reach the agents (`[site] routing`, `min_queue_block`).
     pub routing: RoutingRules,
+    /// The plan's check by simulation (`[simulation]`).
+    pub simulation: SimulationConfig,
+}
+
+/// `[simulation]`: how the plan simulates the roster it wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulationConfig {
+    /// `enabled = false` skips the simulation (the plan then reports the projection
+    /// alone).
+    pub enabled: bool,
+    /// The simulation's settings; `routing` is always `[site] routing`.
+    pub settings: Settings,
+    /// `correct = true`: raise the requirement where the simulation falls below
+    /// target and roster again, up to `max_rounds` times.
+    pub correct: bool,
+    pub max_rounds: u32,
+}
+
+/// Rounds of `correct = true` unless `max_rounds` says otherwise.
+pub const DEFAULT_CORRECTION_ROUNDS: u32 = 3;
+
+/// Reads `[simulation]`: the plan's keys (`enabled`, `correct`, `max_rounds`), then
+/// the rest as the simulation's [`Settings`], checked as `wfm simulate` checks them.
+fn simulation_config(
+    table: Option<&toml::Table>,
+    routing: RoutingRules,
+) -> std::result::Result<SimulationConfig, String> {
+    let mut rest = table.cloned().unwrap_or_default();
+    let flag = |rest: &mut toml::Table, key: &str, default: bool| match rest.remove(key) {
+        None => Ok(default),
+        Some(toml::Value::Boolean(value)) => Ok(value),
+        Some(other) => Err(format!("simulation.{key} = {other}; expected true or false")),
+    };
+    let enabled = flag(&mut rest, "enabled", true)?;
+    let correct = flag(&mut rest, "correct", false)?;
+    let max_rounds = match rest.remove("max_rounds") {
+        None => DEFAULT_CORRECTION_ROUNDS,
+        Some(toml::Value::Integer(n)) if (1..=20).contains(&n) => n as u32,
+        Some(other) => return Err(format!("simulation.max_rounds = {other}; expected 1 to 20")),
+    };
+    if rest.contains_key("routing") {
+        return Err("simulation.routing: the plan simulates the routing of [site] routing".into());
+    }
+    let mut settings: Settings = toml::Value::Table(rest)
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("simulation: {}", e.to_string().trim_end()))?;
+    settings.routing = routing.routing;
+    settings
+        .options()
+        .map_err(|e| format!("simulation: {e}"))?;
+    Ok(SimulationConfig {
+        enabled,
+        settings,
+        correct,
+        max_rounds,
+    })
 }
 
 impl PlanConfig {
@@ -209,6 +268,7 @@ impl PlanConfig {
             .transpose()
             .map_err(|e| fail(format!("site.open: {e}")))?;
         let routing = routing_rules(&raw.site).map_err(fail)?;
+        let simulation = simulation_config(raw.simulation.as_ref(), routing).map_err(fail)?;
         let coverage = raw
             .site
             .coverage
@@ -264,6 +324,7 @@ impl PlanConfig {
             report_week(raw.report.week.as_deref(), start, days).map_err(fail)?;
         Ok(PlanConfig {
             routing,
+            simulation,
             path: path.to_path_buf(),
             time_zone,
             opening_hours,

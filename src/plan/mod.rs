@@ -17,6 +17,7 @@ pub mod plots;
 pub mod report;
 pub mod roster;
 pub mod service;
+pub mod simulation;
 pub mod summary;
 
 use std::path::{Path, PathBuf};

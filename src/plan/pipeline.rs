@@ -30,6 +30,8 @@ use crate::staff::forecast::{staff_rows, StaffSummary};
 use crate::staff::requirements::write_requirements;
 
 use super::config::PlanConfig;
+use super::simulation::{simulate_plan, write_simulation_csv, SIMULATION_FILE};
+use crate::simulate::Simulation;
 use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 
 /// Names of the output files, in the order the steps write them.
@@ -68,6 +70,8 @@ pub struct Plan {
     pub staffing: StaffSummary,
     pub schedule: Schedule,
     pub roster: Option<RosterPlan>,
+    /// The plan's roster (or shifts) simulated; `None` with `[simulation] enabled = false`.
+    pub simulation: Option<Simulation>,
     /// What the planner should know (printed on stderr, kept in `summary.json`).
     pub notes: Vec<String>,
     pub timings: Vec<StepTiming>,
@@ -183,6 +187,19 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
     write_atomic(&dir.join(COVERAGE_FILE), |out| {
         write_coverage_csv(&schedule.coverage, out)
     })?;
+    let simulation = if config.simulation.enabled {
+        hooks.step("simulating");
+        let started = Instant::now();
+        let rows = roster.as_ref().map(|r| r.rows.as_slice());
+        let simulation = simulate_plan(config, &forecast, rows, &schedule.shifts)?;
+        write_atomic(&dir.join(SIMULATION_FILE), |out| {
+            write_simulation_csv(&simulation, out)
+        })?;
+        timed("simulate", started);
+        Some(simulation)
+    } else {
+        None
+    };
 
     Ok(Plan {
         shift_config,
@@ -193,6 +210,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
         staffing,
         schedule,
         roster,
+        simulation,
         notes,
         timings,
     })

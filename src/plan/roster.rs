@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
-    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts,
+    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts, RosterRow,
     RosterInputs, RosterOptions, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
@@ -47,6 +47,8 @@ pub struct AgentShift {
 pub struct RosterPlan {
     /// The whole `roster.csv`, as the roster module writes it.
     pub csv: Vec<u8>,
+    /// The same rows, for the plan's simulation.
+    pub rows: Vec<RosterRow>,
     /// Each agent's shift per day (first activity to last), for the Gantt chart.
     pub shifts: Vec<AgentShift>,
     /// The roster's shifts counted by date, template, start and rests (`shifts.csv`).
@@ -127,6 +129,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
     Ok(RosterPlan {
         csv,
         shifts: agent_shifts(&roster.rows),
+        rows: roster.rows.clone(),
         shift_rows: roster.shifts,
         coverage: roster.coverage,
         shrinkage: roster.shrinkage,

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::schedule::ShiftConfig;
 
 use super::config::PlanConfig;
+use super::simulation::{agreement_notes, queue_simulations, QueueSimulation, Simulated};
 use super::pipeline::{Plan, StepTiming};
 use super::service::{daily_service_levels, QueueDay, QueueInterval};
 use crate::roster::{Routing, RoutingRules};
@@ -108,6 +109,9 @@ pub struct QueueService {
     pub projected: Option<f64>,
     /// Days whose projection is below the target.
     pub days_below_target: usize,
+    /// The plan's simulation of the same roster (`[simulation]`), when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated: Option<QueueSimulation>,
     pub days: Vec<QueueServiceDay>,
 }
 
@@ -116,6 +120,9 @@ pub struct QueueServiceDay {
     pub date: NaiveDate,
     pub calls: f64,
     pub projected: Option<f64>,
+    /// The simulated service level with its 95% interval, when simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated: Option<Simulated>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -185,6 +192,14 @@ pub fn summarise(
         cost: round(cost, 3),
     };
     let report = &schedule.report;
+    let mut service_level = queue_service(config, service);
+    let mut notes = plan.notes.clone();
+    if let Some(simulation) = &plan.simulation {
+        notes.extend(attach_simulation(
+            &mut service_level,
+            queue_simulations(simulation, config),
+        ));
+    }
     Summary {
         generator: GENERATOR,
         horizon: Horizon {
@@ -211,7 +226,7 @@ pub fn summarise(
             gap: round(report.gap, 6),
             coverage: plan.shift_config.coverage.name(),
         },
-        service_level: queue_service(config, service),
+        service_level,
         days: days(plan, hours),
         roster: plan.roster.as_ref().map(|roster| RosterTotals {
             cost: round(roster.cost, 3),
@@ -219,7 +234,7 @@ pub fn summarise(
             shortfall_agent_hours: round(roster.shortfall * hours, 3),
         }),
         outputs,
-        notes: plan.notes.clone(),
+        notes,
         stamp: None,
     }
 }
@@ -239,6 +254,33 @@ fn paid<'a>(
             cost + count * template.shift_cost(),
         )
     })
+}
+
+/// Puts each queue's simulated figures beside its projection; returns the notes
+/// where the two disagree.
+fn attach_simulation(
+    service_level: &mut [QueueService],
+    mut simulated: BTreeMap<String, QueueSimulation>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for queue in service_level.iter_mut() {
+        let Some(simulation) = simulated.remove(&queue.queue) else {
+            continue;
+        };
+        for day in &mut queue.days {
+            day.simulated = simulation.days.get(&day.date).copied();
+        }
+        let projected_days: Vec<_> = queue.days.iter().map(|d| (d.date, d.projected)).collect();
+        notes.extend(agreement_notes(
+            &queue.queue,
+            queue.projected,
+            &projected_days,
+            queue.target,
+            &simulation,
+        ));
+        queue.simulated = Some(simulation);
+    }
+    notes
 }
 
 fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueService> {
@@ -267,6 +309,7 @@ fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueSer
                     .answer_within
                     .unwrap_or_else(|| config.answer_within_seconds()),
                 projected: (calls > 0.0).then(|| round(weighted / calls, 4)),
+                simulated: None,
                 days_below_target: days
                     .iter()
                     .filter(|d| match (d.service_level, targets.service_level) {
@@ -280,6 +323,7 @@ fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueSer
                         date: d.date,
                         calls: round(d.calls, 3),
                         projected: d.service_level.map(|level| round(level, 4)),
+                        simulated: None,
                     })
                     .collect(),
             }

@@ -37,7 +37,10 @@ pub const DEFAULT_MIN_QUEUE_BLOCK_MINUTES: u32 = 60;
 const DAY_TIME_LIMIT_SECONDS: f64 = 20.0;
 
 /// How the phone system routes calls to the rostered agents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Routing {
     /// An agent answers only the queue the roster gives them.
     #[default]

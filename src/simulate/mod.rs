@@ -48,6 +48,7 @@ pub mod volume;
 
 pub use absence::{Absence, ABSENCE_SLOT_SECONDS};
 pub use engine::{simulate_replication, IntervalCounts, Replication};
+pub use outputs::interval_header;
 pub use report::{DayReport, IntervalReport, Measures, QueueReport, Report};
 pub use run::{
     simulate_roster, simulate_shifts, simulate_staffing, AhtDistribution, Routing, Settings,

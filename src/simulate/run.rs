@@ -32,27 +32,10 @@ use crate::roster::RosterRow;
 use crate::schedule::ShiftRow;
 use crate::staff::{QueueTargets, Share};
 
-/// How calls find agents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Routing {
-    /// Each roster shift row answers the one queue it names: the roster's own
-    /// accounting (an agent counts on one queue at a time).
-    #[default]
-    Assigned,
-    /// An agent is logged into every queue its shift row names (`support;sales:2`) and
-    /// takes calls of any of them, preferring its lower-numbered priorities.
-    Skills,
-}
-
-impl Routing {
-    pub fn label(self) -> &'static str {
-        match self {
-            Routing::Assigned => "assigned",
-            Routing::Skills => "skills",
-        }
-    }
-}
+/// How calls find agents: the roster's declared routing. Under `skills` an agent is
+/// logged into every queue its shift row names (`support;sales:2`) and takes calls of
+/// any of them, preferring its lower-numbered priorities.
+pub use crate::roster::Routing;
 
 /// The law of handle times (with [`Settings::aht_cv`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]

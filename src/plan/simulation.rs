@@ -1,0 +1,199 @@
+//! The plan checked by its own simulation: the roster it wrote (or, without agents,
+//! its anonymous shifts) is simulated call by call under the declared routing, with
+//! shrinkage as random absence (see `docs/simulation.md`), and the simulated service
+//! level with its 95% interval stands beside the analytic projection per queue and
+//! day. The projection assumes a steady state in every interval; the simulation
+//! carries calls over between intervals and days, logs agents in and out as
+//! rostered and draws who is absent, so where the two disagree by more than
+//! [`AGREEMENT_POINTS`] the plan says so.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::config::PlanConfig;
+use crate::error::Result;
+use crate::forecast::ForecastRow;
+use crate::roster::RosterRow;
+use crate::schedule::ShiftRow;
+use crate::simulate::{
+    interval_header, simulate_roster, simulate_shifts, Estimate, Simulation,
+};
+
+/// The plan directory's file of simulated measures per queue and interval (the
+/// columns of `wfm simulate -o`).
+pub const SIMULATION_FILE: &str = "simulation.csv";
+
+/// Projection and simulation further apart than this (a share: 2 points) are
+/// reported, per queue over the horizon.
+pub const AGREEMENT_POINTS: f64 = 0.02;
+
+/// Simulates what the plan wrote: the roster's rows when it has agents, else its
+/// shifts (every agent on every queue).
+pub fn simulate_plan(
+    config: &PlanConfig,
+    forecast: &[ForecastRow],
+    roster: Option<&[RosterRow]>,
+    shifts: &[ShiftRow],
+) -> Result<Simulation> {
+    let settings = &config.simulation.settings;
+    match roster {
+        Some(rows) => simulate_roster(forecast, rows, &config.targets, config.time_zone, settings),
+        None => simulate_shifts(forecast, shifts, &config.targets, config.time_zone, settings),
+    }
+}
+
+/// Writes `simulation.csv`.
+pub fn write_simulation_csv(simulation: &Simulation, out: &mut dyn std::io::Write) -> Result<()> {
+    let io = |e: csv::Error| crate::error::Error::write(SIMULATION_FILE, e.into());
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(interval_header()).map_err(io)?;
+    for row in simulation.interval_rows() {
+        writer.write_record(&row).map_err(io)?;
+    }
+    writer
+        .flush()
+        .map_err(|e| crate::error::Error::write(SIMULATION_FILE, e))
+}
+
+/// A simulated share or time: the mean over replications and its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Simulated {
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Simulated {
+    /// Rounded to `decimals`; shares clipped to 0-1 as `wfm simulate` prints them.
+    fn of(estimate: &Estimate, decimals: i32, share: bool) -> Simulated {
+        let round = |v: f64| {
+            let v = if share { v.clamp(0.0, 1.0) } else { v.max(0.0) };
+            let scale = 10f64.powi(decimals);
+            (v * scale).round() / scale
+        };
+        let half = if estimate.half_width.is_finite() {
+            estimate.half_width
+        } else {
+            0.0
+        };
+        Simulated {
+            mean: round(estimate.mean),
+            low: round(estimate.mean - half),
+            high: round(estimate.mean + half),
+        }
+    }
+}
+
+/// One queue's simulated figures over the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueSimulation {
+    pub service_level: Option<Simulated>,
+    pub asa_seconds: Option<Simulated>,
+    pub abandon_rate: Option<Simulated>,
+    pub occupancy: Option<Simulated>,
+    /// Days whose simulated (mean) service level is below the target.
+    pub days_below_target: usize,
+    /// Intervals with calls whose simulated (mean) service level is below the target.
+    pub intervals_below_target: usize,
+    /// Per local day: the simulated service level.
+    #[serde(skip)]
+    pub days: BTreeMap<NaiveDate, Simulated>,
+}
+
+/// Per queue name: the simulated figures the summary shows.
+pub fn queue_simulations(
+    simulation: &Simulation,
+    config: &PlanConfig,
+) -> BTreeMap<String, QueueSimulation> {
+    let summary = &simulation.summary;
+    let mut result = BTreeMap::new();
+    for (queue, report) in summary.queues.iter().zip(&simulation.report.queues) {
+        let target = config.targets.for_queue(&queue.name).service_level;
+        let below = |estimate: Option<&Estimate>| match (estimate, target) {
+            (Some(e), Some(t)) => e.mean < t,
+            _ => false,
+        };
+        let days: BTreeMap<NaiveDate, Simulated> = queue
+            .days
+            .iter()
+            .filter_map(|day| {
+                let date = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").ok()?;
+                let level = day.measures.service_level.as_ref()?;
+                Some((date, Simulated::of(level, 4, true)))
+            })
+            .collect();
+        let horizon = &queue.horizon;
+        result.insert(
+            queue.name.clone(),
+            QueueSimulation {
+                service_level: horizon.service_level.as_ref().map(|e| Simulated::of(e, 4, true)),
+                asa_seconds: horizon.asa_seconds.as_ref().map(|e| Simulated::of(e, 2, false)),
+                abandon_rate: horizon.abandon_rate.as_ref().map(|e| Simulated::of(e, 4, true)),
+                occupancy: horizon.occupancy.as_ref().map(|e| Simulated::of(e, 4, true)),
+                days_below_target: queue
+                    .days
+                    .iter()
+                    .filter(|d| below(d.measures.service_level.as_ref()))
+                    .count(),
+                intervals_below_target: report
+                    .intervals
+                    .iter()
+                    .filter(|i| below(i.measures.service_level.as_ref()))
+                    .count(),
+                days,
+            },
+        );
+    }
+    result
+}
+
+/// The notes where projection and simulation disagree: by more than
+/// [`AGREEMENT_POINTS`] over the horizon, or on whether a day is below target.
+pub fn agreement_notes(
+    queue: &str,
+    projected: Option<f64>,
+    projected_days: &[(NaiveDate, Option<f64>)],
+    target: Option<f64>,
+    simulated: &QueueSimulation,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let (Some(projected), Some(level)) = (projected, simulated.service_level) {
+        if (projected - level.mean).abs() > AGREEMENT_POINTS {
+            notes.push(format!(
+                "{queue}: the simulation gives a service level of {} (95% interval {}-{}) against the projected {}: they differ by more than {:.0} points",
+                percent(level.mean),
+                percent(level.low),
+                percent(level.high),
+                percent(projected),
+                AGREEMENT_POINTS * 100.0
+            ));
+        }
+    }
+    let Some(target) = target else {
+        return notes;
+    };
+    let mut differing = Vec::new();
+    for &(date, projected) in projected_days {
+        let simulated_level = simulated.days.get(&date).map(|s| s.mean);
+        if let (Some(p), Some(s)) = (projected, simulated_level) {
+            if (p < target) != (s < target) {
+                differing.push(format!("{date} (projected {}, simulated {})", percent(p), percent(s)));
+            }
+        }
+    }
+    if !differing.is_empty() {
+        notes.push(format!(
+            "{queue}: projection and simulation disagree on whether {} day(s) meet the {} target: {}",
+            differing.len(),
+            percent(target),
+            differing.join(", ")
+        ));
+    }
+    notes
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
