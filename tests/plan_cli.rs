@@ -503,7 +503,7 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
         "coverage.csv",
     ];
     let (a, b) = (snapshot(&first), snapshot(&second));
-    assert_eq!(a.len(), 11, "{:?}", a.keys());
+    assert_eq!(a.len(), 12, "{:?}", a.keys());
     for (name, bytes) in &a {
         assert!(
             b.get(name) == Some(bytes),
@@ -567,7 +567,21 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
         "--coverage",
         &path("coverage.csv"),
     ]);
-    for name in &names {
+    // The plan's simulation is `wfm simulate` of its shifts (same defaults and seed).
+    run(&[
+        "simulate",
+        "--forecast",
+        &path("forecast.csv"),
+        "--shifts",
+        &path("shifts.csv"),
+        "--targets",
+        &sample("targets.toml").display().to_string(),
+        "--tz",
+        "Europe/London",
+        "-o",
+        &path("simulation.csv"),
+    ]);
+    for name in names.iter().chain(&["simulation.csv"]) {
         assert_eq!(
             std::fs::read(first.join(name)).unwrap(),
             std::fs::read(chain.join(name)).unwrap(),
@@ -764,7 +778,10 @@ fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
         "{stamp}"
     );
     let steps: Vec<&String> = stamp["step_seconds"].as_object().unwrap().keys().collect();
-    assert_eq!(steps, ["forecast", "ingest", "schedule", "staff"]);
+    assert_eq!(
+        steps,
+        ["forecast", "ingest", "schedule", "simulate", "staff"]
+    );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains(&format!(
         "Generated {}",
@@ -848,6 +865,24 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
         "{}{}",
         String::from_utf8_lossy(&check.stdout),
         String::from_utf8_lossy(&check.stderr)
+    );
+    // simulation.csv: `wfm simulate` of the written roster.csv, read back from the
+    // files, gives it byte for byte (the plan simulates in memory).
+    let resimulated = dir.path().join("resimulated.csv");
+    wfm()
+        .args(["--quiet", "simulate", "--forecast"])
+        .arg(out.join("forecast.csv"))
+        .arg("--roster")
+        .arg(out.join("roster.csv"))
+        .arg("--targets")
+        .arg(sample("targets.toml"))
+        .args(["--tz", "Europe/London", "-o"])
+        .arg(&resimulated)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(out.join("simulation.csv")).unwrap(),
+        std::fs::read(&resimulated).unwrap()
     );
     let agents_in_sample = std::fs::read_to_string(sample("agents.csv"))
         .unwrap()

@@ -57,8 +57,9 @@ pub struct SimulateArgs {
     /// queue cell names, with priorities (skills). A shifts.csv is always skills.
     #[arg(long, value_enum)]
     pub routing: Option<Routing>,
-    /// Shrinkage as random absence: per 15-minute slot, per agent-day, or none.
-    #[arg(long, value_enum, default_value = "per-slot")]
+    /// Shrinkage as random absence: per agent-day (the default), per 15-minute slot, or
+    /// none.
+    #[arg(long, value_enum, default_value = "whole-day")]
     pub absence: Absence,
     /// The law of handle times around the AHT.
     #[arg(long, value_enum, default_value = "exponential")]

@@ -16,8 +16,8 @@ use crate::forecast::hours::OpeningHours;
 use crate::forecast::Method;
 use crate::mip::Coverage;
 use crate::roster::RoutingRules;
-use crate::simulate::Settings;
 use crate::schedule::{Cover, SolverLimits};
+use crate::simulate::Settings;
 use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
 use crate::units::parse_time_zone;
 
@@ -214,7 +214,9 @@ fn simulation_config(
     let flag = |rest: &mut toml::Table, key: &str, default: bool| match rest.remove(key) {
         None => Ok(default),
         Some(toml::Value::Boolean(value)) => Ok(value),
-        Some(other) => Err(format!("simulation.{key} = {other}; expected true or false")),
+        Some(other) => Err(format!(
+            "simulation.{key} = {other}; expected true or false"
+        )),
     };
     let enabled = flag(&mut rest, "enabled", true)?;
     let correct = flag(&mut rest, "correct", false)?;
@@ -230,9 +232,7 @@ fn simulation_config(
         .try_into()
         .map_err(|e: toml::de::Error| format!("simulation: {}", e.to_string().trim_end()))?;
     settings.routing = routing.routing;
-    settings
-        .options()
-        .map_err(|e| format!("simulation: {e}"))?;
+    settings.options().map_err(|e| format!("simulation: {e}"))?;
     Ok(SimulationConfig {
         enabled,
         settings,

@@ -108,6 +108,9 @@ fn output_names(plan: &Plan) -> Vec<String> {
     if plan.roster.is_some() {
         names.push(pipeline::ROSTER_FILE);
     }
+    if plan.simulation.is_some() {
+        names.push(simulation::SIMULATION_FILE);
+    }
     names.extend([SUMMARY_FILE, report::REPORT_FILE]);
     let mut names: Vec<String> = names.into_iter().map(String::from).collect();
     names.extend(

@@ -30,9 +30,9 @@ use crate::staff::forecast::{staff_rows, StaffSummary};
 use crate::staff::requirements::write_requirements;
 
 use super::config::PlanConfig;
+use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 use super::simulation::{simulate_plan, write_simulation_csv, SIMULATION_FILE};
 use crate::simulate::Simulation;
-use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 
 /// Names of the output files, in the order the steps write them.
 pub const FORECAST_FILE: &str = "forecast.csv";

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
-    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts, RosterRow,
-    RosterInputs, RosterOptions, RoutingRules,
+    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts,
+    RosterInputs, RosterOptions, RosterRow, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 

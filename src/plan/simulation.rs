@@ -17,9 +17,7 @@ use crate::error::Result;
 use crate::forecast::ForecastRow;
 use crate::roster::RosterRow;
 use crate::schedule::ShiftRow;
-use crate::simulate::{
-    interval_header, simulate_roster, simulate_shifts, Estimate, Simulation,
-};
+use crate::simulate::{interval_header, simulate_roster, simulate_shifts, Estimate, Simulation};
 
 /// The plan directory's file of simulated measures per queue and interval (the
 /// columns of `wfm simulate -o`).
@@ -40,7 +38,13 @@ pub fn simulate_plan(
     let settings = &config.simulation.settings;
     match roster {
         Some(rows) => simulate_roster(forecast, rows, &config.targets, config.time_zone, settings),
-        None => simulate_shifts(forecast, shifts, &config.targets, config.time_zone, settings),
+        None => simulate_shifts(
+            forecast,
+            shifts,
+            &config.targets,
+            config.time_zone,
+            settings,
+        ),
     }
 }
 
@@ -128,10 +132,22 @@ pub fn queue_simulations(
         result.insert(
             queue.name.clone(),
             QueueSimulation {
-                service_level: horizon.service_level.as_ref().map(|e| Simulated::of(e, 4, true)),
-                asa_seconds: horizon.asa_seconds.as_ref().map(|e| Simulated::of(e, 2, false)),
-                abandon_rate: horizon.abandon_rate.as_ref().map(|e| Simulated::of(e, 4, true)),
-                occupancy: horizon.occupancy.as_ref().map(|e| Simulated::of(e, 4, true)),
+                service_level: horizon
+                    .service_level
+                    .as_ref()
+                    .map(|e| Simulated::of(e, 4, true)),
+                asa_seconds: horizon
+                    .asa_seconds
+                    .as_ref()
+                    .map(|e| Simulated::of(e, 2, false)),
+                abandon_rate: horizon
+                    .abandon_rate
+                    .as_ref()
+                    .map(|e| Simulated::of(e, 4, true)),
+                occupancy: horizon
+                    .occupancy
+                    .as_ref()
+                    .map(|e| Simulated::of(e, 4, true)),
                 days_below_target: queue
                     .days
                     .iter()
@@ -179,7 +195,11 @@ pub fn agreement_notes(
         let simulated_level = simulated.days.get(&date).map(|s| s.mean);
         if let (Some(p), Some(s)) = (projected, simulated_level) {
             if (p < target) != (s < target) {
-                differing.push(format!("{date} (projected {}, simulated {})", percent(p), percent(s)));
+                differing.push(format!(
+                    "{date} (projected {}, simulated {})",
+                    percent(p),
+                    percent(s)
+                ));
             }
         }
     }

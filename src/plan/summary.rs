@@ -13,9 +13,9 @@ use crate::error::{Error, Result};
 use crate::schedule::ShiftConfig;
 
 use super::config::PlanConfig;
-use super::simulation::{agreement_notes, queue_simulations, QueueSimulation, Simulated};
 use super::pipeline::{Plan, StepTiming};
 use super::service::{daily_service_levels, QueueDay, QueueInterval};
+use super::simulation::{agreement_notes, queue_simulations, QueueSimulation, Simulated};
 use crate::roster::{Routing, RoutingRules};
 
 /// Marks a directory as written by `wfm plan` (checked before an old plan is replaced).

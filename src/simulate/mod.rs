@@ -279,13 +279,13 @@ pub struct Options {
 }
 
 impl Default for Options {
-    /// `wfm simulate`'s defaults: 30 replications, seed 7, per-slot absence,
+    /// `wfm simulate`'s defaults: 30 replications, seed 7, whole-day absence,
     /// exponential handle times.
     fn default() -> Self {
         Options {
             replications: 30,
             seed: 7,
-            absence: Absence::PerSlot,
+            absence: Absence::WholeDay,
             handle_time: HandleTime::Exponential,
         }
     }

@@ -8,7 +8,7 @@
 //! #     targets: &wfm::staff::QueueTargets,
 //! # ) -> wfm::Result<()> {
 //! use wfm::simulate::{simulate_roster, Settings};
-//! let settings = Settings::default(); // assigned routing, per-slot absence, 30 x seed 7
+//! let settings = Settings::default(); // assigned routing, whole-day absence, 30 x seed 7
 //! let simulation = simulate_roster(forecast, roster, targets, chrono_tz::Europe::London, &settings)?;
 //! for queue in &simulation.summary.queues {
 //!     println!("{}: {:?}", queue.name, queue.horizon.service_level);
@@ -59,7 +59,7 @@ pub struct Settings {
     /// `assigned` (default) or `skills`; a shifts.csv is always simulated under
     /// `skills`.
     pub routing: Routing,
-    /// `per-slot` (default), `whole-day` or `none`.
+    /// `whole-day` (default), `per-slot` or `none`.
     pub absence: Absence,
     /// `exponential` (default) or `lognormal`.
     pub aht_distribution: AhtDistribution,
@@ -81,7 +81,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             routing: Routing::Assigned,
-            absence: Absence::PerSlot,
+            absence: Absence::WholeDay,
             aht_distribution: AhtDistribution::Exponential,
             aht_cv: None,
             volume: VolumeSource::Point,
