@@ -103,7 +103,6 @@ fn render(outcome: &PlanOutcome) -> String {
         totals.shortfall_agent_hours
     ));
     for queue in &summary.service_level {
-        let percent = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
         lines.push(format!(
             "  {}: projected service level {} (target {}), {} days below target",
             queue.queue,
@@ -126,10 +125,37 @@ fn render(outcome: &PlanOutcome) -> String {
             ));
         }
     }
+    for round in &summary.correction {
+        let queues: Vec<String> = round
+            .queues
+            .iter()
+            .map(|q| {
+                format!(
+                    "{} {} ({} intervals below target)",
+                    q.queue,
+                    percent(q.simulated),
+                    q.intervals_below_target
+                )
+            })
+            .collect();
+        lines.push(format!(
+            "  correction round {}: cost {:.2}, {} paid hours; simulated {}; {} intervals raised",
+            round.round,
+            round.cost,
+            round.paid_hours,
+            queues.join(", "),
+            round.raised_intervals
+        ));
+    }
     lines.push(format!(
         "wrote {}; report: {}",
         outcome.out.display(),
         outcome.out.join(crate::plan::report::REPORT_FILE).display()
     ));
     lines.join("\n")
+}
+
+/// A share as a percentage with one decimal, `-` when undefined.
+fn percent(share: Option<f64>) -> String {
+    share.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0))
 }

@@ -31,7 +31,10 @@ use crate::staff::requirements::write_requirements;
 
 use super::config::PlanConfig;
 use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
-use super::simulation::{simulate_plan, write_simulation_csv, SIMULATION_FILE};
+use super::simulation::{
+    raise_below_target, simulate_plan, write_simulation_csv, CorrectionRound, SIMULATION_FILE,
+};
+use super::summary::paid_hours_and_cost;
 use crate::simulate::Simulation;
 
 /// Names of the output files, in the order the steps write them.
@@ -72,6 +75,8 @@ pub struct Plan {
     pub roster: Option<RosterPlan>,
     /// The plan's roster (or shifts) simulated; `None` with `[simulation] enabled = false`.
     pub simulation: Option<Simulation>,
+    /// With `[simulation] correct = true`: each round's cost and simulated service.
+    pub corrections: Vec<CorrectionRound>,
     /// What the planner should know (printed on stderr, kept in `summary.json`).
     pub notes: Vec<String>,
     pub timings: Vec<StepTiming>,
@@ -144,62 +149,66 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
     timed("staff", started);
 
     let options = schedule_options(config);
-    let (schedule, roster) = match &config.people {
-        Some(people) => {
-            hooks.step("rostering");
-            let started = Instant::now();
-            let roster = roster_step(
-                &RosterStepInputs {
-                    people,
-                    shifts: &shift_config,
-                    requirements: &requirements,
-                    options: &options,
-                    routing: config.routing,
-                    progress: hooks.status,
-                },
-                config.roster_time_limit_seconds,
-            )?;
-            notes.extend(roster.shortfalls.iter().cloned());
-            write_bytes(dir, ROSTER_FILE, &roster.csv)?;
-            let schedule = Schedule {
-                shifts: roster.shift_rows.clone(),
-                coverage: roster.coverage.clone(),
-                report: roster.report.clone(),
-                group: queue_label(&requirements.iter().collect::<Vec<_>>()),
-                shrinkage: roster.shrinkage,
-                interval_minutes: table.interval_minutes,
-            };
-            timed("roster", started);
-            (schedule, Some(roster))
-        }
-        None => {
-            hooks.step("scheduling");
-            let started = Instant::now();
-            tracing::info!("plan.toml names no agents and contracts: anonymous shifts, no roster");
-            let schedule = build_schedule(&requirements, &shift_config, &options, hooks.status)?;
-            timed("schedule", started);
-            (schedule, None)
-        }
+    let step = StaffingStep {
+        config,
+        shift_config: &shift_config,
+        options: &options,
+        hooks,
+        interval_minutes: table.interval_minutes,
     };
+    hooks.step(step.name());
+    let started = Instant::now();
+    let (mut schedule, mut roster) = step.build(&requirements)?;
+    timed(step.label(), started);
+    let mut corrections = Vec::new();
+    let simulation = if config.simulation.enabled {
+        hooks.step("simulating");
+        let started = Instant::now();
+        let simulate = |schedule: &Schedule, roster: Option<&RosterPlan>| {
+            let rows = roster.map(|r| r.rows.as_slice());
+            simulate_plan(config, &forecast, rows, &schedule.shifts)
+        };
+        let mut simulation = simulate(&schedule, roster.as_ref())?;
+        if config.simulation.correct {
+            let mut working = requirements.clone();
+            for round in 0..=config.simulation.max_rounds {
+                let paid = paid_hours_and_cost(&shift_config, &schedule.shifts);
+                let mut record = CorrectionRound::new(round, paid, &simulation, config);
+                let raised = if round < config.simulation.max_rounds {
+                    raise_below_target(&mut working, &simulation, config)
+                } else {
+                    0
+                };
+                record.raised_intervals = raised;
+                corrections.push(record);
+                if raised == 0 {
+                    break;
+                }
+                hooks.step("correcting");
+                (schedule, roster) = step.build(&working)?;
+                simulation = simulate(&schedule, roster.as_ref())?;
+            }
+        }
+        timed("simulate", started);
+        Some(simulation)
+    } else {
+        None
+    };
+    if let Some(roster) = &roster {
+        notes.extend(roster.shortfalls.iter().cloned());
+        write_bytes(dir, ROSTER_FILE, &roster.csv)?;
+    }
     write_atomic(&dir.join(SHIFTS_FILE), |out| {
         write_shifts_csv(&schedule.shifts, out)
     })?;
     write_atomic(&dir.join(COVERAGE_FILE), |out| {
         write_coverage_csv(&schedule.coverage, out)
     })?;
-    let simulation = if config.simulation.enabled {
-        hooks.step("simulating");
-        let started = Instant::now();
-        let rows = roster.as_ref().map(|r| r.rows.as_slice());
-        let simulation = simulate_plan(config, &forecast, rows, &schedule.shifts)?;
+    if let Some(simulation) = &simulation {
         write_atomic(&dir.join(SIMULATION_FILE), |out| {
-            write_simulation_csv(&simulation, out)
+            write_simulation_csv(simulation, out)
         })?;
-        timed("simulate", started);
-        Some(simulation)
-    } else {
-        None
-    };
+    }
 
     Ok(Plan {
         shift_config,
@@ -211,9 +220,72 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
         schedule,
         roster,
         simulation,
+        corrections,
         notes,
         timings,
     })
+}
+
+/// The step that puts people (or anonymous shifts) on the requirements: run once,
+/// and again per round of `[simulation] correct`.
+struct StaffingStep<'a> {
+    config: &'a PlanConfig,
+    shift_config: &'a ShiftConfig,
+    options: &'a ScheduleOptions,
+    hooks: Hooks<'a>,
+    interval_minutes: u32,
+}
+
+impl StaffingStep<'_> {
+    /// The status line while it runs.
+    fn name(&self) -> &'static str {
+        match self.config.people {
+            Some(_) => "rostering",
+            None => "scheduling",
+        }
+    }
+
+    /// The step's name in the timings.
+    fn label(&self) -> &'static str {
+        match self.config.people {
+            Some(_) => "roster",
+            None => "schedule",
+        }
+    }
+
+    /// The schedule (a roster's shifts and coverage, with agents) and the roster.
+    fn build(&self, requirements: &[Requirement]) -> Result<(Schedule, Option<RosterPlan>)> {
+        let Some(people) = &self.config.people else {
+            tracing::info!("plan.toml names no agents and contracts: anonymous shifts, no roster");
+            let schedule = build_schedule(
+                requirements,
+                self.shift_config,
+                self.options,
+                self.hooks.status,
+            )?;
+            return Ok((schedule, None));
+        };
+        let roster = roster_step(
+            &RosterStepInputs {
+                people,
+                shifts: self.shift_config,
+                requirements,
+                options: self.options,
+                routing: self.config.routing,
+                progress: self.hooks.status,
+            },
+            self.config.roster_time_limit_seconds,
+        )?;
+        let schedule = Schedule {
+            shifts: roster.shift_rows.clone(),
+            coverage: roster.coverage.clone(),
+            report: roster.report.clone(),
+            group: queue_label(&requirements.iter().collect::<Vec<_>>()),
+            shrinkage: roster.shrinkage,
+            interval_minutes: self.interval_minutes,
+        };
+        Ok((schedule, Some(roster)))
+    }
 }
 
 /// The history files (a Parquet table, or exports read like `wfm ingest` reads

@@ -7,16 +7,16 @@
 //! rostered and draws who is absent, so where the two disagree by more than
 //! [`AGREEMENT_POINTS`] the plan says so.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 use serde::Serialize;
 
 use super::config::PlanConfig;
 use crate::error::Result;
 use crate::forecast::ForecastRow;
 use crate::roster::RosterRow;
-use crate::schedule::ShiftRow;
+use crate::schedule::{Requirement, ShiftRow};
 use crate::simulate::{interval_header, simulate_roster, simulate_shifts, Estimate, Simulation};
 
 /// The plan directory's file of simulated measures per queue and interval (the
@@ -216,4 +216,98 @@ pub fn agreement_notes(
 
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
+}
+
+/// One round of `[simulation] correct = true`: the plan as rostered in that round,
+/// what the simulation made of it, and how many intervals were then raised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorrectionRound {
+    /// 0: the plan before any correction.
+    pub round: u32,
+    pub paid_hours: f64,
+    pub cost: f64,
+    /// Per queue: the simulated service level and how many days and intervals fall
+    /// below target.
+    pub queues: Vec<RoundQueue>,
+    /// Intervals whose requirement was raised after this round (0 in the last).
+    pub raised_intervals: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundQueue {
+    pub queue: String,
+    pub simulated: Option<f64>,
+    pub days_below_target: usize,
+    pub intervals_below_target: usize,
+}
+
+impl CorrectionRound {
+    pub fn new(
+        round: u32,
+        (paid_hours, cost): (f64, f64),
+        simulation: &Simulation,
+        config: &PlanConfig,
+    ) -> Self {
+        let queues = queue_simulations(simulation, config)
+            .into_iter()
+            .map(|(queue, simulated)| RoundQueue {
+                queue,
+                simulated: simulated.service_level.map(|s| s.mean),
+                days_below_target: simulated.days_below_target,
+                intervals_below_target: simulated.intervals_below_target,
+            })
+            .collect();
+        CorrectionRound {
+            round,
+            paid_hours: (paid_hours * 1000.0).round() / 1000.0,
+            cost: (cost * 1000.0).round() / 1000.0,
+            queues,
+            raised_intervals: 0,
+        }
+    }
+}
+
+/// Raises, by one agent on the phones (and the scheduled staff that takes at the
+/// queue's shrinkage), the requirement of every interval whose simulated service
+/// level is below its queue's target. Returns how many were raised.
+pub fn raise_below_target(
+    requirements: &mut [Requirement],
+    simulation: &Simulation,
+    config: &PlanConfig,
+) -> usize {
+    let mut below: BTreeSet<(String, i64)> = BTreeSet::new();
+    let inputs = &simulation.inputs;
+    for ((queue, starts), target) in simulation
+        .report
+        .queues
+        .iter()
+        .zip(&inputs.interval_starts)
+        .zip(&inputs.service_level_targets)
+    {
+        let Some(target) = target else { continue };
+        for (interval, start) in queue.intervals.iter().zip(starts) {
+            let low = interval
+                .measures
+                .service_level
+                .as_ref()
+                .is_some_and(|level| level.mean < *target);
+            if let (true, Ok(instant)) = (low, DateTime::parse_from_rfc3339(start)) {
+                below.insert((queue.name.clone(), instant.timestamp()));
+            }
+        }
+    }
+    let mut raised = 0;
+    for requirement in requirements.iter_mut() {
+        let key = (
+            requirement.queue.clone(),
+            requirement.interval_start.timestamp(),
+        );
+        if below.contains(&key) {
+            let shrinkage = config.targets.for_queue(&requirement.queue).shrinkage;
+            requirement.agents += 1.0;
+            requirement.scheduled_staff = (requirement.agents / (1.0 - shrinkage) - 1e-9).ceil();
+            raised += 1;
+        }
+    }
+    raised
 }

@@ -15,7 +15,9 @@ use crate::schedule::ShiftConfig;
 use super::config::PlanConfig;
 use super::pipeline::{Plan, StepTiming};
 use super::service::{daily_service_levels, QueueDay, QueueInterval};
-use super::simulation::{agreement_notes, queue_simulations, QueueSimulation, Simulated};
+use super::simulation::{
+    agreement_notes, queue_simulations, CorrectionRound, QueueSimulation, Simulated,
+};
 use crate::roster::{Routing, RoutingRules};
 
 /// Marks a directory as written by `wfm plan` (checked before an old plan is replaced).
@@ -36,6 +38,9 @@ pub struct Summary {
     pub service_level: Vec<QueueService>,
     pub days: Vec<Day>,
     pub roster: Option<RosterTotals>,
+    /// `[simulation] correct = true`: each round's cost and simulated service level.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub correction: Vec<CorrectionRound>,
     /// The files of the plan directory.
     pub outputs: Vec<String>,
     pub notes: Vec<String>,
@@ -233,6 +238,7 @@ pub fn summarise(
             gap: round(roster.gap, 6),
             shortfall_agent_hours: round(roster.shortfall * hours, 3),
         }),
+        correction: plan.corrections.clone(),
         outputs,
         notes,
         stamp: None,
@@ -240,6 +246,11 @@ pub fn summarise(
 }
 
 /// Paid hours and cost of shift rows.
+/// Paid hours and paid cost of shift rows, from their templates.
+pub fn paid_hours_and_cost(config: &ShiftConfig, rows: &[crate::schedule::ShiftRow]) -> (f64, f64) {
+    paid(config, rows.iter())
+}
+
 fn paid<'a>(
     config: &ShiftConfig,
     rows: impl Iterator<Item = &'a crate::schedule::ShiftRow>,
