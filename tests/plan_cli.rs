@@ -1035,3 +1035,126 @@ fn a_plan_reads_its_history_from_parquet_as_from_csv() {
         );
     }
 }
+
+#[test]
+fn correct_raises_the_intervals_the_simulation_puts_below_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        "\n[simulation]\ncorrect = true\nmax_rounds = 1\n",
+    );
+    let out = dir.path().join("plan");
+    plan(&config, &out, &["--quiet"]).assert().success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let rounds = summary["correction"].as_array().unwrap();
+    assert!(!rounds.is_empty() && rounds.len() <= 2, "{rounds:?}");
+    // Round 0 raises exactly the intervals its simulation put below target, and a
+    // round with more requirement costs at least as much.
+    let below = |round: &serde_json::Value| -> u64 {
+        round["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["intervals_below_target"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        rounds[0]["raised_intervals"].as_u64().unwrap(),
+        below(&rounds[0])
+    );
+    if let [first, second] = &rounds[..] {
+        assert!(second["cost"].as_f64().unwrap() >= first["cost"].as_f64().unwrap());
+        assert_eq!(second["raised_intervals"], 0);
+    }
+    // The last round is the plan: its simulated levels are those of service_level[].
+    let last = rounds.last().unwrap();
+    for queue in summary["service_level"].as_array().unwrap() {
+        let name = queue["queue"].as_str().unwrap();
+        let round = last["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["queue"] == name)
+            .unwrap();
+        assert_eq!(
+            round["simulated"],
+            queue["simulated"]["service_level"]["mean"]
+        );
+    }
+}
+
+/// The issue-13 check on the whole sample month: under each routing, the projected
+/// and simulated service levels agree within 2 points per queue, and on which days
+/// are below target; under `assigned` no agent changes queue within an hour except at
+/// a rest (`wfm roster check`). Measured on 2026-12-06: assigned sales 87.71% against
+/// 85.69% (2.02 points) with 2026-12-01 projected 84.4% and simulated 79.7%; support
+/// 0.6 points; skills 1.1 and 0.8 points with no day in dispute.
+#[test]
+#[ignore = "issue 13 open: under assigned routing sales is 2.02 points apart and 2026-12-01 disagrees (about 40 s)"]
+fn sample_month_projection_and_simulation_agree_under_each_routing() {
+    for routing in ["assigned", "skills"] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(sample("plan.toml"))
+            .unwrap()
+            .replace(
+                "routing = \"assigned\"",
+                &format!("routing = \"{routing}\""),
+            )
+            .replace(
+                "\"history.csv\"",
+                &format!("\"{}\"", sample("history.csv").display()),
+            )
+            .replace(
+                "\"calendar.csv\"",
+                &format!("\"{}\"", sample("calendar.csv").display()),
+            )
+            .replace(
+                "\"shifts.toml\"",
+                &format!("\"{}\"", sample("shifts.toml").display()),
+            )
+            .replace(
+                "\"agents.csv\"",
+                &format!("\"{}\"", sample("agents.csv").display()),
+            )
+            .replace(
+                "\"contracts.toml\"",
+                &format!("\"{}\"", sample("contracts.toml").display()),
+            )
+            .replace(
+                "\"availability.csv\"",
+                &format!("\"{}\"", sample("availability.csv").display()),
+            );
+        let config = dir.path().join("plan.toml");
+        std::fs::write(&config, text).unwrap();
+        let out = dir.path().join("plan");
+        plan(&config, &out, &["--quiet"]).assert().success();
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        for queue in summary["service_level"].as_array().unwrap() {
+            let projected = queue["projected"].as_f64().unwrap();
+            let simulated = queue["simulated"]["service_level"]["mean"]
+                .as_f64()
+                .unwrap();
+            assert!(
+                (projected - simulated).abs() <= 0.02,
+                "{routing} {}: projected {projected}, simulated {simulated}",
+                queue["queue"]
+            );
+            let target = queue["target"].as_f64().unwrap();
+            for day in queue["days"].as_array().unwrap() {
+                if let (Some(p), Some(s)) =
+                    (day["projected"].as_f64(), day["simulated"]["mean"].as_f64())
+                {
+                    assert_eq!(
+                        p < target,
+                        s < target,
+                        "{routing} {}: {day}",
+                        queue["queue"]
+                    );
+                }
+            }
+        }
+    }
+}

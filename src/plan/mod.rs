@@ -65,13 +65,22 @@ pub fn run_plan(config: &PlanConfig, options: &PlanOptions, hooks: Hooks) -> Res
 
 /// Writes what follows from the steps: `summary.json`, the plots and the report.
 fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> Result<Summary> {
-    let service = service::queue_service_levels(
+    let mut service = service::queue_service_levels(
         &plan.requirements,
         &plan.schedule,
         &config.targets,
         config.cover,
         config.answer_within_seconds(),
     );
+    if config.routing.routing == crate::roster::Routing::Skills {
+        service::pool_under_skills(
+            &mut service,
+            &plan.requirements,
+            &config.targets,
+            f64::from(plan.schedule.interval_minutes) * 60.0,
+            config.answer_within_seconds(),
+        );
+    }
     let mut summary = summary::summarise(config, plan, &service, output_names(plan));
     if stamp {
         summary.stamp = Some(Stamp::now(
