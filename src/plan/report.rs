@@ -363,7 +363,9 @@ fn headline(html: &mut String, summary: &Summary) {
 fn service_table(html: &mut String, summary: &Summary) {
     html.push_str(
         "<h2>Service level</h2>\n<table id=\"service\">\n<tr><th>Queue</th><th>Target</th>\
-         <th>Answered within</th><th>Projected</th><th>Days below target</th></tr>\n",
+         <th>Answered within</th><th>Projected</th><th>Days below target</th>\
+         <th>Simulated (95% interval)</th><th>Days below target (simulated)</th>\
+         <th>Intervals below target (simulated)</th></tr>\n",
     );
     for queue in &summary.service_level {
         let below = match (queue.projected, queue.target) {
@@ -372,13 +374,14 @@ fn service_table(html: &mut String, summary: &Summary) {
         };
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{} s</td><td{}>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} s</td><td{}>{}</td><td>{}</td>{}</tr>",
             escape(&queue.queue),
             percent(queue.target),
             number(queue.answer_within_seconds, 0),
             if below { " class=\"bad\"" } else { "" },
             percent(queue.projected),
-            queue.days_below_target
+            queue.days_below_target,
+            simulated_cells(queue)
         );
     }
     html.push_str("</table>\n");
@@ -403,6 +406,31 @@ fn service_table(html: &mut String, summary: &Summary) {
     if !low.is_empty() {
         let _ = writeln!(html, "<p>Days below target: {}.</p>", low.join("; "));
     }
+}
+
+/// The simulated columns of a queue's row (`-` when the plan was not simulated).
+fn simulated_cells(queue: &super::summary::QueueService) -> String {
+    let Some(simulated) = &queue.simulated else {
+        return "<td>-</td><td>-</td><td>-</td>".to_string();
+    };
+    let level = simulated.service_level.map_or("-".to_string(), |s| {
+        format!(
+            "{} ({}-{})",
+            percent(Some(s.mean)),
+            percent(Some(s.low)),
+            percent(Some(s.high))
+        )
+    });
+    let below = matches!(
+        (simulated.service_level, queue.target),
+        (Some(s), Some(t)) if s.mean < t
+    );
+    format!(
+        "<td{}>{level}</td><td>{}</td><td>{}</td>",
+        if below { " class=\"bad\"" } else { "" },
+        simulated.days_below_target,
+        simulated.intervals_below_target
+    )
 }
 
 fn notes(html: &mut String, summary: &Summary) {
