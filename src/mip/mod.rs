@@ -501,6 +501,32 @@ pub(crate) fn run_mip(
         })
 }
 
+/// The time cap of a small day model (a day's settlement or queue hand-out). They
+/// stop on their gap (1e-4) long before it, so their results are deterministic; it
+/// only caps a pathological one.
+pub(crate) const DAY_MODEL_TIME_LIMIT_SECONDS: f64 = 20.0;
+
+/// Solves a small day model on HiGHS to a gap of 1e-4 (capped at
+/// [`DAY_MODEL_TIME_LIMIT_SECONDS`]): the column values. `infeasible` says what
+/// could not be done if there is no solution.
+pub(crate) fn solve_day_model(
+    variables: ProblemVariables,
+    objective: Expression,
+    constraints: Vec<Constraint>,
+    infeasible: &str,
+) -> Result<Vec<f64>> {
+    use good_lp::SolverModel;
+    let mut problem = good_lp::solvers::highs::highs(variables.minimise(objective));
+    for constraint in constraints {
+        problem.add_constraint(constraint);
+    }
+    let limits = SolverLimits {
+        time_limit_seconds: DAY_MODEL_TIME_LIMIT_SECONDS,
+        mip_gap: 1e-4,
+    };
+    Ok(run_mip(problem, limits, HighsRun::default(), infeasible)?.values)
+}
+
 /// Where a lunch or break may start, in minutes after its shift's start: the numbers
 /// the implicit rest model needs of a template's rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,21 +20,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use good_lp::solvers::highs::highs;
-use good_lp::{Expression, ProblemVariables, SolverModel};
+use good_lp::{Expression, ProblemVariables};
 
 use super::summary::{working_slots, QueuePlan};
 use super::types::{ModelInput, ModelSolution, SkillGroup};
 use crate::error::Result;
-use crate::mip::{add_integer, coverage_slack, run_mip, Column, HighsRun, SolverLimits};
+use crate::mip::{add_integer, coverage_slack, solve_day_model, Column};
 
 /// The default `min_queue_block`: an hour on one queue, the block most ACDs' agent
 /// state reports use, long enough that agents are not switched every quarter-hour.
 pub const DEFAULT_MIN_QUEUE_BLOCK_MINUTES: u32 = 60;
-
-/// Each day's hand-out is small (agents x blocks x queues); this caps a
-/// pathological one. The solves stop on their gap well before it.
-const DAY_TIME_LIMIT_SECONDS: f64 = 20.0;
 
 /// How the phone system routes calls to the rostered agents.
 #[derive(
@@ -262,19 +257,10 @@ impl<'a> DayHandOut<'a> {
         let mut covered: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
         let counts = self.block_counts(patterns, &mut covered);
         self.coverage_rows(covered, fixed);
-        let mut problem = highs(
-            std::mem::take(&mut self.variables).minimise(std::mem::take(&mut self.objective)),
-        );
-        for constraint in self.constraints.drain(..) {
-            problem.add_constraint(constraint);
-        }
-        let solved = run_mip(
-            problem,
-            SolverLimits {
-                time_limit_seconds: DAY_TIME_LIMIT_SECONDS,
-                mip_gap: 1e-4,
-            },
-            HighsRun::default(),
+        let values = solve_day_model(
+            std::mem::take(&mut self.variables),
+            std::mem::take(&mut self.objective),
+            std::mem::take(&mut self.constraints),
             "the queues of the rostered shifts cannot be handed out",
         )?;
         Ok(counts
@@ -285,7 +271,7 @@ impl<'a> DayHandOut<'a> {
                     .map(|queues| {
                         queues
                             .iter()
-                            .map(|c| solved.values[c.index].round().max(0.0) as u32)
+                            .map(|c| values[c.index].round().max(0.0) as u32)
                             .collect()
                     })
                     .collect()

@@ -8,20 +8,15 @@
 
 use std::collections::BTreeMap;
 
-use good_lp::solvers::highs::highs;
-use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
 use super::rules::WorkedShift;
 use super::summary::working_slots;
 use super::types::{ModelInput, SkillGroup, StartedShift};
 use crate::error::Result;
 use crate::mip::{
-    add_integer, coverage_rows, hand_out_rests, implicit_rest_constraints, run_mip, Column,
-    HighsRun, SolverLimits,
+    add_integer, coverage_rows, hand_out_rests, implicit_rest_constraints, solve_day_model, Column,
 };
-
-/// Each day's settlement is small; this caps a pathological one.
-const DAY_TIME_LIMIT_SECONDS: f64 = 20.0;
 
 /// Shifts with their rests, and each multi-queue group's allocation per slot.
 pub struct Settled {
@@ -315,20 +310,12 @@ impl<'a> DayModel<'a> {
 
     /// Solves the day's model: the column values.
     fn solve(self) -> Result<Vec<f64>> {
-        let mut problem = highs(self.variables.minimise(self.objective));
-        for constraint in self.constraints {
-            problem.add_constraint(constraint);
-        }
-        let solved = run_mip(
-            problem,
-            SolverLimits {
-                time_limit_seconds: DAY_TIME_LIMIT_SECONDS,
-                mip_gap: 1e-4,
-            },
-            HighsRun::default(),
+        solve_day_model(
+            self.variables,
+            self.objective,
+            self.constraints,
             "the rests of the rostered shifts cannot be placed",
-        )?;
-        Ok(solved.values)
+        )
     }
 }
 
