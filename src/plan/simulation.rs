@@ -192,13 +192,14 @@ pub fn agreement_notes(
     };
     let mut differing = Vec::new();
     for &(date, projected) in projected_days {
-        let simulated_level = simulated.days.get(&date).map(|s| s.mean);
-        if let (Some(p), Some(s)) = (projected, simulated_level) {
-            if (p < target) != (s < target) {
+        if let (Some(p), Some(s)) = (projected, simulated.days.get(&date)) {
+            if (p < target) != (s.mean < target) {
                 differing.push(format!(
-                    "{date} (projected {}, simulated {})",
+                    "{date} (projected {}, simulated {}, 95% interval {}-{})",
                     percent(p),
-                    percent(s)
+                    percent(s.mean),
+                    percent(s.low),
+                    percent(s.high)
                 ));
             }
         }
