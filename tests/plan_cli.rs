@@ -625,6 +625,40 @@ fn bad_configs_are_input_errors() {
     plan(&missing, &dir.path().join("out"), &[])
         .assert()
         .code(2);
+
+    for (extra, expected) in [
+        (
+            "[simulation]\nrouting = \"skills\"\n",
+            "simulation.routing: the plan simulates the routing of [site] routing",
+        ),
+        (
+            "[simulation]\nmax_rounds = 0\n",
+            "simulation.max_rounds = 0; expected 1 to 20",
+        ),
+        (
+            "[simulation]\nreplications = 1\n",
+            "at least 2 replications",
+        ),
+        (
+            "[simulation]\nabsence = \"hourly\"\n",
+            "simulation: unknown variant `hourly`",
+        ),
+    ] {
+        let config = write_config(dir.path(), extra);
+        let output = plan(&config, &dir.path().join("out"), &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        output.assert().code(2);
+        assert!(stderr.contains(expected), "{extra}: {stderr}");
+        assert!(!dir.path().join("out").exists());
+    }
+    let text = std::fs::read_to_string(write_config(dir.path(), ""))
+        .unwrap()
+        .replace("[inputs]", "routing = \"round-robin\"\n\n[inputs]");
+    std::fs::write(&config, text).unwrap();
+    let output = plan(&config, &dir.path().join("out"), &[]);
+    output.assert().code(2).stderr(predicates::str::contains(
+        "site.routing: \"round-robin\": expected assigned or skills",
+    ));
 }
 
 /// Every file under `dir` with its bytes.

@@ -312,3 +312,47 @@ pub fn raise_below_target(
     }
     raised
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn simulated(mean: f64, half: f64) -> Simulated {
+        Simulated {
+            mean,
+            low: mean - half,
+            high: mean + half,
+        }
+    }
+
+    #[test]
+    fn notes_name_a_gap_over_two_points_and_days_on_the_other_side_of_target() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let queue = QueueSimulation {
+            service_level: Some(simulated(0.83, 0.01)),
+            asa_seconds: None,
+            abandon_rate: None,
+            occupancy: None,
+            days_below_target: 1,
+            intervals_below_target: 4,
+            days: [
+                (day(1), simulated(0.79, 0.05)),
+                (day(2), simulated(0.85, 0.05)),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let days = [(day(1), Some(0.84)), (day(2), Some(0.86))];
+        let notes = agreement_notes("sales", Some(0.86), &days, Some(0.8), &queue);
+        assert_eq!(
+            notes,
+            [
+                "sales: the simulation gives a service level of 83.0% (95% interval 82.0%-84.0%) against the projected 86.0%: they differ by more than 2 points",
+                "sales: projection and simulation disagree on whether 1 day(s) meet the 80.0% target: 2026-12-01 (projected 84.0%, simulated 79.0%, 95% interval 74.0%-84.0%)",
+            ]
+        );
+        // 1.5 points apart and the same side of target every day: nothing to say.
+        let agreeing = [(day(1), Some(0.78)), (day(2), Some(0.86))];
+        assert!(agreement_notes("sales", Some(0.845), &agreeing, Some(0.8), &queue).is_empty());
+    }
+}
