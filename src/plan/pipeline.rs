@@ -34,7 +34,6 @@ use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 use super::simulation::{
     raise_below_target, simulate_plan, write_simulation_csv, CorrectionRound, SIMULATION_FILE,
 };
-use super::summary::paid_hours_and_cost;
 use crate::simulate::Simulation;
 
 /// Names of the output files, in the order the steps write them.
@@ -374,5 +373,26 @@ pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(name);
     write_atomic(&path, |out| {
         out.write_all(bytes).map_err(|e| Error::write(&path, e))
+    })
+}
+
+/// Paid hours and paid cost of shift rows, from their templates.
+pub fn paid_hours_and_cost(config: &ShiftConfig, rows: &[crate::schedule::ShiftRow]) -> (f64, f64) {
+    paid(config, rows.iter())
+}
+
+fn paid<'a>(
+    config: &ShiftConfig,
+    rows: impl Iterator<Item = &'a crate::schedule::ShiftRow>,
+) -> (f64, f64) {
+    rows.fold((0.0, 0.0), |(hours, cost), row| {
+        let Some(template) = config.templates.iter().find(|t| t.name == row.template) else {
+            return (hours, cost);
+        };
+        let count = f64::from(row.count);
+        (
+            hours + count * f64::from(template.paid_minutes) / 60.0,
+            cost + count * template.shift_cost(),
+        )
     })
 }

@@ -10,10 +10,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::schedule::ShiftConfig;
 
 use super::config::PlanConfig;
-use super::pipeline::{Plan, StepTiming};
+use super::pipeline::{paid_hours_and_cost, Plan, StepTiming};
 use super::service::{daily_service_levels, QueueDay, QueueInterval};
 use super::simulation::{
     agreement_notes, queue_simulations, CorrectionRound, QueueSimulation, Simulated,
@@ -183,7 +182,7 @@ pub fn summarise(
     let coverage = &schedule.coverage;
     let sum =
         |f: &dyn Fn(&crate::schedule::CoverageRow) -> f64| coverage.iter().map(f).sum::<f64>();
-    let (paid_hours, cost) = paid(&plan.shift_config, schedule.shifts.iter());
+    let (paid_hours, cost) = paid_hours_and_cost(&plan.shift_config, &schedule.shifts);
     let totals = Totals {
         forecast_calls: round(plan.forecast.iter().map(|f| f.calls).sum(), 3),
         required_agent_hours: round(sum(&|r| r.required) * hours, 3),
@@ -246,27 +245,6 @@ pub fn summarise(
 }
 
 /// Paid hours and cost of shift rows.
-/// Paid hours and paid cost of shift rows, from their templates.
-pub fn paid_hours_and_cost(config: &ShiftConfig, rows: &[crate::schedule::ShiftRow]) -> (f64, f64) {
-    paid(config, rows.iter())
-}
-
-fn paid<'a>(
-    config: &ShiftConfig,
-    rows: impl Iterator<Item = &'a crate::schedule::ShiftRow>,
-) -> (f64, f64) {
-    rows.fold((0.0, 0.0), |(hours, cost), row| {
-        let Some(template) = config.templates.iter().find(|t| t.name == row.template) else {
-            return (hours, cost);
-        };
-        let count = f64::from(row.count);
-        (
-            hours + count * f64::from(template.paid_minutes) / 60.0,
-            cost + count * template.shift_cost(),
-        )
-    })
-}
-
 /// Puts each queue's simulated figures beside its projection; returns the notes
 /// where the two disagree.
 fn attach_simulation(
@@ -355,7 +333,7 @@ fn days(plan: &Plan, hours: f64) -> Vec<Day> {
         day.shortfall_agent_hours += row.shortfall * hours;
     }
     for row in &plan.schedule.shifts {
-        let (paid_hours, cost) = paid(&plan.shift_config, std::iter::once(row));
+        let (paid_hours, cost) = paid_hours_and_cost(&plan.shift_config, std::slice::from_ref(row));
         let day = day_entry(&mut days, row.date);
         day.shifts += row.count;
         day.paid_hours += paid_hours;

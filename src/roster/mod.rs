@@ -425,7 +425,7 @@ fn check_reachable_hours(book: &RuleBook) -> Result<()> {
 fn shortfall_lines(
     book: &RuleBook,
     shifts: &[WorkedShift],
-    plan: &summary::QueuePlan,
+    plan: &types::QueuePlan,
     queues: &[QueueDemand],
     scheduled: &[Vec<f64>],
     slot: u32,

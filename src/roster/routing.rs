@@ -22,7 +22,7 @@ use std::str::FromStr;
 
 use good_lp::{Expression, ProblemVariables};
 
-use super::summary::{working_slots, QueuePlan};
+use super::types::{working_slots, QueuePlan};
 use super::types::{ModelInput, ModelSolution, SkillGroup};
 use crate::error::Result;
 use crate::mip::{add_integer, coverage_slack, solve_day_model, Column};

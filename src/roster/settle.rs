@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
 use super::rules::WorkedShift;
-use super::summary::working_slots;
+use super::types::working_slots;
 use super::types::{ModelInput, SkillGroup, StartedShift};
 use crate::error::Result;
 use crate::mip::{

@@ -92,3 +92,29 @@ pub fn skill_groups(book: &RuleBook, queues: &[QueueDemand]) -> (Vec<SkillGroup>
         .collect();
     (groups, group_of)
 }
+
+/// Each agent's queue in each slot of each shift: `queue_of[(agent, slot)]` for slots
+/// worked (not on a rest), as an index into the model's queues, or `None` for agents
+/// without a demanded queue.
+pub type QueuePlan = BTreeMap<(usize, usize), Option<usize>>;
+
+/// Slots of the horizon in which the shift's agent works (not on lunch or break).
+pub fn working_slots(book: &RuleBook, shift: &WorkedShift, slot: u32) -> Vec<usize> {
+    let template = &book.config.templates[shift.template];
+    let from = shift.day * 1440 + shift.start;
+    let resting = |minute: u32| {
+        template
+            .rests()
+            .iter()
+            .zip(&shift.rest_starts)
+            .any(|(rest, &start)| {
+                let start = shift.day * 1440 + start;
+                (start..start + rest.length).contains(&minute)
+            })
+    };
+    (from..from + template.span_minutes())
+        .step_by(slot as usize)
+        .filter(|&minute| !resting(minute))
+        .map(|minute| (minute / slot) as usize)
+        .collect()
+}

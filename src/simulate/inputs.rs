@@ -35,7 +35,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
-use super::run::{Routing, Settings, Sources, Staffing};
+use super::settings::{Routing, Settings, Sources, Staffing};
 use super::volume::{daily_sd, IntervalBounds, VolumeSource};
 use super::{Agent, Answers, LoadInterval, QueueSpec, Scenario, Skill, Span, MINUTES_PER_DAY};
 use crate::erlang::Model;

@@ -40,6 +40,7 @@ pub mod inputs;
 pub mod outputs;
 mod report;
 pub mod run;
+pub mod settings;
 pub mod shifts;
 mod stats;
 #[cfg(test)]

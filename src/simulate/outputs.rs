@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::inputs::SimulationInputs;
-use super::run::{Routing, Settings, Staffing};
+use super::settings::{Routing, Settings, Staffing};
 use super::{Estimate, Measures, Report};
 use crate::units::format_number;
 
