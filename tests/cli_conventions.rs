@@ -393,3 +393,13 @@ fn completions_and_manual_page_name_the_real_commands() {
     );
     wfm().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn version_names_the_commit_and_the_build_profile() {
+    let output = wfm().arg("--version").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let expected_start = format!("wfm {} (commit ", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&expected_start), "{text}");
+    assert!(text.trim_end().ends_with(", debug build)"), "{text}");
+}

@@ -21,10 +21,14 @@ pub mod staff;
 mod targets;
 pub mod values;
 
+/// `wfm --version`: the package version, the commit and the build profile
+/// (`0.1.0 (commit 54b1004abc, release build)`).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("WFM_BUILD"), ")");
+
 /// Contact-center workforce management: ingest ACD history, forecast, staff with
 /// Erlang, schedule shifts and roster agents.
 #[derive(Debug, Parser)]
-#[command(name = "wfm", version, about, long_about = None)]
+#[command(name = "wfm", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// Only print errors.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
