@@ -8,7 +8,7 @@
 use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 use criterion::{criterion_group, criterion_main, Criterion};
 use wfm::schedule::{
-    build_schedule, Cover, Requirement, ScheduleOptions, ShiftConfig, SolverLimits,
+    build_schedule, Cover, Requirement, Routing, ScheduleOptions, ShiftConfig, SolverLimits,
 };
 
 /// The benchmark month's shift templates, shared with the other scheduling bench.
@@ -73,6 +73,7 @@ fn bench_month(c: &mut Criterion) {
         answer_within_seconds: 20.0,
         shrinkage: Some(0.0),
         targets: None,
+        routing: Routing::Skills,
     };
     let schedule = build_schedule(&requirements, &config, &options, None).unwrap();
     let report = &schedule.report;

@@ -578,3 +578,69 @@ fn interval_coverage_lets_a_quarter_hour_starve_and_slot_coverage_does_not() {
     );
     assert_eq!(default.shifts, slot.shifts);
 }
+
+/// Erlang C: the share of calls answered within `within` seconds with `agents` at
+/// `load` Erlangs and handle time `aht` (SL = 1 - C(N, A) e^(-(N - A) t / h)).
+fn erlang_c_service_level(agents: u32, load: f64, aht: f64, within: f64) -> f64 {
+    if f64::from(agents) <= load {
+        return 0.0;
+    }
+    let mut blocking = 1.0;
+    for k in 1..=agents {
+        blocking = load * blocking / (f64::from(k) + load * blocking);
+    }
+    let n = f64::from(agents);
+    let waiting = n * blocking / (n - load * (1.0 - blocking));
+    1.0 - waiting * (-(n - load) * within / aht).exp()
+}
+
+#[test]
+fn routing_decides_how_a_pooled_row_is_projected() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two queues, each 30 calls of 180 s per half-hour (3 Erlangs) and 6 agents,
+    // 09:00-17:00: pooled, 12 agents for 6 Erlangs.
+    let mut text = String::from(
+        "queue,interval_start,calls,aht_seconds,agents,scheduled_staff,service_level,asa_seconds,occupancy,abandon_rate\n",
+    );
+    for queue in ["a", "b"] {
+        for half_hour in 18..34 {
+            text.push_str(&format!(
+                "{queue},2026-12-01T{:02}:{:02}:00+00:00,30,180,6,6,,,,\n",
+                half_hour / 2,
+                (half_hour % 2) * 30
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("requirements.csv"), text).unwrap();
+    let level_at_0930 = |routing: &str| -> (f64, f64) {
+        let run = schedule(
+            dir.path(),
+            FIXED_START_WITH_LUNCH,
+            &["--routing", routing, "--shrinkage", "0%"],
+        );
+        let row = run
+            .coverage
+            .lines()
+            .find(|l| l.contains("T09:30:00"))
+            .unwrap()
+            .to_string();
+        let f: Vec<&str> = row.split(',').collect();
+        (f[5].parse().unwrap(), f.last().unwrap().parse().unwrap())
+    };
+    let (agents, skills) = level_at_0930("skills");
+    let (same_agents, assigned) = level_at_0930("assigned");
+    assert_eq!(agents, same_agents);
+    let n = agents as u32;
+    let pooled = erlang_c_service_level(n, 6.0, 180.0, 20.0);
+    let split = erlang_c_service_level(n / 2, 3.0, 180.0, 20.0);
+    assert!(
+        (skills - pooled).abs() < 1e-4,
+        "{skills} vs {pooled} with {n}"
+    );
+    assert!(
+        (assigned - split).abs() < 1e-4,
+        "{assigned} vs {split} with {n}"
+    );
+    // Pooling helps: 0.9995 against 0.9759 with 15 agents.
+    assert!(skills > assigned + 0.02, "{skills} vs {assigned}");
+}

@@ -14,6 +14,8 @@ use crate::staff::requirements::read_requirements;
 
 use super::args::{Horizon, Scheduling, ServiceArgs, SolverLimitArgs, LIST_DELIMITER};
 use super::edge::{with_hint, with_spinner, Edge};
+use super::values;
+use crate::schedule::Routing;
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, clap::Args)]
@@ -42,6 +44,11 @@ pub struct ScheduleArgs {
     pub solver: SolverLimitArgs<Scheduling>,
     #[command(flatten)]
     pub service: ServiceArgs<Scheduling>,
+    /// Call routing the projected service level of pooled queues assumes: `assigned`
+    /// (each queue on its share of the agents) or `skills` (one team answering every
+    /// queue, longest-idle agent first).
+    #[arg(long, default_value = "assigned", value_parser = values::routing)]
+    pub routing: Routing,
 }
 
 /// Runs `wfm schedule`.
@@ -70,6 +77,7 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
         answer_within_seconds: args.service.answer_within.seconds,
         shrinkage: args.service.shrinkage,
         targets: args.service.queue_targets()?,
+        routing: args.routing,
     };
     let config = ShiftConfig::from_file(&args.shifts)?;
     let requirements = requirements_in(&read_requirements(&args.requirements)?, time_zone);

@@ -341,6 +341,7 @@ fn schedule_options(config: &PlanConfig) -> ScheduleOptions {
         answer_within_seconds: config.answer_within_seconds(),
         shrinkage: None,
         targets: Some(config.targets.clone()),
+        routing: config.routing.routing,
     }
 }
 

@@ -169,6 +169,7 @@ pub fn build_roster(
         answer_within_seconds: options.answer_within_seconds,
         shrinkage: options.shrinkage,
         targets: options.targets.clone(),
+        routing: options.routing.routing,
     };
     let (queues, pooled, interval_minutes) = queue_demands(inputs.requirements, &schedule_options)?;
     let all_demands: Vec<Demand> = queues.iter().flat_map(|q| q.demands.clone()).collect();

@@ -17,8 +17,6 @@
 //!   the projection errs on the safe side; the simulation measures the difference.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use good_lp::{Expression, ProblemVariables};
 
@@ -31,54 +29,9 @@ use crate::mip::{add_integer, coverage_slack, solve_day_model, Column};
 /// state reports use, long enough that agents are not switched every quarter-hour.
 pub const DEFAULT_MIN_QUEUE_BLOCK_MINUTES: u32 = 60;
 
-/// How the phone system routes calls to the rostered agents.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Routing {
-    /// An agent answers only the queue the roster gives them.
-    #[default]
-    Assigned,
-    /// An agent is logged into all their skills; longest-idle agent first.
-    Skills,
-}
-
-impl Routing {
-    /// The name used in `plan.toml`, on the command line and in `summary.json`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Routing::Assigned => "assigned",
-            Routing::Skills => "skills",
-        }
-    }
-}
-
-impl fmt::Display for Routing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-impl FromStr for Routing {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, Self::Err> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "assigned" => Ok(Routing::Assigned),
-            "skills" => Ok(Routing::Skills),
-            _ => Err(format!("\"{text}\": expected assigned or skills")),
-        }
-    }
-}
+/// How the phone system routes calls (defined with the schedule, which projects
+/// service levels under it too).
+pub use crate::schedule::Routing;
 
 /// The declared routing with the rule that goes with `assigned`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

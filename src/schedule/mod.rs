@@ -21,7 +21,7 @@ use crate::interval::{format_timestamp, local_minute_of_day};
 use crate::staff::QueueTargets;
 use crate::units::{format_clock_minutes, format_number};
 pub use model::{SolveReport, SolverLimits};
-pub use requirements::{requirements_in, Cover, Requirement};
+pub use requirements::{requirements_in, Cover, Requirement, Routing};
 pub use templates::{ShiftConfig, ShiftTemplate};
 
 /// What to schedule.
@@ -44,6 +44,9 @@ pub struct ScheduleOptions {
     /// Per-queue targets for the projected service level (model, answer-within time,
     /// patience, shrinkage); `None`: Erlang C for every queue.
     pub targets: Option<QueueTargets>,
+    /// How calls reach the agents: `skills` projects pooled queues as one team,
+    /// `assigned` each queue on its share of the agents.
+    pub routing: Routing,
 }
 
 /// One line of `shifts.csv`: `count` identical shifts. Times are minutes after the
@@ -380,11 +383,12 @@ pub(crate) fn coverage_row(
 }
 
 /// The projected service level of a coverage row, the mean over its slots (see
-/// [`projection`]). One queue: with its own targets. Pooled queues whose targets
-/// share the model and answer-within time: as one queue of their calls, at the run's
-/// shrinkage. Pooled queues with different targets: the call-weighted mean of each
-/// queue's own projection, with its share of the agents in proportion to its
-/// requirement (as `wfm plan` projects each queue in `summary.json`).
+/// [`projection`]). One queue: with its own targets. Pooled queues under `skills`
+/// routing: one team answering all their calls (their total load, the load-weighted
+/// handle time, every agent on the phones at the run's shrinkage), each queue within
+/// its own answer-within time and model, the call-weighted mean over the queues. Under
+/// `assigned`: each queue on its share of the agents, in proportion to its
+/// requirement, with its own targets (as `wfm plan` projects each queue).
 fn row_service_level(
     interval: &PooledInterval,
     aht_seconds: f64,
@@ -407,10 +411,7 @@ fn row_service_level(
         })
         .collect();
     let first = *targets.first()?;
-    let alike = targets
-        .iter()
-        .all(|t| t.model == first.model && t.answer_within == first.answer_within);
-    if targets.len() == 1 || alike {
+    if targets.len() == 1 || options.routing == Routing::Skills {
         let shrinkage = if targets.len() == 1 {
             first.shrinkage
         } else {
@@ -420,13 +421,21 @@ fn row_service_level(
             .iter()
             .map(|&n| projection::on_phones(n, shrinkage, options.cover))
             .collect();
-        return projection::mean_service_level(
-            interval.calls,
-            aht_seconds,
-            interval_seconds,
-            &first,
-            &agents,
-        );
+        let (mut calls, mut weighted) = (0.0, 0.0);
+        for (part, targets) in interval.parts.iter().zip(&targets) {
+            let level = projection::mean_service_level(
+                interval.calls,
+                aht_seconds,
+                interval_seconds,
+                targets,
+                &agents,
+            );
+            if let Some(level) = level {
+                calls += part.calls;
+                weighted += part.calls * level;
+            }
+        }
+        return (calls > 0.0).then(|| weighted / calls);
     }
     let (mut calls, mut weighted) = (0.0, 0.0);
     for (part, targets) in interval.parts.iter().zip(&targets) {

@@ -3,6 +3,8 @@
 
 use chrono::DateTime;
 use chrono_tz::Tz;
+use std::fmt;
+use std::str::FromStr;
 
 use crate::staff::requirements::RequirementRow;
 
@@ -60,4 +62,54 @@ pub fn requirements_in(rows: &[RequirementRow], zone: Tz) -> Vec<Requirement> {
     rows.iter()
         .map(|row| Requirement::from_row(row, zone))
         .collect()
+}
+
+/// How the phone system routes calls to the agents: what the roster hands out and
+/// what the projected service level assumes (see `docs/formats.md`, "Routing").
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Routing {
+    /// An agent answers only the queue the roster gives them.
+    #[default]
+    Assigned,
+    /// An agent is logged into all their skills; longest-idle agent first.
+    Skills,
+}
+
+impl Routing {
+    /// The name used in `plan.toml`, on the command line and in `summary.json`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Routing::Assigned => "assigned",
+            Routing::Skills => "skills",
+        }
+    }
+}
+
+impl fmt::Display for Routing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl FromStr for Routing {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "assigned" => Ok(Routing::Assigned),
+            "skills" => Ok(Routing::Skills),
+            _ => Err(format!("\"{text}\": expected assigned or skills")),
+        }
+    }
 }
