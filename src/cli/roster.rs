@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::Error;
+use crate::forecast::calendar::Calendar;
 use crate::output::{check_distinct, Outputs};
 use crate::roster::{
     self, check_rows, read_agents, read_availability, read_roster, roster_horizon, Agent,
     AvailabilityRow, Contracts, RuleBook,
 };
 use crate::schedule::{requirements_in, write_coverage_csv, Cover, ShiftConfig};
-use crate::forecast::calendar::Calendar;
 use crate::staff::requirements::read_requirements;
 
 use super::args::{Horizon, Rostering, RoutingArgs, ServiceArgs, SolverLimitArgs};
