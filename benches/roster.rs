@@ -204,6 +204,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         agents: &case.agents,
         availability: &case.availability,
         requirements: &case.requirements,
+        closed_days: &[],
     };
     // WFM_BENCH_PROGRESS=1 prints the solver's progress lines.
     let show = |line: &str| eprintln!("  {line}");

@@ -1078,3 +1078,92 @@ fn slot_coverage_staggers_breaks_so_every_quarter_hour_is_covered() {
         );
     }
 }
+
+#[test]
+fn closed_days_are_never_worked_and_credit_the_weekly_minimum() {
+    // 35 hours a week of 8-hour shifts; the site is closed on Wednesday 2027-02-03.
+    // Pro rata the minimum is 35 x 6/7 = 30 hours: 4 shifts, none on Wednesday, even
+    // though work is needed every day.
+    let case = Case::new(
+        &contract("FT", "[\"N8\"]", "min_hours_per_week = 35.0"),
+        &[("A1", "FT", "sales")],
+        &[],
+    );
+    case.requirements(&["sales"], 7, &daily("sales", 7, 1.0));
+    std::fs::write(
+        case.path("calendar.csv"),
+        "date,kind,name,uplift\n2027-02-03,closed,Stocktake,\n",
+    )
+    .unwrap();
+    let calendar = case.path("calendar.csv").display().to_string();
+    let output = case
+        .roster_command(7, &["--calendar", &calendar])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let roster = std::fs::read_to_string(case.path("roster.csv")).unwrap();
+    assert!(roster.contains("A1,2027-02-03,off,,,"), "{roster}");
+    let days = roster.lines().filter(|l| l.contains(",shift,")).count();
+    // Uncapped by the minimum, the agent works every open day it can (max 7 days).
+    assert_eq!(days, 6, "{roster}");
+    // A shift on the closed day is reported by the checker given the calendar.
+    let mut check = wfm();
+    check
+        .args(["roster", "check", "--calendar", &calendar, "--roster"])
+        .arg(case.path("hand.csv"));
+    case.people_args(&mut check);
+    let mut text = String::from("agent_id,date,activity,start,end,queue\n");
+    for day in 0..7 {
+        text.push_str(&format!("A1,{},shift,09:00,17:00,sales\n", date(day)));
+    }
+    std::fs::write(case.path("hand.csv"), text).unwrap();
+    let out = String::from_utf8(check.output().unwrap().stdout).unwrap();
+    assert!(
+        out.contains("A1 2027-02-03 closed_day: works on a day the calendar closes the site"),
+        "{out}"
+    );
+}
+
+#[test]
+fn closed_day_credit_sets_the_weekly_minimum() {
+    // Work is only needed on Monday; the minimum decides how many more shifts are
+    // paid. Closed Wednesday, 35 hours a week: pro rata 30 h (4 shifts of 8 h), as
+    // hours 35 - 7 = 28 h (4 shifts), without credit 35 h (5 shifts).
+    for (credit, shifts) in [("pro-rata", 4), ("hours", 4), ("none", 5)] {
+        let extra = format!(
+            "min_hours_per_week = 35.0\nleave_day_hours = 7.0\nclosed_day_credit = \"{credit}\""
+        );
+        let case = Case::new(
+            &contract("FT", "[\"N8\"]", &extra),
+            &[("A1", "FT", "sales")],
+            &[],
+        );
+        case.requirements(&["sales"], 7, &daily("sales", 1, 1.0));
+        std::fs::write(
+            case.path("calendar.csv"),
+            "date,kind,name,uplift\n2027-02-03,closed,Stocktake,\n",
+        )
+        .unwrap();
+        let calendar = case.path("calendar.csv").display().to_string();
+        let output = case
+            .roster_command(7, &["--calendar", &calendar])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{credit}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let roster = std::fs::read_to_string(case.path("roster.csv")).unwrap();
+        assert_eq!(
+            roster.matches(",shift,").count(),
+            shifts,
+            "{credit}: {roster}"
+        );
+        assert!(!roster.contains("2027-02-03,shift"), "{credit}: {roster}");
+    }
+}

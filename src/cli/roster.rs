@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::Error;
+use crate::forecast::calendar::Calendar;
 use crate::output::{check_distinct, Outputs};
 use crate::roster::{
     self, check_rows, read_agents, read_availability, read_roster, roster_horizon, Agent,
@@ -51,6 +52,9 @@ pub struct PeopleArgs {
     /// Shift templates (TOML, as for wfm schedule).
     #[arg(long, required = true)]
     pub shifts: Option<PathBuf>,
+    /// Calendar CSV (date, kind, name, uplift): nobody works a `closed` day.
+    #[arg(long)]
+    pub calendar: Option<PathBuf>,
 }
 
 /// Arguments of `wfm roster`.
@@ -102,10 +106,21 @@ pub struct CheckArgs {
 
 /// The people inputs, read and validated.
 struct People {
+    calendar: Calendar,
     config: ShiftConfig,
     contracts: Contracts,
     agents: Vec<Agent>,
     availability: Vec<AvailabilityRow>,
+}
+
+impl People {
+    /// The days of `horizon` the calendar closes.
+    fn closed_days(&self, horizon: roster::Horizon) -> Vec<chrono::NaiveDate> {
+        (0..horizon.days)
+            .map(|day| horizon.date(day))
+            .filter(|date| self.calendar.is_closed(*date))
+            .collect()
+    }
 }
 
 fn required(path: &Option<PathBuf>) -> &Path {
@@ -120,7 +135,12 @@ fn read_people(args: &PeopleArgs) -> anyhow::Result<People> {
         Some(path) => read_availability(path, &agents)?,
         None => Vec::new(),
     };
+    let calendar = match &args.calendar {
+        Some(path) => Calendar::read(path)?,
+        None => Calendar::empty(),
+    };
     Ok(People {
+        calendar,
         config,
         contracts,
         agents,
@@ -147,7 +167,8 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
         &people.agents,
         &people.availability,
         horizon,
-    );
+    )
+    .with_closed_days(&people.closed_days(horizon));
     let violations = check_rows(
         &rows,
         &book,
@@ -184,6 +205,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         &people.availability,
         &people.contracts,
         &people.shifts,
+        &people.calendar,
         &args.service.targets,
     ]
     .into_iter()
@@ -210,12 +232,17 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     let people = read_people(&args.people)?;
     let requirements =
         requirements_in(&read_requirements(required(&args.requirements))?, time_zone);
+    let closed_days = people.closed_days(roster::Horizon {
+        start: options.start,
+        days: options.days,
+    });
     let inputs = roster::RosterInputs {
         config: &people.config,
         contracts: &people.contracts,
         agents: &people.agents,
         availability: &people.availability,
         requirements: &requirements,
+        closed_days: &closed_days,
     };
     let built = with_spinner(quiet, Some("building the model"), |progress| {
         roster::build_roster(&inputs, &options, progress)

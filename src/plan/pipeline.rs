@@ -125,6 +125,10 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
 
     hooks.step("forecasting");
     let started = Instant::now();
+    let closed_days: Vec<NaiveDate> = (0..config.days)
+        .map(|day| config.start + Duration::days(i64::from(day)))
+        .filter(|date| calendar.is_closed(*date))
+        .collect();
     let forecasts = forecast(config, &table, calendar)?;
     for forecast in &forecasts {
         notes.extend(forecast.notes.iter().cloned());
@@ -154,6 +158,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
         options: &options,
         hooks,
         interval_minutes: table.interval_minutes,
+        closed_days: &closed_days,
     };
     hooks.step(step.name());
     let started = Instant::now();
@@ -233,6 +238,7 @@ struct StaffingStep<'a> {
     options: &'a ScheduleOptions,
     hooks: Hooks<'a>,
     interval_minutes: u32,
+    closed_days: &'a [NaiveDate],
 }
 
 impl StaffingStep<'_> {
@@ -271,6 +277,7 @@ impl StaffingStep<'_> {
                 requirements,
                 options: self.options,
                 routing: self.config.routing,
+                closed_days: self.closed_days,
                 progress: self.hooks.status,
             },
             self.config.roster_time_limit_seconds,

@@ -29,6 +29,8 @@ pub struct RosterStepInputs<'a> {
     pub requirements: &'a [Requirement],
     pub options: &'a ScheduleOptions,
     pub routing: RoutingRules,
+    /// Days the calendar closes the site.
+    pub closed_days: &'a [NaiveDate],
     pub progress: Option<ProgressFn<'a>>,
 }
 
@@ -105,6 +107,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
             agents: &agents,
             availability: &availability,
             requirements: inputs.requirements,
+            closed_days: inputs.closed_days,
         },
         &RosterOptions {
             start: options.start,

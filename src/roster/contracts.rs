@@ -36,6 +36,35 @@ pub struct Contract {
     pub max_weekends_per_4_weeks: u32,
     /// Paid hours a whole day of leave counts towards the weekly hours.
     pub leave_day_hours: f64,
+    /// How a day the calendar closes the site counts towards the weekly minimum.
+    pub closed_day_credit: ClosedDayCredit,
+}
+
+/// How a closed day (the calendar's `closed`) counts towards a week's minimum hours:
+/// nobody works it, so without a credit a full-timer would be pushed onto the other
+/// days to make up the hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClosedDayCredit {
+    /// No credit: the week's minimum stays whole.
+    None,
+    /// The minimum shrinks by a seventh per closed day (as for a week cut by the
+    /// horizon): the default, which keeps a full-timer's week whole without
+    /// inventing work.
+    #[default]
+    ProRata,
+    /// Each closed day counts the contract's `leave_day_hours`, like a day of leave.
+    Hours,
+}
+
+impl ClosedDayCredit {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "none" => Some(ClosedDayCredit::None),
+            "pro-rata" => Some(ClosedDayCredit::ProRata),
+            "hours" => Some(ClosedDayCredit::Hours),
+            _ => None,
+        }
+    }
 }
 
 impl Contract {
@@ -211,6 +240,7 @@ struct ContractToml {
     consecutive_days_off: Option<bool>,
     max_weekends_per_4_weeks: Option<Spanned<u32>>,
     leave_day_hours: Option<Spanned<f64>>,
+    closed_day_credit: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -281,6 +311,7 @@ fn parse_contract(
         consecutive_days_off: raw.consecutive_days_off.unwrap_or(false),
         max_weekends_per_4_weeks: max_weekends,
         leave_day_hours: 0.0,
+        closed_day_credit: site.closed_day_credit(&raw.closed_day_credit)?,
     };
     site.check_hours(raw, &contract, shifts)?;
     let working_days = contract.working_days_per_week();
@@ -408,6 +439,22 @@ impl ContractSite<'_> {
             return Err(wrong("whole minutes between 0 and 48h"));
         }
         Ok((seconds / 60.0) as u32)
+    }
+
+    /// `closed_day_credit`: `none`, `pro-rata` (the default) or `hours`.
+    fn closed_day_credit(&self, value: &Option<Spanned<String>>) -> Result<ClosedDayCredit> {
+        let Some(text) = value else {
+            return Ok(ClosedDayCredit::default());
+        };
+        ClosedDayCredit::parse(text.get_ref().trim()).ok_or_else(|| {
+            Error::at(
+                self.file,
+                (self.line_of)(text.span().start),
+                &self.key("closed_day_credit"),
+                text.get_ref(),
+                "none, pro-rata or hours",
+            )
+        })
     }
 
     /// The weekly hours must fit each other and the templates: max at least min,

@@ -29,17 +29,23 @@ struct AgentState {
     weekends: Vec<bool>,
 }
 
-/// Builds the roster; `None` when the greedy rules paint an agent into a corner
-/// (the solver then starts without an incumbent).
-pub fn greedy_roster(
-    book: &RuleBook,
-    queues: &[QueueDemand],
-    slot: u32,
-) -> Option<Vec<StartedShift>> {
+/// The greedy roster: every agent's shifts except those of the agents the greedy
+/// rules painted into a corner (`stuck`: a weekly minimum out of reach), who start
+/// with no shift so that an exact best response can give them a whole schedule.
+pub struct GreedyStart {
+    pub roster: Vec<StartedShift>,
+    pub stuck: Vec<usize>,
+}
+
+/// Builds the roster; see [`GreedyStart`].
+pub fn greedy_roster(book: &RuleBook, queues: &[QueueDemand], slot: u32) -> GreedyStart {
     let mut greedy = Greedy::new(book, queues, slot);
     for day in 0..book.horizon.days {
-        greedy.fill_day(day)?;
+        greedy.fill_day(day);
     }
+    let stuck: Vec<usize> = (0..book.agents.len())
+        .filter(|&a| greedy.stuck[a])
+        .collect();
     let Greedy {
         mut roster,
         mut served,
@@ -63,8 +69,9 @@ pub fn greedy_roster(
         move_days(book, &mut roster, &mut served, &mut need, &skills, slot);
         prune(book, &mut roster, &mut served, &mut need, &mut hours, slot);
     }
+    roster.retain(|shift| !stuck.contains(&shift.0));
     roster.sort_unstable();
-    Some(roster)
+    GreedyStart { roster, stuck }
 }
 
 /// The constructive roster while days are filled in order.
@@ -85,6 +92,8 @@ struct Greedy<'a> {
     roster: Vec<StartedShift>,
     /// Per rostered shift, the queue it serves in each slot.
     served: Vec<Vec<(usize, usize)>>,
+    /// Per agent: a weekly minimum went out of reach.
+    stuck: Vec<bool>,
 }
 
 impl<'a> Greedy<'a> {
@@ -124,12 +133,13 @@ impl<'a> Greedy<'a> {
             under: book.config.penalties.under_per_agent_hour.max(1e-9),
             roster: Vec::new(),
             served: Vec::new(),
+            stuck: vec![false; book.agents.len()],
         }
     }
 
-    /// Gives `day` its shifts, most urgent agent first; `None` when an agent can no
-    /// longer reach its weekly minimum.
-    fn fill_day(&mut self, day: u32) -> Option<()> {
+    /// Gives `day` its shifts, most urgent agent first; marks agents that can no
+    /// longer reach their weekly minimum as stuck.
+    fn fill_day(&mut self, day: u32) {
         let book = self.book;
         let w = book.horizon.week_of(day);
         let week = self.weeks[w];
@@ -144,16 +154,18 @@ impl<'a> Greedy<'a> {
             .collect();
         order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         for &(_, a) in &order {
-            self.agent_day(a, day, w)?;
+            if !self.stuck[a] && self.agent_day(a, day, w).is_none() {
+                self.stuck[a] = true;
+            }
         }
         // Weeks ending today must have met their minimum.
-        if day + 1 == week.first + week.len
-            && (0..book.agents.len())
-                .any(|a| self.state[a].hours[w] + 1e-6 < book.week_limits(a, week).min_hours)
-        {
-            return None;
+        if day + 1 == week.first + week.len {
+            for a in 0..book.agents.len() {
+                if self.state[a].hours[w] + 1e-6 < book.week_limits(a, week).min_hours {
+                    self.stuck[a] = true;
+                }
+            }
         }
-        Some(())
     }
 
     /// Whether weekend `we` is not yet worked by agent `a` and working it would pass

@@ -99,6 +99,9 @@ pub struct RosterInputs<'a> {
     pub agents: &'a [Agent],
     pub availability: &'a [AvailabilityRow],
     pub requirements: &'a [Requirement],
+    /// Days the calendar closes the site: nobody is rostered on them, and contracts
+    /// credit them towards the weekly minimum (`closed_day_credit`).
+    pub closed_days: &'a [NaiveDate],
 }
 
 /// A built roster with everything the outputs need.
@@ -157,7 +160,8 @@ pub fn build_roster(
         inputs.agents,
         inputs.availability,
         horizon,
-    );
+    )
+    .with_closed_days(inputs.closed_days);
     check_reachable_hours(&book)?;
     let schedule_options = ScheduleOptions {
         start: options.start,

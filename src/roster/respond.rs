@@ -44,12 +44,16 @@ pub struct Responded {
     pub converged: bool,
 }
 
-/// Runs best-response rounds from `roster` (which must meet every hard rule).
+/// Runs best-response rounds from `roster`, which meets every hard rule except for
+/// the `stuck` agents (no shifts yet): their first response replaces their schedule
+/// whatever it costs, since any schedule the pricing finds keeps every rule.
+#[allow(clippy::too_many_arguments)]
 pub fn best_responses(
     book: &RuleBook,
     queues: &[QueueDemand],
     slot: u32,
     roster: &[StartedShift],
+    stuck: &[usize],
     max_rounds: usize,
     deadline: Instant,
 ) -> Responded {
@@ -130,6 +134,10 @@ pub fn best_responses(
         served[agent] = take(&mut need, agent, &schedules[agent]);
     }
     let pricers: Vec<Pricer> = (0..agents).map(|a| Pricer::new(book, a)).collect();
+    let mut unplaced = vec![false; agents];
+    for &agent in stuck {
+        unplaced[agent] = true;
+    }
     let mut scratch = Scratch::default();
     let mut rounds = 0;
     let mut changed = 0;
@@ -163,10 +171,15 @@ pub fn best_responses(
                     .map(|(q, p)| values[q] * p)
                     .sum::<f64>()
             };
-            let current = pricers[agent].evaluate(&schedules[agent], &extra);
+            let current = if unplaced[agent] {
+                f64::INFINITY
+            } else {
+                pricers[agent].evaluate(&schedules[agent], &extra)
+            };
             if let Some((cost, schedule)) = pricers[agent].cheapest(&extra, 0.0, &mut scratch) {
-                if cost < current - 1e-6 && schedule != schedules[agent] {
+                if cost < current - 1e-6 && (schedule != schedules[agent] || unplaced[agent]) {
                     schedules[agent] = schedule;
+                    unplaced[agent] = false;
                     changed_this_round += 1;
                 }
             }
@@ -264,7 +277,7 @@ min_rest = "11h"
             .flat_map(|a| (0..3).map(move |d| (a, d, 0, 840)))
             .collect();
         let far = Instant::now() + std::time::Duration::from_secs(60);
-        let responded = best_responses(&book, &queues, 60, &start, 10, far);
+        let responded = best_responses(&book, &queues, 60, &start, &[], 10, far);
         let shifts: Vec<WorkedShift> = responded
             .roster
             .iter()

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::contracts::{Contract, Contracts};
+use super::contracts::{ClosedDayCredit, Contract, Contracts};
 use super::inputs::{Agent, AvailabilityKind, AvailabilityRow};
 use crate::schedule::{ShiftConfig, ShiftTemplate};
 use crate::units::format_clock_minutes;
@@ -136,10 +136,22 @@ pub struct WeekLimits {
     pub leave_hours: f64,
 }
 
-/// The limits of `contract` in `week`, with `leave_days` whole days of leave.
-pub fn week_limits(contract: &Contract, week: Week, leave_days: u32) -> WeekLimits {
+/// The limits of `contract` in `week`, with `leave_days` whole days of leave and
+/// `closed_days` days the site is closed (credited as the contract's
+/// `closed_day_credit` says).
+pub fn week_limits(
+    contract: &Contract,
+    week: Week,
+    leave_days: u32,
+    closed_days: u32,
+) -> WeekLimits {
     let leave_hours = f64::from(leave_days) * contract.leave_day_hours;
-    let prorated = contract.min_hours_per_week * f64::from(week.len) / 7.0;
+    let (open_days, closed_credit) = match contract.closed_day_credit {
+        ClosedDayCredit::None => (week.len, 0.0),
+        ClosedDayCredit::ProRata => (week.len.saturating_sub(closed_days), 0.0),
+        ClosedDayCredit::Hours => (week.len, f64::from(closed_days) * contract.leave_day_hours),
+    };
+    let prorated = contract.min_hours_per_week * f64::from(open_days) / 7.0 - closed_credit;
     WeekLimits {
         min_hours: ((prorated - leave_hours) * 100.0).round().max(0.0) / 100.0,
         max_hours: (contract.max_hours_per_week - leave_hours).max(0.0),
@@ -189,6 +201,8 @@ pub struct RuleBook<'a> {
     pub horizon: Horizon,
     /// Per agent: its availability rows.
     pub availability: Vec<Vec<&'a AvailabilityRow>>,
+    /// Per horizon day: whether the calendar closes the site (nobody works it).
+    pub closed: Vec<bool>,
 }
 
 impl<'a> RuleBook<'a> {
@@ -209,7 +223,23 @@ impl<'a> RuleBook<'a> {
             agents,
             horizon,
             availability: by_agent,
+            closed: vec![false; horizon.days as usize],
         }
+    }
+
+    /// The same rules with the site closed on `dates` (those inside the horizon).
+    pub fn with_closed_days(mut self, dates: &[NaiveDate]) -> Self {
+        for date in dates {
+            if let Some(day) = self.horizon.day_of(*date) {
+                self.closed[day as usize] = true;
+            }
+        }
+        self
+    }
+
+    /// Closed days in `week`.
+    pub fn closed_days(&self, week: Week) -> u32 {
+        week.days().filter(|&day| self.closed[day as usize]).count() as u32
     }
 
     pub fn contract(&self, agent: usize) -> &Contract {
@@ -251,6 +281,7 @@ impl<'a> RuleBook<'a> {
         self.contract(agent).templates.contains(&template)
             && t.days[self.horizon.weekday(day)]
             && t.starts().contains(&start)
+            && !self.closed[day as usize]
             && self.blocking_row(agent, day, template, start).is_none()
     }
 
@@ -265,7 +296,12 @@ impl<'a> RuleBook<'a> {
     }
 
     pub fn week_limits(&self, agent: usize, week: Week) -> WeekLimits {
-        week_limits(self.contract(agent), week, self.leave_days(agent, week))
+        week_limits(
+            self.contract(agent),
+            week,
+            self.leave_days(agent, week),
+            self.closed_days(week),
+        )
     }
 
     /// Whether a shift is early / late for the fair spread.
@@ -364,6 +400,13 @@ impl<'a> RuleBook<'a> {
                 );
             }
             worked[shift.day as usize] = true;
+            if self.closed[shift.day as usize] {
+                push(
+                    shift.day,
+                    "closed_day",
+                    "works on a day the calendar closes the site".into(),
+                );
+            }
             if !contract.templates.contains(&shift.template) {
                 push(
                     shift.day,
@@ -696,16 +739,30 @@ mod tests {
             consecutive_days_off: true,
             max_weekends_per_4_weeks: 3,
             leave_day_hours: 7.0,
+            closed_day_credit: ClosedDayCredit::ProRata,
         };
-        let full = week_limits(&contract, Week { first: 0, len: 7 }, 1);
+        let full = week_limits(&contract, Week { first: 0, len: 7 }, 1, 0);
         assert_eq!(
             (full.min_hours, full.max_hours, full.max_days),
             (28.0, 33.0, 5)
         );
-        let cut = week_limits(&contract, Week { first: 0, len: 3 }, 0);
+        let cut = week_limits(&contract, Week { first: 0, len: 3 }, 0, 0);
         assert_eq!(
             (cut.min_hours, cut.max_hours, cut.max_days),
             (15.0, 40.0, 3)
         );
+        // One closed day in a full week: 35 x 6/7 = 30 pro rata, 35 - 7 = 28 as
+        // hours, 35 without credit.
+        let week = Week { first: 0, len: 7 };
+        let minimum = |credit| {
+            let contract = Contract {
+                closed_day_credit: credit,
+                ..contract.clone()
+            };
+            week_limits(&contract, week, 0, 1).min_hours
+        };
+        assert_eq!(minimum(ClosedDayCredit::ProRata), 30.0);
+        assert_eq!(minimum(ClosedDayCredit::Hours), 28.0);
+        assert_eq!(minimum(ClosedDayCredit::None), 35.0);
     }
 }

@@ -26,9 +26,11 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
     let started = Instant::now();
     let greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
     let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
-    let (starts, report) = match greedy {
-        Some(greedy) if !small => respond_and_bound(input, greedy, started, progress)?,
-        greedy => super::model::solve_whole(input, greedy.as_deref(), progress)?,
+    let (starts, report) = if small {
+        let start = greedy.stuck.is_empty().then_some(greedy.roster.as_slice());
+        super::model::solve_whole(input, start, progress)?
+    } else {
+        respond_and_bound(input, greedy, started, progress)?
     };
     let settled = super::settle::settle_days(input, &groups, &group_of, &starts)?;
     Ok(ModelSolution {
@@ -64,7 +66,7 @@ const RESPONSE_SHARE: f64 = 0.6;
 /// ([`super::bound`]).
 fn respond_and_bound(
     input: &ModelInput,
-    greedy: Vec<StartedShift>,
+    greedy: super::greedy::GreedyStart,
     started: Instant,
     progress: Option<ProgressFn>,
 ) -> Result<(Vec<StartedShift>, SolveRun)> {
@@ -73,7 +75,8 @@ fn respond_and_bound(
         input.book,
         input.queues,
         input.slot,
-        &greedy,
+        &greedy.roster,
+        &greedy.stuck,
         MAX_RESPONSE_ROUNDS,
         started + Duration::from_secs_f64(total * RESPONSE_SHARE),
     );
