@@ -1193,3 +1193,49 @@ fn sample_month_projection_and_simulation_agree_under_each_routing() {
         }
     }
 }
+
+#[test]
+fn nobody_is_rostered_on_a_day_the_calendar_closes() {
+    // The sample calendar closes Monday 2026-12-28 (the Boxing Day substitute).
+    let dir = tempfile::tempdir().unwrap();
+    let config = week_config(
+        dir.path(),
+        "plan.toml",
+        "2026-12-28",
+        "roster_time_limit = \"20s\"",
+    );
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[horizon]", &people_section());
+    std::fs::write(&config, &text).unwrap();
+    let out = dir.path().join("plan");
+    plan(&config, &out, &["--quiet"]).assert().success();
+    let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
+    let closed: Vec<&str> = roster
+        .lines()
+        .filter(|l| l.contains(",2026-12-28,"))
+        .collect();
+    assert!(!closed.is_empty());
+    assert!(closed.iter().all(|l| !l.contains(",shift,")), "{closed:?}");
+    assert!(roster.contains(",2026-12-29,shift,"));
+    let check = wfm()
+        .args(["roster", "check", "--calendar"])
+        .arg(sample("calendar.csv"))
+        .arg("--roster")
+        .arg(out.join("roster.csv"))
+        .arg("--agents")
+        .arg(sample("agents.csv"))
+        .arg("--availability")
+        .arg(sample("availability.csv"))
+        .arg("--contracts")
+        .arg(sample("contracts.toml"))
+        .arg("--shifts")
+        .arg(sample("shifts.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
