@@ -13,12 +13,11 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = wfm::cli::Cli::parse();
     // HiGHS reports a time limit as a warning of its own; wfm reports the outcome itself.
-    let default_level = if cli.quiet {
-        "error"
-    } else if cli.verbose {
-        "debug"
-    } else {
-        "warn,highs=error"
+    let default_level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn,highs=error",
+        (false, 1) => "info,highs=error,good_lp=warn",
+        (false, _) => "debug,highs=warn,good_lp=warn",
     };
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));

@@ -1239,3 +1239,30 @@ fn nobody_is_rostered_on_a_day_the_calendar_closes() {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+#[test]
+fn verbose_shows_the_steps_and_their_durations_without_solver_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let output = wfm()
+        .arg("-v")
+        .arg("plan")
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("plan"))
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for step in [
+        "ingest", "forecast", "staff", "schedule", "simulate", "report",
+    ] {
+        assert!(
+            stderr.contains(&format!("INFO step {step}: ")),
+            "{step}: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("DEBUG"), "{stderr}");
+}

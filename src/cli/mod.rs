@@ -33,9 +33,10 @@ pub struct Cli {
     /// Only print errors.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print debug logging (or set RUST_LOG).
-    #[arg(long, short = 'v', global = true)]
-    pub verbose: bool,
+    /// `-v`: each step and its duration; `-vv`: debug logging. The solver's own log
+    /// only on request: RUST_LOG=highs=debug,good_lp=debug (RUST_LOG overrides all).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
