@@ -1266,3 +1266,47 @@ fn verbose_shows_the_steps_and_their_durations_without_solver_logs() {
     }
     assert!(!stderr.contains("DEBUG"), "{stderr}");
 }
+
+#[test]
+fn check_validates_every_input_without_solving_or_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[horizon]", &people_section());
+    std::fs::write(&config, &text).unwrap();
+    let output = wfm()
+        .args(["plan", "--check", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("config and inputs are valid: ")
+            && stderr.contains("110 agents on 2 contract(s)")
+            && stderr.contains("queue(s) (sales, support)"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("plan-out").exists());
+    // A bad agents file is found without a run: exit 2 with its line.
+    let agents = dir.path().join("agents.csv");
+    std::fs::write(&agents, "agent_id,name,contract,skills\nA1,Ann,XX,sales\n").unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            &sample("agents.csv").display().to_string(),
+            &agents.display().to_string(),
+        ),
+    )
+    .unwrap();
+    let output = wfm()
+        .args(["plan", "--check", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line 2, column \"contract\""), "{stderr}");
+    assert!(!dir.path().join("plan-out").exists());
+}

@@ -32,11 +32,23 @@ pub struct PlanArgs {
     /// between runs).
     #[arg(long)]
     pub stamp: bool,
+    /// Only validate the config and every input it names (history, calendar, shift
+    /// templates, agents, contracts, availability): no forecast, no solve, nothing
+    /// written. Exit 0 when all are valid, 2 with the first bad one.
+    #[arg(long, conflicts_with_all = ["out", "strict", "stamp"])]
+    pub check: bool,
 }
 
 /// Runs `wfm plan`.
 pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
     let config = PlanConfig::from_file(&args.config)?;
+    if args.check {
+        let checked = crate::plan::check::check_inputs(&config)?;
+        if !quiet {
+            eprintln!("{}", checked.describe(&config));
+        }
+        return Ok(());
+    }
     let options = PlanOptions {
         out: args.out,
         stamp: args.stamp,

@@ -10,6 +10,7 @@
 //!   replaces the anonymous schedule in every output);
 //! - [`outdir`] builds the plan beside its directory and swaps it in, under a lock.
 
+pub mod check;
 pub mod config;
 pub mod outdir;
 pub mod pipeline;

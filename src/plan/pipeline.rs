@@ -296,7 +296,7 @@ impl StaffingStep<'_> {
 
 /// The history files (a Parquet table, or exports read like `wfm ingest` reads
 /// them) in the site's time zone.
-fn ingest(config: &PlanConfig) -> Result<IntervalTable> {
+pub(crate) fn ingest(config: &PlanConfig) -> Result<IntervalTable> {
     let options = IngestOptions {
         time_zone: config.time_zone,
         ..IngestOptions::default()
