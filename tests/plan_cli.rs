@@ -852,6 +852,21 @@ fn rebuild_queue_coverage(roster: &Table) -> BTreeMap<(String, String, String), 
     agents
 }
 
+/// `wfm roster check` of `roster` against the sample's people files.
+fn check_sample_roster(roster: &Path, extra: &[&str]) -> Output {
+    let mut command = wfm();
+    command.args(["roster", "check", "--roster"]).arg(roster);
+    for (flag, name) in [
+        ("--agents", "agents.csv"),
+        ("--availability", "availability.csv"),
+        ("--contracts", "contracts.toml"),
+        ("--shifts", "shifts.toml"),
+    ] {
+        command.arg(flag).arg(sample(name));
+    }
+    command.args(extra).output().unwrap()
+}
+
 /// The sample's people files, by absolute path, for a week's config.
 fn people_section() -> String {
     format!(
@@ -881,19 +896,7 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
         roster.header,
         ["agent_id", "date", "activity", "start", "end", "queue"]
     );
-    let check = wfm()
-        .args(["roster", "check", "--roster"])
-        .arg(out.join("roster.csv"))
-        .arg("--agents")
-        .arg(sample("agents.csv"))
-        .arg("--availability")
-        .arg(sample("availability.csv"))
-        .arg("--contracts")
-        .arg(sample("contracts.toml"))
-        .arg("--shifts")
-        .arg(sample("shifts.toml"))
-        .output()
-        .unwrap();
+    let check = check_sample_roster(&out.join("roster.csv"), &[]);
     assert!(
         check.status.success(),
         "{}{}",
@@ -1130,36 +1133,23 @@ fn correct_raises_the_intervals_the_simulation_puts_below_target() {
 fn sample_month_projection_and_simulation_agree_under_each_routing() {
     for routing in ["assigned", "skills"] {
         let dir = tempfile::tempdir().unwrap();
-        let text = std::fs::read_to_string(sample("plan.toml"))
+        let mut text = std::fs::read_to_string(sample("plan.toml"))
             .unwrap()
             .replace(
                 "routing = \"assigned\"",
                 &format!("routing = \"{routing}\""),
-            )
-            .replace(
-                "\"history.csv\"",
-                &format!("\"{}\"", sample("history.csv").display()),
-            )
-            .replace(
-                "\"calendar.csv\"",
-                &format!("\"{}\"", sample("calendar.csv").display()),
-            )
-            .replace(
-                "\"shifts.toml\"",
-                &format!("\"{}\"", sample("shifts.toml").display()),
-            )
-            .replace(
-                "\"agents.csv\"",
-                &format!("\"{}\"", sample("agents.csv").display()),
-            )
-            .replace(
-                "\"contracts.toml\"",
-                &format!("\"{}\"", sample("contracts.toml").display()),
-            )
-            .replace(
-                "\"availability.csv\"",
-                &format!("\"{}\"", sample("availability.csv").display()),
             );
+        for name in [
+            "history.csv",
+            "calendar.csv",
+            "shifts.toml",
+            "agents.csv",
+            "contracts.toml",
+            "availability.csv",
+        ] {
+            let absolute = format!("\"{}\"", sample(name).display());
+            text = text.replace(&format!("\"{name}\""), &absolute);
+        }
         let config = dir.path().join("plan.toml");
         std::fs::write(&config, text).unwrap();
         let out = dir.path().join("plan");
@@ -1218,21 +1208,8 @@ fn nobody_is_rostered_on_a_day_the_calendar_closes() {
     assert!(!closed.is_empty());
     assert!(closed.iter().all(|l| !l.contains(",shift,")), "{closed:?}");
     assert!(roster.contains(",2026-12-29,shift,"));
-    let check = wfm()
-        .args(["roster", "check", "--calendar"])
-        .arg(sample("calendar.csv"))
-        .arg("--roster")
-        .arg(out.join("roster.csv"))
-        .arg("--agents")
-        .arg(sample("agents.csv"))
-        .arg("--availability")
-        .arg(sample("availability.csv"))
-        .arg("--contracts")
-        .arg(sample("contracts.toml"))
-        .arg("--shifts")
-        .arg(sample("shifts.toml"))
-        .output()
-        .unwrap();
+    let calendar = sample("calendar.csv").display().to_string();
+    let check = check_sample_roster(&out.join("roster.csv"), &["--calendar", &calendar]);
     assert!(
         check.status.success(),
         "{}",
