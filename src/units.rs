@@ -216,6 +216,17 @@ pub fn as_printed(value: f64, decimals: usize) -> f64 {
     format_number(value, decimals).parse().unwrap_or(value)
 }
 
+/// Rounds to `decimals` places (and -0 to 0) for stable, readable JSON.
+pub fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    let rounded = (value * scale).round() / scale;
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Every spelling of the one grammar gives the same seconds.

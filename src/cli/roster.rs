@@ -116,10 +116,7 @@ struct People {
 impl People {
     /// The days of `horizon` the calendar closes.
     fn closed_days(&self, horizon: roster::Horizon) -> Vec<chrono::NaiveDate> {
-        (0..horizon.days)
-            .map(|day| horizon.date(day))
-            .filter(|date| self.calendar.is_closed(*date))
-            .collect()
+        self.calendar.closed_days(horizon.start, horizon.days)
     }
 }
 

@@ -125,6 +125,14 @@ impl Calendar {
             .any(|e| e.kind == DayKind::Closed)
     }
 
+    /// The days from `start` for `days` days on which the center is closed.
+    pub fn closed_days(&self, start: NaiveDate, days: u32) -> Vec<NaiveDate> {
+        (0..days)
+            .map(|day| start + chrono::Duration::days(i64::from(day)))
+            .filter(|date| self.is_closed(*date))
+            .collect()
+    }
+
     /// Whether the date is not a normal day (and so is kept out of model fitting).
     pub fn is_special(&self, date: NaiveDate) -> bool {
         !self.entries_on(date).is_empty()

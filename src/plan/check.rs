@@ -41,10 +41,7 @@ pub fn check_inputs(config: &PlanConfig) -> Result<InputCheck> {
         }
         None => None,
     };
-    let calendar_closed_days = (0..config.days)
-        .map(|day| config.start + chrono::Duration::days(i64::from(day)))
-        .filter(|date| calendar.is_closed(*date))
-        .count();
+    let calendar_closed_days = calendar.closed_days(config.start, config.days).len();
     Ok(InputCheck {
         history_intervals: table.records.len(),
         queues: table.queues(),

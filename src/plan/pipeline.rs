@@ -125,10 +125,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
 
     hooks.step("forecasting");
     let started = Instant::now();
-    let closed_days: Vec<NaiveDate> = (0..config.days)
-        .map(|day| config.start + Duration::days(i64::from(day)))
-        .filter(|date| calendar.is_closed(*date))
-        .collect();
+    let closed_days = calendar.closed_days(config.start, config.days);
     let forecasts = forecast(config, &table, calendar)?;
     for forecast in &forecasts {
         notes.extend(forecast.notes.iter().cloned());

@@ -18,6 +18,8 @@ use crate::forecast::ForecastRow;
 use crate::roster::RosterRow;
 use crate::schedule::{Requirement, ShiftRow};
 use crate::simulate::{interval_header, simulate_roster, simulate_shifts, Estimate, Simulation};
+use crate::staff::scheduled_staff;
+use crate::units::round;
 
 /// The plan directory's file of simulated measures per queue and interval (the
 /// columns of `wfm simulate -o`).
@@ -72,10 +74,9 @@ pub struct Simulated {
 impl Simulated {
     /// Rounded to `decimals`; shares clipped to 0-1 as `wfm simulate` prints them.
     fn of(estimate: &Estimate, decimals: i32, share: bool) -> Simulated {
-        let round = |v: f64| {
+        let clipped = |v: f64| {
             let v = if share { v.clamp(0.0, 1.0) } else { v.max(0.0) };
-            let scale = 10f64.powi(decimals);
-            (v * scale).round() / scale
+            round(v, decimals)
         };
         let half = if estimate.half_width.is_finite() {
             estimate.half_width
@@ -83,9 +84,9 @@ impl Simulated {
             0.0
         };
         Simulated {
-            mean: round(estimate.mean),
-            low: round(estimate.mean - half),
-            high: round(estimate.mean + half),
+            mean: clipped(estimate.mean),
+            low: clipped(estimate.mean - half),
+            high: clipped(estimate.mean + half),
         }
     }
 }
@@ -260,8 +261,8 @@ impl CorrectionRound {
             .collect();
         CorrectionRound {
             round,
-            paid_hours: (paid_hours * 1000.0).round() / 1000.0,
-            cost: (cost * 1000.0).round() / 1000.0,
+            paid_hours: crate::units::round(paid_hours, 3),
+            cost: crate::units::round(cost, 3),
             queues,
             raised_intervals: 0,
         }
@@ -306,7 +307,10 @@ pub fn raise_below_target(
         if below.contains(&key) {
             let shrinkage = config.targets.for_queue(&requirement.queue).shrinkage;
             requirement.agents += 1.0;
-            requirement.scheduled_staff = (requirement.agents / (1.0 - shrinkage) - 1e-9).ceil();
+            requirement.scheduled_staff = f64::from(scheduled_staff(
+                requirement.agents.round() as u32,
+                shrinkage,
+            ));
             raised += 1;
         }
     }

@@ -18,6 +18,7 @@ use super::simulation::{
     agreement_notes, queue_simulations, CorrectionRound, QueueSimulation, Simulated,
 };
 use crate::roster::{Routing, RoutingRules};
+use crate::units::round;
 
 /// Marks a directory as written by `wfm plan` (checked before an old plan is replaced).
 pub const GENERATOR: &str = concat!("wfm plan ", env!("CARGO_PKG_VERSION"));
@@ -364,17 +365,6 @@ fn day_entry(days: &mut BTreeMap<NaiveDate, Day>, date: NaiveDate) -> &mut Day {
         paid_hours: 0.0,
         cost: 0.0,
     })
-}
-
-/// Rounds to `decimals` places (and -0 to 0) for stable, readable JSON.
-pub fn round(value: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    let rounded = (value * scale).round() / scale;
-    if rounded == 0.0 {
-        0.0
-    } else {
-        rounded
-    }
 }
 
 /// The summary as pretty JSON with a final newline.

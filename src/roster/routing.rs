@@ -100,7 +100,7 @@ pub fn hand_out_blocks(
     let slot = input.slot;
     let horizon_slots = (book.horizon.days * 1440 / slot) as usize;
     let block_slots = min_queue_block_minutes.div_ceil(slot) as usize;
-    let group_of = group_of(solution, book.agents.len());
+    let group_of = solution.group_of(book.agents.len());
     let mut plan = QueuePlan::new();
     let mut fixed = vec![vec![0.0; horizon_slots]; input.queues.len()];
     let mut by_day: DayPatterns = BTreeMap::new();
@@ -139,17 +139,6 @@ pub fn hand_out_blocks(
         assign_agents(&patterns, &solution.groups, &counts, &mut plan, &mut fixed);
     }
     Ok(plan)
-}
-
-/// Per agent, its skill group in the solution.
-fn group_of(solution: &ModelSolution, agents: usize) -> Vec<usize> {
-    let mut group_of = vec![0; agents];
-    for (g, group) in solution.groups.iter().enumerate() {
-        for &a in &group.agents {
-            group_of[a] = g;
-        }
-    }
-    group_of
 }
 
 /// Per queue and horizon slot: the requirement of the interval holding the slot.

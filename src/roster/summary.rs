@@ -19,12 +19,7 @@ use crate::units::format_number;
 /// agents by largest remainder (ties to the queue listed first); agents keep the
 /// previous slot's queue while its quota lasts, so they switch queues rarely.
 pub fn hand_out_queues(book: &RuleBook, solution: &ModelSolution, slot: u32) -> QueuePlan {
-    let mut group_of = vec![0; book.agents.len()];
-    for (g, group) in solution.groups.iter().enumerate() {
-        for &a in &group.agents {
-            group_of[a] = g;
-        }
-    }
+    let group_of = solution.group_of(book.agents.len());
     let mut on_duty: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for shift in &solution.shifts {
         for s in working_slots(book, shift, slot) {

@@ -60,6 +60,19 @@ pub struct ModelSolution {
     pub run: SolveRun,
 }
 
+impl ModelSolution {
+    /// Per agent (of `agents`), its skill group in the solution.
+    pub fn group_of(&self, agents: usize) -> Vec<usize> {
+        let mut group_of = vec![0; agents];
+        for (g, group) in self.groups.iter().enumerate() {
+            for &a in &group.agents {
+                group_of[a] = g;
+            }
+        }
+        group_of
+    }
+}
+
 /// A shift start handed to an agent: (agent, day, template, start).
 pub type StartedShift = (usize, u32, usize, u32);
 
