@@ -90,6 +90,29 @@ pub struct BuildArgs {
     pub service: ServiceArgs<Rostering>,
     #[command(flatten)]
     pub routing: RoutingArgs,
+    #[command(flatten)]
+    pub replan: ReplanArgs,
+}
+
+/// A re-plan of a published roster with minimal change.
+#[derive(Debug, clap::Args)]
+pub struct ReplanArgs {
+    /// The published roster to re-plan (roster.csv as written by wfm roster or wfm
+    /// plan): its days before --freeze-until are kept exactly, later changes cost
+    /// --change-cost each.
+    #[arg(long, requires = "freeze_until")]
+    pub published: Option<PathBuf>,
+    /// The first day the re-plan may change (YYYY-MM-DD); earlier days are kept as
+    /// published.
+    #[arg(long, requires = "published", value_parser = values::date)]
+    pub freeze_until: Option<chrono::NaiveDate>,
+    /// Cost of each agent-day changed from the published roster (a shift moved,
+    /// added or removed), in the units of pay and the under-staffing penalty.
+    #[arg(long, default_value_t = roster::replan::DEFAULT_CHANGE_COST, value_parser = values::cost)]
+    pub change_cost: f64,
+    /// Optional output with --published: every changed agent-day (CSV).
+    #[arg(long, requires = "published")]
+    pub changes: Option<PathBuf>,
 }
 
 /// Arguments of `wfm roster check`.
@@ -204,14 +227,20 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         &people.shifts,
         &people.calendar,
         &args.service.targets,
+        &args.replan.published,
     ]
     .into_iter()
     .filter_map(|path| path.as_deref())
     .collect();
-    let outputs: Vec<&Path> = [&args.output, &args.coverage, &args.summary]
-        .into_iter()
-        .filter_map(|path| path.as_deref())
-        .collect();
+    let outputs: Vec<&Path> = [
+        &args.output,
+        &args.coverage,
+        &args.summary,
+        &args.replan.changes,
+    ]
+    .into_iter()
+    .filter_map(|path| path.as_deref())
+    .collect();
     check_distinct(&inputs, &outputs)?;
     let time_zone = args.horizon.tz;
     let options = roster::RosterOptions {
@@ -233,6 +262,15 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         start: options.start,
         days: options.days,
     });
+    let replan = match (&args.replan.published, args.replan.freeze_until) {
+        (Some(path), Some(freeze_until)) => Some(roster::Replan {
+            rows: read_roster(path)?,
+            file: path.display().to_string(),
+            freeze_until,
+            change_cost: args.replan.change_cost,
+        }),
+        _ => None,
+    };
     let inputs = roster::RosterInputs {
         config: &people.config,
         contracts: &people.contracts,
@@ -240,6 +278,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         availability: &people.availability,
         requirements: &requirements,
         closed_days: &closed_days,
+        replan: replan.as_ref(),
     };
     let built = with_spinner(quiet, Some("building the model"), |progress| {
         roster::build_roster(&inputs, &options, progress)
@@ -258,6 +297,13 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(path) = &args.summary {
         outputs
             .stage(path, |out| roster::write_summary_csv(&built.summary, out))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.replan.changes {
+        outputs
+            .stage(path, |out| {
+                roster::replan::write_changes_csv(&built.changes, out)
+            })
             .with_context(|| format!("writing {}", path.display()))?;
     }
     outputs.commit()?;

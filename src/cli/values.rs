@@ -121,6 +121,16 @@ pub fn date(text: &str) -> Result<NaiveDate> {
         .map_err(|_| Error::input(format!("\"{text}\" is not a date; expected YYYY-MM-DD")))
 }
 
+/// A cost: a finite number, 0 or more.
+pub fn cost(text: &str) -> Result<f64> {
+    match text.trim().parse::<f64>() {
+        Ok(cost) if cost.is_finite() && cost >= 0.0 => Ok(cost),
+        _ => Err(Error::input(format!(
+            "\"{text}\" is not a cost; expected a number, 0 or more"
+        ))),
+    }
+}
+
 /// A number of days to plan: 1 or more.
 pub fn days(text: &str) -> Result<u32> {
     match text.trim().parse::<u32>() {

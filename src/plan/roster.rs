@@ -108,6 +108,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
             availability: &availability,
             requirements: inputs.requirements,
             closed_days: inputs.closed_days,
+            replan: None,
         },
         &RosterOptions {
             start: options.start,

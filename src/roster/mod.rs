@@ -38,6 +38,7 @@ pub mod greedy;
 pub mod inputs;
 pub mod model;
 pub mod pricing;
+pub mod replan;
 pub mod respond;
 pub mod routing;
 pub mod rules;
@@ -48,6 +49,7 @@ pub mod types;
 pub use check::{check_rows, read_roster, roster_horizon, Activity, RosterRow, ROSTER_COLUMNS};
 pub use contracts::{Contract, Contracts};
 pub use inputs::{read_agents, read_availability, Agent, AvailabilityKind, AvailabilityRow};
+pub use replan::{DayChange, Replan};
 pub use routing::{Routing, RoutingRules};
 pub use rules::{Horizon, RuleBook, Violation, WorkedShift};
 pub mod summary;
@@ -102,6 +104,8 @@ pub struct RosterInputs<'a> {
     /// Days the calendar closes the site: nobody is rostered on them, and contracts
     /// credit them towards the weekly minimum (`closed_day_credit`).
     pub closed_days: &'a [NaiveDate],
+    /// A published roster to re-plan with minimal change ([`replan`]).
+    pub replan: Option<&'a Replan>,
 }
 
 /// A built roster with everything the outputs need.
@@ -126,6 +130,8 @@ pub struct Roster {
     /// Start-band width used, minutes (0 = exact).
     pub band_minutes: u32,
     pub horizon: Horizon,
+    /// A re-plan's changed agent-days against the published roster (empty otherwise).
+    pub changes: Vec<DayChange>,
 }
 
 impl Roster {
@@ -162,6 +168,13 @@ pub fn build_roster(
         horizon,
     )
     .with_closed_days(inputs.closed_days);
+    let book = match inputs.replan {
+        Some(replan) => {
+            let published = replan.published(&book, options.routing.routing)?;
+            book.with_published(published)
+        }
+        None => book,
+    };
     check_reachable_hours(&book)?;
     let schedule_options = ScheduleOptions {
         start: options.start,
@@ -212,8 +225,24 @@ pub fn build_roster(
         slot,
         options.routing.routing,
     );
+    let (rows, changes) = match inputs.replan {
+        Some(replan) => (
+            replan.merge(rows.clone(), &book),
+            replan.changes(&rows, &book),
+        ),
+        None => (rows, Vec::new()),
+    };
     let numbered: Vec<(u64, RosterRow)> = rows.iter().cloned().map(|r| (0, r)).collect();
-    let violations = check_rows(&numbered, &book, "roster", options.routing)?;
+    // A frozen day is the published roster's, kept even where today's inputs (a leave
+    // entered since) would not allow it.
+    let violations: Vec<Violation> = check_rows(&numbered, &book, "roster", options.routing)?
+        .into_iter()
+        .filter(|v| {
+            book.horizon
+                .day_of(v.date)
+                .is_none_or(|day| !book.is_frozen(day))
+        })
+        .collect();
     if let Some(first) = violations.first() {
         return Err(Error::Solver(format!(
             "the solved roster breaks {} rule(s), first: {first}",
@@ -317,6 +346,7 @@ pub fn build_roster(
         shortfalls,
         band_minutes,
         horizon,
+        changes,
     })
 }
 

@@ -93,6 +93,30 @@ fn gcd(a: u32, b: u32) -> u32 {
     }
 }
 
+/// Every (template, start) the agent may work: its contract's, and the frozen shifts
+/// of a published roster (which an older contract may have allowed).
+fn agent_shift_kinds(book: &RuleBook, agent: usize) -> Vec<(usize, u32)> {
+    let mut kinds: BTreeSet<(usize, u32)> = book
+        .contract(agent)
+        .templates
+        .iter()
+        .flat_map(|&t| {
+            book.config.templates[t]
+                .starts()
+                .into_iter()
+                .map(move |s| (t, s))
+        })
+        .collect();
+    if let Some(published) = &book.published {
+        kinds.extend(
+            published.shifts[agent]
+                .range(..published.frozen_days)
+                .map(|(_, &k)| k),
+        );
+    }
+    kinds.into_iter().collect()
+}
+
 /// Every value the earliest next start (minutes after a day's midnight) can take
 /// under `min_rest`, decaying by a day per day off, until no start is ruled out;
 /// index 0 stands for no limit.
@@ -107,23 +131,20 @@ struct Thresholds {
 impl Thresholds {
     fn new(book: &RuleBook, agent: usize) -> Self {
         let config = book.config;
-        let contract = book.contract(agent);
-        let rest = i64::from(contract.min_rest_minutes);
-        let earliest_any = contract
-            .templates
+        let rest = i64::from(book.contract(agent).min_rest_minutes);
+        let kinds = agent_shift_kinds(book, agent);
+        let earliest_any = kinds
             .iter()
-            .map(|&t| i64::from(config.templates[t].start_earliest))
+            .map(|&(t, _)| i64::from(config.templates[t].start_earliest))
             .min()
             .unwrap_or(0);
         let mut values: BTreeSet<i64> = BTreeSet::new();
         if rest > 0 {
-            for &t in &contract.templates {
-                for s in config.templates[t].starts() {
-                    let mut v = i64::from(s + config.templates[t].span_minutes()) + rest - 1440;
-                    while v > earliest_any {
-                        values.insert(v);
-                        v -= 1440;
-                    }
+            for (t, s) in kinds {
+                let mut v = i64::from(s + config.templates[t].span_minutes()) + rest - 1440;
+                while v > earliest_any {
+                    values.insert(v);
+                    v -= 1440;
                 }
             }
         }
@@ -170,40 +191,57 @@ fn day_shifts(
                 off_cost[day as usize] += weights.preference;
             }
         }
-        let mut today = Vec::new();
-        for &t in &contract.templates {
-            let template = &config.templates[t];
-            for s in template.starts() {
-                if !book.shift_allowed(agent, day, t, s) {
-                    continue;
-                }
-                let shift = WorkedShift {
-                    agent,
-                    day,
-                    template: t,
-                    start: s,
-                    rest_starts: Vec::new(),
-                };
-                let unmet = rows
-                    .iter()
-                    .filter(|r| !book.preference_honoured(r, Some(&shift)))
-                    .count() as f64;
-                let next = if rest > 0 {
-                    thresholds.index(i64::from(s + template.span_minutes()) + rest - 1440)
-                } else {
-                    0
-                };
-                today.push(DayShift {
-                    template: t,
-                    start: s,
-                    units: (template.paid_minutes / unit) as usize,
-                    next_threshold: next,
-                    own_cost: template.shift_cost() + unmet * weights.preference,
-                    early: book.is_early(s),
-                    late: book.is_late(t, s),
-                    hours: paid_hours(template),
-                });
+        off_cost[day as usize] += book.change_cost(agent, day, None);
+        let candidates: Vec<(usize, u32)> = if book.is_frozen(day) {
+            // The published shift, whatever today's contract allows; off is no option.
+            if book.published_shift(agent, day).is_some() {
+                off_cost[day as usize] = f64::INFINITY;
             }
+            book.published_shift(agent, day).into_iter().collect()
+        } else {
+            contract
+                .templates
+                .iter()
+                .flat_map(|&t| {
+                    config.templates[t]
+                        .starts()
+                        .into_iter()
+                        .map(move |s| (t, s))
+                })
+                .filter(|&(t, s)| book.shift_allowed(agent, day, t, s))
+                .collect()
+        };
+        let mut today = Vec::new();
+        for (t, s) in candidates {
+            let template = &config.templates[t];
+            let shift = WorkedShift {
+                agent,
+                day,
+                template: t,
+                start: s,
+                rest_starts: Vec::new(),
+            };
+            let unmet = rows
+                .iter()
+                .filter(|r| !book.preference_honoured(r, Some(&shift)))
+                .count() as f64;
+            let next = if rest > 0 {
+                thresholds.index(i64::from(s + template.span_minutes()) + rest - 1440)
+            } else {
+                0
+            };
+            today.push(DayShift {
+                template: t,
+                start: s,
+                units: (template.paid_minutes / unit) as usize,
+                next_threshold: next,
+                own_cost: template.shift_cost()
+                    + unmet * weights.preference
+                    + book.change_cost(agent, day, Some((t, s))),
+                early: book.is_early(s),
+                late: book.is_late(t, s),
+                hours: paid_hours(template),
+            });
         }
         shifts.push(today);
     }
@@ -242,10 +280,9 @@ impl Pricer {
         let config = book.config;
         let contract = book.contract(agent);
         let days = book.horizon.days as usize;
-        let unit = contract
-            .templates
-            .iter()
-            .map(|&t| config.templates[t].paid_minutes)
+        let unit = agent_shift_kinds(book, agent)
+            .into_iter()
+            .map(|(t, _)| config.templates[t].paid_minutes)
             .fold(0, gcd)
             .max(1);
         let thresholds = Thresholds::new(book, agent);

@@ -25,6 +25,10 @@ use super::types::{ModelInput, ModelSolution, SkillGroup};
 use crate::error::Result;
 use crate::mip::{add_integer, coverage_slack, solve_day_model, Column};
 
+/// How much more moving an agent-block off its published queue costs on a frozen day
+/// than on a later one: the published queues are kept whenever they fit.
+const FROZEN_QUEUE_WEIGHT: f64 = 1000.0;
+
 /// The default `min_queue_block`: an hour on one queue, the block most ACDs' agent
 /// state reports use, long enough that agents are not switched every quarter-hour.
 pub const DEFAULT_MIN_QUEUE_BLOCK_MINUTES: u32 = 60;
@@ -134,11 +138,56 @@ pub fn hand_out_blocks(
                 agents,
             })
             .collect();
+        let published = published_positions(input, &solution.groups, &patterns);
         let mut day = DayHandOut::new(input, &solution.groups, &required, horizon_slots);
+        day.keep_published(&patterns, &published);
         let counts = day.solve(&patterns, &fixed)?;
-        assign_agents(&patterns, &solution.groups, &counts, &mut plan, &mut fixed);
+        assign_agents(
+            &patterns,
+            &solution.groups,
+            &counts,
+            &published,
+            &mut plan,
+            &mut fixed,
+        );
     }
     Ok(plan)
+}
+
+/// Per pattern, block and agent of the pattern: the position in the group's queues
+/// of the queue the agent was published on for the whole block (re-plans only).
+type PublishedPositions = Vec<Vec<Vec<Option<usize>>>>;
+
+fn published_positions(
+    input: &ModelInput,
+    groups: &[SkillGroup],
+    patterns: &[Pattern],
+) -> PublishedPositions {
+    let book = input.book;
+    let slot = i64::from(input.slot);
+    patterns
+        .iter()
+        .map(|pattern| {
+            let queues = &groups[pattern.group].queues;
+            pattern
+                .blocks
+                .iter()
+                .map(|&(from, to)| {
+                    pattern
+                        .agents
+                        .iter()
+                        .map(|&agent| {
+                            let name =
+                                book.published_queue(agent, from as i64 * slot, to as i64 * slot)?;
+                            queues
+                                .iter()
+                                .position(|&(k, _)| input.queues[k].queue == name)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Per queue and horizon slot: the requirement of the interval holding the slot.
@@ -171,6 +220,9 @@ struct DayHandOut<'a> {
     variables: ProblemVariables,
     objective: Expression,
     constraints: Vec<good_lp::Constraint>,
+    /// Per pattern block in order: the price of a count off the published one, and
+    /// the published count per queue position (re-plans only).
+    published_counts: Vec<(f64, Vec<f64>)>,
 }
 
 /// Per pattern, block and position in the group's queues: the count's column.
@@ -191,6 +243,34 @@ impl<'a> DayHandOut<'a> {
             variables: ProblemVariables::new(),
             objective: Expression::default(),
             constraints: Vec::new(),
+            published_counts: Vec::new(),
+        }
+    }
+
+    /// In a re-plan, prices each agent-block moved off its published queue at half
+    /// the change cost per count off the published counts (a thousand times that on a
+    /// frozen day), as the day's rests are (see `settle`).
+    fn keep_published(&mut self, patterns: &[Pattern], published: &PublishedPositions) {
+        let book = self.input.book;
+        let Some(replan) = &book.published else {
+            return;
+        };
+        for (pattern, blocks) in patterns.iter().zip(published) {
+            let queues = self.groups[pattern.group].queues.len();
+            let day = (pattern.blocks[0].0 * self.input.slot as usize / 1440) as u32;
+            let weight = replan.change_cost / 2.0
+                * if book.is_frozen(day) {
+                    FROZEN_QUEUE_WEIGHT
+                } else {
+                    1.0
+                };
+            for agents in blocks {
+                let mut kept = vec![0.0; queues];
+                for position in agents.iter().flatten() {
+                    kept[*position] += 1.0;
+                }
+                self.published_counts.push((weight, kept));
+            }
         }
     }
 
@@ -198,6 +278,7 @@ impl<'a> DayHandOut<'a> {
     fn solve(&mut self, patterns: &[Pattern], fixed: &[Vec<f64>]) -> Result<Vec<Vec<Vec<u32>>>> {
         let mut covered: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
         let counts = self.block_counts(patterns, &mut covered);
+        self.published_deviations(&counts);
         self.coverage_rows(covered, fixed);
         let values = solve_day_model(
             std::mem::take(&mut self.variables),
@@ -259,6 +340,22 @@ impl<'a> DayHandOut<'a> {
         counts
     }
 
+    /// The price of each count off its published count.
+    fn published_deviations(&mut self, counts: &Counts) {
+        let published = std::mem::take(&mut self.published_counts);
+        let columns = counts.iter().flatten();
+        for ((weight, kept), columns) in published.iter().zip(columns) {
+            for (column, &target) in columns.iter().zip(kept) {
+                let over = self.variables.add(good_lp::variable().min(0.0));
+                let under = self.variables.add(good_lp::variable().min(0.0));
+                self.constraints
+                    .push((column.var - over + under).eq(target));
+                self.objective.add_mul(*weight, over);
+                self.objective.add_mul(*weight, under);
+            }
+        }
+    }
+
     /// Each touched queue slot: agents already there plus the day's counts, with the
     /// convex shortfall against the slot's requirement (0 where the queue has none).
     fn coverage_rows(&mut self, covered: BTreeMap<(usize, usize), Expression>, fixed: &[Vec<f64>]) {
@@ -286,16 +383,29 @@ fn assign_agents(
     patterns: &[Pattern],
     groups: &[SkillGroup],
     counts: &[Vec<Vec<u32>>],
+    published: &PublishedPositions,
     plan: &mut QueuePlan,
     fixed: &mut [Vec<f64>],
 ) {
-    for (pattern, blocks) in patterns.iter().zip(counts) {
+    for ((pattern, blocks), published) in patterns.iter().zip(counts).zip(published) {
         let queues = &groups[pattern.group].queues;
         let mut previous: Vec<Option<usize>> = vec![None; pattern.agents.len()];
-        for (&(from, to), quotas) in pattern.blocks.iter().zip(blocks) {
+        for ((&(from, to), quotas), published) in pattern.blocks.iter().zip(blocks).zip(published) {
             let mut left = quotas.clone();
             let mut chosen: Vec<Option<usize>> = vec![None; pattern.agents.len()];
+            // A re-plan's published queue first, then the previous block's.
+            for (i, keep) in published.iter().enumerate() {
+                if let Some(position) = *keep {
+                    if left[position] > 0 {
+                        left[position] -= 1;
+                        chosen[i] = Some(position);
+                    }
+                }
+            }
             for (i, keep) in previous.iter().enumerate() {
+                if chosen[i].is_some() {
+                    continue;
+                }
                 if let Some(position) = *keep {
                     if left[position] > 0 {
                         left[position] -= 1;

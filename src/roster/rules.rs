@@ -203,6 +203,24 @@ pub struct RuleBook<'a> {
     pub availability: Vec<Vec<&'a AvailabilityRow>>,
     /// Per horizon day: whether the calendar closes the site (nobody works it).
     pub closed: Vec<bool>,
+    /// The published roster a re-plan departs from, if any.
+    pub published: Option<Published>,
+}
+
+/// A published roster that a re-plan keeps as far as it can: its first
+/// `frozen_days` horizon days exactly, every later day at a price of `change_cost`
+/// per agent-day whose shift is moved, added or removed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    /// Per agent: its (template, start) on each horizon day it works.
+    pub shifts: Vec<BTreeMap<u32, (usize, u32)>>,
+    /// Per agent and day worked: the start of each rest, as [`WorkedShift::rest_starts`].
+    pub rests: Vec<BTreeMap<u32, Vec<u32>>>,
+    /// Per agent: its shift rows' spans [from, to) in minutes after the horizon's
+    /// first midnight, with the queue cell of each.
+    pub queues: Vec<Vec<(i64, i64, String)>>,
+    pub frozen_days: u32,
+    pub change_cost: f64,
 }
 
 impl<'a> RuleBook<'a> {
@@ -224,6 +242,60 @@ impl<'a> RuleBook<'a> {
             horizon,
             availability: by_agent,
             closed: vec![false; horizon.days as usize],
+            published: None,
+        }
+    }
+
+    /// The same rules re-planning `published`: its frozen days kept, later changes
+    /// priced.
+    pub fn with_published(mut self, published: Published) -> Self {
+        self.published = Some(published);
+        self
+    }
+
+    /// Whether `day` is frozen: its shifts are the published roster's.
+    pub fn is_frozen(&self, day: u32) -> bool {
+        self.published.as_ref().is_some_and(|p| day < p.frozen_days)
+    }
+
+    /// The published (template, start) of `agent` on `day`; `None` when off or
+    /// without a published roster.
+    pub fn published_shift(&self, agent: usize, day: u32) -> Option<(usize, u32)> {
+        self.published
+            .as_ref()
+            .and_then(|p| p.shifts.get(agent)?.get(&day).copied())
+    }
+
+    /// The published rest starts of `agent` on `day` if it works the same
+    /// (template, start) there today.
+    pub fn published_rests(&self, agent: usize, day: u32, shift: (usize, u32)) -> Option<&[u32]> {
+        let published = self.published.as_ref()?;
+        (self.published_shift(agent, day) == Some(shift))
+            .then(|| published.rests.get(agent)?.get(&day).map(Vec::as_slice))
+            .flatten()
+    }
+
+    /// The queue `agent` was published on for all of [from, to) (minutes after the
+    /// horizon's first midnight), if one row covers it.
+    pub fn published_queue(&self, agent: usize, from: i64, to: i64) -> Option<&str> {
+        self.published
+            .as_ref()?
+            .queues
+            .get(agent)?
+            .iter()
+            .find(|(start, end, _)| *start <= from && to <= *end)
+            .map(|(_, _, queue)| queue.as_str())
+    }
+
+    /// What working `shift` (or being off, `None`) on `day` costs in changes to the
+    /// published roster: nothing on a frozen day (which cannot change) or without
+    /// one.
+    pub fn change_cost(&self, agent: usize, day: u32, shift: Option<(usize, u32)>) -> f64 {
+        match &self.published {
+            Some(p) if day >= p.frozen_days && self.published_shift(agent, day) != shift => {
+                p.change_cost
+            }
+            _ => 0.0,
         }
     }
 
@@ -276,7 +348,11 @@ impl<'a> RuleBook<'a> {
 
     /// Whether the agent's contract and availability allow this shift (template of the
     /// contract, allowed weekday and start, no overlap with unavailability or leave).
+    /// On a frozen day only the published shift is allowed.
     pub fn shift_allowed(&self, agent: usize, day: u32, template: usize, start: u32) -> bool {
+        if self.is_frozen(day) {
+            return self.published_shift(agent, day) == Some((template, start));
+        }
         let t = &self.config.templates[template];
         self.contract(agent).templates.contains(&template)
             && t.days[self.horizon.weekday(day)]

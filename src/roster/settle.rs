@@ -10,13 +10,18 @@ use std::collections::BTreeMap;
 
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
-use super::rules::WorkedShift;
+use super::rules::{RuleBook, WorkedShift};
 use super::types::working_slots;
 use super::types::{ModelInput, SkillGroup, StartedShift};
 use crate::error::Result;
 use crate::mip::{
     add_integer, coverage_rows, hand_out_rests, implicit_rest_constraints, solve_day_model, Column,
 };
+
+/// How much more a rest moved on a frozen day costs than on a later one: enough that
+/// the published rests are kept whenever they fit (they always do when the day's
+/// shifts and requirement are unchanged).
+const FROZEN_REST_WEIGHT: f64 = 1000.0;
 
 /// Shifts with their rests, and each multi-queue group's allocation per slot.
 pub struct Settled {
@@ -97,6 +102,7 @@ fn settle_day(
     }
     let mut model = DayModel::new(input, day);
     let blocks = model.rest_blocks(&counts);
+    model.keep_published_rests(&blocks, today, group_of);
     let (on_duty, busy) = model.on_duty(&counts, &blocks, carried, groups.len());
     let integer_variables = model.variables.len();
     let shares = model.allocation(groups, &on_duty, &busy);
@@ -177,6 +183,49 @@ impl<'a> DayModel<'a> {
                 .extend(implicit_rest_constraints(rest.window(), &shifts, &times));
         }
         blocks
+    }
+
+    /// In a re-plan, prices each rest moved from its published time: half the change
+    /// cost per rest count off the published counts (a rest moved shifts two counts),
+    /// a thousand times that on a frozen day, whose rests are the published ones.
+    /// Agents who keep their published shift thus keep their rests unless moving one
+    /// buys more cover than a changed agent-day costs.
+    fn keep_published_rests(
+        &mut self,
+        blocks: &[RestBlock],
+        today: &[&StartedShift],
+        group_of: &[usize],
+    ) {
+        let book = self.input.book;
+        let Some(published) = &book.published else {
+            return;
+        };
+        let weight = published.change_cost / 2.0
+            * if book.is_frozen(self.day) {
+                FROZEN_REST_WEIGHT
+            } else {
+                1.0
+            };
+        for block in blocks {
+            let mut kept: BTreeMap<u32, f64> = BTreeMap::new();
+            for &&(agent, day, template, start) in today {
+                if template != block.template || group_of[agent] != block.group {
+                    continue;
+                }
+                if let Some(rests) = book.published_rests(agent, day, (template, start)) {
+                    *kept.entry(rests[block.rest]).or_default() += 1.0;
+                }
+            }
+            for &(time, column) in &block.times {
+                let over = self.variables.add(variable().min(0.0));
+                let under = self.variables.add(variable().min(0.0));
+                let target = kept.get(&time).copied().unwrap_or(0.0);
+                self.constraints
+                    .push((column.var - over + under).eq(target));
+                self.objective.add_mul(weight, over);
+                self.objective.add_mul(weight, under);
+            }
+        }
     }
 
     /// The slot of the day at `minute` after its midnight, if inside the day.
@@ -340,7 +389,6 @@ fn hand_out_day_rests(
             .collect();
         members.sort_unstable();
         let rests = config.templates[template].rests();
-        let starts: Vec<u32> = members.iter().map(|&(start, _)| start).collect();
         let mut rest_starts = vec![vec![0; rests.len()]; members.len()];
         for block in blocks
             .iter()
@@ -351,7 +399,7 @@ fn hand_out_day_rests(
                 .iter()
                 .map(|&(t, c)| (t, values[c.index].round().max(0.0) as usize))
                 .collect();
-            let handed = hand_out_rests(rests[block.rest].window(), &starts, &times)?;
+            let handed = hand_out_kind(input.book, day, template, block.rest, &members, &times)?;
             for (shift, time) in rest_starts.iter_mut().zip(handed) {
                 shift[block.rest] = time;
             }
@@ -367,4 +415,49 @@ fn hand_out_day_rests(
         }
     }
     Ok(shifts)
+}
+
+/// Hands out one rest kind's solved times (time, count) to `members` (sorted by
+/// start): in a re-plan, each agent keeping its published shift first takes its
+/// published time where the solution has it, and the rest go earliest deadline
+/// first; if that leaves no fit, all go earliest deadline first.
+fn hand_out_kind(
+    book: &RuleBook,
+    day: u32,
+    template: usize,
+    rest: usize,
+    members: &[(u32, usize)],
+    times: &[(u32, usize)],
+) -> Result<Vec<u32>> {
+    let window = book.config.templates[template].rests()[rest].window();
+    let starts: Vec<u32> = members.iter().map(|&(start, _)| start).collect();
+    if book.published.is_none() {
+        return hand_out_rests(window, &starts, times);
+    }
+    let mut left: BTreeMap<u32, usize> = times.iter().copied().collect();
+    let mut handed: Vec<Option<u32>> = vec![None; members.len()];
+    for (taken, &(start, agent)) in handed.iter_mut().zip(members) {
+        let wanted = book
+            .published_rests(agent, day, (template, start))
+            .map(|rests| rests[rest]);
+        if let Some(count) = wanted.and_then(|time| left.get_mut(&time).filter(|c| **c > 0)) {
+            *count -= 1;
+            *taken = wanted;
+        }
+    }
+    let others: Vec<u32> = members
+        .iter()
+        .zip(&handed)
+        .filter(|(_, taken)| taken.is_none())
+        .map(|(&(start, _), _)| start)
+        .collect();
+    let remaining: Vec<(u32, usize)> = left.into_iter().filter(|&(_, n)| n > 0).collect();
+    let Ok(mut dealt) = hand_out_rests(window, &others, &remaining) else {
+        return hand_out_rests(window, &starts, times);
+    };
+    dealt.reverse();
+    Ok(handed
+        .into_iter()
+        .map(|taken| taken.unwrap_or_else(|| dealt.pop().expect("one per agent")))
+        .collect())
 }

@@ -10,6 +10,8 @@
 
 use std::time::{Duration, Instant};
 
+use super::greedy::GreedyStart;
+use super::rules::{RuleBook, WorkedShift};
 use super::types::{skill_groups, ModelInput, ModelSolution, StartedShift};
 use crate::error::Result;
 use crate::mip::ProgressFn;
@@ -24,8 +26,14 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
     let days = book.horizon.days;
     let (groups, group_of) = skill_groups(book, input.queues);
     let started = Instant::now();
-    let greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
-    let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS;
+    let mut greedy = super::greedy::greedy_roster(book, input.queues, input.slot);
+    if book.published.is_some() {
+        greedy = published_start(book, greedy);
+    }
+    // A re-plan goes to best responses whatever its size: they start from the
+    // published roster and price each change exactly.
+    let small = book.agents.len() as u32 * days <= WHOLE_HORIZON_UP_TO_AGENT_DAYS
+        && book.published.is_none();
     let (starts, report) = if small {
         let start = greedy.stuck.is_empty().then_some(greedy.roster.as_slice());
         super::model::solve_whole(input, start, progress)?
@@ -39,6 +47,72 @@ pub fn solve(input: &ModelInput, progress: Option<ProgressFn>) -> Result<ModelSo
         allocation: settled.allocation,
         run: report,
     })
+}
+
+/// A re-plan's start: each agent's published schedule where it still keeps every rule
+/// (leave added since, a changed contract may break it), else its frozen days with
+/// the constructive roster's later days, else nothing (the agent is `stuck`, and its
+/// first best response gives it a whole schedule that keeps the frozen days).
+fn published_start(book: &RuleBook, greedy: GreedyStart) -> GreedyStart {
+    let frozen = book.published.as_ref().map_or(0, |p| p.frozen_days);
+    let mut constructed: Vec<Vec<StartedShift>> = vec![Vec::new(); book.agents.len()];
+    for &shift in &greedy.roster {
+        constructed[shift.0].push(shift);
+    }
+    let mut start = GreedyStart {
+        roster: Vec::new(),
+        stuck: Vec::new(),
+    };
+    for (agent, built) in constructed.iter().enumerate() {
+        let published: Vec<StartedShift> = (0..book.horizon.days)
+            .filter_map(|day| {
+                let (template, begin) = book.published_shift(agent, day)?;
+                Some((agent, day, template, begin))
+            })
+            .collect();
+        let mixed: Vec<StartedShift> = published
+            .iter()
+            .filter(|s| s.1 < frozen)
+            .chain(built.iter().filter(|s| s.1 >= frozen))
+            .copied()
+            .collect();
+        match [published, mixed]
+            .into_iter()
+            .find(|c| keeps_rules(book, agent, c))
+        {
+            Some(schedule) => start.roster.extend(schedule),
+            None => start.stuck.push(agent),
+        }
+    }
+    start
+}
+
+/// Whether one agent's shifts keep every hard rule (frozen days included).
+fn keeps_rules(book: &RuleBook, agent: usize, shifts: &[StartedShift]) -> bool {
+    let worked: Vec<WorkedShift> = shifts
+        .iter()
+        .map(|&(agent, day, template, start)| WorkedShift {
+            agent,
+            day,
+            template,
+            start,
+            rest_starts: Vec::new(),
+        })
+        .collect();
+    let allowed = shifts
+        .iter()
+        .all(|&(a, d, t, s)| book.shift_allowed(a, d, t, s));
+    // The rules judge the agents with shifts; one without any keeps them only when
+    // no week asks for hours.
+    let rules_kept = if shifts.is_empty() {
+        book.horizon
+            .weeks()
+            .iter()
+            .all(|&week| book.week_limits(agent, week).min_hours <= 0.0)
+    } else {
+        book.violations(&worked).is_empty()
+    };
+    allowed && rules_kept
 }
 
 /// Rosters up to this many agent-days are solved as one model. Larger ones go to best
@@ -66,7 +140,7 @@ const RESPONSE_SHARE: f64 = 0.6;
 /// ([`super::bound`]).
 fn respond_and_bound(
     input: &ModelInput,
-    greedy: super::greedy::GreedyStart,
+    greedy: GreedyStart,
     started: Instant,
     progress: Option<ProgressFn>,
 ) -> Result<(Vec<StartedShift>, SolveRun)> {
