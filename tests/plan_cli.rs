@@ -741,23 +741,68 @@ fn a_killed_run_leaves_the_previous_plan_unchanged() {
         .starts_with("sales,2026-12-14T00:00:00+00:00,"));
 }
 
+/// An RFC 3339 UTC time with microseconds and a space, as `--log-timestamps` starts
+/// a line with: `2026-12-07T05:30:01.123456Z `.
+fn starts_with_timestamp(line: &str) -> bool {
+    let Some((time, _)) = line.split_once(' ') else {
+        return false;
+    };
+    time.len() == 27 && time.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(time).is_ok()
+}
+
 #[test]
-fn a_second_run_on_the_same_output_is_refused() {
+fn a_second_run_on_the_same_output_exits_75_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "");
     let out = dir.path().join("plan");
-    // The lock a running plan holds: plan.lock beside the output directory.
-    let lock = std::fs::File::create(dir.path().join("plan.lock")).unwrap();
-    fs4::FileExt::try_lock(&lock).unwrap();
-    let output = plan(&config, &out, &[]);
-    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    output.assert().code(2);
-    assert!(
-        stderr.contains(&format!("another wfm plan is writing {}", out.display())),
-        "{stderr}"
+    // An earlier plan in place (a run may replace it).
+    std::fs::create_dir(&out).unwrap();
+    let summary = format!(
+        "{{\n  \"generator\": \"wfm plan {}\"\n}}\n",
+        env!("CARGO_PKG_VERSION")
     );
-    assert!(!out.exists());
+    std::fs::write(out.join("summary.json"), summary).unwrap();
+    std::fs::write(out.join("shifts.csv"), "earlier\n").unwrap();
+    let before = snapshot(&out);
+    // The lock a running plan holds: plan.lock beside the output directory.
+    let lock_path = dir.path().join("plan.lock");
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    fs4::FileExt::try_lock(&lock).unwrap();
+    let output = plan(&config, &out, &["--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(75);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: another wfm plan is writing {} (it holds {}); try again later\n",
+            out.display(),
+            lock_path.display()
+        )
+    );
+    assert_eq!(snapshot(&out), before);
     assert!(!dir.path().join(".plan.partial").exists());
+
+    // --log-timestamps (or WFM_LOG_TIMESTAMPS=1) stamps the line for a cron log.
+    for (flag, env) in [("--log-timestamps", "0"), ("--quiet", "1")] {
+        let output = wfm()
+            .args([flag, "plan", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .env("WFM_LOG_TIMESTAMPS", env)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(75));
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        let (time, rest) = stderr.split_once(' ').unwrap();
+        assert!(starts_with_timestamp(&stderr), "{stderr}");
+        assert!(
+            rest.starts_with("error: another wfm plan is writing"),
+            "{time} {rest}"
+        );
+    }
+    drop(lock);
+    assert_eq!(snapshot(&out), before);
 }
 
 #[test]

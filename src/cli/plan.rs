@@ -14,9 +14,9 @@ use super::edge::{with_hint, with_spinner, Edge};
 Writes forecast.csv, requirements.csv, shifts.csv, coverage.csv, roster.csv (when \
 rostering is configured), summary.json and report.html into the output directory. \
 See docs/formats.md (\"plan.toml\") and docs/walkthrough.md.\n\n\
-Exit codes: 0 ok; 1 plan written but short of requirements (--strict); 2 bad input \
-or another run holds the output's lock; 3 solver failure or time-out without a \
-schedule; 4 output not writable; 5 internal error."
+Exit codes: 0 ok; 1 plan written but short of requirements (--strict); 2 bad input; \
+3 solver failure or time-out without a schedule; 4 output not writable; 5 internal \
+error; 75 another run holds the output's lock (nothing done: try again later)."
 )]
 pub struct PlanArgs {
     /// The plan configuration (TOML, see docs/formats.md).
