@@ -1034,6 +1034,18 @@ fn a_stale_history_warns_and_fails_under_strict() {
     );
     assert_eq!(snapshot(&out), before);
     assert!(!dir.path().join(".plan.partial").exists());
+    // wfm plan --check warns of it too (and still validates).
+    let output = wfm()
+        .args(["plan", "--check", "--config", &config])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("WARN {warning} (wfm plan --strict refuses it)")),
+        "{stderr}"
+    );
 
     // A limit that allows the gap: no warning, and --strict passes.
     std::fs::write(
