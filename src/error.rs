@@ -37,7 +37,19 @@ pub enum Error {
     /// A plan was produced but leaves requirements unmet and `--strict` was given (exit code 1).
     #[error("{0}")]
     Shortfall(String),
+    /// Another run holds the lock on the output (exit code [`BUSY_EXIT_CODE`], 75:
+    /// try again later). Nothing was read or written.
+    #[error(
+        "another wfm plan is writing {} (it holds {}); try again later",
+        target.display(),
+        lock.display()
+    )]
+    Busy { target: PathBuf, lock: PathBuf },
 }
+
+/// Exit code of a run that found its output locked by another run: 75, `EX_TEMPFAIL`
+/// of `sysexits.h` ("try again later"), which cron wrappers and mail agents know.
+pub const BUSY_EXIT_CODE: u8 = 75;
 
 /// Where in an input file a bad value sits and what was expected there, so that
 /// callers and tests can read the place rather than parse the message.
@@ -136,8 +148,8 @@ impl Error {
     }
 
     /// Process exit code: 1 shortfall under `--strict`, 2 bad input, 3 solver failure,
-    /// 4 output could not be written. (An error that is not a library error is an
-    /// internal error, [`INTERNAL_ERROR_EXIT_CODE`].)
+    /// 4 output could not be written, 75 another run holds the output's lock. (An error
+    /// that is not a library error is an internal error, [`INTERNAL_ERROR_EXIT_CODE`].)
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::InputAt(_) => 2,
@@ -147,6 +159,7 @@ impl Error {
             Error::Solver(_) => 3,
             Error::NoSolution(failure) => failure.exit_code(),
             Error::Shortfall(_) => 1,
+            Error::Busy { .. } => BUSY_EXIT_CODE,
         }
     }
 

@@ -1,7 +1,8 @@
 //! `wfm` binary: parses arguments, sets up logging and maps errors to exit codes.
 //! Exit codes: 0 ok, 1 plan produced with shortfall under `--strict`, 2 bad input,
 //! 3 solver failure, 4 output could not be written, 5 internal error (a failure that is
-//! not a library error). A closed stdout pipe (`wfm erlang ... | head -1`) ends quietly
+//! not a library error), 75 another run holds the output's lock (`EX_TEMPFAIL`: try
+//! again later). A closed stdout pipe (`wfm erlang ... | head -1`) ends quietly
 //! with 0.
 
 use std::io::IsTerminal;
@@ -21,18 +22,23 @@ fn main() -> ExitCode {
     };
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    tracing_subscriber::fmt()
+    let timestamps = cli.log_timestamps || wfm::cli::timestamps_from_env();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .without_time()
-        .init();
+        .with_target(false);
+    if timestamps {
+        logs.init();
+    } else {
+        logs.without_time().init();
+    }
     match wfm::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if wfm::cli::stdout_closed(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            let time = timestamps.then(wfm::cli::log_time).unwrap_or_default();
+            eprintln!("{time}error: {error:#}");
             ExitCode::from(wfm::cli::exit_code(&error))
         }
     }

@@ -7,7 +7,8 @@ use crate::error::{Error, Result};
 /// (ACD export cells take seconds or the clock form, [`clock_seconds`]), returning
 /// seconds:
 /// - units, largest first, with or without spaces: `20s`, `3m`, `1h30m`, `1h 30m 15s`,
-///   `3min`, `20 sec`, `5 minutes`, `2 hours`, and fractions (`2.5m`);
+///   `3min`, `20 sec`, `5 minutes`, `2 hours`, `14d`, `14 days`, `2 weeks`, and
+///   fractions (`2.5m`);
 /// - a clock form, minutes and seconds or hours, minutes and seconds: `1:30` (90 s),
 ///   `0:03:05` (185 s), as ACD exports write handle times;
 /// - a bare number of seconds (`180`), where the caller allows it (interval lengths
@@ -45,7 +46,8 @@ pub fn clock_seconds(text: &str) -> Option<f64> {
     total.is_finite().then_some(total)
 }
 
-/// Numbers each followed by a unit, hours before minutes before seconds.
+/// Numbers each followed by a unit, weeks before days before hours before minutes
+/// before seconds.
 fn unit_seconds(text: &str) -> Option<f64> {
     let mut rest = text;
     let mut total = 0.0;
@@ -71,12 +73,14 @@ fn unit_seconds(text: &str) -> Option<f64> {
     (last_rank > 0 && total.is_finite()).then_some(total)
 }
 
-/// Seconds per unit and the unit's rank (hours first).
+/// Seconds per unit and the unit's rank (weeks first).
 fn unit(word: &str) -> Option<(f64, u8)> {
     match word.to_ascii_lowercase().as_str() {
-        "h" | "hr" | "hrs" | "hour" | "hours" => Some((3600.0, 1)),
-        "m" | "min" | "mins" | "minute" | "minutes" => Some((60.0, 2)),
-        "s" | "sec" | "secs" | "second" | "seconds" => Some((1.0, 3)),
+        "w" | "wk" | "wks" | "week" | "weeks" => Some((7.0 * 86400.0, 1)),
+        "d" | "day" | "days" => Some((86400.0, 2)),
+        "h" | "hr" | "hrs" | "hour" | "hours" => Some((3600.0, 3)),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some((60.0, 4)),
+        "s" | "sec" | "secs" | "second" | "seconds" => Some((1.0, 5)),
         _ => None,
     }
 }
@@ -232,7 +236,12 @@ mod tests {
     /// Every spelling of the one grammar gives the same seconds.
     #[test]
     fn one_grammar_for_durations() {
-        let cases: [(&[&str], f64); 5] = [
+        let cases: [(&[&str], f64); 7] = [
+            (
+                &["14d", "14 days", "2 weeks", "2w", "1w 7d", "336h"],
+                14.0 * 86400.0,
+            ),
+            (&["1d 12h", "1.5 days", "36h"], 1.5 * 86400.0),
             (
                 &[
                     "30m",
@@ -266,7 +275,7 @@ mod tests {
             }
         }
         for bad in [
-            "", "m", "30x", "1m30h", "1 5m", "1h-30m", "3:x", "inf", "30 m m",
+            "", "m", "30x", "1m30h", "1 5m", "1h-30m", "3:x", "inf", "30 m m", "1d2w",
         ] {
             assert!(parse_duration_seconds(bad).is_err(), "{bad}");
         }

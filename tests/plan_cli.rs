@@ -741,23 +741,68 @@ fn a_killed_run_leaves_the_previous_plan_unchanged() {
         .starts_with("sales,2026-12-14T00:00:00+00:00,"));
 }
 
+/// An RFC 3339 UTC time with microseconds and a space, as `--log-timestamps` starts
+/// a line with: `2026-12-07T05:30:01.123456Z `.
+fn starts_with_timestamp(line: &str) -> bool {
+    let Some((time, _)) = line.split_once(' ') else {
+        return false;
+    };
+    time.len() == 27 && time.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(time).is_ok()
+}
+
 #[test]
-fn a_second_run_on_the_same_output_is_refused() {
+fn a_second_run_on_the_same_output_exits_75_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "");
     let out = dir.path().join("plan");
-    // The lock a running plan holds: plan.lock beside the output directory.
-    let lock = std::fs::File::create(dir.path().join("plan.lock")).unwrap();
-    fs4::FileExt::try_lock(&lock).unwrap();
-    let output = plan(&config, &out, &[]);
-    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    output.assert().code(2);
-    assert!(
-        stderr.contains(&format!("another wfm plan is writing {}", out.display())),
-        "{stderr}"
+    // An earlier plan in place (a run may replace it).
+    std::fs::create_dir(&out).unwrap();
+    let summary = format!(
+        "{{\n  \"generator\": \"wfm plan {}\"\n}}\n",
+        env!("CARGO_PKG_VERSION")
     );
-    assert!(!out.exists());
+    std::fs::write(out.join("summary.json"), summary).unwrap();
+    std::fs::write(out.join("shifts.csv"), "earlier\n").unwrap();
+    let before = snapshot(&out);
+    // The lock a running plan holds: plan.lock beside the output directory.
+    let lock_path = dir.path().join("plan.lock");
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    fs4::FileExt::try_lock(&lock).unwrap();
+    let output = plan(&config, &out, &["--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    output.assert().code(75);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: another wfm plan is writing {} (it holds {}); try again later\n",
+            out.display(),
+            lock_path.display()
+        )
+    );
+    assert_eq!(snapshot(&out), before);
     assert!(!dir.path().join(".plan.partial").exists());
+
+    // --log-timestamps (or WFM_LOG_TIMESTAMPS=1) stamps the line for a cron log.
+    for (flag, env) in [("--log-timestamps", "0"), ("--quiet", "1")] {
+        let output = wfm()
+            .args([flag, "plan", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .env("WFM_LOG_TIMESTAMPS", env)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(75));
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        let (time, rest) = stderr.split_once(' ').unwrap();
+        assert!(starts_with_timestamp(&stderr), "{stderr}");
+        assert!(
+            rest.starts_with("error: another wfm plan is writing"),
+            "{time} {rest}"
+        );
+    }
+    drop(lock);
+    assert_eq!(snapshot(&out), before);
 }
 
 #[test]
@@ -777,27 +822,46 @@ fn an_output_that_is_not_a_plan_is_never_replaced() {
     );
 }
 
-#[test]
-fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
-    let dir = tempfile::tempdir().unwrap();
-    // The sample templates with at most 20 shifts a day: the week cannot be covered.
+/// The week of 7 December 2026 with the sample templates capped at 20 shifts a day
+/// (the week cannot be covered), written to `dir/name`; `extra` is appended.
+fn capped_config(dir: &Path, name: &str, extra: &str) -> PathBuf {
     let shifts = std::fs::read_to_string(sample("shifts.toml")).unwrap()
         + "\n[limits]\nmax_headcount_per_day = 20\n";
-    let capped = dir.path().join("capped.toml");
+    let capped = dir.join("capped.toml");
     std::fs::write(&capped, shifts).unwrap();
-    let config = write_config(dir.path(), "");
+    let config = week_config(dir, name, "2026-12-07", extra);
     let text = std::fs::read_to_string(&config).unwrap().replace(
         &format!("shifts = \"{}\"", sample("shifts.toml").display()),
         "shifts = \"capped.toml\"",
     );
     std::fs::write(&config, text).unwrap();
+    config
+}
+
+fn summary_of(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = capped_config(dir.path(), "plan.toml", "");
     let out = dir.path().join("plan");
     let output = plan(&config, &out, &["--strict", "--stamp"]);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     output.assert().code(1);
-    assert!(stderr.contains("(--strict)"), "{stderr}");
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let summary = summary_of(&out);
+    let totals = &summary["totals"];
+    let required = totals["required_agent_hours"].as_f64().unwrap();
+    // No [strict]: the default limit, 1% of the required agent-hours.
+    let expected = format!(
+        "error: the plan leaves {} intervals short ({} agent-hours), more than [strict] max_shortfall_hours = \"1%\" ({:.2} agent-hours of {} required) (--strict; the plan is written)\n",
+        totals["short_intervals"],
+        totals["shortfall_agent_hours"].as_f64().unwrap(),
+        required / 100.0,
+        required
+    );
+    assert!(stderr.ends_with(&expected), "{stderr}");
     let shifts = Table::read(&out.join("shifts.csv"));
     for day in summary["days"].as_array().unwrap() {
         assert!(day["shifts"].as_u64().unwrap() <= 20, "{day}");
@@ -821,6 +885,179 @@ fn strict_fails_a_short_plan_after_writing_it_and_stamp_records_the_run() {
         "Generated {}",
         stamp["generated_at"].as_str().unwrap()
     )));
+}
+
+#[test]
+fn strict_thresholds_decide_what_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    // Far more shortfall than the capped week has passes...
+    let lenient = capped_config(
+        dir.path(),
+        "lenient.toml",
+        "[strict]\nmax_shortfall_hours = 100000",
+    );
+    let out = dir.path().join("lenient");
+    let output = plan(&lenient, &out, &["--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let summary = summary_of(&out);
+    assert!(summary["totals"]["shortfall_agent_hours"].as_f64().unwrap() > 100.0);
+    assert!(!stderr.contains("error"), "{stderr}");
+    // ...unless a day below target fails it: simulated days whose whole 95%
+    // interval is below the target (the capped week serves almost no call in time).
+    let days = capped_config(
+        dir.path(),
+        "days.toml",
+        "[strict]\nmax_shortfall_hours = 100000\nfail_if_day_below_target = true",
+    );
+    let out = dir.path().join("days");
+    let output = plan(&days, &out, &["--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let summary = summary_of(&out);
+    let mut below = 0;
+    let mut first = None;
+    for queue in summary["service_level"].as_array().unwrap() {
+        let target = queue["target"].as_f64().unwrap();
+        for day in queue["days"].as_array().unwrap() {
+            if day["simulated"]["high"]
+                .as_f64()
+                .is_some_and(|h| h < target)
+            {
+                below += 1;
+                first.get_or_insert(format!(
+                    "{} {} simulated {:.1}%",
+                    queue["queue"].as_str().unwrap(),
+                    day["date"].as_str().unwrap(),
+                    day["simulated"]["mean"].as_f64().unwrap() * 100.0
+                ));
+            }
+        }
+    }
+    assert!(below >= 7, "{below}");
+    let error = stderr.lines().last().unwrap();
+    assert!(
+        error.starts_with(&format!(
+            "error: {below} queue-days are below their service-level target ([strict] fail_if_day_below_target): {}",
+            first.unwrap()
+        )),
+        "{error}"
+    );
+    assert!(
+        error.ends_with(&format!(
+            "; {} more in summary.json (--strict; the plan is written)",
+            below - 3
+        )),
+        "{error}"
+    );
+    assert!(!error.contains("max_shortfall_hours"), "{error}");
+    // The same plan without --strict passes: the thresholds are --strict's alone.
+    plan(&days, &dir.path().join("plain"), &["--quiet"])
+        .assert()
+        .success();
+}
+
+/// The sample's ordinary month (about 61 agent-hours short of 11,106 required, where
+/// contracts leave half an agent here and there) passes `--strict` under the default
+/// limit, 1% of the required agent-hours. About 20 s.
+#[test]
+fn strict_passes_the_ordinary_sample_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read_to_string(sample("plan.toml")).unwrap();
+    for name in [
+        "history.csv",
+        "calendar.csv",
+        "shifts.toml",
+        "agents.csv",
+        "contracts.toml",
+        "availability.csv",
+    ] {
+        let absolute = format!("\"{}\"", sample(name).display());
+        text = text.replace(&format!("\"{name}\""), &absolute);
+    }
+    let config = dir.path().join("plan.toml");
+    std::fs::write(&config, text).unwrap();
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &["--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let totals = &summary_of(&out)["totals"];
+    let short = totals["shortfall_agent_hours"].as_f64().unwrap();
+    let required = totals["required_agent_hours"].as_f64().unwrap();
+    assert!(short > 0.0 && totals["short_intervals"].as_u64().unwrap() > 0);
+    assert!(short <= required / 100.0, "{short} of {required}");
+    assert!(!stderr.contains("stale history"), "{stderr}");
+}
+
+#[test]
+fn a_stale_history_warns_and_fails_under_strict() {
+    // The sample history ends on 2026-11-30; a plan for June 2027 has 188 days of it missing.
+    let dir = tempfile::tempdir().unwrap();
+    let config = week_config(dir.path(), "plan.toml", "2027-06-07", "")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("days = 7", "days = 2");
+    std::fs::write(&config, &text).unwrap();
+    let out = dir.path().join("plan");
+    let warning = "stale history: sales and support end on 2026-11-30, 188 days before the horizon starts on 2027-06-07 (more than [inputs] max_history_age = \"14d\"); the forecast cannot know what happened since";
+
+    // Without --strict: a warning (timestamped with --log-timestamps), kept first
+    // among the notes of summary.json and not repeated as a note on stderr.
+    let output = wfm()
+        .args(["--log-timestamps", "plan", "--config", &config, "--out"])
+        .arg(&out)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    let line = stderr.lines().next().unwrap();
+    assert!(starts_with_timestamp(line), "{line}");
+    assert_eq!(
+        line.split_once(' ').unwrap().1.trim_start(),
+        format!("WARN {warning}")
+    );
+    assert_eq!(stderr.matches("stale history").count(), 1, "{stderr}");
+    let summary = summary_of(&out);
+    assert_eq!(summary["notes"][0], warning);
+    let before = snapshot(&out);
+
+    // --strict: an error before anything is solved (exit 2); the plan stays as it was.
+    let output = plan(Path::new(&config), &out, &["--strict"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!("error: {warning}; --strict refuses it: add the recent history, or raise max_history_age\n")
+    );
+    assert_eq!(snapshot(&out), before);
+    assert!(!dir.path().join(".plan.partial").exists());
+    // wfm plan --check warns of it too (and still validates).
+    let output = wfm()
+        .args(["plan", "--check", "--config", &config])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("WARN {warning} (wfm plan --strict refuses it)")),
+        "{stderr}"
+    );
+
+    // A limit that allows the gap: no warning, and --strict passes.
+    std::fs::write(
+        &config,
+        text.replace("[horizon]", "max_history_age = \"27 weeks\"\n\n[horizon]"),
+    )
+    .unwrap();
+    let output = plan(Path::new(&config), &out, &["--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("stale"), "{stderr}");
+    assert!(!summary_of(&out)["notes"].to_string().contains("stale"));
 }
 
 /// Agents on each queue per (queue, date, half-hour "HH:MM"), rebuilt from the `shift`

@@ -37,6 +37,10 @@ pub struct Cli {
     /// only on request: RUST_LOG=highs=debug,good_lp=debug (RUST_LOG overrides all).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Start every log line (warnings, -v steps, the final error) with its UTC time,
+    /// RFC 3339 (`2026-12-07T05:30:01.123456Z`), for cron logs. Also WFM_LOG_TIMESTAMPS=1.
+    #[arg(long, global = true)]
+    pub log_timestamps: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -75,6 +79,26 @@ pub enum Command {
     /// replications): service level, ASA, abandon rate and occupancy with 95% intervals
     /// per queue and interval.
     Simulate(simulate::SimulateArgs),
+}
+
+/// Whether `WFM_LOG_TIMESTAMPS` asks for timestamped log lines (`1`, `true`, `yes`),
+/// as `--log-timestamps` does.
+pub fn timestamps_from_env() -> bool {
+    std::env::var("WFM_LOG_TIMESTAMPS").is_ok_and(|value| {
+        matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    })
+}
+
+/// The prefix of a timestamped line written outside the log (the final `error:`):
+/// the UTC time as the log's lines carry it, and a space.
+pub fn log_time() -> String {
+    format!(
+        "{} ",
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    )
 }
 
 /// Runs the parsed command line.

@@ -14,9 +14,9 @@ use super::edge::{with_hint, with_spinner, Edge};
 Writes forecast.csv, requirements.csv, shifts.csv, coverage.csv, roster.csv (when \
 rostering is configured), summary.json and report.html into the output directory. \
 See docs/formats.md (\"plan.toml\") and docs/walkthrough.md.\n\n\
-Exit codes: 0 ok; 1 plan written but short of requirements (--strict); 2 bad input \
-or another run holds the output's lock; 3 solver failure or time-out without a \
-schedule; 4 output not writable; 5 internal error."
+Exit codes: 0 ok; 1 plan written but short of requirements (--strict); 2 bad input; \
+3 solver failure or time-out without a schedule; 4 output not writable; 5 internal \
+error; 75 another run holds the output's lock (nothing done: try again later)."
 )]
 pub struct PlanArgs {
     /// The plan configuration (TOML, see docs/formats.md).
@@ -25,7 +25,11 @@ pub struct PlanArgs {
     /// Output directory; default plan-out/ beside the config.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Exit with code 1 when the plan leaves requirements unmet (it is still written).
+    /// Exit with code 1 when the plan is short of requirements beyond `[strict]`
+    /// max_shortfall_hours (default 1% of the required agent-hours), has targets no
+    /// staffing meets, or, with fail_if_day_below_target, a day below target (the plan
+    /// is still written); refuse a history older than `[inputs] max_history_age`
+    /// (default 14d) with exit code 2 (without --strict: a warning).
     #[arg(long)]
     pub strict: bool,
     /// Record the run's time and step durations in summary.json (outputs then differ
@@ -52,6 +56,7 @@ pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
     let options = PlanOptions {
         out: args.out,
         stamp: args.stamp,
+        strict: args.strict,
     };
     let edge = Edge::Plan {
         rostering: config.people.is_some(),
@@ -63,13 +68,15 @@ pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
     if !quiet {
         eprintln!("{}", render(&outcome));
     }
-    if args.strict && outcome.has_shortfall() {
-        let totals = &outcome.summary.totals;
-        return Err(Error::Shortfall(format!(
-            "the plan leaves {} intervals short ({} agent-hours) and {} intervals whose targets no staffing meets (--strict)",
-            totals.short_intervals, totals.shortfall_agent_hours, totals.unmet_target_intervals
-        ))
-        .into());
+    if args.strict {
+        let failures = outcome.strict_failures(&config.strict);
+        if !failures.is_empty() {
+            return Err(Error::Shortfall(format!(
+                "{} (--strict; the plan is written)",
+                failures.join("; ")
+            ))
+            .into());
+        }
     }
     Ok(())
 }
@@ -85,13 +92,15 @@ fn render(outcome: &PlanOutcome) -> String {
     let mut lines: Vec<String> = summary
         .notes
         .iter()
+        .skip(outcome.warned)
         .take(NOTES_SHOWN)
         .map(|n| format!("note: {n}"))
         .collect();
-    if summary.notes.len() > NOTES_SHOWN {
+    let notes = summary.notes.len() - outcome.warned;
+    if notes > NOTES_SHOWN {
         lines.push(format!(
             "note: {} more notes in {}",
-            summary.notes.len() - NOTES_SHOWN,
+            notes - NOTES_SHOWN,
             outcome
                 .out
                 .join(crate::plan::summary::SUMMARY_FILE)

@@ -8,6 +8,7 @@ use crate::roster::{read_agents, read_availability, Contracts};
 use crate::schedule::ShiftConfig;
 
 use super::config::PlanConfig;
+use super::guards::{stale_history, stale_history_message};
 use super::pipeline::ingest;
 
 /// What the inputs hold, for the one-line answer.
@@ -30,6 +31,13 @@ pub fn check_inputs(config: &PlanConfig) -> Result<InputCheck> {
         None => Calendar::empty(),
     };
     let table = ingest(config)?;
+    let stale = stale_history(&table, config);
+    if !stale.is_empty() {
+        tracing::warn!(
+            "{} (wfm plan --strict refuses it)",
+            stale_history_message(&stale, config)
+        );
+    }
     let people = match &config.people {
         Some(people) => {
             let contracts = Contracts::from_file(&people.contracts, &shifts)?;

@@ -19,7 +19,9 @@ use crate::roster::RoutingRules;
 use crate::schedule::{Cover, SolverLimits};
 use crate::simulate::Settings;
 use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
-use crate::units::parse_time_zone;
+use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
+
+use super::guards::{ShortfallLimit, StrictConfig, DEFAULT_MAX_HISTORY_AGE};
 
 /// Longest horizon, days (as for `wfm forecast`).
 const MAX_DAYS: u32 = 366;
@@ -57,6 +59,70 @@ struct PlanToml {
     report: ReportToml,
     /// Kept as a table: its keys are [`Settings`]' plus the plan's own.
     simulation: Option<toml::Table>,
+    #[serde(default)]
+    strict: StrictToml,
+}
+
+/// `[strict]`: what `--strict` fails on (see [`super::guards`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrictToml {
+    /// A number of agent-hours, or a share of the required ones (`"1%"`).
+    max_shortfall_hours: Option<toml::Value>,
+    fail_if_day_below_target: Option<bool>,
+}
+
+/// Reads `[strict]`.
+fn strict_config(raw: &StrictToml) -> std::result::Result<StrictConfig, String> {
+    let mut strict = StrictConfig::default();
+    if let Some(value) = &raw.max_shortfall_hours {
+        let bad = || {
+            format!(
+                "strict.max_shortfall_hours = {value}; expected agent-hours (0 or more, e.g. 80) or a share of the required agent-hours (e.g. \"1%\")"
+            )
+        };
+        let hours = |h: f64| (h >= 0.0 && h.is_finite()).then_some(ShortfallLimit::Hours(h));
+        strict.max_shortfall = match value {
+            toml::Value::Integer(n) => hours(*n as f64),
+            toml::Value::Float(x) => hours(*x),
+            toml::Value::String(text) if text.trim().ends_with('%') => parse_share(text)
+                .ok()
+                .filter(|share| (0.0..=1.0).contains(share))
+                .map(ShortfallLimit::ShareOfRequired),
+            toml::Value::String(text) => text.trim().parse::<f64>().ok().and_then(hours),
+            _ => None,
+        }
+        .ok_or_else(bad)?;
+    }
+    if let Some(fail) = raw.fail_if_day_below_target {
+        strict.fail_if_day_below_target = fail;
+    }
+    Ok(strict)
+}
+
+/// `[inputs] max_history_age`: a duration with its unit (`"14d"`); a bare number is
+/// refused, as it could be days or seconds. Returns (text, seconds).
+fn max_history_age(value: Option<&toml::Value>) -> std::result::Result<(String, f64), String> {
+    let Some(value) = value else {
+        let text = DEFAULT_MAX_HISTORY_AGE;
+        return Ok((
+            text.to_string(),
+            parse_duration_seconds(text).unwrap_or(0.0),
+        ));
+    };
+    let expected = "expected a duration with its unit, e.g. \"14d\" or \"3 weeks\"";
+    let toml::Value::String(text) = value else {
+        return Err(format!("inputs.max_history_age = {value}; {expected}"));
+    };
+    if text.trim().parse::<f64>().is_ok() {
+        return Err(format!(
+            "inputs.max_history_age = \"{text}\" has no unit; {expected}"
+        ));
+    }
+    match parse_duration_seconds(text) {
+        Ok(seconds) if seconds >= 0.0 => Ok((text.trim().to_string(), seconds)),
+        _ => Err(format!("inputs.max_history_age = \"{text}\"; {expected}")),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +170,8 @@ struct InputsToml {
     agents: Option<String>,
     contracts: Option<String>,
     availability: Option<String>,
+    /// A duration with its unit (`"14d"`).
+    max_history_age: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,6 +253,13 @@ pub struct PlanConfig {
     pub routing: RoutingRules,
     /// The plan's check by simulation (`[simulation]`).
     pub simulation: SimulationConfig,
+    /// `[inputs] max_history_age` as written (default `14d`): a history that ends
+    /// longer before the horizon is stale (see [`super::guards`]).
+    pub max_history_age: String,
+    /// The same in seconds.
+    pub max_history_age_seconds: f64,
+    /// What `--strict` fails on (`[strict]`).
+    pub strict: StrictConfig,
 }
 
 /// `[simulation]`: how the plan simulates the roster it wrote.
@@ -284,6 +359,9 @@ impl PlanConfig {
             return Err(fail("inputs.history names no file".into()));
         }
         let people = people_inputs(&raw.inputs, &resolve).map_err(fail)?;
+        let (max_history_age, max_history_age_seconds) =
+            max_history_age(raw.inputs.max_history_age.as_ref()).map_err(fail)?;
+        let strict = strict_config(&raw.strict).map_err(fail)?;
         let (start, days) = horizon(&raw.horizon).map_err(fail)?;
         let method = Method::parse(raw.forecast.method.as_deref().unwrap_or("auto"))
             .map_err(|e| fail(format!("forecast.method: {e}")))?;
@@ -346,6 +424,9 @@ impl PlanConfig {
             report_week,
             report_days,
             history_weeks: raw.report.history_weeks.unwrap_or(DEFAULT_HISTORY_WEEKS),
+            max_history_age,
+            max_history_age_seconds,
+            strict,
         })
     }
 
@@ -546,6 +627,53 @@ answer_within = "30s"
         assert_eq!(config.people, None);
         assert_eq!(config.coverage, None);
         assert_eq!(config.default_out(), PathBuf::from("site/plan-out"));
+        assert_eq!(config.max_history_age, "14d");
+        assert_eq!(config.max_history_age_seconds, 14.0 * 86400.0);
+        assert_eq!(
+            config.strict,
+            StrictConfig {
+                max_shortfall: ShortfallLimit::ShareOfRequired(0.01),
+                fail_if_day_below_target: false
+            }
+        );
+    }
+
+    #[test]
+    fn strict_thresholds_and_history_age() {
+        let with = |inputs: &str, strict: &str| {
+            let text = EXAMPLE.replace(
+                "shifts = \"shifts.toml\"",
+                &format!("shifts = \"shifts.toml\"\n{inputs}"),
+            );
+            parse(&format!("{text}\n[strict]\n{strict}\n"))
+        };
+        let config = with(
+            "max_history_age = \"3 weeks\"",
+            "max_shortfall_hours = 80\nfail_if_day_below_target = true",
+        )
+        .unwrap();
+        assert_eq!(config.max_history_age, "3 weeks");
+        assert_eq!(config.max_history_age_seconds, 21.0 * 86400.0);
+        assert_eq!(config.strict.max_shortfall, ShortfallLimit::Hours(80.0));
+        assert!(config.strict.fail_if_day_below_target);
+        for (value, limit) in [
+            ("0", ShortfallLimit::Hours(0.0)),
+            ("12.5", ShortfallLimit::Hours(12.5)),
+            ("\"40\"", ShortfallLimit::Hours(40.0)),
+            ("\"2.5%\"", ShortfallLimit::ShareOfRequired(0.025)),
+        ] {
+            let config = with("", &format!("max_shortfall_hours = {value}")).unwrap();
+            assert_eq!(config.strict.max_shortfall, limit, "{value}");
+        }
+        let error = |inputs: &str, strict: &str| with(inputs, strict).unwrap_err().to_string();
+        assert!(error("", "max_shortfall_hours = -1")
+            .contains("strict.max_shortfall_hours = -1; expected agent-hours"));
+        assert!(error("", "max_shortfall_hours = \"120%\"").contains("expected agent-hours"));
+        assert!(error("", "max_shortfal_hours = 3").contains("unknown field `max_shortfal_hours`"));
+        assert!(error("max_history_age = 14", "")
+            .contains("inputs.max_history_age = 14; expected a duration with its unit"));
+        assert!(error("max_history_age = \"14\"", "").contains("has no unit"));
+        assert!(error("max_history_age = \"two weeks\"", "").contains("expected a duration"));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod config;
+pub mod guards;
 pub mod outdir;
 pub mod pipeline;
 pub mod plots;
@@ -36,6 +37,8 @@ pub struct PlanOptions {
     /// Add the run's time and step durations to `summary.json` (outputs then differ
     /// from run to run).
     pub stamp: bool,
+    /// `--strict`: a stale history (see [`guards`]) is an error rather than a warning.
+    pub strict: bool,
 }
 
 /// What a finished run produced.
@@ -43,13 +46,14 @@ pub struct PlanOptions {
 pub struct PlanOutcome {
     pub out: PathBuf,
     pub summary: Summary,
+    /// The first notes of the summary that were logged as warnings during the run.
+    pub warned: usize,
 }
 
 impl PlanOutcome {
-    /// Agent-intervals the plan leaves short, plus intervals no staffing can serve:
-    /// what `--strict` fails on.
-    pub fn has_shortfall(&self) -> bool {
-        self.summary.totals.short_intervals > 0 || self.summary.totals.unmet_target_intervals > 0
+    /// Why `--strict` fails this plan under `[strict]`; empty when it passes.
+    pub fn strict_failures(&self, strict: &guards::StrictConfig) -> Vec<String> {
+        guards::strict_failures(&self.summary, strict)
     }
 }
 
@@ -58,10 +62,14 @@ impl PlanOutcome {
 pub fn run_plan(config: &PlanConfig, options: &PlanOptions, hooks: Hooks) -> Result<PlanOutcome> {
     let out = options.out.clone().unwrap_or_else(|| config.default_out());
     let staging = outdir::Staging::begin(&out)?;
-    let plan = pipeline::run_steps(config, staging.dir(), hooks)?;
+    let plan = pipeline::run_steps(config, staging.dir(), hooks, options.strict)?;
     let summary = write_results(config, &plan, staging.dir(), options.stamp)?;
     staging.commit()?;
-    Ok(PlanOutcome { out, summary })
+    Ok(PlanOutcome {
+        out,
+        summary,
+        warned: plan.warnings.len(),
+    })
 }
 
 /// Writes what follows from the steps: `summary.json`, the plots and the report.

@@ -139,8 +139,8 @@ impl Drop for Staging {
     }
 }
 
-/// Opens and exclusively locks `path`, failing at once (exit code 2) when another
-/// run holds it.
+/// Opens and exclusively locks `path`, failing at once with [`Error::Busy`] (exit
+/// code 75, try again later) when another run holds it.
 fn lock(path: &Path, target: &Path) -> Result<File> {
     let file = OpenOptions::new()
         .create(true)
@@ -150,11 +150,10 @@ fn lock(path: &Path, target: &Path) -> Result<File> {
         .map_err(|e| Error::write(path, e))?;
     match fs4::FileExt::try_lock(&file) {
         Ok(()) => Ok(file),
-        Err(fs4::TryLockError::WouldBlock) => Err(Error::input(format!(
-            "another wfm plan is writing {} (it holds {}); try again when it has finished",
-            target.display(),
-            path.display()
-        ))),
+        Err(fs4::TryLockError::WouldBlock) => Err(Error::Busy {
+            target: target.to_path_buf(),
+            lock: path.to_path_buf(),
+        }),
         Err(fs4::TryLockError::Error(e)) => Err(Error::write(path, e)),
     }
 }
@@ -258,11 +257,15 @@ mod tests {
         // A second run holds the lock: a third cannot start.
         let second = Staging::begin(&target).unwrap();
         let error = Staging::begin(&target).unwrap_err();
-        assert!(
-            error.to_string().starts_with("another wfm plan is writing"),
-            "{error}"
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "another wfm plan is writing {} (it holds {}); try again later",
+                target.display(),
+                lock_path(&target).unwrap().display()
+            )
         );
-        assert_eq!(error.exit_code(), 2);
+        assert_eq!(error.exit_code(), 75);
         write_plan(second.dir(), "second");
         second.commit().unwrap();
         assert!(std::fs::read_to_string(target.join(SUMMARY_FILE))

@@ -30,6 +30,7 @@ use crate::staff::forecast::{staff_rows, StaffSummary};
 use crate::staff::requirements::write_requirements;
 
 use super::config::PlanConfig;
+use super::guards::{stale_history, stale_history_message};
 use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 use super::simulation::{
     raise_below_target, simulate_plan, write_simulation_csv, CorrectionRound, SIMULATION_FILE,
@@ -78,6 +79,9 @@ pub struct Plan {
     pub corrections: Vec<CorrectionRound>,
     /// What the planner should know (printed on stderr, kept in `summary.json`).
     pub notes: Vec<String>,
+    /// Warnings logged as the run found them (a stale history); kept in
+    /// `summary.json` before the notes.
+    pub warnings: Vec<String>,
     pub timings: Vec<StepTiming>,
 }
 
@@ -97,10 +101,12 @@ impl Hooks<'_> {
 }
 
 /// Runs every step, writing `forecast.csv`, `requirements.csv`, `shifts.csv`,
-/// `coverage.csv` and (with a roster) `roster.csv` into `dir`.
-pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> {
+/// `coverage.csv` and (with a roster) `roster.csv` into `dir`. A history older than
+/// `[inputs] max_history_age` is an error when `strict`, else a warning.
+pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) -> Result<Plan> {
     let mut timings = Vec::new();
     let mut notes = Vec::new();
+    let mut warnings = Vec::new();
     let mut timed = |step: &'static str, started: Instant| {
         let seconds = started.elapsed().as_secs_f64();
         tracing::info!("step {step}: {seconds:.2} s");
@@ -121,6 +127,17 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
         None => Calendar::empty(),
     };
     let table = ingest(config)?;
+    let stale = stale_history(&table, config);
+    if !stale.is_empty() {
+        let message = stale_history_message(&stale, config);
+        if strict {
+            return Err(Error::input(format!(
+                "{message}; --strict refuses it: add the recent history, or raise max_history_age"
+            )));
+        }
+        tracing::warn!("{message}");
+        warnings.push(message);
+    }
     timed("ingest", started);
 
     hooks.step("forecasting");
@@ -223,6 +240,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks) -> Result<Plan> 
         simulation,
         corrections,
         notes,
+        warnings,
         timings,
     })
 }

@@ -198,7 +198,7 @@ pub fn summarise(
     };
     let report = &schedule.report;
     let mut service_level = queue_service(config, service);
-    let mut notes = plan.notes.clone();
+    let mut notes: Vec<String> = plan.warnings.iter().chain(&plan.notes).cloned().collect();
     if let Some(simulation) = &plan.simulation {
         notes.extend(attach_simulation(
             &mut service_level,
