@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::plan::config::ReplanConfig;
 use crate::plan::{run_plan, Hooks, PlanConfig, PlanOptions, PlanOutcome};
 
 use super::edge::{with_hint, with_spinner, Edge};
@@ -41,11 +42,37 @@ pub struct PlanArgs {
     /// written. Exit 0 when all are valid, 2 with the first bad one.
     #[arg(long, conflicts_with_all = ["out", "strict", "stamp"])]
     pub check: bool,
+    /// Re-plan a published plan (its directory, or its roster.csv) with minimal
+    /// change: days before --freeze-until are kept exactly, later changes cost
+    /// --change-cost each; writes changes.csv. Overrides `[replan]`.
+    #[arg(long, value_name = "DIR|FILE", requires = "freeze_until")]
+    pub published: Option<PathBuf>,
+    /// With --published: the first day that may change (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "published", value_parser = super::values::date)]
+    pub freeze_until: Option<chrono::NaiveDate>,
+    /// With --published: the cost of each changed agent-day (default 2, or `[replan]
+    /// change_cost`).
+    #[arg(long, value_name = "COST", requires = "published", value_parser = super::values::cost)]
+    pub change_cost: Option<f64>,
 }
 
 /// Runs `wfm plan`.
 pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
-    let config = PlanConfig::from_file(&args.config)?;
+    let mut config = PlanConfig::from_file(&args.config)?;
+    if let (Some(published), Some(freeze_until)) = (&args.published, args.freeze_until) {
+        let cost = args
+            .change_cost
+            .or(config.replan.as_ref().map(|r| r.change_cost));
+        config.replan =
+            Some(ReplanConfig::new(published, freeze_until, cost).map_err(Error::input)?);
+    }
+    if config.replan.is_some() && config.people.is_none() {
+        return Err(Error::input(format!(
+            "{}: a re-plan keeps a published roster: [inputs] needs agents and contracts",
+            args.config.display()
+        ))
+        .into());
+    }
     if args.check {
         let checked = crate::plan::check::check_inputs(&config)?;
         if !quiet {
@@ -105,6 +132,15 @@ fn render(outcome: &PlanOutcome) -> String {
                 .out
                 .join(crate::plan::summary::SUMMARY_FILE)
                 .display()
+        ));
+    }
+    if let Some(replan) = &summary.replan {
+        lines.push(format!(
+            "re-plan of {}: days before {} kept as published; {} of {} agent-days from then changed (changes.csv)",
+            replan.published,
+            replan.freeze_until,
+            replan.changed_agent_days,
+            replan.agent_days_after_freeze
         ));
     }
     lines.push(format!(

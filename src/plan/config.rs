@@ -61,6 +61,73 @@ struct PlanToml {
     simulation: Option<toml::Table>,
     #[serde(default)]
     strict: StrictToml,
+    replan: Option<ReplanToml>,
+}
+
+/// `[replan]`: re-plan a published roster with minimal change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplanToml {
+    /// The published plan's directory or its roster.csv.
+    published: String,
+    /// The first day that may change, `YYYY-MM-DD`.
+    freeze_until: String,
+    change_cost: Option<f64>,
+}
+
+/// A re-plan of a published roster (`[replan]`, or `wfm plan --published
+/// --freeze-until`): see [`crate::roster::replan`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplanConfig {
+    /// The published `roster.csv`.
+    pub published: PathBuf,
+    /// Days before this date are kept exactly as published.
+    pub freeze_until: NaiveDate,
+    pub change_cost: f64,
+}
+
+impl ReplanConfig {
+    /// A re-plan of `published` (a plan's directory or a roster.csv) from
+    /// `freeze_until`; errors (exit code 2) on a negative or non-finite cost.
+    pub fn new(
+        published: &Path,
+        freeze_until: NaiveDate,
+        change_cost: Option<f64>,
+    ) -> std::result::Result<Self, String> {
+        let change_cost = change_cost.unwrap_or(crate::roster::replan::DEFAULT_CHANGE_COST);
+        if !(change_cost.is_finite() && change_cost >= 0.0) {
+            return Err(format!(
+                "replan.change_cost = {change_cost}; expected a number, 0 or more"
+            ));
+        }
+        let published = if published.is_dir() {
+            published.join("roster.csv")
+        } else {
+            published.to_path_buf()
+        };
+        Ok(ReplanConfig {
+            published,
+            freeze_until,
+            change_cost,
+        })
+    }
+}
+
+fn replan_config(
+    raw: Option<&ReplanToml>,
+    resolve: &dyn Fn(&str) -> PathBuf,
+) -> std::result::Result<Option<ReplanConfig>, String> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let freeze_until =
+        NaiveDate::parse_from_str(raw.freeze_until.trim(), "%Y-%m-%d").map_err(|_| {
+            format!(
+                "replan.freeze_until = \"{}\"; expected YYYY-MM-DD",
+                raw.freeze_until
+            )
+        })?;
+    ReplanConfig::new(&resolve(&raw.published), freeze_until, raw.change_cost).map(Some)
 }
 
 /// `[strict]`: what `--strict` fails on (see [`super::guards`]).
@@ -260,6 +327,8 @@ pub struct PlanConfig {
     pub max_history_age_seconds: f64,
     /// What `--strict` fails on (`[strict]`).
     pub strict: StrictConfig,
+    /// A re-plan of a published roster (`[replan]`).
+    pub replan: Option<ReplanConfig>,
 }
 
 /// `[simulation]`: how the plan simulates the roster it wrote.
@@ -362,6 +431,7 @@ impl PlanConfig {
         let (max_history_age, max_history_age_seconds) =
             max_history_age(raw.inputs.max_history_age.as_ref()).map_err(fail)?;
         let strict = strict_config(&raw.strict).map_err(fail)?;
+        let replan = replan_config(raw.replan.as_ref(), &resolve).map_err(fail)?;
         let (start, days) = horizon(&raw.horizon).map_err(fail)?;
         let method = Method::parse(raw.forecast.method.as_deref().unwrap_or("auto"))
             .map_err(|e| fail(format!("forecast.method: {e}")))?;
@@ -401,6 +471,7 @@ impl PlanConfig {
         let (report_week, report_days) =
             report_week(raw.report.week.as_deref(), start, days).map_err(fail)?;
         Ok(PlanConfig {
+            replan,
             routing,
             simulation,
             path: path.to_path_buf(),

@@ -126,6 +126,9 @@ fn output_names(plan: &Plan) -> Vec<String> {
     if plan.roster.is_some() {
         names.push(pipeline::ROSTER_FILE);
     }
+    if plan.roster.is_some() && plan.replanned {
+        names.push(crate::roster::replan::CHANGES_FILE);
+    }
     if plan.simulation.is_some() {
         names.push(simulation::SIMULATION_FILE);
     }

@@ -29,12 +29,14 @@ use crate::schedule::{
 use crate::staff::forecast::{staff_rows, StaffSummary};
 use crate::staff::requirements::write_requirements;
 
-use super::config::PlanConfig;
+use super::config::{PlanConfig, ReplanConfig};
 use super::guards::{stale_history, stale_history_message};
 use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 use super::simulation::{
     raise_below_target, simulate_plan, write_simulation_csv, CorrectionRound, SIMULATION_FILE,
 };
+use crate::roster::replan::{write_changes_csv, CHANGES_FILE};
+use crate::roster::{read_roster, Replan};
 use crate::simulate::Simulation;
 
 /// Names of the output files, in the order the steps write them.
@@ -83,6 +85,8 @@ pub struct Plan {
     /// `summary.json` before the notes.
     pub warnings: Vec<String>,
     pub timings: Vec<StepTiming>,
+    /// The plan re-planned a published roster (and wrote `changes.csv`).
+    pub replanned: bool,
 }
 
 /// Callbacks a run reports to: the name of each step as it starts, and the solver's
@@ -118,6 +122,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
     if let Some(people) = &config.people {
         check_people(people)?;
     }
+    let replan = config.replan.as_ref().map(read_published).transpose()?;
     let mut shift_config = ShiftConfig::from_file(&config.shifts)?;
     if let Some(coverage) = config.coverage {
         shift_config.coverage = coverage;
@@ -173,6 +178,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         hooks,
         interval_minutes: table.interval_minutes,
         closed_days: &closed_days,
+        replan: replan.as_ref(),
     };
     hooks.step(step.name());
     let started = Instant::now();
@@ -215,6 +221,11 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
     if let Some(roster) = &roster {
         notes.extend(roster.shortfalls.iter().cloned());
         write_bytes(dir, ROSTER_FILE, &roster.csv)?;
+        if replan.is_some() {
+            write_atomic(&dir.join(CHANGES_FILE), |out| {
+                write_changes_csv(&roster.changes, out)
+            })?;
+        }
     }
     write_atomic(&dir.join(SHIFTS_FILE), |out| {
         write_shifts_csv(&schedule.shifts, out)
@@ -242,6 +253,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         notes,
         warnings,
         timings,
+        replanned: replan.is_some(),
     })
 }
 
@@ -254,6 +266,7 @@ struct StaffingStep<'a> {
     hooks: Hooks<'a>,
     interval_minutes: u32,
     closed_days: &'a [NaiveDate],
+    replan: Option<&'a Replan>,
 }
 
 impl StaffingStep<'_> {
@@ -293,6 +306,7 @@ impl StaffingStep<'_> {
                 options: self.options,
                 routing: self.config.routing,
                 closed_days: self.closed_days,
+                replan: self.replan,
                 progress: self.hooks.status,
             },
             self.config.roster_time_limit_seconds,
@@ -331,7 +345,55 @@ fn forecast(
         hours: config.opening_hours.clone(),
     };
     let histories = select_queues(queue_histories(table)?, &config.queues)?;
-    forecast_queues(&histories, config.start, config.days as usize, &options)
+    let mut forecasts = forecast_queues(&histories, config.start, config.days as usize, &options)?;
+    if let Some(from) = newer_forecast_origin(config, &histories) {
+        let days = (config.start + Duration::days(i64::from(config.days)) - from).num_days();
+        let newer = forecast_queues(&histories, from, days as usize, &options)?;
+        for (month, newer) in forecasts.iter_mut().zip(newer) {
+            splice_forecast(month, newer, from);
+        }
+    }
+    Ok(forecasts)
+}
+
+/// The published roster of a re-plan, read before any work (a bad one is exit 2).
+fn read_published(replan: &ReplanConfig) -> Result<Replan> {
+    Ok(Replan {
+        rows: read_roster(&replan.published)?,
+        file: replan.published.display().to_string(),
+        freeze_until: replan.freeze_until,
+        change_cost: replan.change_cost,
+    })
+}
+
+/// A re-plan's forecast starts from the newest history: when the history reaches into
+/// the horizon, the days from the freeze date on are forecast again from everything
+/// before it. (Without such history the horizon's forecast already uses the newest.)
+fn newer_forecast_origin(
+    config: &PlanConfig,
+    histories: &[crate::forecast::series::QueueHistory],
+) -> Option<NaiveDate> {
+    let replan = config.replan.as_ref()?;
+    let end = config.start + Duration::days(i64::from(config.days));
+    let reaches = histories.iter().any(|h| h.calls.end_date() > config.start);
+    (replan.freeze_until > config.start && replan.freeze_until < end && reaches)
+        .then_some(replan.freeze_until)
+}
+
+/// Replaces `month`'s days from `from` on with `newer`'s (which starts on `from`),
+/// noting it.
+fn splice_forecast(month: &mut QueueForecast, newer: QueueForecast, from: NaiveDate) {
+    let offset = (from - month.first_day).num_days() as usize * month.slots;
+    let len = newer.calls.len().min(month.calls.len() - offset);
+    month.calls[offset..offset + len].copy_from_slice(&newer.calls[..len]);
+    month.calls_lo[offset..offset + len].copy_from_slice(&newer.calls_lo[..len]);
+    month.calls_hi[offset..offset + len].copy_from_slice(&newer.calls_hi[..len]);
+    month.aht_seconds[offset..offset + len].clone_from_slice(&newer.aht_seconds[..len]);
+    month.notes.extend(newer.notes);
+    month.notes.push(format!(
+        "queue \"{}\": re-plan: the days from {from} are forecast again from the history before it ({})",
+        month.queue, newer.method
+    ));
 }
 
 /// Staffs the forecast rows as `wfm staff` does and writes `requirements.csv`; returns

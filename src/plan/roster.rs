@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
-    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts,
-    RosterInputs, RosterOptions, RosterRow, RoutingRules,
+    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts, DayChange,
+    Replan, RosterInputs, RosterOptions, RosterRow, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 
@@ -31,6 +31,8 @@ pub struct RosterStepInputs<'a> {
     pub routing: RoutingRules,
     /// Days the calendar closes the site.
     pub closed_days: &'a [NaiveDate],
+    /// A published roster to re-plan with minimal change.
+    pub replan: Option<&'a Replan>,
     pub progress: Option<ProgressFn<'a>>,
 }
 
@@ -70,6 +72,8 @@ pub struct RosterPlan {
     pub shortfall: f64,
     /// One line per run of short intervals, naming what binds.
     pub shortfalls: Vec<String>,
+    /// A re-plan's changed agent-days against the published roster.
+    pub changes: Vec<DayChange>,
 }
 
 /// Checks, before any work, that the people files exist (exit code 2 if not), so a
@@ -108,7 +112,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
             availability: &availability,
             requirements: inputs.requirements,
             closed_days: inputs.closed_days,
-            replan: None,
+            replan: inputs.replan,
         },
         &RosterOptions {
             start: options.start,
@@ -142,6 +146,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
         gap: roster.gap,
         shortfall,
         shortfalls: roster.shortfalls,
+        changes: roster.changes,
     })
 }
 

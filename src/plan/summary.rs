@@ -38,6 +38,9 @@ pub struct Summary {
     pub service_level: Vec<QueueService>,
     pub days: Vec<Day>,
     pub roster: Option<RosterTotals>,
+    /// A re-plan of a published roster: what was kept and what changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replan: Option<ReplanSummary>,
     /// `[simulation] correct = true`: each round's cost and simulated service level.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub correction: Vec<CorrectionRound>,
@@ -55,6 +58,40 @@ pub struct Horizon {
     pub days: u32,
     pub time_zone: String,
     pub interval_minutes: u32,
+}
+
+/// A re-plan: the published roster, the first day that could change, the price of a
+/// change, and the changed agent-days (as `changes.csv` lists them) by kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplanSummary {
+    pub published: String,
+    pub freeze_until: NaiveDate,
+    pub change_cost: f64,
+    pub changed_agent_days: usize,
+    /// Agent-days from `freeze_until` to the horizon's end.
+    pub agent_days_after_freeze: usize,
+    pub changes: std::collections::BTreeMap<&'static str, usize>,
+}
+
+impl ReplanSummary {
+    fn of(config: &PlanConfig, roster: &super::roster::RosterPlan) -> Option<Self> {
+        let replan = config.replan.as_ref()?;
+        let agents: std::collections::BTreeSet<&str> =
+            roster.rows.iter().map(|r| r.agent_id.as_str()).collect();
+        let days_after = (config.end() - replan.freeze_until).num_days() + 1;
+        let days_after = days_after.clamp(0, i64::from(config.days)) as usize;
+        Some(ReplanSummary {
+            published: replan.published.display().to_string(),
+            freeze_until: replan.freeze_until,
+            change_cost: replan.change_cost,
+            changed_agent_days: roster.changes.len(),
+            agent_days_after_freeze: agents.len() * days_after,
+            changes: crate::roster::replan::count_by_kind(&roster.changes)
+                .into_iter()
+                .map(|(kind, n)| (kind.label(), n))
+                .collect(),
+        })
+    }
 }
 
 /// The declared routing; the minimum block only applies to `assigned`.
@@ -238,6 +275,10 @@ pub fn summarise(
             gap: round(roster.gap, 6),
             shortfall_agent_hours: round(roster.shortfall * hours, 3),
         }),
+        replan: plan
+            .roster
+            .as_ref()
+            .and_then(|roster| ReplanSummary::of(config, roster)),
         correction: plan.corrections.clone(),
         outputs,
         notes,
