@@ -57,6 +57,15 @@ struct PlanToml {
     report: ReportToml,
     /// Kept as a table: its keys are [`Settings`]' plus the plan's own.
     simulation: Option<toml::Table>,
+    #[serde(default)]
+    exports: ExportsToml,
+}
+
+/// `[exports]`: the agent-facing files of a roster.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportsToml {
+    enabled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,6 +194,9 @@ pub struct PlanConfig {
     pub routing: RoutingRules,
     /// The plan's check by simulation (`[simulation]`).
     pub simulation: SimulationConfig,
+    /// With a roster: write its agent-facing exports (`schedules/*.ics`, `grid.csv`,
+    /// `roster.xlsx`); `[exports] enabled = false` turns them off.
+    pub exports: bool,
 }
 
 /// `[simulation]`: how the plan simulates the roster it wrote.
@@ -346,6 +358,7 @@ impl PlanConfig {
             report_week,
             report_days,
             history_weeks: raw.report.history_weeks.unwrap_or(DEFAULT_HISTORY_WEEKS),
+            exports: raw.exports.enabled.unwrap_or(true),
         })
     }
 

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
-    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts,
+    build_roster, read_agents, read_availability, write_roster_csv, Activity, Agent, Contracts,
     RosterInputs, RosterOptions, RosterRow, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
@@ -70,6 +70,8 @@ pub struct RosterPlan {
     pub shortfall: f64,
     /// One line per run of short intervals, naming what binds.
     pub shortfalls: Vec<String>,
+    /// The agents rostered, as `agents.csv` names them (for the exports).
+    pub agents: Vec<Agent>,
 }
 
 /// Checks, before any work, that the people files exist (exit code 2 if not), so a
@@ -141,6 +143,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
         gap: roster.gap,
         shortfall,
         shortfalls: roster.shortfalls,
+        agents,
     })
 }
 

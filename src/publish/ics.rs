@@ -377,46 +377,23 @@ mod tests {
             })
             .expect("a VTIMEZONE");
         assert_eq!(zone.property_value("TZID"), Some("America/New_York"));
-        let parts: Vec<(String, Option<&str>, Option<&str>, Option<&str>)> = zone
+        let parts: Vec<[String; 4]> = zone
             .components()
             .iter()
             .map(|p| {
-                (
+                let value = |key| p.property_value(key).unwrap_or_default().to_string();
+                [
                     p.component_kind(),
-                    p.property_value("DTSTART"),
-                    p.property_value("TZOFFSETFROM"),
-                    p.property_value("TZOFFSETTO"),
-                )
+                    value("DTSTART"),
+                    value("TZOFFSETFROM"),
+                    value("TZOFFSETTO"),
+                ]
             })
             .collect();
         assert_eq!(parts.len(), 3, "{parts:?}");
-        assert_eq!(
-            parts[0],
-            (
-                "STANDARD".into(),
-                Some("20270101T000000"),
-                Some("-0500"),
-                Some("-0500")
-            )
-        );
-        assert_eq!(
-            parts[1],
-            (
-                "DAYLIGHT".into(),
-                Some("20270314T020000"),
-                Some("-0500"),
-                Some("-0400")
-            )
-        );
-        assert_eq!(
-            parts[2],
-            (
-                "STANDARD".into(),
-                Some("20271107T020000"),
-                Some("-0400"),
-                Some("-0500")
-            )
-        );
+        assert_eq!(parts[0], ["STANDARD", "20270101T000000", "-0500", "-0500"]);
+        assert_eq!(parts[1], ["DAYLIGHT", "20270314T020000", "-0500", "-0400"]);
+        assert_eq!(parts[2], ["STANDARD", "20271107T020000", "-0400", "-0500"]);
     }
 
     #[test]
