@@ -559,6 +559,20 @@ answer_within = "30s"
         assert_eq!(config.people, None);
         assert_eq!(config.coverage, None);
         assert_eq!(config.default_out(), PathBuf::from("site/plan-out"));
+        assert!(config.exports);
+    }
+
+    #[test]
+    fn exports_can_be_turned_off() {
+        let off = parse(&format!("{EXAMPLE}\n[exports]\nenabled = false\n")).unwrap();
+        assert!(!off.exports);
+        let on = parse(&format!("{EXAMPLE}\n[exports]\nenabled = true\n")).unwrap();
+        assert!(on.exports);
+        let typo = parse(&format!("{EXAMPLE}\n[exports]\nenable = false\n"));
+        assert!(typo
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `enable`"));
     }
 
     #[test]
