@@ -13,6 +13,7 @@ pub mod interval;
 pub mod mip;
 pub mod output;
 pub mod plan;
+pub mod publish;
 pub mod roster;
 pub mod schedule;
 pub mod simulate;

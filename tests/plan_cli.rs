@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 use assert_cmd::assert::OutputAssertExt;
 
+mod exports_check;
+
 fn wfm() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wfm"))
 }
@@ -1262,6 +1264,33 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
         .contains(&serde_json::json!("roster.csv")));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("The roster in"), "{stderr}");
+
+    // The agent-facing exports agree with roster.csv, and summary.json lists them.
+    let events = exports_check::check_exports(
+        &out,
+        &out.join("roster.csv"),
+        &sample("agents.csv"),
+        "Europe/London",
+    );
+    assert!(events > rostered.len() * 5, "{events} events");
+    let listed: Vec<&str> = summary["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    for name in ["grid.csv", "roster.xlsx", "schedules/A001.ics"] {
+        assert!(listed.contains(&name), "{name}: {listed:?}");
+    }
+    let calendars = listed
+        .iter()
+        .filter(|o| o.starts_with("schedules/"))
+        .count();
+    assert_eq!(calendars, agents_in_sample);
+    assert_eq!(
+        std::fs::read_dir(out.join("schedules")).unwrap().count(),
+        calendars
+    );
 
     // Cron reruns: the same inputs give the same files, byte for byte.
     let again = dir.path().join("again");

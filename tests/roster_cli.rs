@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 use assert_cmd::assert::OutputAssertExt;
 use predicates::str::contains;
 
+mod exports_check;
+
 fn wfm() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wfm"))
 }
@@ -1165,5 +1167,86 @@ fn closed_day_credit_sets_the_weekly_minimum() {
             "{credit}: {roster}"
         );
         assert!(!roster.contains("2027-02-03,shift"), "{credit}: {roster}");
+    }
+}
+
+#[test]
+fn exports_give_each_agent_a_calendar_and_the_team_a_grid_and_workbook() {
+    // L8 has a lunch and a break; A1 is on leave on Wednesday and off on Friday
+    // morning. Nine days from Monday 2027-02-01: two ISO weeks.
+    let case = Case::new(
+        &contract("FT", "[\"L8\"]", "max_days_per_week = 5"),
+        &[
+            ("A1", "FT", "sales"),
+            ("A2", "FT", "sales"),
+            ("A3", "FT", "sales"),
+        ],
+        &["A1,2027-02-03,,,leave", "A1,2027-02-05,08:00,12:00,leave"],
+    );
+    case.requirements(&["sales"], 9, &daily("sales", 9, 1.0));
+    let exports = case.path("exports");
+    let output = case
+        .roster_command(9, &["--exports"])
+        .arg(&exports)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let events = exports_check::check_exports(
+        &exports,
+        &case.path("roster.csv"),
+        &case.path("agents.csv"),
+        "UTC",
+    );
+    let roster = std::fs::read_to_string(case.path("roster.csv")).unwrap();
+    let rows = |activity: &str| {
+        roster
+            .lines()
+            .filter(|l| l.split(',').nth(2) == Some(activity))
+            .count()
+    };
+    let working_days: std::collections::BTreeSet<(&str, &str)> = roster
+        .lines()
+        .filter(|l| l.split(',').nth(2) == Some("shift"))
+        .map(|l| {
+            let mut fields = l.split(',');
+            (fields.next().unwrap(), fields.next().unwrap())
+        })
+        .collect();
+    // Shifts, lunches, breaks, the day of leave and the morning of leave.
+    assert_eq!(
+        events,
+        working_days.len() + rows("lunch") + rows("break") + 2
+    );
+    assert!(rows("lunch") > 0 && rows("break") > 0);
+    let grid = std::fs::read_to_string(exports.join("grid.csv")).unwrap();
+    assert!(grid.starts_with("agent_id,name,2027-02-01,"), "{grid}");
+    let a1 = grid.lines().find(|l| l.starts_with("A1,")).unwrap();
+    assert_eq!(a1.split(',').nth(4), Some("leave"), "{a1}");
+    let sheets = exports_check::xlsx_sheets(&exports.join("roster.xlsx"));
+    let names: Vec<&str> = sheets.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(names, ["2027-W05", "2027-W06"]);
+
+    // A rerun writes the same bytes.
+    let first: Vec<Vec<u8>> = ["grid.csv", "roster.xlsx", "schedules/A1.ics"]
+        .iter()
+        .map(|f| std::fs::read(exports.join(f)).unwrap())
+        .collect();
+    let again = case.path("again");
+    case.roster_command(9, &["--exports"])
+        .arg(&again)
+        .assert()
+        .success();
+    for (i, f) in ["grid.csv", "roster.xlsx", "schedules/A1.ics"]
+        .iter()
+        .enumerate()
+    {
+        assert!(
+            std::fs::read(again.join(f)).unwrap() == first[i],
+            "{f} differs"
+        );
     }
 }

@@ -77,6 +77,10 @@ pub struct BuildArgs {
     /// Optional output: one row per agent with hours, days, weekends and preferences (CSV).
     #[arg(long)]
     pub summary: Option<PathBuf>,
+    /// Optional output: a directory (created if missing) for the agent-facing exports:
+    /// `schedules/<AGENT_ID>.ics`, `grid.csv` and `roster.xlsx` (docs/formats.md).
+    #[arg(long, value_name = "DIR")]
+    pub exports: Option<PathBuf>,
     /// Which requirement to cover: scheduled-staff (grossed up for shrinkage) or agents.
     #[arg(long, value_enum, default_value_t = Cover::ScheduledStaff)]
     pub cover: Cover,
@@ -307,6 +311,13 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     outputs.commit()?;
+    if let Some(dir) = &args.exports {
+        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        let published =
+            crate::publish::Published::from_rows(&built.rows, &people.agents, time_zone)?;
+        crate::publish::write_exports(dir, &published)
+            .with_context(|| format!("writing the exports into {}", dir.display()))?;
+    }
     if !quiet {
         eprintln!("{}", roster::render_report(&built));
     }

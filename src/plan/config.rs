@@ -62,6 +62,8 @@ struct PlanToml {
     #[serde(default)]
     strict: StrictToml,
     replan: Option<ReplanToml>,
+    #[serde(default)]
+    exports: ExportsToml,
 }
 
 /// `[replan]`: re-plan a published roster with minimal change.
@@ -190,6 +192,13 @@ fn max_history_age(value: Option<&toml::Value>) -> std::result::Result<(String, 
         Ok(seconds) if seconds >= 0.0 => Ok((text.trim().to_string(), seconds)),
         _ => Err(format!("inputs.max_history_age = \"{text}\"; {expected}")),
     }
+}
+
+/// `[exports]`: the agent-facing files of a roster.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportsToml {
+    enabled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -329,6 +338,9 @@ pub struct PlanConfig {
     pub strict: StrictConfig,
     /// A re-plan of a published roster (`[replan]`).
     pub replan: Option<ReplanConfig>,
+    /// With a roster: write its agent-facing exports (`schedules/*.ics`, `grid.csv`,
+    /// `roster.xlsx`); `[exports] enabled = false` turns them off.
+    pub exports: bool,
 }
 
 /// `[simulation]`: how the plan simulates the roster it wrote.
@@ -498,6 +510,7 @@ impl PlanConfig {
             max_history_age,
             max_history_age_seconds,
             strict,
+            exports: raw.exports.enabled.unwrap_or(true),
         })
     }
 
@@ -698,6 +711,7 @@ answer_within = "30s"
         assert_eq!(config.people, None);
         assert_eq!(config.coverage, None);
         assert_eq!(config.default_out(), PathBuf::from("site/plan-out"));
+        assert!(config.exports);
         assert_eq!(config.max_history_age, "14d");
         assert_eq!(config.max_history_age_seconds, 14.0 * 86400.0);
         assert_eq!(
@@ -745,6 +759,19 @@ answer_within = "30s"
             .contains("inputs.max_history_age = 14; expected a duration with its unit"));
         assert!(error("max_history_age = \"14\"", "").contains("has no unit"));
         assert!(error("max_history_age = \"two weeks\"", "").contains("expected a duration"));
+    }
+
+    #[test]
+    fn exports_can_be_turned_off() {
+        let off = parse(&format!("{EXAMPLE}\n[exports]\nenabled = false\n")).unwrap();
+        assert!(!off.exports);
+        let on = parse(&format!("{EXAMPLE}\n[exports]\nenabled = true\n")).unwrap();
+        assert!(on.exports);
+        let typo = parse(&format!("{EXAMPLE}\n[exports]\nenable = false\n"));
+        assert!(typo
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `enable`"));
     }
 
     #[test]

@@ -129,6 +129,8 @@ fn output_names(plan: &Plan) -> Vec<String> {
     if plan.roster.is_some() && plan.replanned {
         names.push(crate::roster::replan::CHANGES_FILE);
     }
+    let exports = plan.exports.iter().map(String::as_str);
+    names.extend(exports);
     if plan.simulation.is_some() {
         names.push(simulation::SIMULATION_FILE);
     }

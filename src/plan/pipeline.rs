@@ -22,6 +22,7 @@ use crate::ingest::{read_history, IngestOptions};
 use crate::interval::IntervalTable;
 use crate::mip::ProgressFn;
 use crate::output::write_atomic;
+use crate::publish::{write_exports, Published};
 use crate::schedule::{
     build_schedule, queue_label, requirements_in, write_coverage_csv, write_shifts_csv,
     Requirement, Schedule, ScheduleOptions, ShiftConfig,
@@ -75,6 +76,9 @@ pub struct Plan {
     pub staffing: StaffSummary,
     pub schedule: Schedule,
     pub roster: Option<RosterPlan>,
+    /// The agent-facing exports written (paths relative to the plan directory);
+    /// empty without a roster or with `[exports] enabled = false`.
+    pub exports: Vec<String>,
     /// The plan's roster (or shifts) simulated; `None` with `[simulation] enabled = false`.
     pub simulation: Option<Simulation>,
     /// With `[simulation] correct = true`: each round's cost and simulated service.
@@ -227,6 +231,16 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
             })?;
         }
     }
+    let exports = match &roster {
+        Some(roster) if config.exports => {
+            let started = Instant::now();
+            let published = Published::from_rows(&roster.rows, &roster.agents, config.time_zone)?;
+            let names = write_exports(dir, &published)?;
+            timed("exports", started);
+            names
+        }
+        _ => Vec::new(),
+    };
     write_atomic(&dir.join(SHIFTS_FILE), |out| {
         write_shifts_csv(&schedule.shifts, out)
     })?;
@@ -248,6 +262,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         staffing,
         schedule,
         roster,
+        exports,
         simulation,
         corrections,
         notes,

@@ -454,17 +454,30 @@ fn footer(html: &mut String, config: &PlanConfig, summary: &Summary) {
         "<footer>Made by {} from <code>{}</code>. Files: {}.",
         escape(summary.generator),
         escape(&config_name),
-        summary
-            .outputs
-            .iter()
-            .map(|o| format!("<code>{}</code>", escape(o)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        footer_files(&summary.outputs).join(", ")
     );
     if let Some(stamp) = &summary.stamp {
         let _ = write!(html, " Generated {}.", escape(&stamp.generated_at));
     }
     html.push_str("</footer>\n");
+}
+
+/// The plan's files for the footer, the agents' calendars as one entry.
+fn footer_files(outputs: &[String]) -> Vec<String> {
+    let prefix = format!("{}/", crate::publish::SCHEDULES_DIR);
+    let calendars = outputs.iter().filter(|o| o.starts_with(&prefix)).count();
+    let mut files = Vec::new();
+    for output in outputs {
+        if !output.starts_with(&prefix) {
+            files.push(format!("<code>{}</code>", escape(output)));
+        } else if files.last().is_none_or(|f| !f.contains(&prefix)) {
+            files.push(format!(
+                "<code>{}*.ics</code> ({calendars} agents)",
+                escape(&prefix)
+            ));
+        }
+    }
+    files
 }
 
 /// Coverage summed over queues per interval (a roster's coverage is per queue; the

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
-    build_roster, read_agents, read_availability, write_roster_csv, Activity, Contracts, DayChange,
-    Replan, RosterInputs, RosterOptions, RosterRow, RoutingRules,
+    build_roster, read_agents, read_availability, write_roster_csv, Activity, Agent, Contracts,
+    DayChange, Replan, RosterInputs, RosterOptions, RosterRow, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 
@@ -74,6 +74,8 @@ pub struct RosterPlan {
     pub shortfalls: Vec<String>,
     /// A re-plan's changed agent-days against the published roster.
     pub changes: Vec<DayChange>,
+    /// The agents rostered, as `agents.csv` names them (for the exports).
+    pub agents: Vec<Agent>,
 }
 
 /// Checks, before any work, that the people files exist (exit code 2 if not), so a
@@ -147,6 +149,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
         shortfall,
         shortfalls: roster.shortfalls,
         changes: roster.changes,
+        agents,
     })
 }
 
