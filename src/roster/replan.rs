@@ -263,3 +263,67 @@ pub fn count_by_kind(changes: &[DayChange]) -> BTreeMap<ChangeKind, usize> {
     }
     counts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(activity: Activity, start: u32, end: u32, queue: &str) -> RosterRow {
+        RosterRow {
+            agent_id: "A1".into(),
+            date: NaiveDate::from_ymd_opt(2026, 12, 15).unwrap(),
+            start: Some(start),
+            activity,
+            end: Some(end),
+            queue: queue.into(),
+        }
+    }
+
+    fn whole(activity: Activity) -> RosterRow {
+        RosterRow {
+            start: None,
+            end: None,
+            ..row(activity, 0, 0, "")
+        }
+    }
+
+    #[test]
+    fn each_kind_of_change_is_told_apart() {
+        let shift = [
+            row(Activity::Shift, 540, 720, "sales"),
+            row(Activity::Lunch, 720, 750, ""),
+            row(Activity::Shift, 750, 1050, "sales"),
+        ];
+        fn day(rows: &[RosterRow]) -> Vec<&RosterRow> {
+            rows.iter().collect()
+        }
+        let kind = |a: &[RosterRow], b: &[RosterRow]| ChangeKind::between(&day(a), &day(b));
+        assert_eq!(kind(&shift, &shift), None);
+        let off = [whole(Activity::Off)];
+        let leave = [whole(Activity::Leave)];
+        assert_eq!(kind(&off, &shift), Some(ChangeKind::Added));
+        assert_eq!(kind(&shift, &leave), Some(ChangeKind::Removed));
+        assert_eq!(kind(&off, &leave), Some(ChangeKind::DayOff));
+        let later = [
+            row(Activity::Shift, 600, 720, "sales"),
+            row(Activity::Lunch, 720, 750, ""),
+            row(Activity::Shift, 750, 1110, "sales"),
+        ];
+        assert_eq!(kind(&shift, &later), Some(ChangeKind::Moved));
+        let lunch_moved = [
+            row(Activity::Shift, 540, 750, "sales"),
+            row(Activity::Lunch, 750, 780, ""),
+            row(Activity::Shift, 780, 1050, "sales"),
+        ];
+        assert_eq!(kind(&shift, &lunch_moved), Some(ChangeKind::Rests));
+        let other_queue = [
+            row(Activity::Shift, 540, 720, "support"),
+            row(Activity::Lunch, 720, 750, ""),
+            row(Activity::Shift, 750, 1050, "sales"),
+        ];
+        assert_eq!(kind(&shift, &other_queue), Some(ChangeKind::Queues));
+        assert_eq!(day_text(&day(&shift)), "09:00-17:30");
+        assert_eq!(day_text(&day(&leave)), "leave");
+        assert_eq!(day_text(&[]), "off");
+    }
+}
