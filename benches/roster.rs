@@ -206,6 +206,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) {
         requirements: &case.requirements,
         closed_days: &[],
         replan: None,
+        previous: None,
     };
     // WFM_BENCH_PROGRESS=1 prints the solver's progress lines.
     let show = |line: &str| eprintln!("  {line}");

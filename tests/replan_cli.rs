@@ -84,12 +84,41 @@ fn sample_with_leave(dir: &Path, agent: &str, dates: &[&str]) -> PathBuf {
     copy.join("plan.toml")
 }
 
+/// The sample's December plan, made once for all the tests of this file.
+fn december() -> &'static Path {
+    static PLAN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PLAN.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = dir.join("december");
+        plan(&sample_dir().join("plan.toml"), &out, &[]);
+        out
+    })
+}
+
+/// `wfm roster check` of `roster` against the site files in `site`.
+fn check(roster: &Path, site: &Path) -> std::process::Output {
+    wfm()
+        .args(["roster", "check", "--roster"])
+        .arg(roster)
+        .arg("--agents")
+        .arg(site.join("agents.csv"))
+        .arg("--availability")
+        .arg(site.join("availability.csv"))
+        .arg("--contracts")
+        .arg(site.join("contracts.toml"))
+        .arg("--shifts")
+        .arg(site.join("shifts.toml"))
+        .arg("--calendar")
+        .arg(site.join("calendar.csv"))
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_weekly_replan_keeps_the_frozen_days_and_changes_only_what_the_inputs_require() {
     let dir = tempfile::tempdir().unwrap();
     let config = sample_dir().join("plan.toml");
-    let published = dir.path().join("published");
-    plan(&config, &published, &[]);
+    let published = december().to_path_buf();
     let freeze = ["--published", "", "--freeze-until", "2026-12-15"];
     let with_published = |flags: &[&str; 4]| {
         let mut flags = flags.map(String::from);
@@ -168,24 +197,85 @@ fn a_weekly_replan_keeps_the_frozen_days_and_changes_only_what_the_inputs_requir
     );
     // The re-planned roster keeps every rule with the new leave.
     let site = changed_config.parent().unwrap();
-    let check = wfm()
-        .args(["roster", "check", "--roster"])
-        .arg(replanned.join("roster.csv"))
-        .arg("--agents")
-        .arg(site.join("agents.csv"))
-        .arg("--availability")
-        .arg(site.join("availability.csv"))
-        .arg("--contracts")
-        .arg(site.join("contracts.toml"))
-        .arg("--shifts")
-        .arg(site.join("shifts.toml"))
-        .arg("--calendar")
-        .arg(site.join("calendar.csv"))
-        .output()
-        .unwrap();
+    let check = check(&replanned.join("roster.csv"), site);
     assert!(
         check.status.success(),
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
+}
+
+/// Violations of the joined roster, counted by rule, and the agents named.
+fn violations(output: &std::process::Output) -> (BTreeMap<String, usize>, BTreeSet<String>) {
+    let mut rules = BTreeMap::new();
+    let mut agents = BTreeSet::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() > 3 && fields[2].ends_with(':') {
+            *rules
+                .entry(fields[2].trim_end_matches(':').to_string())
+                .or_insert(0) += 1;
+            agents.insert(fields[0].to_string());
+        }
+    }
+    (rules, agents)
+}
+
+#[test]
+fn january_after_december_keeps_the_rules_across_the_new_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    for entry in std::fs::read_dir(sample_dir()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), site.join(entry.file_name())).unwrap();
+    }
+    let text = std::fs::read_to_string(site.join("plan.toml"))
+        .unwrap()
+        .replace("month = \"2026-12\"", "month = \"2027-01\"")
+        .replace("week = \"2026-12-07\"", "week = \"2027-01-04\"");
+    std::fs::write(site.join("plan.toml"), text).unwrap();
+    let december = december().join("roster.csv");
+    let joined = |january: &Path| {
+        let path = january.with_extension("joined.csv");
+        let mut text = std::fs::read_to_string(&december).unwrap();
+        let next = std::fs::read_to_string(january.join("roster.csv")).unwrap();
+        text.extend(next.lines().skip(1).map(|line| format!("{line}\n")));
+        std::fs::write(&path, text).unwrap();
+        check(&path, &site)
+    };
+
+    // Planned alone, January breaks the weekend limit across the new year.
+    let alone = dir.path().join("alone");
+    plan(&site.join("plan.toml"), &alone, &[]);
+    let (rules, _) = violations(&joined(&alone));
+    assert!(
+        rules.get("max_weekends_per_4_weeks").copied().unwrap_or(0) > 0,
+        "{rules:?}"
+    );
+
+    // With December read, no rest, run, weekend or weekly maximum breaks. The one
+    // rule left is the minimum of the week across the new year for the agents whose
+    // December weekends leave no January shift open, each named in a note.
+    let after = dir.path().join("after");
+    plan(
+        &site.join("plan.toml"),
+        &after,
+        &["--previous", december.to_str().unwrap()],
+    );
+    let (rules, agents) = violations(&joined(&after));
+    assert!(
+        rules.keys().all(|rule| rule == "min_hours_per_week"),
+        "{rules:?}"
+    );
+    let notes = summary(&after)["notes"].to_string();
+    for agent in &agents {
+        assert!(
+            notes.contains(&format!(
+                "{agent}: the week from 2026-12-28 cannot reach its minimum"
+            )),
+            "{agent} has no note"
+        );
+    }
+    assert!(agents.len() < 15, "{agents:?}");
 }

@@ -54,6 +54,10 @@ pub struct PlanArgs {
     /// change_cost`).
     #[arg(long, value_name = "COST", requires = "published", value_parser = super::values::cost)]
     pub change_cost: Option<f64>,
+    /// The previous period's roster.csv: rest, consecutive days, days off and weekly
+    /// hours hold across the horizon's start. Overrides `[inputs] previous_roster`.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
 }
 
 /// Runs `wfm plan`.
@@ -65,6 +69,18 @@ pub fn run(args: PlanArgs, quiet: bool) -> anyhow::Result<()> {
             .or(config.replan.as_ref().map(|r| r.change_cost));
         config.replan =
             Some(ReplanConfig::new(published, freeze_until, cost).map_err(Error::input)?);
+    }
+    if let Some(previous) = &args.previous {
+        match config.people.as_mut() {
+            Some(people) => people.previous_roster = Some(previous.clone()),
+            None => {
+                return Err(Error::input(format!(
+                    "{}: --previous needs a roster: [inputs] needs agents and contracts",
+                    args.config.display()
+                ))
+                .into())
+            }
+        }
     }
     if config.replan.is_some() && config.people.is_none() {
         return Err(Error::input(format!(

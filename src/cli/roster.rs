@@ -117,6 +117,11 @@ pub struct ReplanArgs {
     /// Optional output with --published: every changed agent-day (CSV).
     #[arg(long, requires = "published")]
     pub changes: Option<PathBuf>,
+    /// The previous period's roster (roster.csv): its last three weeks are kept as
+    /// worked so that rest, consecutive days, days off and weekly hours hold across
+    /// the horizon's start.
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
 }
 
 /// Arguments of `wfm roster check`.
@@ -232,6 +237,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         &people.calendar,
         &args.service.targets,
         &args.replan.published,
+        &args.replan.previous,
     ]
     .into_iter()
     .filter_map(|path| path.as_deref())
@@ -262,18 +268,24 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     let people = read_people(&args.people)?;
     let requirements =
         requirements_in(&read_requirements(required(&args.requirements))?, time_zone);
-    let closed_days = people.closed_days(roster::Horizon {
-        start: options.start,
-        days: options.days,
-    });
+    let (from, days) = roster::replan::calendar_window(options.start, options.days);
+    let closed_days = people.closed_days(roster::Horizon { start: from, days });
     let replan = match (&args.replan.published, args.replan.freeze_until) {
         (Some(path), Some(freeze_until)) => Some(roster::Replan {
             rows: read_roster(path)?,
             file: path.display().to_string(),
             freeze_until,
             change_cost: args.replan.change_cost,
+            horizon_start: None,
         }),
         _ => None,
+    };
+    let previous = match &args.replan.previous {
+        Some(path) => Some(roster::Previous {
+            rows: read_roster(path)?,
+            file: path.display().to_string(),
+        }),
+        None => None,
     };
     let inputs = roster::RosterInputs {
         config: &people.config,
@@ -283,6 +295,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         requirements: &requirements,
         closed_days: &closed_days,
         replan: replan.as_ref(),
+        previous: previous.as_ref(),
     };
     let built = with_spinner(quiet, Some("building the model"), |progress| {
         roster::build_roster(&inputs, &options, progress)

@@ -246,6 +246,7 @@ struct InputsToml {
     agents: Option<String>,
     contracts: Option<String>,
     availability: Option<String>,
+    previous_roster: Option<String>,
     /// A duration with its unit (`"14d"`).
     max_history_age: Option<toml::Value>,
 }
@@ -290,6 +291,9 @@ pub struct PeopleInputs {
     pub agents: PathBuf,
     pub contracts: PathBuf,
     pub availability: Option<PathBuf>,
+    /// The previous period's roster (`[inputs] previous_roster`), so the rules hold
+    /// across the horizon's start.
+    pub previous_roster: Option<PathBuf>,
 }
 
 /// A validated `plan.toml`.
@@ -553,9 +557,15 @@ fn people_inputs(
             agents: resolve(agents),
             contracts: resolve(contracts),
             availability: inputs.availability.as_deref().map(resolve),
+            previous_roster: inputs.previous_roster.as_deref().map(resolve),
         })),
-        (None, None) if inputs.availability.is_none() => Ok(None),
-        (None, None) => Err("inputs.availability needs inputs.agents and inputs.contracts".into()),
+        (None, None) if inputs.availability.is_none() && inputs.previous_roster.is_none() => {
+            Ok(None)
+        }
+        (None, None) => Err(
+            "inputs.availability and inputs.previous_roster need inputs.agents and inputs.contracts"
+                .into(),
+        ),
         (Some(_), None) => {
             Err("inputs.agents needs inputs.contracts (rostering needs both)".into())
         }

@@ -151,7 +151,8 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
 
     hooks.step("forecasting");
     let started = Instant::now();
-    let closed_days = calendar.closed_days(config.start, config.days);
+    let (from, days) = crate::roster::replan::calendar_window(config.start, config.days);
+    let closed_days = calendar.closed_days(from, days);
     let forecasts = forecast(config, &table, calendar)?;
     for forecast in &forecasts {
         notes.extend(forecast.notes.iter().cloned());
@@ -378,6 +379,7 @@ fn read_published(replan: &ReplanConfig) -> Result<Replan> {
         file: replan.published.display().to_string(),
         freeze_until: replan.freeze_until,
         change_cost: replan.change_cost,
+        horizon_start: None,
     })
 }
 

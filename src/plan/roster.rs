@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
-    build_roster, read_agents, read_availability, write_roster_csv, Activity, Agent, Contracts,
-    DayChange, Replan, RosterInputs, RosterOptions, RosterRow, RoutingRules,
+    build_roster, read_agents, read_availability, read_roster, write_roster_csv, Activity, Agent,
+    Contracts, DayChange, Previous, Replan, RosterInputs, RosterOptions, RosterRow, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 
@@ -85,6 +85,7 @@ pub fn check_people(people: &PeopleInputs) -> Result<()> {
         Some(&people.agents),
         Some(&people.contracts),
         people.availability.as_ref(),
+        people.previous_roster.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -103,6 +104,13 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
         Some(path) => read_availability(path, &agents)?,
         None => Vec::new(),
     };
+    let previous = match &people.previous_roster {
+        Some(path) => Some(Previous {
+            rows: read_roster(path)?,
+            file: path.display().to_string(),
+        }),
+        None => None,
+    };
     let options = inputs.options;
     let mut limits = options.limits;
     limits.time_limit_seconds = time_limit_seconds;
@@ -115,6 +123,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
             requirements: inputs.requirements,
             closed_days: inputs.closed_days,
             replan: inputs.replan,
+            previous: previous.as_ref(),
         },
         &RosterOptions {
             start: options.start,

@@ -128,7 +128,14 @@ fn week_bound(input: &ModelInput, week: Week, limits: SolverLimits) -> Result<f6
                     continue;
                 }
                 let count = add_integer(&mut variables, Some(available));
-                objective.add_mul(config.templates[t].shift_cost(), count.var);
+                // A frozen day's shifts are given, their pay no choice (and, before the
+                // horizon, no cost of it): free here, so the bound stays a lower one.
+                let cost = if book.is_frozen(day) {
+                    0.0
+                } else {
+                    config.templates[t].shift_cost()
+                };
+                objective.add_mul(cost, count.var);
                 hours.add_mul(paid_hours(&config.templates[t]), count.var);
                 shifts += count.var;
                 on_day += count.var;

@@ -49,7 +49,7 @@ pub mod types;
 pub use check::{check_rows, read_roster, roster_horizon, Activity, RosterRow, ROSTER_COLUMNS};
 pub use contracts::{Contract, Contracts};
 pub use inputs::{read_agents, read_availability, Agent, AvailabilityKind, AvailabilityRow};
-pub use replan::{DayChange, Replan};
+pub use replan::{DayChange, Previous, Replan};
 pub use routing::{Routing, RoutingRules};
 pub use rules::{Horizon, RuleBook, Violation, WorkedShift};
 pub mod summary;
@@ -106,6 +106,10 @@ pub struct RosterInputs<'a> {
     pub closed_days: &'a [NaiveDate],
     /// A published roster to re-plan with minimal change ([`replan`]).
     pub replan: Option<&'a Replan>,
+    /// The previous period's roster: its last weeks are kept as they were worked,
+    /// so that rest, consecutive days, days off and weekly hours hold across the
+    /// horizon's start ([`replan::Previous`]).
+    pub previous: Option<&'a Previous>,
 }
 
 /// A built roster with everything the outputs need.
@@ -153,6 +157,42 @@ pub fn build_roster(
     options: &RosterOptions,
     progress: Option<ProgressFn>,
 ) -> Result<Roster> {
+    let real = Horizon {
+        start: options.start,
+        days: options.days,
+    };
+    let Some(previous) = inputs.previous else {
+        return build_on(inputs, options, progress, real);
+    };
+    let Some(lookback) = previous.lookback(options.start) else {
+        return build_on(inputs, options, progress, real);
+    };
+    let replan = previous.with_replan(lookback, options.start, inputs.replan);
+    let mut availability = inputs.availability.to_vec();
+    availability.extend(previous.leave_rows(inputs.agents, lookback, options.start));
+    let extended = RosterInputs {
+        availability: &availability,
+        replan: Some(&replan),
+        previous: None,
+        ..*inputs
+    };
+    let offset = (options.start - lookback).num_days() as u32;
+    let extended_options = RosterOptions {
+        start: lookback,
+        days: options.days + offset,
+        ..options.clone()
+    };
+    build_on(&extended, &extended_options, progress, real)
+}
+
+/// Builds the roster on `options`' horizon and returns the part on `real` (the same
+/// horizon, or its end after a look-back over the previous period's roster).
+fn build_on(
+    inputs: &RosterInputs,
+    options: &RosterOptions,
+    progress: Option<ProgressFn>,
+    real: Horizon,
+) -> Result<Roster> {
     if options.days == 0 {
         return Err(Error::input("a roster needs at least 1 day"));
     }
@@ -176,6 +216,7 @@ pub fn build_roster(
         None => book,
     };
     check_reachable_hours(&book)?;
+    let (book, waivers) = waive_unreachable_minimums(book);
     let schedule_options = ScheduleOptions {
         start: options.start,
         days: options.days,
@@ -233,15 +274,29 @@ pub fn build_roster(
         None => (rows, Vec::new()),
     };
     let numbered: Vec<(u64, RosterRow)> = rows.iter().cloned().map(|r| (0, r)).collect();
-    // A frozen day is the published roster's, kept even where today's inputs (a leave
-    // entered since) would not allow it.
+    // A frozen day is the published (or previous) roster's, kept even where today's
+    // inputs (a leave entered since) would not allow it. The rules over several days
+    // (weekly limits, runs, rest, weekends) are dated at their first day: they are
+    // the frozen part's own only when their whole week is frozen.
+    let weeks = book.horizon.weeks();
+    let frozen = |v: &Violation| {
+        let Some(day) = book.horizon.day_of(v.date) else {
+            return false;
+        };
+        let week = weeks[book.horizon.week_of(day)];
+        let one_day = matches!(
+            v.rule.as_str(),
+            "availability" | "closed_day" | "one_shift_per_day" | "template" | "skills"
+        );
+        book.is_frozen(if one_day {
+            day
+        } else {
+            week.first + week.len - 1
+        })
+    };
     let violations: Vec<Violation> = check_rows(&numbered, &book, "roster", options.routing)?
         .into_iter()
-        .filter(|v| {
-            book.horizon
-                .day_of(v.date)
-                .is_none_or(|day| !book.is_frozen(day))
-        })
+        .filter(|v| !frozen(v))
         .collect();
     if let Some(first) = violations.first() {
         return Err(Error::Solver(format!(
@@ -320,11 +375,37 @@ pub fn build_roster(
             ));
         }
     }
-    let summary_rows = summary::summary_rows(&book, &solution.shifts);
+    // The outputs cover the real horizon: after a look-back, the previous period's
+    // days are dropped and the rest counted on a book of the real horizon.
+    let offset = (real.start - horizon.start).num_days() as u32;
+    let real_book = RuleBook::new(
+        inputs.config,
+        inputs.contracts,
+        inputs.agents,
+        inputs.availability,
+        real,
+    )
+    .with_closed_days(inputs.closed_days);
+    let real_shifts: Vec<WorkedShift> = solution
+        .shifts
+        .iter()
+        .filter(|shift| shift.day >= offset)
+        .map(|shift| WorkedShift {
+            day: shift.day - offset,
+            ..shift.clone()
+        })
+        .collect();
+    let rows: Vec<RosterRow> = rows.into_iter().filter(|r| r.date >= real.start).collect();
+    let changes: Vec<DayChange> = changes
+        .into_iter()
+        .filter(|c| c.date >= real.start)
+        .collect();
+    let (full_book, book, horizon) = (book, real_book, real);
+    let summary_rows = summary::summary_rows(&book, &real_shifts);
     let stats: Vec<_> = summary_rows.iter().map(|r| r.stats.clone()).collect();
     let cost = summary::roster_cost(&summary::CostInputs {
         book: &book,
-        shifts: &solution.shifts,
+        shifts: &real_shifts,
         stats: &stats,
         queues: &queues,
         scheduled: &scheduled,
@@ -333,10 +414,18 @@ pub fn build_roster(
     });
     let report = solution.run.clone().report(cost.total());
     let gap = report.gap;
-    let shortfalls = shortfall_lines(&book, &solution.shifts, &plan, &queues, &scheduled, slot);
+    let mut shortfalls = waivers;
+    shortfalls.extend(shortfall_lines(
+        &full_book,
+        &solution.shifts,
+        &plan,
+        &queues,
+        &scheduled,
+        slot,
+    ));
     Ok(Roster {
         rows,
-        shifts: summary::shift_rows(&book, &solution.shifts),
+        shifts: summary::shift_rows(&book, &real_shifts),
         coverage,
         shrinkage,
         summary: summary_rows,
@@ -348,6 +437,43 @@ pub fn build_roster(
         horizon,
         changes,
     })
+}
+
+/// After a look-back, an agent whose week across the horizon's start has no schedule
+/// keeping every rule (the previous roster's weekends or days leave no shift open in
+/// its remainder) gets that week's minimum waived, with a line saying so; a
+/// schedule that still breaks a rule is then the solver's error as ever.
+fn waive_unreachable_minimums(book: RuleBook) -> (RuleBook, Vec<String>) {
+    let Some(week) = book
+        .horizon
+        .weeks()
+        .into_iter()
+        .find(|&week| book.straddles_start(week))
+    else {
+        return (book, Vec::new());
+    };
+    let mut scratch = pricing::Scratch::default();
+    let unreachable: Vec<usize> = (0..book.agents.len())
+        .filter(|&agent| {
+            pricing::Pricer::new(&book, agent)
+                .cheapest(&|_, _, _, _, _, _| 0.0, 0.0, &mut scratch)
+                .is_none()
+        })
+        .collect();
+    let lines = unreachable
+        .iter()
+        .map(|&agent| {
+            format!(
+                "{}: the week from {} cannot reach its minimum of {} paid hours after the previous roster (its days, rest and weekends leave no shift open); the minimum is waived for that week",
+                book.agents[agent].id,
+                book.horizon.date(week.first),
+                format_number(book.week_limits(agent, week).min_hours, 2)
+            )
+        })
+        .collect();
+    let mut book = book;
+    book.waived.extend(unreachable);
+    (book, lines)
 }
 
 /// Per queue: its demands on the horizon's wall clock, its pooled intervals (for the

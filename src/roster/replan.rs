@@ -39,6 +39,9 @@ pub struct Replan {
     /// Days before this date are kept exactly as published.
     pub freeze_until: NaiveDate,
     pub change_cost: f64,
+    /// The real horizon's first day when the rows before it are a look-back over
+    /// the previous period ([`Previous`]); `None` for a plain re-plan.
+    pub horizon_start: Option<NaiveDate>,
 }
 
 impl Replan {
@@ -75,7 +78,13 @@ impl Replan {
         let frozen_days = (self.freeze_until - book.horizon.start)
             .num_days()
             .clamp(0, i64::from(book.horizon.days)) as u32;
+        let before_horizon = self.horizon_start.map_or(0, |start| {
+            (start - book.horizon.start)
+                .num_days()
+                .clamp(0, i64::from(book.horizon.days)) as u32
+        });
         Ok(Published {
+            before_horizon,
             shifts: by_agent,
             rests,
             queues,
@@ -84,11 +93,13 @@ impl Replan {
         })
     }
 
-    /// The published rows inside `book`'s horizon.
+    /// The published rows inside `book`'s horizon, of agents still in the agents
+    /// file (a leaver's rows are dropped: nobody works them any more).
     fn rows_on(&self, book: &RuleBook) -> Vec<(u64, RosterRow)> {
         self.rows
             .iter()
             .filter(|(_, row)| book.horizon.day_of(row.date).is_some())
+            .filter(|(_, row)| book.agents.iter().any(|a| a.id == row.agent_id))
             .cloned()
             .collect()
     }
@@ -128,6 +139,102 @@ impl Replan {
                     kind,
                     published: day_text(before),
                     new: day_text(after),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Days of the previous period's roster read before the horizon: three weeks hold
+/// the three weekends before it (a limit per four weekends), any run of consecutive
+/// days a contract allows, and the days of the week the horizon starts in (the read
+/// starts on a Monday, so that week is whole).
+pub const LOOKBACK_DAYS: i64 = 21;
+
+/// The dates whose calendar a roster of `days` from `start` needs: its own and a
+/// look-back's (up to a week more than [`LOOKBACK_DAYS`], to reach its Monday), so
+/// that closed days before the horizon count in the week it starts in.
+pub fn calendar_window(start: NaiveDate, days: u32) -> (NaiveDate, u32) {
+    let before = LOOKBACK_DAYS as u32 + 6;
+    (
+        start - chrono::Duration::days(i64::from(before)),
+        days + before,
+    )
+}
+
+/// The previous period's roster (`--previous roster.csv`, `[inputs]
+/// previous_roster`): its last weeks are kept as worked, so that minimum rest,
+/// consecutive days, days off and weekly hours hold across the horizon's start.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    pub rows: Vec<(u64, RosterRow)>,
+    pub file: String,
+}
+
+impl Previous {
+    /// The first day read: the Monday [`LOOKBACK_DAYS`] before `start` or the
+    /// roster's first day, whichever is later; `None` without rows before `start`.
+    pub fn lookback(&self, start: NaiveDate) -> Option<NaiveDate> {
+        let first = self
+            .rows
+            .iter()
+            .map(|(_, row)| row.date)
+            .filter(|&date| date < start)
+            .min()?;
+        let back = start - chrono::Duration::days(LOOKBACK_DAYS);
+        let monday = back
+            - chrono::Duration::days(i64::from(
+                chrono::Datelike::weekday(&back).num_days_from_monday(),
+            ));
+        Some(first.max(monday))
+    }
+
+    /// The re-plan that keeps the look-back's days (`lookback` to `start`) as worked,
+    /// with `replan`'s published rows, freeze and cost from `start` on (or nothing
+    /// else to keep).
+    pub fn with_replan(
+        &self,
+        lookback: NaiveDate,
+        start: NaiveDate,
+        replan: Option<&Replan>,
+    ) -> Replan {
+        let mut rows: Vec<(u64, RosterRow)> = self
+            .rows
+            .iter()
+            .filter(|(_, row)| row.date >= lookback && row.date < start)
+            .cloned()
+            .collect();
+        if let Some(replan) = replan {
+            rows.extend(replan.rows.iter().filter(|(_, r)| r.date >= start).cloned());
+        }
+        Replan {
+            rows,
+            file: self.file.clone(),
+            freeze_until: replan.map_or(start, |r| r.freeze_until.max(start)),
+            change_cost: replan.map_or(0.0, |r| r.change_cost),
+            horizon_start: Some(start),
+        }
+    }
+
+    /// The previous roster's whole days of leave in the look-back, as availability
+    /// rows (credited towards the week the horizon starts in).
+    pub fn leave_rows(
+        &self,
+        agents: &[super::inputs::Agent],
+        lookback: NaiveDate,
+        start: NaiveDate,
+    ) -> Vec<super::inputs::AvailabilityRow> {
+        self.rows
+            .iter()
+            .filter(|(_, row)| row.activity == Activity::Leave && row.start.is_none())
+            .filter(|(_, row)| row.date >= lookback && row.date < start)
+            .filter_map(|(line, row)| {
+                Some(super::inputs::AvailabilityRow {
+                    agent: agents.iter().position(|a| a.id == row.agent_id)?,
+                    date: row.date,
+                    window: None,
+                    kind: super::inputs::AvailabilityKind::Leave,
+                    line: *line,
                 })
             })
             .collect()

@@ -205,6 +205,9 @@ pub struct RuleBook<'a> {
     pub closed: Vec<bool>,
     /// The published roster a re-plan departs from, if any.
     pub published: Option<Published>,
+    /// Agents whose week across the horizon's start cannot reach its minimum after
+    /// the previous period's roster: the minimum is waived for that week.
+    pub waived: BTreeSet<usize>,
 }
 
 /// A published roster that a re-plan keeps as far as it can: its first
@@ -221,6 +224,9 @@ pub struct Published {
     pub queues: Vec<Vec<(i64, i64, String)>>,
     pub frozen_days: u32,
     pub change_cost: f64,
+    /// Frozen days that are a look-back before the real horizon (the previous
+    /// period's roster); 0 for a plain re-plan.
+    pub before_horizon: u32,
 }
 
 impl<'a> RuleBook<'a> {
@@ -243,6 +249,7 @@ impl<'a> RuleBook<'a> {
             availability: by_agent,
             closed: vec![false; horizon.days as usize],
             published: None,
+            waived: BTreeSet::new(),
         }
     }
 
@@ -371,7 +378,74 @@ impl<'a> RuleBook<'a> {
             .count() as u32
     }
 
+    /// A week whose days are all frozen holds what was published (the previous
+    /// period's leave and contracts may differ from today's): no minimum, and the
+    /// maxima stretched to its frozen shifts.
     pub fn week_limits(&self, agent: usize, week: Week) -> WeekLimits {
+        if week.len > 0 && self.is_frozen(week.first + week.len - 1) {
+            let limits = self.open_week_limits(agent, week);
+            let frozen: Vec<usize> = week
+                .days()
+                .filter_map(|day| self.published_shift(agent, day).map(|(t, _)| t))
+                .collect();
+            let hours: f64 = frozen
+                .iter()
+                .map(|&t| paid_hours(&self.config.templates[t]))
+                .sum();
+            return WeekLimits {
+                min_hours: 0.0,
+                max_hours: limits.max_hours.max(hours),
+                max_days: limits.max_days.max(frozen.len() as u32),
+                leave_hours: limits.leave_hours,
+            };
+        }
+        let limits = self.open_week_limits(agent, week);
+        match self.published.as_ref().map(|p| p.before_horizon) {
+            Some(cut) if week.first < cut && cut < week.first + week.len => {
+                self.straddling_limits(agent, week, cut, limits)
+            }
+            _ => limits,
+        }
+    }
+
+    /// The week the real horizon starts in, after a look-back: its maxima hold over
+    /// the whole week (previous days included), but its remainder owes at most the
+    /// pro-rata minimum it would owe alone (what the previous period's roster left
+    /// for it when that roster cut the week): the minimum is the lower of the whole
+    /// week's and the previous days' hours plus that share. Both periods keeping
+    /// their shares keeps the whole week's minimum.
+    fn straddling_limits(
+        &self,
+        agent: usize,
+        week: Week,
+        cut: u32,
+        whole: WeekLimits,
+    ) -> WeekLimits {
+        let after = Week {
+            first: cut,
+            len: week.first + week.len - cut,
+        };
+        let share = self.open_week_limits(agent, after).min_hours;
+        let worked: f64 = (week.first..cut)
+            .filter_map(|day| self.published_shift(agent, day))
+            .map(|(t, _)| paid_hours(&self.config.templates[t]))
+            .sum();
+        let min_hours = if self.waived.contains(&agent) {
+            0.0
+        } else {
+            whole.min_hours.min(worked + share)
+        };
+        WeekLimits { min_hours, ..whole }
+    }
+
+    /// The week across the horizon's start after a look-back, if `week` is it.
+    pub fn straddles_start(&self, week: Week) -> bool {
+        self.published.as_ref().is_some_and(|p| {
+            week.first < p.before_horizon && p.before_horizon < week.first + week.len
+        })
+    }
+
+    fn open_week_limits(&self, agent: usize, week: Week) -> WeekLimits {
         week_limits(
             self.contract(agent),
             week,
