@@ -421,12 +421,15 @@ fn staff(
     interval_seconds: f64,
     dir: &Path,
 ) -> Result<(Vec<Requirement>, StaffSummary)> {
-    let (rows, summary) = staff_rows(
+    let (mut rows, summary) = staff_rows(
         forecast,
         Path::new(FORECAST_FILE),
         &config.targets,
         interval_seconds,
     )?;
+    if config.routing.routing == crate::roster::Routing::Skills {
+        crate::staff::pooled::pool_requirements(&mut rows, &config.targets, interval_seconds);
+    }
     write_requirements(&dir.join(REQUIREMENTS_FILE), &rows)?;
     Ok((requirements_in(&rows, config.time_zone), summary))
 }

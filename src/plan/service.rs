@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::schedule::projection::{mean_service_level, queue_share};
+use crate::schedule::projection::{mean_service_level, queue_presence, EPSILON};
 use crate::schedule::{Cover, Requirement, Schedule};
 use crate::staff::{QueueTargets, Targets};
 
@@ -33,6 +33,8 @@ pub struct QueueInterval {
     pub calls: f64,
     /// Whole agents on the phones for this queue in each model slot of the interval.
     pub agents: Vec<u32>,
+    /// The same before rounding down (what pooled queues add up).
+    pub present: Vec<f64>,
     /// Share of calls answered within the queue's answer-within time, the mean over
     /// the interval's slots (calls arrive evenly through it); `None` without calls.
     pub service_level: Option<f64>,
@@ -85,14 +87,19 @@ pub fn queue_service_levels(
                 answer_within: Some(queue_targets.answer_within.unwrap_or(default_answer_within)),
                 ..*queue_targets
             };
-            let agents = queue_share(
+            let present = queue_presence(
                 &row.slots,
                 requirement.required(cover),
                 required,
                 targets.shrinkage,
                 cover,
             );
+            let agents: Vec<u32> = present
+                .iter()
+                .map(|&p| (p + EPSILON).floor().max(0.0) as u32)
+                .collect();
             result.push(QueueInterval {
+                present,
                 queue: requirement.queue.clone(),
                 interval_start: requirement.interval_start,
                 calls: requirement.calls,
@@ -160,12 +167,15 @@ pub fn pool_under_skills(
             continue;
         }
         let slots = service[members[0]].agents.len();
+        // The queues' agents added up before rounding down: an agent shared by two
+        // queues is one whole agent on the phones, not two halves rounded away.
         let pooled: Vec<u32> = (0..slots)
             .map(|s| {
-                members
+                let present: f64 = members
                     .iter()
-                    .map(|&i| service[i].agents.get(s).copied().unwrap_or(0))
-                    .sum()
+                    .map(|&i| service[i].present.get(s).copied().unwrap_or(0.0))
+                    .sum();
+                (present + EPSILON).floor().max(0.0) as u32
             })
             .collect();
         for &i in members {
@@ -210,7 +220,6 @@ mod tests {
     use super::*;
     use crate::erlang::Queue;
     use crate::mip::SolveStatus;
-    use crate::schedule::projection::EPSILON;
     use crate::schedule::{CoverageRow, SolveReport};
     use crate::staff::{ServiceTargets, TargetsFile};
     use chrono::TimeZone;
@@ -388,6 +397,7 @@ mod tests {
             interval_start: at,
             calls: 60.0,
             agents: vec![12, 12],
+            present: vec![12.0, 12.0],
             service_level: None,
             target: Some(0.8),
         };

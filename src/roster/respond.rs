@@ -142,6 +142,7 @@ pub fn best_responses(
     let mut rounds = 0;
     let mut changed = 0;
     let mut converged = false;
+    let mut best_cost = f64::INFINITY;
     while rounds < max_rounds && Instant::now() < deadline {
         rounds += 1;
         let mut changed_this_round = 0;
@@ -190,6 +191,17 @@ pub fn best_responses(
             converged = true;
             break;
         }
+        // Each change lowers the changed agent's price, not always the roster's: with
+        // queues shared by multi-skilled agents (pooled requirements under `skills`)
+        // agents can trade cover in a circle. A round that does not lower the
+        // roster's proxy cost ends the rounds, a stop that, unlike the clock, does
+        // not depend on the machine.
+        let cost = proxy_cost(&pricers, &schedules, &need, &cap, under * slot_hours);
+        if cost > best_cost - PLATEAU_TOLERANCE * best_cost.abs().max(1.0) {
+            converged = Instant::now() < deadline;
+            break;
+        }
+        best_cost = cost;
     }
     let mut roster: Vec<StartedShift> = schedules
         .iter()
@@ -203,6 +215,34 @@ pub fn best_responses(
         changed,
         converged,
     }
+}
+
+/// Relative decrease of the proxy cost below which a round counts as no progress.
+const PLATEAU_TOLERANCE: f64 = 1e-9;
+
+/// The roster's cost as the rounds price it: each agent's own costs (pay, unmet
+/// preferences, isolated days off) and the convex shortfall of the remaining need
+/// (`slot_price` per agent-slot short, [`DEEP_SHORTFALL_FACTOR`] times that below the
+/// shallow cap).
+fn proxy_cost(
+    pricers: &[Pricer],
+    schedules: &[Schedule],
+    need: &[Vec<f64>],
+    cap: &[Vec<f64>],
+    slot_price: f64,
+) -> f64 {
+    let own: f64 = pricers
+        .iter()
+        .zip(schedules)
+        .map(|(pricer, schedule)| pricer.evaluate(schedule, &|_, _, _, _, _, _| 0.0))
+        .sum();
+    let short: f64 = need
+        .iter()
+        .zip(cap)
+        .flat_map(|(need, cap)| need.iter().zip(cap))
+        .map(|(&n, &c)| n.max(0.0) + (DEEP_SHORTFALL_FACTOR - 1.0) * (n - c).max(0.0))
+        .sum();
+    own + short * slot_price
 }
 
 #[cfg(test)]

@@ -37,6 +37,21 @@ pub fn queue_share(
     shrinkage: f64,
     cover: Cover,
 ) -> Vec<u32> {
+    queue_presence(slots, required, total_required, shrinkage, cover)
+        .into_iter()
+        .map(|present| (present + EPSILON).floor().max(0.0) as u32)
+        .collect()
+}
+
+/// The same share before rounding down: the agents the queue can expect on the phones
+/// in each slot (fractions kept, so that pooled queues add them up before rounding).
+pub fn queue_presence(
+    slots: &[f64],
+    required: f64,
+    total_required: f64,
+    shrinkage: f64,
+    cover: Cover,
+) -> Vec<f64> {
     slots
         .iter()
         .map(|&agents| {
@@ -45,7 +60,10 @@ pub fn queue_share(
             } else {
                 0.0
             };
-            on_phones(share, shrinkage, cover)
+            match cover {
+                Cover::ScheduledStaff => share * (1.0 - shrinkage),
+                Cover::Agents => share,
+            }
         })
         .collect()
 }

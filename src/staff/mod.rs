@@ -3,6 +3,7 @@
 //! forecast row by row; [`requirements`] owns the file of the result.
 
 pub mod forecast;
+pub mod pooled;
 pub mod requirements;
 mod targets;
 

@@ -1,0 +1,187 @@
+//! Requirements under `skills` routing: the queues of an interval share their agents.
+//!
+//! When the phone system routes by skill, a multi-skilled agent takes the longest-
+//! waiting call of any of its queues, so the queues of an interval behave as one
+//! Erlang system with their total load (Koole, "Call Center Optimization", 2013, ch. 5:
+//! full pooling), which needs fewer agents than the queues staffed apart (the sample
+//! month's roster, sized per queue, simulated 95% against 80% targets). Each interval
+//! is staffed pooled: the smallest number of agents with which every queue, judged by
+//! its own targets against the pooled waiting time, meets them; that number is shared
+//! out over the queues in proportion to their separate requirements (largest
+//! remainders, so the shares are whole and add up), and each share is grossed up with
+//! its queue's shrinkage. This assumes the agents on duty can take every queue of the
+//! interval, as most of a cross-trained team can; the plan's simulation, which routes
+//! call by call, checks it.
+
+use std::collections::BTreeMap;
+
+use super::requirements::RequirementRow;
+use super::{evaluate_agents, required_agents, scheduled_staff, QueueTargets};
+use crate::erlang::Queue;
+
+/// Staffs each interval of `rows` pooled over its queues (see the module docs).
+/// Intervals with one queue, or with fewer than two queues with calls, keep their rows.
+pub fn pool_requirements(
+    rows: &mut [RequirementRow],
+    targets: &QueueTargets,
+    interval_seconds: f64,
+) {
+    let mut by_instant: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (index, row) in rows.iter().enumerate() {
+        by_instant
+            .entry(row.interval_start.instant().timestamp())
+            .or_default()
+            .push(index);
+    }
+    for members in by_instant.values() {
+        let busy: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| rows[i].calls > 0.0 && rows[i].aht_seconds.is_some())
+            .collect();
+        if busy.len() > 1 {
+            pool_interval(rows, &busy, targets, interval_seconds);
+        }
+    }
+}
+
+/// Pools one interval's queues `members` (each with calls and a handle time).
+fn pool_interval(
+    rows: &mut [RequirementRow],
+    members: &[usize],
+    targets: &QueueTargets,
+    interval_seconds: f64,
+) {
+    let calls: f64 = members.iter().map(|&i| rows[i].calls).sum();
+    let work: f64 = members
+        .iter()
+        .map(|&i| rows[i].calls * rows[i].aht_seconds.unwrap_or(0.0))
+        .sum();
+    let pooled = |i: usize| {
+        let own = targets.for_queue(&rows[i].queue);
+        Queue::new(own.model, calls, interval_seconds, work / calls)
+            .ok()
+            .map(|queue| (queue, *own))
+    };
+    let Some(systems) = members
+        .iter()
+        .map(|&i| pooled(i))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    let agents = systems
+        .iter()
+        .map(|(queue, own)| required_agents(queue, own).agents)
+        .max()
+        .unwrap_or(0);
+    let separate: Vec<f64> = members.iter().map(|&i| rows[i].agents).collect();
+    if f64::from(agents) >= separate.iter().sum::<f64>() {
+        return;
+    }
+    for ((&i, share), (queue, own)) in members
+        .iter()
+        .zip(largest_remainders(&separate, agents))
+        .zip(&systems)
+    {
+        let metrics = evaluate_agents(queue, own, agents).metrics;
+        let row = &mut rows[i];
+        row.agents = f64::from(share);
+        row.scheduled_staff = f64::from(scheduled_staff(share, own.shrinkage));
+        row.service_level = metrics.service_level;
+        row.asa_seconds = metrics.asa_seconds;
+        row.occupancy = Some(metrics.occupancy);
+        row.abandon_rate = metrics.abandon_rate;
+    }
+}
+
+/// `total` shared out in proportion to `weights` in whole parts: each part its
+/// quotient rounded down, then one more to the largest remainders (earlier first on a
+/// tie) until the parts add up to `total`.
+pub fn largest_remainders(weights: &[f64], total: u32) -> Vec<u32> {
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<f64> = weights.iter().map(|w| w / sum * f64::from(total)).collect();
+    let mut parts: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        let remainder = |i: usize| exact[i] - exact[i].floor();
+        remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b))
+    });
+    let short = total.saturating_sub(parts.iter().sum());
+    for &i in order.iter().take(short as usize) {
+        parts[i] += 1;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::erlang::erlang_c;
+    use crate::forecast::file::IntervalStart;
+    use crate::staff::{Seconds, ServiceTargets, Share};
+    use chrono::TimeZone;
+
+    fn row(queue: &str, calls: f64, agents: f64) -> RequirementRow {
+        let at = chrono_tz::UTC
+            .with_ymd_and_hms(2026, 12, 1, 10, 0, 0)
+            .unwrap();
+        RequirementRow {
+            queue: queue.into(),
+            interval_start: IntervalStart::new(&at),
+            calls,
+            aht_seconds: Some(180.0),
+            agents,
+            scheduled_staff: 0.0,
+            service_level: None,
+            asa_seconds: None,
+            occupancy: None,
+            abandon_rate: None,
+        }
+    }
+
+    #[test]
+    fn two_queues_pooled_need_what_their_total_load_needs() {
+        // 80/20, no shrinkage. Each queue alone: 100 calls of 180 s in 30 min, 10
+        // Erlangs; pooled: 20 Erlangs.
+        let targets = QueueTargets::uniform(&ServiceTargets {
+            service_level: Some(Share(0.8)),
+            answer_within: Some(Seconds(20.0)),
+            shrinkage: Some(Share(0.0)),
+            ..ServiceTargets::default()
+        })
+        .unwrap();
+        let sl = |n: u32, load: f64| {
+            1.0 - erlang_c(n, load) * (-(f64::from(n) - load) * 20.0 / 180.0).exp()
+        };
+        // Independently: the smallest N with SL >= 80% at each load.
+        let alone = (11..).find(|&n| sl(n, 10.0) >= 0.8).unwrap();
+        let together = (21..).find(|&n| sl(n, 20.0) >= 0.8).unwrap();
+        assert!(together < 2 * alone, "{together} vs {alone}");
+        let mut rows = vec![
+            row("sales", 100.0, f64::from(alone)),
+            row("support", 100.0, f64::from(alone)),
+        ];
+        pool_requirements(&mut rows, &targets, 1800.0);
+        let shares: Vec<f64> = rows.iter().map(|r| r.agents).collect();
+        assert_eq!(shares.iter().sum::<f64>(), f64::from(together));
+        assert!((shares[0] - shares[1]).abs() <= 1.0, "{shares:?}");
+        let level = rows[0].service_level.unwrap();
+        assert!((level - sl(together, 20.0)).abs() < 1e-9);
+        // A single queue keeps its row.
+        let mut single = vec![row("sales", 100.0, f64::from(alone))];
+        pool_requirements(&mut single, &targets, 1800.0);
+        assert_eq!(single[0].agents, f64::from(alone));
+    }
+
+    #[test]
+    fn shares_are_whole_and_add_up() {
+        assert_eq!(largest_remainders(&[13.0, 13.0], 23), vec![12, 11]);
+        assert_eq!(largest_remainders(&[1.0, 2.0, 3.0], 12), vec![2, 4, 6]);
+        assert_eq!(largest_remainders(&[10.0, 5.0], 7), vec![5, 2]);
+        assert_eq!(largest_remainders(&[0.0, 0.0], 3), vec![0, 0]);
+    }
+}
