@@ -182,8 +182,9 @@ fn case(share: f64, days: u32) -> Case {
     }
 }
 
-fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
-    let options = RosterOptions {
+/// The bench's roster options: the case's horizon, 1% gap, no shrinkage.
+fn options(case: &Case, time_limit_seconds: f64) -> RosterOptions {
+    RosterOptions {
         start: case.start,
         days: case.days,
         time_zone: chrono_tz::UTC,
@@ -197,7 +198,11 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
         shrinkage: Some(0.0),
         routing: RoutingRules::default(),
         targets: None,
-    };
+    }
+}
+
+fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
+    let options = options(case, time_limit_seconds);
     let inputs = RosterInputs {
         config: &case.config,
         contracts: &case.contracts,
@@ -275,21 +280,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
 /// what changed after them (a roster whose rounds stopped before converging can still
 /// improve by more than the change cost).
 fn replan(case: &Case, published: &[RosterRow], label: &str, time_limit_seconds: f64) {
-    let options = RosterOptions {
-        start: case.start,
-        days: case.days,
-        time_zone: chrono_tz::UTC,
-        cover: Cover::ScheduledStaff,
-        limits: SolverLimits {
-            time_limit_seconds,
-            mip_gap: 0.01,
-        },
-        start_band_minutes: None,
-        answer_within_seconds: 20.0,
-        shrinkage: Some(0.0),
-        routing: RoutingRules::default(),
-        targets: None,
-    };
+    let options = options(case, time_limit_seconds);
     let replan = Replan {
         rows: published.iter().cloned().map(|r| (0, r)).collect(),
         file: "published".into(),

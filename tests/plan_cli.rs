@@ -962,10 +962,10 @@ fn strict_thresholds_decide_what_fails() {
 /// The sample's ordinary month (about 61 agent-hours short of 11,106 required, where
 /// contracts leave half an agent here and there) passes `--strict` under the default
 /// limit, 1% of the required agent-hours. About 20 s.
-#[test]
-fn strict_passes_the_ordinary_sample_month() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut text = std::fs::read_to_string(sample("plan.toml")).unwrap();
+/// The sample's `plan.toml` (the whole month), edited by `edit`, written to `dir`
+/// with every input named by its absolute path.
+fn sample_month_config(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
+    let mut text = edit(std::fs::read_to_string(sample("plan.toml")).unwrap());
     for name in [
         "history.csv",
         "calendar.csv",
@@ -977,8 +977,15 @@ fn strict_passes_the_ordinary_sample_month() {
         let absolute = format!("\"{}\"", sample(name).display());
         text = text.replace(&format!("\"{name}\""), &absolute);
     }
-    let config = dir.path().join("plan.toml");
+    let config = dir.join("plan.toml");
     std::fs::write(&config, text).unwrap();
+    config
+}
+
+#[test]
+fn strict_passes_the_ordinary_sample_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sample_month_config(dir.path(), |text| text);
     let out = dir.path().join("plan");
     let output = plan(&config, &out, &["--strict"]);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
@@ -1401,25 +1408,12 @@ fn correct_raises_the_intervals_the_simulation_puts_below_target() {
 fn sample_month_projection_and_simulation_agree_under_each_routing() {
     for routing in ["assigned", "skills"] {
         let dir = tempfile::tempdir().unwrap();
-        let mut text = std::fs::read_to_string(sample("plan.toml"))
-            .unwrap()
-            .replace(
+        let config = sample_month_config(dir.path(), |text| {
+            text.replace(
                 "routing = \"assigned\"",
                 &format!("routing = \"{routing}\""),
-            );
-        for name in [
-            "history.csv",
-            "calendar.csv",
-            "shifts.toml",
-            "agents.csv",
-            "contracts.toml",
-            "availability.csv",
-        ] {
-            let absolute = format!("\"{}\"", sample(name).display());
-            text = text.replace(&format!("\"{name}\""), &absolute);
-        }
-        let config = dir.path().join("plan.toml");
-        std::fs::write(&config, text).unwrap();
+            )
+        });
         let out = dir.path().join("plan");
         plan(&config, &out, &["--quiet"]).assert().success();
         let summary: serde_json::Value =

@@ -321,13 +321,8 @@ min_rest = "11h"
         let shifts: Vec<WorkedShift> = responded
             .roster
             .iter()
-            .map(|&(agent, day, template, start)| WorkedShift {
-                agent,
-                day,
-                template,
-                start,
-                rest_starts: Vec::new(),
-            })
+            .copied()
+            .map(WorkedShift::unrested)
             .collect();
         assert!(book.violations(&shifts).is_empty());
         // Every weekday is covered at 06:00 by exactly one agent and each agent keeps

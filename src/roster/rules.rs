@@ -172,6 +172,20 @@ pub struct WorkedShift {
     pub rest_starts: Vec<u32>,
 }
 
+impl WorkedShift {
+    /// The started shift `(agent, day, template, start)` with its rests not yet
+    /// placed (the rules other than the template's own do not look at them).
+    pub fn unrested((agent, day, template, start): (usize, u32, usize, u32)) -> Self {
+        WorkedShift {
+            agent,
+            day,
+            template,
+            start,
+            rest_starts: Vec::new(),
+        }
+    }
+}
+
 /// A broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Violation {

@@ -89,16 +89,7 @@ fn published_start(book: &RuleBook, greedy: GreedyStart) -> GreedyStart {
 
 /// Whether one agent's shifts keep every hard rule (frozen days included).
 fn keeps_rules(book: &RuleBook, agent: usize, shifts: &[StartedShift]) -> bool {
-    let worked: Vec<WorkedShift> = shifts
-        .iter()
-        .map(|&(agent, day, template, start)| WorkedShift {
-            agent,
-            day,
-            template,
-            start,
-            rest_starts: Vec::new(),
-        })
-        .collect();
+    let worked: Vec<WorkedShift> = shifts.iter().copied().map(WorkedShift::unrested).collect();
     let allowed = shifts
         .iter()
         .all(|&(a, d, t, s)| book.shift_allowed(a, d, t, s));
