@@ -21,8 +21,6 @@ use crate::simulate::Settings;
 use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
 use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
 
-use super::guards::{ShortfallLimit, StrictConfig, DEFAULT_MAX_HISTORY_AGE};
-
 /// Longest horizon, days (as for `wfm forecast`).
 const MAX_DAYS: u32 = 366;
 /// Default solver time limit for the whole schedule, seconds. Generous on purpose:
@@ -130,6 +128,64 @@ fn replan_config(
             )
         })?;
     ReplanConfig::new(&resolve(&raw.published), freeze_until, raw.change_cost).map(Some)
+}
+
+/// Default `[inputs] max_history_age`: two weeks, as typed in `plan.toml`.
+pub const DEFAULT_MAX_HISTORY_AGE: &str = "14d";
+
+/// Default `[strict] max_shortfall_hours`: this share of the month's required
+/// agent-hours. An ordinary month of the sample is 61 agent-hours short of 11,106
+/// required (0.55%): the roster leaves half an agent here and there where contracts
+/// bind; a month short by more than 1% has a real hole.
+pub const DEFAULT_MAX_SHORTFALL_SHARE: f64 = 0.01;
+
+/// `[strict] max_shortfall_hours`: agent-hours, or a share of the required ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ShortfallLimit {
+    /// At most this many agent-hours short (`max_shortfall_hours = 80`).
+    Hours(f64),
+    /// At most this share of the required agent-hours (`max_shortfall_hours = "1%"`).
+    ShareOfRequired(f64),
+}
+
+impl ShortfallLimit {
+    /// The limit in agent-hours for a plan that requires `required` agent-hours.
+    pub fn hours(self, required: f64) -> f64 {
+        match self {
+            ShortfallLimit::Hours(hours) => hours,
+            ShortfallLimit::ShareOfRequired(share) => share * required,
+        }
+    }
+
+    /// As `plan.toml` would write it, with what it comes to: `1% of 11106 required
+    /// agent-hours, 111.06`.
+    pub(super) fn describe(self, required: f64) -> String {
+        match self {
+            ShortfallLimit::Hours(hours) => format!("{hours}"),
+            ShortfallLimit::ShareOfRequired(share) => format!(
+                "\"{}%\" ({:.2} agent-hours of {} required)",
+                crate::units::round(share * 100.0, 4),
+                self.hours(required),
+                required
+            ),
+        }
+    }
+}
+
+/// `[strict]`: what `--strict` fails on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StrictConfig {
+    pub max_shortfall: ShortfallLimit,
+    pub fail_if_day_below_target: bool,
+}
+
+impl Default for StrictConfig {
+    fn default() -> Self {
+        StrictConfig {
+            max_shortfall: ShortfallLimit::ShareOfRequired(DEFAULT_MAX_SHORTFALL_SHARE),
+            fail_if_day_below_target: false,
+        }
+    }
 }
 
 /// `[strict]`: what `--strict` fails on (see [`super::guards`]).

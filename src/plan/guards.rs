@@ -1,17 +1,11 @@
-//! The checks that make `wfm plan` safe to run from cron: how fresh the history is
-//! (`[inputs] max_history_age`) and what `--strict` fails on (`[strict]`).
+//! How fresh the history is (`[inputs] max_history_age`), one of the checks that make
+//! `wfm plan` safe to run from cron (the other, what `--strict` fails on, is
+//! [`super::strict`]).
 //!
 //! - **History age**: a queue whose history ends more than `max_history_age` (default
 //!   14 days) before the horizon starts is forecast from stale data. Under `--strict`
 //!   that is an error (exit code 2) before anything is solved; otherwise a warning, kept
 //!   among the notes of `summary.json`.
-//! - **`--strict`** fails (exit code 1, the plan still written) when the shortfall is
-//!   above `[strict] max_shortfall_hours` (default 1% of the required agent-hours),
-//!   when some interval's targets cannot be met at any staffing, or, with
-//!   `fail_if_day_below_target = true`, when a queue's day is below its service-level
-//!   target: by the simulation when the plan simulated its roster (the whole 95%
-//!   interval below the target, so that the noise of the replications fails nothing),
-//!   else by the projection.
 
 use std::collections::BTreeMap;
 
@@ -20,68 +14,6 @@ use chrono::NaiveDate;
 use crate::interval::IntervalTable;
 
 use super::config::PlanConfig;
-use super::summary::Summary;
-
-/// Default `[inputs] max_history_age`: two weeks, as typed in `plan.toml`.
-pub const DEFAULT_MAX_HISTORY_AGE: &str = "14d";
-
-/// Default `[strict] max_shortfall_hours`: this share of the month's required
-/// agent-hours. An ordinary month of the sample is 61 agent-hours short of 11,106
-/// required (0.55%): the roster leaves half an agent here and there where contracts
-/// bind; a month short by more than 1% has a real hole.
-pub const DEFAULT_MAX_SHORTFALL_SHARE: f64 = 0.01;
-
-/// Queue-days below target named in the `--strict` message (all are in `summary.json`).
-const DAYS_NAMED: usize = 3;
-
-/// `[strict] max_shortfall_hours`: agent-hours, or a share of the required ones.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ShortfallLimit {
-    /// At most this many agent-hours short (`max_shortfall_hours = 80`).
-    Hours(f64),
-    /// At most this share of the required agent-hours (`max_shortfall_hours = "1%"`).
-    ShareOfRequired(f64),
-}
-
-impl ShortfallLimit {
-    /// The limit in agent-hours for a plan that requires `required` agent-hours.
-    pub fn hours(self, required: f64) -> f64 {
-        match self {
-            ShortfallLimit::Hours(hours) => hours,
-            ShortfallLimit::ShareOfRequired(share) => share * required,
-        }
-    }
-
-    /// As `plan.toml` would write it, with what it comes to: `1% of 11106 required
-    /// agent-hours, 111.06`.
-    fn describe(self, required: f64) -> String {
-        match self {
-            ShortfallLimit::Hours(hours) => format!("{hours}"),
-            ShortfallLimit::ShareOfRequired(share) => format!(
-                "\"{}%\" ({:.2} agent-hours of {} required)",
-                crate::units::round(share * 100.0, 4),
-                self.hours(required),
-                required
-            ),
-        }
-    }
-}
-
-/// `[strict]`: what `--strict` fails on.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StrictConfig {
-    pub max_shortfall: ShortfallLimit,
-    pub fail_if_day_below_target: bool,
-}
-
-impl Default for StrictConfig {
-    fn default() -> Self {
-        StrictConfig {
-            max_shortfall: ShortfallLimit::ShareOfRequired(DEFAULT_MAX_SHORTFALL_SHARE),
-            fail_if_day_below_target: false,
-        }
-    }
-}
 
 /// One queue whose history ends too long before the horizon.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,78 +83,11 @@ pub fn stale_history_message(stale: &[StaleHistory], config: &PlanConfig) -> Str
     )
 }
 
-/// Why `--strict` fails the plan of `summary` under `strict`; empty when it passes.
-pub fn strict_failures(summary: &Summary, strict: &StrictConfig) -> Vec<String> {
-    let totals = &summary.totals;
-    let mut failures = Vec::new();
-    let limit = strict.max_shortfall.hours(totals.required_agent_hours);
-    if totals.shortfall_agent_hours > limit + 1e-9 {
-        failures.push(format!(
-            "the plan leaves {} intervals short ({} agent-hours), more than [strict] max_shortfall_hours = {}",
-            totals.short_intervals,
-            totals.shortfall_agent_hours,
-            strict.max_shortfall.describe(totals.required_agent_hours)
-        ));
-    }
-    if totals.unmet_target_intervals > 0 {
-        failures.push(format!(
-            "{} intervals have targets no staffing meets",
-            totals.unmet_target_intervals
-        ));
-    }
-    if strict.fail_if_day_below_target {
-        let days = days_below_target(summary);
-        if !days.is_empty() {
-            let more = match days.len().saturating_sub(DAYS_NAMED) {
-                0 => String::new(),
-                n => format!("; {n} more in summary.json"),
-            };
-            failures.push(format!(
-                "{} queue-days are below their service-level target ([strict] fail_if_day_below_target): {}{more}",
-                days.len(),
-                days[..days.len().min(DAYS_NAMED)].join("; ")
-            ));
-        }
-    }
-    failures
-}
-
-/// The queue-days below target, each described: by the simulation when the queue
-/// was simulated (its 95% interval wholly below the target), else by the projection.
-pub fn days_below_target(summary: &Summary) -> Vec<String> {
-    let percent = |share: f64| format!("{:.1}%", share * 100.0);
-    let mut below = Vec::new();
-    for queue in &summary.service_level {
-        let Some(target) = queue.target else {
-            continue;
-        };
-        for day in &queue.days {
-            let described = match (&queue.simulated, day.simulated, day.projected) {
-                (Some(_), Some(s), _) if s.high < target => Some(format!(
-                    "simulated {} (95% interval {}-{})",
-                    percent(s.mean),
-                    percent(s.low),
-                    percent(s.high)
-                )),
-                (None, _, Some(p)) if p < target => Some(format!("projected {}", percent(p))),
-                _ => None,
-            };
-            if let Some(described) = described {
-                below.push(format!(
-                    "{} {} {described} against {}",
-                    queue.queue,
-                    day.date,
-                    percent(target)
-                ));
-            }
-        }
-    }
-    below
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
+
+    use crate::plan::config::{ShortfallLimit, StrictConfig};
 
     use chrono::TimeZone;
 

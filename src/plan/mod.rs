@@ -20,6 +20,7 @@ pub mod report;
 pub mod roster;
 pub mod service;
 pub mod simulation;
+pub mod strict;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
@@ -52,8 +53,8 @@ pub struct PlanOutcome {
 
 impl PlanOutcome {
     /// Why `--strict` fails this plan under `[strict]`; empty when it passes.
-    pub fn strict_failures(&self, strict: &guards::StrictConfig) -> Vec<String> {
-        guards::strict_failures(&self.summary, strict)
+    pub fn strict_failures(&self, strict: &config::StrictConfig) -> Vec<String> {
+        strict::strict_failures(&self.summary, strict)
     }
 }
 
