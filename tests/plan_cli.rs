@@ -463,7 +463,25 @@ fn check_report(out: &Path, outputs: &[String]) {
 
     // Every plot is a file of plots/ and the same SVG inline in its figure.
     let plots: Vec<&String> = outputs.iter().filter(|o| o.starts_with("plots/")).collect();
-    assert_eq!(plots.len(), 5);
+    assert_eq!(plots.len(), 6);
+    // The daily service-level chart: one dot per simulated queue-day of summary.json
+    // (and one per simulated queue in the legend), one whisker each.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let (mut dots, mut legend) = (0, 0);
+    for queue in summary["service_level"].as_array().unwrap() {
+        let simulated = queue["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["simulated"].is_object())
+            .count();
+        dots += simulated;
+        legend += usize::from(simulated > 0);
+    }
+    let chart = std::fs::read_to_string(out.join("plots/daily-service-level.svg")).unwrap();
+    assert_eq!(chart.matches("<circle").count(), dots + legend);
+    assert!(dots > 0, "the plan simulates its roster");
     let figures: Vec<roxmltree::Node> = root
         .descendants()
         .filter(|n| n.has_tag_name("figure"))
@@ -505,7 +523,7 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
         "coverage.csv",
     ];
     let (a, b) = (snapshot(&first), snapshot(&second));
-    assert_eq!(a.len(), 12, "{:?}", a.keys());
+    assert_eq!(a.len(), 13, "{:?}", a.keys());
     for (name, bytes) in &a {
         assert!(
             b.get(name) == Some(bytes),

@@ -18,7 +18,7 @@ use crate::units::format_clock_minutes;
 
 use super::pipeline::DailyCalls;
 use super::service::QueueInterval;
-use super::summary::Day;
+use super::summary::{Day, QueueService};
 
 /// Width of every chart, pixels.
 const WIDTH: u32 = 960;
@@ -374,6 +374,108 @@ pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32)
                     labelled = true;
                 }
             }
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// Service level per day of the horizon and queue: the projection as a line, the
+/// simulation's mean as a dot with its 95% interval as a whisker (when the plan
+/// simulated), the queue's target dashed. The figures are `summary.json`'s
+/// `service_level[].days`.
+pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32) -> Result<String> {
+    let day_of = |date: NaiveDate| (date - first).num_days();
+    let lowest = queues
+        .iter()
+        .flat_map(|q| {
+            q.target.into_iter().chain(q.days.iter().flat_map(|d| {
+                d.projected
+                    .into_iter()
+                    .chain(d.simulated.as_ref().map(|s| s.low))
+            }))
+        })
+        .fold(1.0, f64::min);
+    let bottom = ((lowest - 0.05) * 10.0).floor().max(0.0) / 10.0;
+    let count = i64::from(days);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let ticks: Vec<i64> = (0..count).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Service level per day", (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d((-1..count).with_key_points(ticks), bottom..1.02)
+            .map_err(drawing)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|day| match *day {
+                d if d >= 0 && (d % 2 == 0 || count <= 16) => {
+                    (first + Duration::days(d)).format("%d").to_string()
+                }
+                _ => String::new(),
+            })
+            .y_label_formatter(&|share| format!("{:.0}%", share * 100.0))
+            .y_desc("answered within target time")
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(drawing)?;
+        for (index, queue) in queues.iter().enumerate() {
+            let colour = colour(index);
+            let name = queue.queue.clone();
+            if let Some(target) = queue.target {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(-1, target), (count, target)],
+                        6,
+                        4,
+                        colour.stroke_width(1),
+                    ))
+                    .map_err(drawing)?
+                    .label(format!("{name}: target {:.0}%", target * 100.0))
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
+            }
+            let projected: Vec<(i64, f64)> = queue
+                .days
+                .iter()
+                .filter_map(|d| Some((day_of(d.date), d.projected?)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(projected, colour.stroke_width(2)))
+                .map_err(drawing)?
+                .label(format!("{name}: projected"))
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2))
+                });
+            let simulated: Vec<(i64, f64, f64, f64)> = queue
+                .days
+                .iter()
+                .filter_map(|d| {
+                    let s = d.simulated.as_ref()?;
+                    Some((day_of(d.date), s.mean, s.low, s.high))
+                })
+                .collect();
+            if simulated.is_empty() {
+                continue;
+            }
+            chart
+                .draw_series(simulated.iter().map(|&(day, _, low, high)| {
+                    PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
+                }))
+                .map_err(drawing)?;
+            chart
+                .draw_series(
+                    simulated
+                        .iter()
+                        .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
+                )
+                .map_err(drawing)?
+                .label(format!("{name}: simulated, 95% interval"))
+                .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
         }
         legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(drawing)?;

@@ -22,10 +22,11 @@ use super::summary::Summary;
 pub const REPORT_FILE: &str = "report.html";
 pub const PLOTS_DIR: &str = "plots";
 /// The charts, in the report's order: `plots/NAME.svg`.
-pub const PLOT_NAMES: [&str; 5] = [
+pub const PLOT_NAMES: [&str; 6] = [
     "forecast",
     "week-agents",
     "week-service-level",
+    "daily-service-level",
     "daily-hours",
     "gantt",
 ];
@@ -88,6 +89,16 @@ pub fn figures(
                  dashed line are the half-hours to fix."
             ),
             svg: plots::week_service_chart(service, week, days)?,
+        },
+        Figure {
+            name: "daily-service-level",
+            caption: "Service level per day and queue over the horizon: the line the \
+                      projection, the dots the simulation of the same roster with their 95% \
+                      intervals, dashed the targets. A day whose whole interval sits below its \
+                      target is one to fix; a line far from its dots means the projection's \
+                      assumptions do not hold that day."
+                .to_string(),
+            svg: plots::daily_service_chart(&summary.service_level, config.start, config.days)?,
         },
         Figure {
             name: "daily-hours",
