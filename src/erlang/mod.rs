@@ -102,7 +102,7 @@ impl InverseBlockingWalk {
     #[inline(always)]
     pub(crate) fn advance(&mut self) {
         let next = self.servers + 1;
-        if next % 4 == 0 {
+        if next.is_multiple_of(4) {
             self.base = self.block(next - 4, self.base);
             self.value = self.base;
         } else {
@@ -113,7 +113,7 @@ impl InverseBlockingWalk {
 
     /// Moves up to `target` servers (no-op if already there or beyond).
     pub(crate) fn advance_to(&mut self, target: u32) {
-        while self.servers % 4 == 0 && self.servers + 4 <= target {
+        while self.servers.is_multiple_of(4) && self.servers + 4 <= target {
             self.base = self.block(self.servers, self.base);
             self.servers += 4;
             self.value = self.base;

@@ -310,7 +310,7 @@ fn normal_volume(clean: &DayGrid, day: usize) -> Option<f64> {
     }
     totals.sort_by(f64::total_cmp);
     let middle = totals.len() / 2;
-    Some(if totals.len() % 2 == 0 {
+    Some(if totals.len().is_multiple_of(2) {
         (totals[middle - 1] + totals[middle]) / 2.0
     } else {
         totals[middle]

@@ -38,7 +38,7 @@ impl DayGrid {
     /// A grid starting on `first_day`; `values` holds whole days of `slots` values.
     pub fn new(first_day: NaiveDate, slots: usize, values: Vec<Option<f64>>) -> Self {
         assert!(
-            slots > 0 && values.len() % slots == 0,
+            slots > 0 && values.len().is_multiple_of(slots),
             "whole days of slots"
         );
         DayGrid {
@@ -540,7 +540,8 @@ mod tests {
                     let mut record = IntervalRecord::zero(queue, instant, false);
                     record.offered = (day != 5).then_some(scale * f64::from(minute % 97));
                     record.handled = record.offered;
-                    record.aht_seconds = (minute % 5 != 0).then_some(200.0 + f64::from(minute % 7));
+                    record.aht_seconds =
+                        (!minute.is_multiple_of(5)).then_some(200.0 + f64::from(minute % 7));
                     records.push(record);
                 }
             }

@@ -378,7 +378,7 @@ fn check_report_timing(
             )?;
         }
     }
-    if source_minutes > interval_minutes || interval_minutes % source_minutes != 0 {
+    if source_minutes > interval_minutes || !interval_minutes.is_multiple_of(source_minutes) {
         return Err(Error::input(format!(
             "{file}: the rows are {source_minutes} minutes apart, which does not divide the {interval_minutes}-minute output interval; expected source intervals of {} minutes, or an output interval they divide",
             divisors_text(interval_minutes)
@@ -389,7 +389,7 @@ fn check_report_timing(
 
 fn divisors_text(interval_minutes: u32) -> String {
     let divisors: Vec<String> = (1..=interval_minutes)
-        .filter(|d| interval_minutes % d == 0 && d % 5 == 0)
+        .filter(|d| interval_minutes.is_multiple_of(*d) && d % 5 == 0)
         .map(|d| d.to_string())
         .collect();
     divisors.join(", ")
@@ -405,10 +405,10 @@ fn check_row_alignment(
 ) -> Result<()> {
     let minute = local_minute_of_day(&row.start);
     let seconds = row.start.timestamp() % 60;
-    if seconds == 0 && minute % source_minutes == 0 {
+    if seconds == 0 && minute.is_multiple_of(source_minutes) {
         return Ok(());
     }
-    let on_a_clock_grid = seconds == 0 && minute % 5 == 0;
+    let on_a_clock_grid = seconds == 0 && minute.is_multiple_of(5);
     if on_a_clock_grid && index > 0 {
         let apart = (row.start - queue_rows[index - 1].start).num_minutes();
         if apart < i64::from(source_minutes) {

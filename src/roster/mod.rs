@@ -168,10 +168,23 @@ pub fn build_roster(
         return build_on(inputs, options, progress, real);
     };
     let replan = previous.with_replan(lookback, options.start, inputs.replan);
+    // The look-back's days are kept, not covered: no requirement is read for them.
+    let requirements: Vec<Requirement> = inputs
+        .requirements
+        .iter()
+        .filter(|r| {
+            r.interval_start
+                .with_timezone(&options.time_zone)
+                .date_naive()
+                >= options.start
+        })
+        .cloned()
+        .collect();
     let mut availability = inputs.availability.to_vec();
     availability.extend(previous.leave_rows(inputs.agents, lookback, options.start));
     let extended = RosterInputs {
         availability: &availability,
+        requirements: &requirements,
         replan: Some(&replan),
         previous: None,
         ..*inputs
@@ -286,7 +299,12 @@ fn build_on(
         let week = weeks[book.horizon.week_of(day)];
         let one_day = matches!(
             v.rule.as_str(),
-            "availability" | "closed_day" | "one_shift_per_day" | "template" | "skills"
+            "availability"
+                | "closed_day"
+                | "one_shift_per_day"
+                | "template"
+                | "skills"
+                | "min_queue_block"
         );
         book.is_frozen(if one_day {
             day
@@ -444,14 +462,16 @@ fn build_on(
 /// its remainder) gets that week's minimum waived, with a line saying so; a
 /// schedule that still breaks a rule is then the solver's error as ever.
 fn waive_unreachable_minimums(book: RuleBook) -> (RuleBook, Vec<String>) {
-    let Some(week) = book
+    let weeks: Vec<rules::Week> = book
         .horizon
         .weeks()
         .into_iter()
-        .find(|&week| book.straddles_start(week))
-    else {
+        .filter(|&week| week.len > 0 && book.is_frozen(week.first))
+        .filter(|&week| !book.is_frozen(week.first + week.len - 1) || book.straddles_start(week))
+        .collect();
+    if weeks.is_empty() {
         return (book, Vec::new());
-    };
+    }
     let mut scratch = pricing::Scratch::default();
     let unreachable: Vec<usize> = (0..book.agents.len())
         .filter(|&agent| {
@@ -462,13 +482,16 @@ fn waive_unreachable_minimums(book: RuleBook) -> (RuleBook, Vec<String>) {
         .collect();
     let lines = unreachable
         .iter()
-        .map(|&agent| {
-            format!(
-                "{}: the week from {} cannot reach its minimum of {} paid hours after the previous roster (its days, rest and weekends leave no shift open); the minimum is waived for that week",
-                book.agents[agent].id,
-                book.horizon.date(week.first),
-                format_number(book.week_limits(agent, week).min_hours, 2)
-            )
+        .flat_map(|&agent| {
+            let book = &book;
+            weeks.iter().map(move |&week| {
+                format!(
+                    "{}: the week from {} cannot reach its minimum of {} paid hours around the days kept as they were (their days, rest and weekends leave no shift open); the minimum is waived for that week",
+                    book.agents[agent].id,
+                    book.horizon.date(week.first),
+                    format_number(book.week_limits(agent, week).min_hours, 2)
+                )
+            })
         })
         .collect();
     let mut book = book;
@@ -540,7 +563,8 @@ fn check_reachable_hours(book: &RuleBook) -> Result<()> {
         let contract = book.contract(agent);
         for week in book.horizon.weeks() {
             let limits = book.week_limits(agent, week);
-            if limits.min_hours <= 0.0 {
+            // A week holding frozen days is judged with them (see waive_unreachable_minimums).
+            if limits.min_hours <= 0.0 || book.is_frozen(week.first) {
                 continue;
             }
             let mut best_per_day: Vec<f64> = week

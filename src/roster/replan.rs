@@ -106,6 +106,8 @@ impl Replan {
 
     /// The roster to publish: the published rows before the freeze date as they were,
     /// the new rows from it on.
+    /// An agent-day the published roster does not have (a new hire's, or past its
+    /// last date) keeps the new rows.
     pub fn merge(&self, new_rows: Vec<RosterRow>, book: &RuleBook) -> Vec<RosterRow> {
         let mut rows: Vec<RosterRow> = self
             .rows_on(book)
@@ -113,7 +115,11 @@ impl Replan {
             .map(|(_, row)| row)
             .filter(|row| row.date < self.freeze_until)
             .collect();
-        rows.extend(new_rows.into_iter().filter(|r| r.date >= self.freeze_until));
+        let kept: std::collections::BTreeSet<(String, NaiveDate)> =
+            rows.iter().map(|r| (r.agent_id.clone(), r.date)).collect();
+        rows.extend(new_rows.into_iter().filter(|r| {
+            r.date >= self.freeze_until || !kept.contains(&(r.agent_id.clone(), r.date))
+        }));
         rows.sort();
         rows
     }

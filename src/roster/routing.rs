@@ -258,12 +258,11 @@ impl<'a> DayHandOut<'a> {
         for (pattern, blocks) in patterns.iter().zip(published) {
             let queues = self.groups[pattern.group].queues.len();
             let day = (pattern.blocks[0].0 * self.input.slot as usize / 1440) as u32;
-            let weight = replan.change_cost / 2.0
-                * if book.is_frozen(day) {
-                    FROZEN_QUEUE_WEIGHT
-                } else {
-                    1.0
-                };
+            let weight = if book.is_frozen(day) {
+                FROZEN_QUEUE_WEIGHT * replan.change_cost.max(1.0)
+            } else {
+                replan.change_cost / 2.0
+            };
             for agents in blocks {
                 let mut kept = vec![0.0; queues];
                 for position in agents.iter().flatten() {

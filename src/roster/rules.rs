@@ -219,8 +219,9 @@ pub struct RuleBook<'a> {
     pub closed: Vec<bool>,
     /// The published roster a re-plan departs from, if any.
     pub published: Option<Published>,
-    /// Agents whose week across the horizon's start cannot reach its minimum after
-    /// the previous period's roster: the minimum is waived for that week.
+    /// Agents with no schedule keeping every rule around the frozen days (the previous
+    /// roster's weekends used up, a new hire with a week cut by the freeze): the
+    /// minimum of every week holding a frozen day is waived for them.
     pub waived: BTreeSet<usize>,
 }
 
@@ -383,13 +384,16 @@ impl<'a> RuleBook<'a> {
     }
 
     /// Whole days of leave of the agent in `week`.
+    /// (Each date once: a leave listed twice, e.g. in the availability file and in
+    /// the previous roster read for a look-back, is one day.)
     pub fn leave_days(&self, agent: usize, week: Week) -> u32 {
         self.availability[agent]
             .iter()
             .filter(|row| row.kind == AvailabilityKind::Leave && row.window.is_none())
             .filter_map(|row| self.horizon.day_of(row.date))
             .filter(|day| week.days().contains(day))
-            .count() as u32
+            .collect::<BTreeSet<u32>>()
+            .len() as u32
     }
 
     /// A week whose days are all frozen holds what was published (the previous
@@ -414,6 +418,12 @@ impl<'a> RuleBook<'a> {
             };
         }
         let limits = self.open_week_limits(agent, week);
+        if self.waived.contains(&agent) && week.len > 0 && self.is_frozen(week.first) {
+            return WeekLimits {
+                min_hours: 0.0,
+                ..limits
+            };
+        }
         match self.published.as_ref().map(|p| p.before_horizon) {
             Some(cut) if week.first < cut && cut < week.first + week.len => {
                 self.straddling_limits(agent, week, cut, limits)
@@ -444,12 +454,10 @@ impl<'a> RuleBook<'a> {
             .filter_map(|day| self.published_shift(agent, day))
             .map(|(t, _)| paid_hours(&self.config.templates[t]))
             .sum();
-        let min_hours = if self.waived.contains(&agent) {
-            0.0
-        } else {
-            whole.min_hours.min(worked + share)
-        };
-        WeekLimits { min_hours, ..whole }
+        WeekLimits {
+            min_hours: whole.min_hours.min(worked + share),
+            ..whole
+        }
     }
 
     /// The week across the horizon's start after a look-back, if `week` is it.

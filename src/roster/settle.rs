@@ -200,12 +200,11 @@ impl<'a> DayModel<'a> {
         let Some(published) = &book.published else {
             return;
         };
-        let weight = published.change_cost / 2.0
-            * if book.is_frozen(self.day) {
-                FROZEN_REST_WEIGHT
-            } else {
-                1.0
-            };
+        let weight = if book.is_frozen(self.day) {
+            FROZEN_REST_WEIGHT * published.change_cost.max(1.0)
+        } else {
+            published.change_cost / 2.0
+        };
         for block in blocks {
             let mut kept: BTreeMap<u32, f64> = BTreeMap::new();
             for &&(agent, day, template, start) in today {

@@ -271,7 +271,7 @@ fn erlang_c_search(queue: &Queue, targets: &Targets, limit: u32) -> Option<(u32,
             }
         }
         walk.advance();
-        decay = if (agents + 1 - start) % REFRESH_EVERY == 0 {
+        decay = if (agents + 1 - start).is_multiple_of(REFRESH_EVERY) {
             (-(f64::from(agents + 1) - load) * decay_exponent).exp()
         } else {
             decay * decay_step
