@@ -143,6 +143,7 @@ pub fn best_responses(
     let mut changed = 0;
     let mut converged = false;
     let mut best_cost = f64::INFINITY;
+    let mut best_schedules: Option<Vec<Schedule>> = None;
     while rounds < max_rounds && Instant::now() < deadline {
         rounds += 1;
         let mut changed_this_round = 0;
@@ -196,12 +197,19 @@ pub fn best_responses(
         // agents can trade cover in a circle. A round that does not lower the
         // roster's proxy cost ends the rounds, a stop that, unlike the clock, does
         // not depend on the machine.
+        // The round that did not lower it is undone.
         let cost = proxy_cost(&pricers, &schedules, &need, &cap, under * slot_hours);
-        if cost > best_cost - PLATEAU_TOLERANCE * best_cost.abs().max(1.0) {
+        if cost.is_finite() && cost > best_cost - PLATEAU_TOLERANCE * best_cost.abs().max(1.0) {
+            if let Some(best) = best_schedules.take() {
+                schedules = best;
+            }
             converged = Instant::now() < deadline;
             break;
         }
-        best_cost = cost;
+        if cost.is_finite() {
+            best_cost = cost;
+            best_schedules = Some(schedules.clone());
+        }
     }
     let mut roster: Vec<StartedShift> = schedules
         .iter()
