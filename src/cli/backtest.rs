@@ -15,6 +15,7 @@ use crate::forecast::backtest::{
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::{select_queues, ForecastOptions, Method, METHOD_NAMES};
 use crate::output::{check_distinct, write_csv_atomic};
+use crate::summary::{to_json_text, BacktestJson};
 
 /// Arguments of `wfm backtest`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
@@ -42,6 +43,9 @@ pub struct BacktestArgs {
     /// Also write the scores as CSV.
     #[arg(short = 'o', long = "output", display_order = 9)]
     pub output: Option<PathBuf>,
+    /// Print the scores as one JSON object on standard output instead of the table.
+    #[arg(long, display_order = 10)]
+    pub json: bool,
 }
 
 /// Runs `wfm backtest`.
@@ -85,7 +89,11 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
         &history.queue,
     )?;
     let rows = backtest_queues(&histories, &options)?;
-    print_stdout(&format!("{}\n", render_table(&rows, level)))?;
+    if args.json {
+        print_stdout(&to_json_text(&BacktestJson::new(&rows, level))?)?;
+    } else {
+        print_stdout(&format!("{}\n", render_table(&rows, level)))?;
+    }
     if let Some(output) = &args.output {
         write_csv_atomic(output, &BACKTEST_COLUMNS, backtest_rows(&rows))
             .with_context(|| format!("writing {}", output.display()))?;

@@ -14,9 +14,11 @@ use crate::forecast::{
 };
 use crate::ingest::IngestOptions;
 use crate::output::check_distinct;
+use crate::summary::{to_json_text, ForecastJson};
 use crate::units::parse_time_zone;
 
 use super::args::HistoryArgs;
+use super::edge::print_stdout;
 use super::values;
 
 /// Longest forecast, days.
@@ -48,6 +50,11 @@ pub struct ForecastArgs {
     /// the default, is standard output).
     #[arg(short = 'o', long = "output", display_order = 9, default_value = "-")]
     pub output: PathBuf,
+    /// Print the summary (method per queue, notes, rows) as one JSON object on
+    /// standard output instead of the lines on stderr; with the default `-o -`, the
+    /// forecast table is then not written.
+    #[arg(long, display_order = 10)]
+    pub json: bool,
 }
 
 /// Runs `wfm forecast`.
@@ -77,9 +84,13 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
     )?;
     let forecasts = forecast_queues(&histories, args.start, args.days, &options)?;
     let rows = forecast_rows(&forecasts);
-    write_forecast(&args.output, &rows)
-        .with_context(|| format!("writing {}", args.output.display()))?;
-    if !quiet {
+    if !(args.json && args.output == Path::new("-")) {
+        write_forecast(&args.output, &rows)
+            .with_context(|| format!("writing {}", args.output.display()))?;
+    }
+    if args.json {
+        print_stdout(&to_json_text(&ForecastJson::new(&forecasts, rows.len()))?)?;
+    } else if !quiet {
         for forecast in &forecasts {
             for note in &forecast.notes {
                 eprintln!("note: {note}");

@@ -10,6 +10,9 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::ingest::{ingest_paths, Fill, IngestOptions, SourceKind};
 use crate::output::check_distinct;
+use crate::summary::{to_json_text, IngestJson};
+
+use super::edge::print_stdout;
 
 use super::values::{self, Duration};
 
@@ -60,6 +63,10 @@ pub struct IngestArgs {
     /// chrono format of the timestamps when they are not ISO 8601, e.g. "%d/%m/%Y %H:%M".
     #[arg(long = "time-format")]
     pub time_format: Option<String>,
+    /// Print the summary as one JSON object on standard output instead of the lines
+    /// on stderr; with the default `-o -`, the table is then not written.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The `--map-file` TOML.
@@ -81,8 +88,13 @@ pub fn run(args: IngestArgs, quiet: bool) -> anyhow::Result<()> {
     inputs.extend(args.map_file.as_deref());
     check_distinct(&inputs, &[&args.output])?;
     let (table, summary) = ingest_paths(&args.inputs, &options)?;
-    write_table(&table, &args.output)?;
-    if !quiet {
+    let json = args.json.then(|| IngestJson::new(&summary, options.fill));
+    if !(args.json && args.output == Path::new("-")) {
+        write_table(&table, &args.output)?;
+    }
+    if let Some(json) = json {
+        print_stdout(&to_json_text(&json)?)?;
+    } else if !quiet {
         eprintln!("{}", summary.render(options.fill));
         eprintln!("wrote {}", args.output.display());
     }

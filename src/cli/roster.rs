@@ -14,6 +14,7 @@ use crate::roster::{
 };
 use crate::schedule::{requirements_in, write_coverage_csv, Cover, ShiftConfig};
 use crate::staff::requirements::read_requirements;
+use crate::summary::{to_json_text, RosterJson};
 
 use super::args::{Horizon, Rostering, RoutingArgs, ServiceArgs, SolverLimitArgs};
 use super::edge::{print_stdout, with_hint, with_spinner, Edge};
@@ -96,6 +97,11 @@ pub struct BuildArgs {
     pub routing: RoutingArgs,
     #[command(flatten)]
     pub replan: ReplanArgs,
+    /// Print the report (solver, cost, per-agent lines, shortfalls) as one JSON object
+    /// on standard output instead of the lines on stderr; with the default `-o -`,
+    /// the roster is then not written.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A re-plan of a published roster with minimal change.
@@ -303,9 +309,11 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     .map_err(|e| with_hint(e, Edge::Solve))?;
     let output = required(&args.output);
     let mut outputs = Outputs::default();
-    outputs
-        .stage(output, |out| roster::write_roster_csv(&built.rows, out))
-        .with_context(|| format!("writing {}", output.display()))?;
+    if !(args.json && output == Path::new("-")) {
+        outputs
+            .stage(output, |out| roster::write_roster_csv(&built.rows, out))
+            .with_context(|| format!("writing {}", output.display()))?;
+    }
     if let Some(path) = &args.coverage {
         outputs
             .stage(path, |out| write_coverage_csv(&built.coverage, out))
@@ -331,7 +339,9 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         crate::publish::write_exports(dir, &published)
             .with_context(|| format!("writing the exports into {}", dir.display()))?;
     }
-    if !quiet {
+    if args.json {
+        print_stdout(&to_json_text(&RosterJson::new(&built))?)?;
+    } else if !quiet {
         eprintln!("{}", roster::render_report(&built));
     }
     if args.service.strict && built.total_shortfall() > 1e-6 {
