@@ -403,3 +403,37 @@ fn version_names_the_commit_and_the_build_profile() {
     assert!(text.starts_with(&expected_start), "{text}");
     assert!(text.trim_end().ends_with(", debug build)"), "{text}");
 }
+
+/// Every subcommand's help ends with real command lines: `wfm X --help` (and
+/// `wfm roster check --help`) shows "Examples:" with at least one `wfm X ...` line.
+#[test]
+fn every_subcommand_help_ends_with_examples() {
+    use clap::CommandFactory;
+    fn paths(command: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands() {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            out.push(path.clone());
+            paths(sub, &path, out);
+        }
+    }
+    let mut all = Vec::new();
+    paths(&wfm::cli::Cli::command(), &[], &mut all);
+    assert!(all.contains(&vec!["roster".to_string(), "check".to_string()]));
+    assert!(all.len() >= 13, "{all:?}");
+    for path in all {
+        let output = wfm().args(&path).arg("--help").output().unwrap();
+        assert!(output.status.success(), "{path:?}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        let (_, examples) = help
+            .split_once("\nExample")
+            .unwrap_or_else(|| panic!("wfm {} --help has no examples:\n{help}", path.join(" ")));
+        let line = format!("\n  wfm {} ", path.join(" "));
+        assert!(
+            examples.contains(&line),
+            "wfm {} --help: no example line `{}`:\n{help}",
+            path.join(" "),
+            line.trim()
+        );
+    }
+}

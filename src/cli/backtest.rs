@@ -19,6 +19,10 @@ use crate::summary::{to_json_text, BacktestJson};
 
 /// Arguments of `wfm backtest`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm backtest --history history.csv --tz Europe/London --horizon 28 --origins 8\n  \
+wfm backtest --history history.csv --tz Europe/London --calendar calendar.csv --methods seasonal-naive,holt-winters -o scores.csv\n  \
+wfm backtest --history history.csv --tz Europe/London --json")]
 pub struct BacktestArgs {
     #[command(flatten)]
     pub history: HistoryArgs,

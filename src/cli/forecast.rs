@@ -26,6 +26,11 @@ const MAX_DAYS: usize = 366;
 
 /// Arguments of `wfm forecast`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm forecast --history history.csv --tz Europe/London --start 2026-12-01 --days 28 -o forecast.csv\n  \
+wfm forecast --history history.parquet --calendar calendar.csv --start 2026-12-01 --days 28 --open \"Mon-Fri 08:00-20:00,Sat 09:00-17:00\" -o forecast.csv\n  \
+wfm forecast --history history.csv --tz Europe/London --start 2026-12-01 --days 28 --method holt-winters -o forecast.csv --json\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct ForecastArgs {
     #[command(flatten)]
     pub history: HistoryArgs,

@@ -18,6 +18,11 @@ use super::values::{self, Duration};
 
 /// Arguments of `wfm ingest`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm ingest acd_export.csv --tz Europe/London -o history.csv\n  \
+wfm ingest calls.csv --kind calls --tz Asia/Jerusalem --queue bank --interval 15m -o history.parquet\n  \
+wfm ingest sales.csv support.csv --tz Europe/London --map-file acd.toml -o history.csv --json\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct IngestArgs {
     /// ACD export files (CSV or other delimited text); several queues per file or one file per queue.
     #[arg(required = true)]

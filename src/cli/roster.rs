@@ -23,6 +23,11 @@ use super::values::{self, StartBand};
 /// Arguments of `wfm roster` (or of `wfm roster check`).
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(after_help = "Examples:\n  \
+wfm roster --requirements requirements.csv --agents agents.csv --contracts contracts.toml --shifts shifts.toml --start 2026-12-01 --days 28 --tz Europe/London -o roster.csv --summary agents_summary.csv\n  \
+wfm roster --requirements requirements.csv --agents agents.csv --availability availability.csv --contracts contracts.toml --shifts shifts.toml --start 2026-12-01 --days 28 --tz Europe/London -o roster.csv --exports published/\n  \
+wfm roster check --roster roster.csv --agents agents.csv --contracts contracts.toml --shifts shifts.toml\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct RosterArgs {
     #[command(subcommand)]
     pub command: Option<RosterCommand>,
@@ -132,6 +137,9 @@ pub struct ReplanArgs {
 
 /// Arguments of `wfm roster check`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm roster check --roster roster.csv --agents agents.csv --contracts contracts.toml --shifts shifts.toml\n  \
+wfm roster check --roster roster.csv --agents agents.csv --availability availability.csv --contracts contracts.toml --shifts shifts.toml --calendar calendar.csv --routing skills")]
 pub struct CheckArgs {
     /// The roster to check (CSV as written by wfm roster).
     #[arg(long, required = true)]

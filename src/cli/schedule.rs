@@ -20,6 +20,11 @@ use crate::schedule::Routing;
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm schedule --requirements requirements.csv --shifts shifts.toml --start 2026-12-01 --days 28 --tz Europe/London -o shifts.csv --coverage coverage.csv\n  \
+wfm schedule --requirements requirements.csv --shifts shifts.toml --start 2026-12-01 --days 7 --tz Europe/London --queue sales --targets targets.toml --strict -o shifts.csv\n  \
+wfm schedule --requirements requirements.csv --shifts shifts.toml --start 2026-12-01 --days 7 --tz Europe/London -o shifts.csv --json\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct ScheduleArgs {
     /// Requirements CSV written by `wfm staff`.
     #[arg(long)]
