@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use crate::cli::args::{HistoryArgs, LIST_DELIMITER};
 use crate::cli::edge::print_stdout;
-use crate::cli::forecast::{read_calendar, read_histories};
+use crate::cli::forecast::read_calendar;
 use crate::cli::values;
 use crate::error::Error;
 use crate::forecast::backtest::{
@@ -88,10 +88,7 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
             ..ForecastOptions::default()
         },
     };
-    let histories = select_queues(
-        read_histories(&history.history, history.tz.name())?,
-        &history.queue,
-    )?;
+    let histories = select_queues(history.read()?, &history.queue)?;
     let rows = backtest_queues(&histories, &options)?;
     if args.json {
         print_stdout(&to_json_text(&BacktestJson::new(&rows, level))?)?;

@@ -83,10 +83,7 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
         calendar: read_calendar(history.calendar.as_deref())?,
         hours: args.open,
     };
-    let histories = select_queues(
-        read_histories(&history.history, history.tz.name())?,
-        &history.queue,
-    )?;
+    let histories = select_queues(history.read()?, &history.queue)?;
     let forecasts = forecast_queues(&histories, args.start, args.days, &options)?;
     let rows = forecast_rows(&forecasts);
     if !(args.json && args.output == Path::new("-")) {

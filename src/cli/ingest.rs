@@ -41,9 +41,10 @@ pub struct IngestArgs {
     /// time_format, answered and abandoned; flags given on the command line win.
     #[arg(long = "map-file")]
     pub map_file: Option<PathBuf>,
-    /// The site's IANA time zone; naive timestamps are read as local time there.
-    #[arg(long, default_value = "UTC", value_parser = values::time_zone)]
-    pub tz: Tz,
+    /// The site's IANA time zone; naive timestamps are read as local time there. No
+    /// default: give --tz or set WFM_TZ.
+    #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
+    pub tz: Option<Tz>,
     /// Output interval length: 15m, 30m or 60m.
     #[arg(long, default_value = "30m", value_parser = values::interval_minutes)]
     pub interval: u32,
@@ -140,7 +141,7 @@ fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
     Ok(IngestOptions {
         kind: args.kind,
         columns,
-        time_zone: args.tz,
+        time_zone: super::args::site_time_zone(args.tz)?,
         interval_minutes: args.interval,
         queue: args.queue.clone(),
         delimiter,
