@@ -18,6 +18,7 @@ pub mod roster;
 pub mod schedule;
 pub mod simulate;
 pub mod staff;
+pub mod summary;
 pub mod table;
 pub mod units;
 

@@ -1,13 +1,17 @@
 //! Conventions every subcommand shares: exit codes, stdout pipes, `--queue`, argument
 //! values rejected by the parser.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use assert_cmd::Command as AssertCommand;
 use predicates::str::contains;
 
 fn wfm() -> AssertCommand {
-    AssertCommand::cargo_bin("wfm").unwrap()
+    // The site's zone for commands run without --tz (there is no default zone).
+    let mut command = AssertCommand::cargo_bin("wfm").unwrap();
+    command.env("WFM_TZ", "UTC");
+    command
 }
 
 /// `wfm erlang ... | head -0`: the reader is gone before wfm writes; wfm ends quietly
@@ -402,4 +406,199 @@ fn version_names_the_commit_and_the_build_profile() {
     let expected_start = format!("wfm {} (commit ", env!("CARGO_PKG_VERSION"));
     assert!(text.starts_with(&expected_start), "{text}");
     assert!(text.trim_end().ends_with(", debug build)"), "{text}");
+}
+
+/// Every subcommand's help ends with real command lines: `wfm X --help` (and
+/// `wfm roster check --help`) shows "Examples:" with at least one `wfm X ...` line.
+#[test]
+fn every_subcommand_help_ends_with_examples() {
+    use clap::CommandFactory;
+    fn paths(command: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands() {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            out.push(path.clone());
+            paths(sub, &path, out);
+        }
+    }
+    let mut all = Vec::new();
+    paths(&wfm::cli::Cli::command(), &[], &mut all);
+    assert!(all.contains(&vec!["roster".to_string(), "check".to_string()]));
+    assert!(all.len() >= 13, "{all:?}");
+    for path in all {
+        let output = wfm().args(&path).arg("--help").output().unwrap();
+        assert!(output.status.success(), "{path:?}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        let (_, examples) = help
+            .split_once("\nExample")
+            .unwrap_or_else(|| panic!("wfm {} --help has no examples:\n{help}", path.join(" ")));
+        let line = format!("\n  wfm {} ", path.join(" "));
+        assert!(
+            examples.contains(&line),
+            "wfm {} --help: no example line `{}`:\n{help}",
+            path.join(" "),
+            line.trim()
+        );
+    }
+}
+
+/// No command guesses the site's time zone: without `--tz` and `WFM_TZ`, each one
+/// that needs it stops with exit code 2 and says how to give it.
+#[test]
+fn a_missing_time_zone_is_an_input_error_naming_tz_and_wfm_tz() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(
+        &history,
+        "queue,interval_start,offered,handled,abandoned,aht_seconds\nsales,2026-12-01 09:00,10,10,0,180\nsales,2026-12-01 09:30,12,12,0,180\n",
+    )
+    .unwrap();
+    let history = history.to_str().unwrap();
+    let out = dir.path().join("out.csv");
+    let out = out.to_str().unwrap();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample/");
+    let file = |name: &str| format!("{sample}{name}");
+    let commands: Vec<Vec<String>> = [
+        vec!["ingest", history, "-o", out],
+        vec![
+            "forecast",
+            "--history",
+            history,
+            "--start",
+            "2026-12-02",
+            "--days",
+            "1",
+            "-o",
+            out,
+        ],
+        vec!["backtest", "--history", history],
+        vec![
+            "schedule",
+            "--requirements",
+            history,
+            "--shifts",
+            &file("shifts.toml"),
+            "--start",
+            "2026-12-01",
+            "--days",
+            "1",
+            "-o",
+            out,
+        ],
+        vec![
+            "roster",
+            "--requirements",
+            history,
+            "--agents",
+            &file("agents.csv"),
+            "--contracts",
+            &file("contracts.toml"),
+            "--shifts",
+            &file("shifts.toml"),
+            "--start",
+            "2026-12-01",
+            "--days",
+            "1",
+            "-o",
+            out,
+        ],
+        vec![
+            "simulate",
+            "--forecast",
+            history,
+            "--roster",
+            history,
+            "--targets",
+            &file("targets.toml"),
+            "-o",
+            out,
+        ],
+    ]
+    .iter()
+    .map(|args| args.iter().map(|a| a.to_string()).collect())
+    .collect();
+    for args in commands {
+        wfm()
+            .env_remove("WFM_TZ")
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(contains(
+                "no time zone: pass --tz ZONE or set WFM_TZ (e.g. Europe/London)",
+            ));
+        assert!(!Path::new(out).exists(), "{args:?} wrote {out}");
+    }
+}
+
+/// `WFM_TZ` stands for `--tz`, and `--tz` wins over it; a Parquet history carries
+/// its own zone, so `wfm forecast` reads it without either.
+#[test]
+fn wfm_tz_stands_for_tz_and_tz_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(
+        &history,
+        "queue,interval_start,offered,handled,abandoned,aht_seconds\nsales,2026-12-01 09:00,10,10,0,180\nsales,2026-12-01 09:30,12,12,0,180\n",
+    )
+    .unwrap();
+    let ingest = |tz: Option<&str>, env: Option<&str>| {
+        let mut command = wfm();
+        command.env_remove("WFM_TZ").arg("ingest").arg(&history);
+        if let Some(tz) = tz {
+            command.args(["--tz", tz]);
+        }
+        if let Some(env) = env {
+            command.env("WFM_TZ", env);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let new_york = ingest(Some("America/New_York"), None);
+    assert!(
+        new_york.contains("sales,2026-12-01T09:00:00-05:00,10,"),
+        "{new_york}"
+    );
+    assert_eq!(ingest(None, Some("America/New_York")), new_york);
+    assert_eq!(
+        ingest(Some("America/New_York"), Some("Asia/Tokyo")),
+        new_york
+    );
+    let tokyo = ingest(None, Some("Asia/Tokyo"));
+    assert!(
+        tokyo.contains("sales,2026-12-01T09:00:00+09:00,10,"),
+        "{tokyo}"
+    );
+
+    wfm()
+        .args([
+            "generate",
+            "--days",
+            "21",
+            "--tz",
+            "America/New_York",
+            "--out-dir",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let parquet = dir.path().join("history.parquet");
+    wfm()
+        .arg("ingest")
+        .arg(dir.path().join("history.csv"))
+        .args(["--tz", "America/New_York", "-o"])
+        .arg(&parquet)
+        .assert()
+        .success();
+    let forecast = wfm()
+        .env_remove("WFM_TZ")
+        .arg("forecast")
+        .arg("--history")
+        .arg(&parquet)
+        .args(["--start", "2024-11-22", "--days", "1"])
+        .output()
+        .unwrap();
+    assert!(forecast.status.success(), "{forecast:?}");
+    let text = String::from_utf8(forecast.stdout).unwrap();
+    assert!(text.contains(",2024-11-22T09:00:00-05:00,"), "{text}");
 }

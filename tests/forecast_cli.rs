@@ -14,7 +14,10 @@ use predicates::str::contains;
 use common::{date, table, weekly_pattern, write_canonical};
 
 fn wfm() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wfm"))
+    // The site's zone for commands run without --tz (there is no default zone).
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wfm"));
+    command.env("WFM_TZ", "UTC");
+    command
 }
 
 /// Eight weeks of a pure weekly pattern for two queues, ending 2026-10-18 (a Sunday).

@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn wfm() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wfm"))
+    // The site's zone for commands run without --tz (there is no default zone).
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wfm"));
+    command.env("WFM_TZ", "UTC");
+    command
 }
 
 fn sample_dir() -> PathBuf {

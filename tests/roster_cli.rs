@@ -12,7 +12,10 @@ use predicates::str::contains;
 mod exports_check;
 
 fn wfm() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wfm"))
+    // The site's zone for commands run without --tz (there is no default zone).
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wfm"));
+    command.env("WFM_TZ", "UTC");
+    command
 }
 
 /// Templates: D8 8 paid hours starting 06:00-14:00 hourly; N8 fixed 09:00-17:00;

@@ -10,7 +10,10 @@ use assert_cmd::assert::OutputAssertExt;
 use predicates::str::contains;
 
 fn wfm() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wfm"))
+    // The site's zone for commands run without --tz (there is no default zone).
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wfm"));
+    command.env("WFM_TZ", "UTC");
+    command
 }
 
 /// Writes a one-queue requirements CSV for 2026-12-01 (UTC) from half-hourly

@@ -196,7 +196,8 @@ fn bad_input_exits_2_and_writes_nothing() {
 /// `{name}` in an argument is the path of the file `name`.
 fn simulate_files(dir: &Path, files: &[(&str, &str)], args: &[&str]) -> assert_cmd::assert::Assert {
     let mut command = Command::cargo_bin("wfm").unwrap();
-    command.arg("simulate");
+    // The site's zone when the arguments give no --tz (there is no default zone).
+    command.env("WFM_TZ", "UTC").arg("simulate");
     let paths: Vec<(String, String)> = files
         .iter()
         .map(|(name, text)| (format!("{{{name}}}"), write(dir, name, text)))

@@ -33,9 +33,10 @@ pub struct HistoryArgs {
     /// Calendar CSV (date,kind,name,uplift) of closed days, holidays and events.
     #[arg(long, display_order = 5)]
     pub calendar: Option<PathBuf>,
-    /// The site's IANA time zone (as given to `wfm ingest`).
-    #[arg(long, default_value = "UTC", value_parser = values::time_zone, display_order = 5)]
-    pub tz: Tz,
+    /// The site's IANA time zone (as given to `wfm ingest`); no default (a Parquet
+    /// history carries its own).
+    #[arg(long, env = "WFM_TZ", value_parser = values::time_zone, display_order = 5)]
+    pub tz: Option<Tz>,
     /// Only these queues (comma-separated).
     #[arg(long, value_delimiter = LIST_DELIMITER, display_order = 8)]
     pub queue: Vec<String>,
@@ -101,9 +102,9 @@ pub struct Horizon<S: Solving> {
     pub start: Option<NaiveDate>,
     #[arg(long, required = true, value_parser = values::days, help = S::DAYS_HELP)]
     pub days: Option<u32>,
-    /// The site's IANA time zone.
-    #[arg(long, default_value = "UTC", value_parser = values::time_zone)]
-    pub tz: Tz,
+    /// The site's IANA time zone; no default.
+    #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
+    pub tz: Option<Tz>,
     #[arg(skip)]
     solving: PhantomData<S>,
 }
@@ -117,6 +118,33 @@ impl<S: Solving> Horizon<S> {
     /// The number of days (clap has required it).
     pub fn days(&self) -> u32 {
         self.days.expect("clap requires --days")
+    }
+
+    /// The site's zone, from `--tz` or `WFM_TZ` (exit code 2 without either).
+    pub fn tz(&self) -> crate::error::Result<Tz> {
+        site_time_zone(self.tz)
+    }
+}
+
+/// What a command says when neither `--tz` nor `WFM_TZ` names the site's zone.
+pub const NO_TIME_ZONE: &str = "no time zone: pass --tz ZONE or set WFM_TZ (e.g. Europe/London)";
+
+/// The site's zone as clap read it from `--tz` or `WFM_TZ`: never guessed, so none
+/// is an input error (exit code 2).
+pub fn site_time_zone(tz: Option<Tz>) -> crate::error::Result<Tz> {
+    tz.ok_or_else(|| crate::error::Error::input(NO_TIME_ZONE))
+}
+
+impl HistoryArgs {
+    /// The history, one per queue: a Parquet table in its own stored zone, anything
+    /// else read in the site's zone (`--tz` or `WFM_TZ`, required).
+    pub fn read(&self) -> crate::error::Result<Vec<crate::forecast::series::QueueHistory>> {
+        let zone = if crate::ingest::is_parquet(&self.history) {
+            self.tz.unwrap_or(Tz::UTC)
+        } else {
+            site_time_zone(self.tz)?
+        };
+        super::forecast::read_histories(&self.history, zone.name())
     }
 }
 

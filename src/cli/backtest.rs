@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use crate::cli::args::{HistoryArgs, LIST_DELIMITER};
 use crate::cli::edge::print_stdout;
-use crate::cli::forecast::{read_calendar, read_histories};
+use crate::cli::forecast::read_calendar;
 use crate::cli::values;
 use crate::error::Error;
 use crate::forecast::backtest::{
@@ -15,9 +15,14 @@ use crate::forecast::backtest::{
 use crate::forecast::hours::OpeningHours;
 use crate::forecast::{select_queues, ForecastOptions, Method, METHOD_NAMES};
 use crate::output::{check_distinct, write_csv_atomic};
+use crate::summary::{to_json_text, BacktestJson};
 
 /// Arguments of `wfm backtest`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm backtest --history history.csv --tz Europe/London --horizon 28 --origins 8\n  \
+wfm backtest --history history.csv --tz Europe/London --calendar calendar.csv --methods seasonal-naive,holt-winters -o scores.csv\n  \
+wfm backtest --history history.csv --tz Europe/London --json")]
 pub struct BacktestArgs {
     #[command(flatten)]
     pub history: HistoryArgs,
@@ -42,6 +47,9 @@ pub struct BacktestArgs {
     /// Also write the scores as CSV.
     #[arg(short = 'o', long = "output", display_order = 9)]
     pub output: Option<PathBuf>,
+    /// Print the scores as one JSON object on standard output instead of the table.
+    #[arg(long, display_order = 10)]
+    pub json: bool,
 }
 
 /// Runs `wfm backtest`.
@@ -80,12 +88,13 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
             ..ForecastOptions::default()
         },
     };
-    let histories = select_queues(
-        read_histories(&history.history, history.tz.name())?,
-        &history.queue,
-    )?;
+    let histories = select_queues(history.read()?, &history.queue)?;
     let rows = backtest_queues(&histories, &options)?;
-    print_stdout(&format!("{}\n", render_table(&rows, level)))?;
+    if args.json {
+        print_stdout(&to_json_text(&BacktestJson::new(&rows, level))?)?;
+    } else {
+        print_stdout(&format!("{}\n", render_table(&rows, level)))?;
+    }
     if let Some(output) = &args.output {
         write_csv_atomic(output, &BACKTEST_COLUMNS, backtest_rows(&rows))
             .with_context(|| format!("writing {}", output.display()))?;

@@ -14,9 +14,11 @@ use crate::forecast::{
 };
 use crate::ingest::IngestOptions;
 use crate::output::check_distinct;
+use crate::summary::{to_json_text, ForecastJson};
 use crate::units::parse_time_zone;
 
 use super::args::HistoryArgs;
+use super::edge::print_stdout;
 use super::values;
 
 /// Longest forecast, days.
@@ -24,6 +26,11 @@ const MAX_DAYS: usize = 366;
 
 /// Arguments of `wfm forecast`. (`display_order`: see [`super::args`].)
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm forecast --history history.csv --tz Europe/London --start 2026-12-01 --days 28 -o forecast.csv\n  \
+wfm forecast --history history.parquet --calendar calendar.csv --start 2026-12-01 --days 28 --open \"Mon-Fri 08:00-20:00,Sat 09:00-17:00\" -o forecast.csv\n  \
+wfm forecast --history history.csv --tz Europe/London --start 2026-12-01 --days 28 --method holt-winters -o forecast.csv --json\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct ForecastArgs {
     #[command(flatten)]
     pub history: HistoryArgs,
@@ -48,6 +55,11 @@ pub struct ForecastArgs {
     /// the default, is standard output).
     #[arg(short = 'o', long = "output", display_order = 9, default_value = "-")]
     pub output: PathBuf,
+    /// Print the summary (method per queue, notes, rows) as one JSON object on
+    /// standard output instead of the lines on stderr; with the default `-o -`, the
+    /// forecast table is then not written.
+    #[arg(long, display_order = 10)]
+    pub json: bool,
 }
 
 /// Runs `wfm forecast`.
@@ -71,15 +83,16 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
         calendar: read_calendar(history.calendar.as_deref())?,
         hours: args.open,
     };
-    let histories = select_queues(
-        read_histories(&history.history, history.tz.name())?,
-        &history.queue,
-    )?;
+    let histories = select_queues(history.read()?, &history.queue)?;
     let forecasts = forecast_queues(&histories, args.start, args.days, &options)?;
     let rows = forecast_rows(&forecasts);
-    write_forecast(&args.output, &rows)
-        .with_context(|| format!("writing {}", args.output.display()))?;
-    if !quiet {
+    if !(args.json && args.output == Path::new("-")) {
+        write_forecast(&args.output, &rows)
+            .with_context(|| format!("writing {}", args.output.display()))?;
+    }
+    if args.json {
+        print_stdout(&to_json_text(&ForecastJson::new(&forecasts, rows.len()))?)?;
+    } else if !quiet {
         for forecast in &forecasts {
             for note in &forecast.notes {
                 eprintln!("note: {note}");

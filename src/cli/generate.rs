@@ -14,6 +14,9 @@ use super::values;
 
 /// Arguments of `wfm generate`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm generate --out-dir data/sample\n  \
+wfm generate --seed 11 --start 2025-01-01 --days 365 --tz America/New_York --out-dir /tmp/sample")]
 pub struct GenerateArgs {
     /// Random seed; the same seed and options give byte-identical files.
     #[arg(long, default_value_t = DEFAULT_SEED)]

@@ -10,11 +10,19 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::ingest::{ingest_paths, Fill, IngestOptions, SourceKind};
 use crate::output::check_distinct;
+use crate::summary::{to_json_text, IngestJson};
+
+use super::edge::print_stdout;
 
 use super::values::{self, Duration};
 
 /// Arguments of `wfm ingest`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm ingest acd_export.csv --tz Europe/London -o history.csv\n  \
+wfm ingest calls.csv --kind calls --tz Asia/Jerusalem --queue bank --interval 15m -o history.parquet\n  \
+wfm ingest sales.csv support.csv --tz Europe/London --map-file acd.toml -o history.csv --json\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct IngestArgs {
     /// ACD export files (CSV or other delimited text); several queues per file or one file per queue.
     #[arg(required = true)]
@@ -33,9 +41,10 @@ pub struct IngestArgs {
     /// time_format, answered and abandoned; flags given on the command line win.
     #[arg(long = "map-file")]
     pub map_file: Option<PathBuf>,
-    /// The site's IANA time zone; naive timestamps are read as local time there.
-    #[arg(long, default_value = "UTC", value_parser = values::time_zone)]
-    pub tz: Tz,
+    /// The site's IANA time zone; naive timestamps are read as local time there. No
+    /// default: give --tz or set WFM_TZ.
+    #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
+    pub tz: Option<Tz>,
     /// Output interval length: 15m, 30m or 60m.
     #[arg(long, default_value = "30m", value_parser = values::interval_minutes)]
     pub interval: u32,
@@ -60,6 +69,10 @@ pub struct IngestArgs {
     /// chrono format of the timestamps when they are not ISO 8601, e.g. "%d/%m/%Y %H:%M".
     #[arg(long = "time-format")]
     pub time_format: Option<String>,
+    /// Print the summary as one JSON object on standard output instead of the lines
+    /// on stderr; with the default `-o -`, the table is then not written.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The `--map-file` TOML.
@@ -81,8 +94,13 @@ pub fn run(args: IngestArgs, quiet: bool) -> anyhow::Result<()> {
     inputs.extend(args.map_file.as_deref());
     check_distinct(&inputs, &[&args.output])?;
     let (table, summary) = ingest_paths(&args.inputs, &options)?;
-    write_table(&table, &args.output)?;
-    if !quiet {
+    let json = args.json.then(|| IngestJson::new(&summary, options.fill));
+    if !(args.json && args.output == Path::new("-")) {
+        write_table(&table, &args.output)?;
+    }
+    if let Some(json) = json {
+        print_stdout(&to_json_text(&json)?)?;
+    } else if !quiet {
         eprintln!("{}", summary.render(options.fill));
         eprintln!("wrote {}", args.output.display());
     }
@@ -123,7 +141,7 @@ fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
     Ok(IngestOptions {
         kind: args.kind,
         columns,
-        time_zone: args.tz,
+        time_zone: super::args::site_time_zone(args.tz)?,
         interval_minutes: args.interval,
         queue: args.queue.clone(),
         delimiter,

@@ -74,6 +74,9 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `wfm man > /usr/local/share/man/man1/wfm.1`.
+    #[command(after_help = "Examples:\n  \
+wfm man > /usr/local/share/man/man1/wfm.1\n  \
+wfm man | man -l -")]
     Man,
     /// Simulate a roster (or a schedule's shifts) against a forecast (discrete events,
     /// replications): service level, ASA, abandon rate and occupancy with 95% intervals

@@ -14,6 +14,7 @@ use crate::roster::{
 };
 use crate::schedule::{requirements_in, write_coverage_csv, Cover, ShiftConfig};
 use crate::staff::requirements::read_requirements;
+use crate::summary::{to_json_text, RosterJson};
 
 use super::args::{Horizon, Rostering, RoutingArgs, ServiceArgs, SolverLimitArgs};
 use super::edge::{print_stdout, with_hint, with_spinner, Edge};
@@ -22,6 +23,11 @@ use super::values::{self, StartBand};
 /// Arguments of `wfm roster` (or of `wfm roster check`).
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(after_help = "Examples:\n  \
+wfm roster --requirements requirements.csv --agents agents.csv --contracts contracts.toml --shifts shifts.toml --start 2026-12-01 --days 28 --tz Europe/London -o roster.csv --summary agents_summary.csv\n  \
+wfm roster --requirements requirements.csv --agents agents.csv --availability availability.csv --contracts contracts.toml --shifts shifts.toml --start 2026-12-01 --days 28 --tz Europe/London -o roster.csv --exports published/\n  \
+wfm roster check --roster roster.csv --agents agents.csv --contracts contracts.toml --shifts shifts.toml\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct RosterArgs {
     #[command(subcommand)]
     pub command: Option<RosterCommand>,
@@ -96,6 +102,11 @@ pub struct BuildArgs {
     pub routing: RoutingArgs,
     #[command(flatten)]
     pub replan: ReplanArgs,
+    /// Print the report (solver, cost, per-agent lines, shortfalls) as one JSON object
+    /// on standard output instead of the lines on stderr; with the default `-o -`,
+    /// the roster is then not written.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A re-plan of a published roster with minimal change.
@@ -126,6 +137,9 @@ pub struct ReplanArgs {
 
 /// Arguments of `wfm roster check`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm roster check --roster roster.csv --agents agents.csv --contracts contracts.toml --shifts shifts.toml\n  \
+wfm roster check --roster roster.csv --agents agents.csv --availability availability.csv --contracts contracts.toml --shifts shifts.toml --calendar calendar.csv --routing skills")]
 pub struct CheckArgs {
     /// The roster to check (CSV as written by wfm roster).
     #[arg(long, required = true)]
@@ -252,7 +266,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     .filter_map(|path| path.as_deref())
     .collect();
     check_distinct(&inputs, &outputs)?;
-    let time_zone = args.horizon.tz;
+    let time_zone = args.horizon.tz()?;
     let options = roster::RosterOptions {
         start: args.horizon.start(),
         days: args.horizon.days(),
@@ -303,9 +317,11 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     .map_err(|e| with_hint(e, Edge::Solve))?;
     let output = required(&args.output);
     let mut outputs = Outputs::default();
-    outputs
-        .stage(output, |out| roster::write_roster_csv(&built.rows, out))
-        .with_context(|| format!("writing {}", output.display()))?;
+    if !(args.json && output == Path::new("-")) {
+        outputs
+            .stage(output, |out| roster::write_roster_csv(&built.rows, out))
+            .with_context(|| format!("writing {}", output.display()))?;
+    }
     if let Some(path) = &args.coverage {
         outputs
             .stage(path, |out| write_coverage_csv(&built.coverage, out))
@@ -331,7 +347,9 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
         crate::publish::write_exports(dir, &published)
             .with_context(|| format!("writing the exports into {}", dir.display()))?;
     }
-    if !quiet {
+    if args.json {
+        print_stdout(&to_json_text(&RosterJson::new(&built))?)?;
+    } else if !quiet {
         eprintln!("{}", roster::render_report(&built));
     }
     if args.service.strict && built.total_shortfall() > 1e-6 {

@@ -11,14 +11,20 @@ use crate::schedule::{
     ScheduleOptions, ShiftConfig,
 };
 use crate::staff::requirements::read_requirements;
+use crate::summary::{to_json_text, ScheduleJson};
 
 use super::args::{Horizon, Scheduling, ServiceArgs, SolverLimitArgs, LIST_DELIMITER};
-use super::edge::{with_hint, with_spinner, Edge};
+use super::edge::{print_stdout, with_hint, with_spinner, Edge};
 use super::values;
 use crate::schedule::Routing;
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+wfm schedule --requirements requirements.csv --shifts shifts.toml --start 2026-12-01 --days 28 --tz Europe/London -o shifts.csv --coverage coverage.csv\n  \
+wfm schedule --requirements requirements.csv --shifts shifts.toml --start 2026-12-01 --days 7 --tz Europe/London --queue sales --targets targets.toml --strict -o shifts.csv\n  \
+wfm schedule --requirements requirements.csv --shifts shifts.toml --start 2026-12-01 --days 7 --tz Europe/London -o shifts.csv --json\n\n\
+With --json and no -o FILE, only the JSON summary is written to standard output.")]
 pub struct ScheduleArgs {
     /// Requirements CSV written by `wfm staff`.
     #[arg(long)]
@@ -49,6 +55,11 @@ pub struct ScheduleArgs {
     /// queue, longest-idle agent first).
     #[arg(long, default_value = "assigned", value_parser = values::routing)]
     pub routing: Routing,
+    /// Print the summary (solver, shifts, cost, short intervals) as one JSON object on
+    /// standard output instead of the lines on stderr; with the default `-o -`, the
+    /// shifts are then not written.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `wfm schedule`.
@@ -66,7 +77,7 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
     .flatten()
     .collect();
     check_distinct(&inputs, &outputs)?;
-    let time_zone = args.horizon.tz;
+    let time_zone = args.horizon.tz()?;
     let options = ScheduleOptions {
         start: args.horizon.start(),
         days: args.horizon.days(),
@@ -86,16 +97,20 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
     })
     .map_err(|e| with_hint(e, Edge::Solve))?;
     let mut outputs = Outputs::default();
-    outputs
-        .stage(&args.output, |out| write_shifts_csv(&schedule.shifts, out))
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    if !(args.json && args.output == Path::new("-")) {
+        outputs
+            .stage(&args.output, |out| write_shifts_csv(&schedule.shifts, out))
+            .with_context(|| format!("writing {}", args.output.display()))?;
+    }
     if let Some(path) = &args.coverage {
         outputs
             .stage(path, |out| write_coverage_csv(&schedule.coverage, out))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     outputs.commit()?;
-    if !quiet {
+    if args.json {
+        print_stdout(&to_json_text(&ScheduleJson::new(&schedule, &config))?)?;
+    } else if !quiet {
         eprintln!("{}", render_report(&schedule, &config));
     }
     if args.service.strict && schedule.total_shortfall() > 1e-6 {

@@ -27,7 +27,7 @@ use super::values;
 #[command(after_help = "Examples:\n  \
 wfm simulate --forecast forecast.csv --roster roster.csv --targets targets.toml --tz Europe/London -o intervals.csv\n  \
 wfm simulate --forecast forecast.csv --shifts shifts.csv --targets targets.toml --tz Europe/London --days days.csv --json\n  \
-wfm simulate --forecast forecast.csv --roster roster.csv --targets targets.toml --routing skills --absence whole-day --aht-distribution lognormal --aht-cv 0.8 --volume interval\n\n\
+wfm simulate --forecast forecast.csv --roster roster.csv --targets targets.toml --tz Europe/London --routing skills --absence whole-day --aht-distribution lognormal --aht-cv 0.8 --volume interval\n\n\
 Routing assigned: each roster shift row answers the one queue it names. Routing skills: a shift \
 row's queue cell names every queue the agent is logged into, e.g. support;sales:2 (priority 1 \
 preferred); an arriving call goes to the longest-idle agent of its queue. A shifts.csv is \
@@ -50,9 +50,10 @@ pub struct SimulateArgs {
     /// Targets per queue (see docs/formats.md, "targets.toml").
     #[arg(long, value_name = "FILE")]
     pub targets: PathBuf,
-    /// The site's IANA time zone: the roster's dates and times are local to it.
-    #[arg(long, default_value = "UTC", value_parser = values::time_zone)]
-    pub tz: Tz,
+    /// The site's IANA time zone: the roster's dates and times are local to it. No
+    /// default: give --tz or set WFM_TZ.
+    #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
+    pub tz: Option<Tz>,
     /// How calls find agents: each shift row's one queue (assigned), or every queue its
     /// queue cell names, with priorities (skills). A shifts.csv is always skills.
     #[arg(long, value_enum)]
@@ -126,6 +127,7 @@ impl SimulateArgs {
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let settings = args.settings()?;
     settings.options()?;
+    let time_zone = super::args::site_time_zone(args.tz)?;
     let staffing_path = args
         .roster
         .as_deref()
@@ -155,7 +157,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
                 &forecast,
                 Staffing::Roster(&rows),
                 &targets,
-                args.tz,
+                time_zone,
                 &settings,
                 &sources,
             )?
@@ -166,7 +168,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
                 &forecast,
                 Staffing::Shifts(&rows),
                 &targets,
-                args.tz,
+                time_zone,
                 &settings,
                 &sources,
             )?

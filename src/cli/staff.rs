@@ -3,10 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::forecast::file::read_forecast;
 use crate::output::check_distinct;
-use crate::staff::forecast::staff_forecast;
+use crate::staff::forecast::{staff_forecast, staff_rows};
 use crate::staff::{QueueTargets, TargetsFile};
+use crate::summary::{to_json_text, StaffJson};
 
+use super::edge::print_stdout;
 use super::targets::TargetArgs;
 use super::values;
 
@@ -38,6 +41,10 @@ pub struct StaffArgs {
     /// Exit with code 1 when some interval cannot meet its targets (the file is still written).
     #[arg(long)]
     pub strict: bool,
+    /// Print the summary as one JSON object on standard output instead of the lines
+    /// on stderr; with the default `-o -`, the requirements are then not written.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `wfm staff`.
@@ -51,13 +58,21 @@ pub fn run(args: StaffArgs, quiet: bool) -> anyhow::Result<()> {
     let mut flags = args.flags.to_service_targets();
     flags.min_agents = args.min_agents;
     let targets = queue_targets(args.targets.as_ref(), &flags)?;
-    let summary = staff_forecast(
-        &args.forecast,
-        &args.output,
-        &targets,
-        f64::from(interval_minutes) * 60.0,
-    )?;
-    if !quiet {
+    let interval_seconds = f64::from(interval_minutes) * 60.0;
+    let summary = if args.json && args.output == Path::new("-") {
+        staff_rows(
+            &read_forecast(&args.forecast)?,
+            &args.forecast,
+            &targets,
+            interval_seconds,
+        )?
+        .1
+    } else {
+        staff_forecast(&args.forecast, &args.output, &targets, interval_seconds)?
+    };
+    if args.json {
+        print_stdout(&to_json_text(&StaffJson::new(&summary))?)?;
+    } else if !quiet {
         eprintln!(
             "staffed {} intervals -> {}",
             summary.intervals,
@@ -75,7 +90,7 @@ pub fn run(args: StaffArgs, quiet: bool) -> anyhow::Result<()> {
         if args.strict {
             return Err(Error::Shortfall(message).into());
         }
-        if !quiet {
+        if !quiet && !args.json {
             eprintln!("warning: {message}");
         }
     }
