@@ -8,8 +8,8 @@
 //! is staffed pooled: the smallest number of agents with which every queue, judged by
 //! its own targets against the pooled waiting time, meets them; that number is shared
 //! out over the queues in proportion to their separate requirements (largest
-//! remainders, so the shares are whole and add up), and each share is grossed up with
-//! its queue's shrinkage. This assumes the agents on duty can take every queue of the
+//! remainders, so the shares are whole and add up; none below its queue's own offered
+//! load), and each share is grossed up with its queue's shrinkage. This assumes the agents on duty can take every queue of the
 //! interval, as most of a cross-trained team can; the plan's simulation, which routes
 //! call by call, checks it.
 
@@ -79,11 +79,21 @@ fn pool_interval(
     if f64::from(agents) >= separate.iter().sum::<f64>() {
         return;
     }
-    for ((&i, share), (queue, own)) in members
+    // No queue's share below its own offered load: its calls could not all be answered
+    // by the share alone, and a site with specialists leans on it.
+    let shares: Vec<u32> = members
         .iter()
         .zip(largest_remainders(&separate, agents))
-        .zip(&systems)
-    {
+        .map(|(&i, share)| {
+            let own_load = rows[i].calls * rows[i].aht_seconds.unwrap_or(0.0) / interval_seconds;
+            share.max(own_load.ceil() as u32)
+        })
+        .collect();
+    let agents: u32 = shares.iter().sum();
+    if f64::from(agents) >= separate.iter().sum::<f64>() {
+        return;
+    }
+    for ((&i, share), (queue, own)) in members.iter().zip(shares).zip(&systems) {
         let metrics = evaluate_agents(queue, own, agents).metrics;
         let row = &mut rows[i];
         row.agents = f64::from(share);
@@ -175,6 +185,32 @@ mod tests {
         let mut single = vec![row("sales", 100.0, f64::from(alone))];
         pool_requirements(&mut single, &targets, 1800.0);
         assert_eq!(single[0].agents, f64::from(alone));
+    }
+
+    #[test]
+    fn no_share_falls_below_its_queues_own_load() {
+        let targets = QueueTargets::uniform(&ServiceTargets {
+            service_level: Some(Share(0.8)),
+            answer_within: Some(Seconds(20.0)),
+            shrinkage: Some(Share(0.0)),
+            ..ServiceTargets::default()
+        })
+        .unwrap();
+        // "support" carries 200 calls of 180 s (20 Erlangs), "vip" 10 calls of 900 s
+        // (5 Erlangs); their separate requirements, as given, weigh vip at 1 in 31.
+        let mut vip = row("vip", 10.0, 1.0);
+        vip.aht_seconds = Some(900.0);
+        let mut rows = vec![row("support", 200.0, 30.0), vip];
+        pool_requirements(&mut rows, &targets, 1800.0);
+        // Pooled 25 Erlangs need 30 agents, shared 29 and 1; vip raised to its 5 makes
+        // 34, more than the 31 apart: the rows stay as they were.
+        assert_eq!((rows[0].agents, rows[1].agents), (30.0, 1.0));
+        // With a separate need for vip above its load, pooling saves and vip keeps at
+        // least its load.
+        rows[1].agents = 9.0;
+        pool_requirements(&mut rows, &targets, 1800.0);
+        assert!(rows[1].agents >= 5.0, "{}", rows[1].agents);
+        assert!(rows[0].agents + rows[1].agents < 39.0);
     }
 
     #[test]
