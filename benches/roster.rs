@@ -201,18 +201,23 @@ fn options(case: &Case, time_limit_seconds: f64) -> RosterOptions {
     }
 }
 
-fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
-    let options = options(case, time_limit_seconds);
-    let inputs = RosterInputs {
+/// The case's inputs, re-planning `replan` when given.
+fn inputs<'a>(case: &'a Case, replan: Option<&'a Replan>) -> RosterInputs<'a> {
+    RosterInputs {
         config: &case.config,
         contracts: &case.contracts,
         agents: &case.agents,
         availability: &case.availability,
         requirements: &case.requirements,
         closed_days: &[],
-        replan: None,
+        replan,
         previous: None,
-    };
+    }
+}
+
+fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
+    let options = options(case, time_limit_seconds);
+    let inputs = inputs(case, None);
     // WFM_BENCH_PROGRESS=1 prints the solver's progress lines.
     let show = |line: &str| eprintln!("  {line}");
     let progress: Option<&(dyn Fn(&str) + Sync)> =
@@ -288,16 +293,7 @@ fn replan(case: &Case, published: &[RosterRow], label: &str, time_limit_seconds:
         change_cost: wfm::roster::replan::DEFAULT_CHANGE_COST,
         horizon_start: None,
     };
-    let inputs = RosterInputs {
-        config: &case.config,
-        contracts: &case.contracts,
-        agents: &case.agents,
-        availability: &case.availability,
-        requirements: &case.requirements,
-        closed_days: &[],
-        replan: Some(&replan),
-        previous: None,
-    };
+    let inputs = inputs(case, Some(&replan));
     let started = Instant::now();
     let roster = build_roster(&inputs, &options, None).unwrap();
     let seconds = started.elapsed().as_secs_f64();

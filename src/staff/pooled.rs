@@ -153,17 +153,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn two_queues_pooled_need_what_their_total_load_needs() {
-        // 80/20, no shrinkage. Each queue alone: 100 calls of 180 s in 30 min, 10
-        // Erlangs; pooled: 20 Erlangs.
-        let targets = QueueTargets::uniform(&ServiceTargets {
+    /// 80/20, no shrinkage, Erlang C for every queue.
+    fn eighty_twenty() -> QueueTargets {
+        QueueTargets::uniform(&ServiceTargets {
             service_level: Some(Share(0.8)),
             answer_within: Some(Seconds(20.0)),
             shrinkage: Some(Share(0.0)),
             ..ServiceTargets::default()
         })
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn two_queues_pooled_need_what_their_total_load_needs() {
+        // 80/20, no shrinkage. Each queue alone: 100 calls of 180 s in 30 min, 10
+        // Erlangs; pooled: 20 Erlangs.
+        let targets = eighty_twenty();
         let sl = |n: u32, load: f64| {
             1.0 - erlang_c(n, load) * (-(f64::from(n) - load) * 20.0 / 180.0).exp()
         };
@@ -189,13 +194,7 @@ mod tests {
 
     #[test]
     fn no_share_falls_below_its_queues_own_load() {
-        let targets = QueueTargets::uniform(&ServiceTargets {
-            service_level: Some(Share(0.8)),
-            answer_within: Some(Seconds(20.0)),
-            shrinkage: Some(Share(0.0)),
-            ..ServiceTargets::default()
-        })
-        .unwrap();
+        let targets = eighty_twenty();
         // "support" carries 200 calls of 180 s (20 Erlangs), "vip" 10 calls of 900 s
         // (5 Erlangs); their separate requirements, as given, weigh vip at 1 in 31.
         let mut vip = row("vip", 10.0, 1.0);
