@@ -14,7 +14,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
 
-use wfm::cli::forecast::read_histories;
+use wfm::cli::args::read_histories;
 use wfm::forecast::series::queue_histories;
 use wfm::forecast::{
     forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions,

@@ -144,7 +144,7 @@ impl HistoryArgs {
         } else {
             site_time_zone(self.tz)?
         };
-        super::forecast::read_histories(&self.history, zone.name())
+        read_histories(&self.history, zone.name())
     }
 }
 
@@ -233,4 +233,18 @@ impl<S: Solving> ServiceArgs<S> {
             })
             .transpose()
     }
+}
+
+/// Reads the history into one history per queue: a `.parquet` file as the canonical
+/// table `wfm ingest` writes (fast; its own time zone applies), anything else like
+/// `wfm ingest` reads it (canonical CSV or an ACD interval export, in `zone`).
+pub fn read_histories(
+    path: &std::path::Path,
+    zone: &str,
+) -> crate::Result<Vec<crate::forecast::series::QueueHistory>> {
+    let options = crate::ingest::IngestOptions {
+        time_zone: crate::units::parse_time_zone(zone)?,
+        ..crate::ingest::IngestOptions::default()
+    };
+    crate::forecast::series::read_queue_histories(path, &options)
 }

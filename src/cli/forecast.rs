@@ -8,14 +8,11 @@ use chrono::NaiveDate;
 use crate::error::Error;
 use crate::forecast::calendar::Calendar;
 use crate::forecast::hours::OpeningHours;
-use crate::forecast::series::{read_queue_histories, QueueHistory};
 use crate::forecast::{
     forecast_queues, forecast_rows, select_queues, write_forecast, ForecastOptions, Method,
 };
-use crate::ingest::IngestOptions;
 use crate::output::check_distinct;
 use crate::summary::{to_json_text, ForecastJson};
-use crate::units::parse_time_zone;
 
 use super::args::HistoryArgs;
 use super::edge::print_stdout;
@@ -106,17 +103,6 @@ pub fn run(args: ForecastArgs, quiet: bool) -> anyhow::Result<()> {
         eprintln!("wrote {} ({} rows)", args.output.display(), rows.len());
     }
     Ok(())
-}
-
-/// Reads the history into one history per queue: a `.parquet` file as the canonical
-/// table `wfm ingest` writes (fast; its own time zone applies), anything else like
-/// `wfm ingest` reads it (canonical CSV or an ACD interval export, in `zone`).
-pub fn read_histories(path: &Path, zone: &str) -> crate::Result<Vec<QueueHistory>> {
-    let options = IngestOptions {
-        time_zone: parse_time_zone(zone)?,
-        ..IngestOptions::default()
-    };
-    read_queue_histories(path, &options)
 }
 
 /// Reads the calendar, or an empty one.
