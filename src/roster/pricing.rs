@@ -68,6 +68,10 @@ pub struct Pricer {
     weekend_day: Vec<bool>,
     max_weekends: u32,
     max_consecutive: Option<usize>,
+    /// Per day: frozen (its shift is given). The rules that span days are not
+    /// enforced between frozen days, which hold what was worked or published even
+    /// where today's contract would not allow it; they are from the first open day on.
+    frozen: Vec<bool>,
     /// Run lengths are stored up to this.
     cap: usize,
     isolated_weight: f64,
@@ -351,6 +355,7 @@ impl Pricer {
             weekend_day,
             max_weekends,
             max_consecutive,
+            frozen: (0..days as u32).map(|day| book.is_frozen(day)).collect(),
             cap,
             isolated_weight,
             dims,
@@ -472,11 +477,12 @@ impl Pricer {
                     prev[base + off_state] = state as u32;
                     choice[base + off_state] = OFF;
                 }
-                if d + 1 > week.max_days {
+                let frozen = self.frozen[day];
+                if d + 1 > week.max_days && !frozen {
                     continue;
                 }
                 let run = if r >= 2 { r - 1 } else { 0 };
-                if self.max_consecutive.is_some_and(|max| run + 1 > max) {
+                if self.max_consecutive.is_some_and(|max| run + 1 > max) && !frozen {
                     continue;
                 }
                 let worked_run = (run + 1).min(self.cap) + 1;
@@ -488,20 +494,23 @@ impl Pricer {
                 if self.weekend_day[day] && nm > 1 && m & 1 == 0 {
                     worked_mask = m | 1;
                     work += weekend_cost;
-                    if nm == 16 && worked_mask.count_ones() > self.max_weekends {
+                    if nm == 16 && worked_mask.count_ones() > self.max_weekends && !frozen {
                         continue;
                     }
                 }
                 let earliest = self.thresholds[t];
                 for (o, shift) in shifts.iter().enumerate() {
-                    if i64::from(shift.start) < earliest {
+                    if i64::from(shift.start) < earliest && !frozen {
                         continue;
                     }
                     let hours = h + shift.units;
-                    if hours > week.max_units {
+                    if hours > week.max_units && !frozen {
                         continue;
                     }
-                    let to = encode(worked_run, d + 1, hours, worked_mask, shift.next_threshold);
+                    // Counters past their ranges (a frozen day over today's limits) stay
+                    // at the top of them, which binds the open days after.
+                    let (days, hours) = ((d + 1).min(nd - 1), hours.min(nh - 1));
+                    let to = encode(worked_run, days, hours, worked_mask, shift.next_threshold);
                     let value = work + prices[day][o];
                     if value < next[to] {
                         next[to] = value;
@@ -547,7 +556,8 @@ mod tests {
     use super::*;
     use crate::roster::contracts::Contracts;
     use crate::roster::inputs::{Agent, Skill};
-    use crate::roster::rules::Horizon;
+    use crate::roster::rules::{Horizon, Published};
+    use std::collections::BTreeMap;
 
     use crate::schedule::ShiftConfig;
     use chrono::NaiveDate;
@@ -621,6 +631,51 @@ consecutive_days_off = true
         assert_eq!(schedule, vec![(0, 0, 360), (1, 0, 360), (3, 0, 360)]);
         assert!((cost - 3.5).abs() < 1e-9, "{cost}");
         assert!((pricer.evaluate(&schedule, &extra) - cost).abs() < 1e-9);
+    }
+
+    #[test]
+    fn frozen_days_over_todays_run_limit_hold_and_bind_the_open_days() {
+        // Two weeks from a Monday; days 0-4 frozen, all worked (published under a
+        // contract that allowed five in a row); today's allows two. The frozen run
+        // stands, and the first open day must be off: the run carries on.
+        let config = ShiftConfig::from_toml(SHIFTS, "shifts.toml").unwrap();
+        let contracts = contracts(
+            &config,
+            r#"[contract.C]
+templates = ["EARLY"]
+min_hours_per_week = 0.0
+max_hours_per_week = 48.0
+max_consecutive_days = 2
+"#,
+        );
+        let agents = vec![agent(0)];
+        let horizon = Horizon {
+            start: NaiveDate::from_ymd_opt(2027, 2, 1).unwrap(),
+            days: 14,
+        };
+        let frozen: BTreeMap<u32, (usize, u32)> = (0..5).map(|d| (d, (0, 360))).collect();
+        let book =
+            RuleBook::new(&config, &contracts, &agents, &[], horizon).with_published(Published {
+                shifts: vec![frozen],
+                rests: vec![BTreeMap::new()],
+                queues: vec![Vec::new()],
+                frozen_days: 5,
+                change_cost: 0.0,
+                before_horizon: 5,
+            });
+        let pricer = Pricer::new(&book, 0);
+        // Every shift is worth working.
+        let extra = |_: u32, _: usize, _: u32, _: bool, _: bool, _: f64| -20.0;
+        let (_, schedule) = pricer
+            .cheapest(&extra, 0.0, &mut Scratch::default())
+            .expect("the frozen run does not make the agent infeasible");
+        let days: Vec<u32> = schedule.iter().map(|s| s.0).collect();
+        assert_eq!(&days[..5], &[0, 1, 2, 3, 4]);
+        assert!(!days.contains(&5), "day 5 continues the run: {days:?}");
+        // From day 6 on, runs of at most two.
+        for window in days.windows(3).filter(|w| w[0] >= 6) {
+            assert!(window[2] - window[0] > 2, "{days:?}");
+        }
     }
 
     #[test]
