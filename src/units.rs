@@ -231,6 +231,32 @@ pub fn round(value: f64, decimals: i32) -> f64 {
     }
 }
 
+/// `total` shared out in proportion to `weights` (negative ones count as 0) in whole
+/// parts (largest remainder, Hamilton's method): each part its quotient rounded down,
+/// then one more to the largest remainders, earlier first on a tie, until the parts add
+/// up to `total`. All zero when the weights are.
+pub fn largest_remainders(weights: &[f64], total: usize) -> Vec<usize> {
+    let sum: f64 = weights.iter().map(|w| w.max(0.0)).sum();
+    if sum <= 0.0 {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<f64> = weights
+        .iter()
+        .map(|w| w.max(0.0) * total as f64 / sum)
+        .collect();
+    let mut parts: Vec<usize> = exact.iter().map(|x| (x + 1e-6).floor() as usize).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        let remainder = |i: usize| exact[i] - parts[i] as f64;
+        remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b))
+    });
+    let short = total.saturating_sub(parts.iter().sum());
+    for &i in order.iter().cycle().take(short) {
+        parts[i] += 1;
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     /// Every spelling of the one grammar gives the same seconds.

@@ -56,10 +56,16 @@ impl Replan {
             by_agent[shift.agent].insert(shift.day, (shift.template, shift.start));
             rests[shift.agent].insert(shift.day, shift.rest_starts);
         }
+        let index: BTreeMap<&str, usize> = book
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
         let mut queues = vec![Vec::new(); book.agents.len()];
         for (_, row) in &rows {
-            let (Some(agent), Some(day), Some(start), Some(end)) = (
-                book.agents.iter().position(|a| a.id == row.agent_id),
+            let (Some(&agent), Some(day), Some(start), Some(end)) = (
+                index.get(row.agent_id.as_str()),
                 book.horizon.day_of(row.date),
                 row.start,
                 row.end,
@@ -96,10 +102,12 @@ impl Replan {
     /// The published rows inside `book`'s horizon, of agents still in the agents
     /// file (a leaver's rows are dropped: nobody works them any more).
     fn rows_on(&self, book: &RuleBook) -> Vec<(u64, RosterRow)> {
+        let known: std::collections::BTreeSet<&str> =
+            book.agents.iter().map(|a| a.id.as_str()).collect();
         self.rows
             .iter()
             .filter(|(_, row)| book.horizon.day_of(row.date).is_some())
-            .filter(|(_, row)| book.agents.iter().any(|a| a.id == row.agent_id))
+            .filter(|(_, row)| known.contains(row.agent_id.as_str()))
             .cloned()
             .collect()
     }

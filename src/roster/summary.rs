@@ -70,7 +70,8 @@ pub fn hand_out_queues(book: &RuleBook, solution: &ModelSolution, slot: u32) -> 
     plan
 }
 
-/// Whole numbers adding up to `total`, closest to `shares` (largest remainder).
+/// Whole numbers adding up to `total`, closest to `shares` (largest remainder); all to
+/// the first when the shares do not match `len` or are all zero.
 fn round_shares(shares: &[f64], len: usize, total: usize) -> Vec<usize> {
     if shares.len() != len || shares.iter().sum::<f64>() <= 0.0 {
         let mut even = vec![0; len];
@@ -79,29 +80,7 @@ fn round_shares(shares: &[f64], len: usize, total: usize) -> Vec<usize> {
         }
         return even;
     }
-    let sum: f64 = shares.iter().sum();
-    let scaled: Vec<f64> = shares
-        .iter()
-        .map(|v| v.max(0.0) * total as f64 / sum)
-        .collect();
-    let mut whole: Vec<usize> = scaled.iter().map(|v| (v + 1e-6).floor() as usize).collect();
-    let mut order: Vec<usize> = (0..len).collect();
-    order.sort_by(|&a, &b| {
-        let ra = scaled[a] - whole[a] as f64;
-        let rb = scaled[b] - whole[b] as f64;
-        rb.partial_cmp(&ra)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.cmp(&b))
-    });
-    let mut missing = total.saturating_sub(whole.iter().sum());
-    for i in order.into_iter().cycle() {
-        if missing == 0 {
-            break;
-        }
-        whole[i] += 1;
-        missing -= 1;
-    }
-    whole
+    crate::units::largest_remainders(shares, total)
 }
 
 /// The roster's shifts in the form of `shifts.csv` (`wfm schedule`'s output), so a plan

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use super::requirements::RequirementRow;
 use super::{evaluate_agents, required_agents, scheduled_staff, QueueTargets};
 use crate::erlang::Queue;
+use crate::units::largest_remainders;
 
 /// Staffs each interval of `rows` pooled over its queues (see the module docs).
 /// Intervals with one queue, or with fewer than two queues with calls, keep their rows.
@@ -83,8 +84,9 @@ fn pool_interval(
     // by the share alone, and a site with specialists leans on it.
     let shares: Vec<u32> = members
         .iter()
-        .zip(largest_remainders(&separate, agents))
+        .zip(largest_remainders(&separate, agents as usize))
         .map(|(&i, share)| {
+            let share = share as u32;
             let own_load = rows[i].calls * rows[i].aht_seconds.unwrap_or(0.0) / interval_seconds;
             share.max(own_load.ceil() as u32)
         })
@@ -103,28 +105,6 @@ fn pool_interval(
         row.occupancy = Some(metrics.occupancy);
         row.abandon_rate = metrics.abandon_rate;
     }
-}
-
-/// `total` shared out in proportion to `weights` in whole parts: each part its
-/// quotient rounded down, then one more to the largest remainders (earlier first on a
-/// tie) until the parts add up to `total`.
-pub fn largest_remainders(weights: &[f64], total: u32) -> Vec<u32> {
-    let sum: f64 = weights.iter().sum();
-    if sum <= 0.0 {
-        return vec![0; weights.len()];
-    }
-    let exact: Vec<f64> = weights.iter().map(|w| w / sum * f64::from(total)).collect();
-    let mut parts: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        let remainder = |i: usize| exact[i] - exact[i].floor();
-        remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b))
-    });
-    let short = total.saturating_sub(parts.iter().sum());
-    for &i in order.iter().take(short as usize) {
-        parts[i] += 1;
-    }
-    parts
 }
 
 #[cfg(test)]
