@@ -602,9 +602,25 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
         &path("simulation.csv"),
     ]);
     for name in names.iter().chain(&["simulation.csv"]) {
+        let (planned, stepped) = (
+            std::fs::read_to_string(first.join(name)).unwrap(),
+            std::fs::read_to_string(chain.join(name)).unwrap(),
+        );
+        if *name == "coverage.csv" {
+            // The plan's service_level is its projection over time (the queue carried
+            // through the day, absence as its simulation draws it); `wfm schedule
+            // --coverage` scores each interval in a steady state. Every other column
+            // is the same.
+            let without_level = |text: &str| -> Vec<String> {
+                text.lines()
+                    .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+                    .collect()
+            };
+            assert_eq!(without_level(&planned), without_level(&stepped), "{name}");
+            continue;
+        }
         assert_eq!(
-            std::fs::read(first.join(name)).unwrap(),
-            std::fs::read(chain.join(name)).unwrap(),
+            planned, stepped,
             "{name}: wfm plan differs from the single-step command"
         );
     }
@@ -1421,47 +1437,70 @@ fn correct_raises_the_intervals_the_simulation_puts_below_target() {
 /// (11,500 paid hours): sales 88.3% against 87.6%, support 86.8% against 89.2% (2.4
 /// points: the simulation serves primary skills first, the pooled Erlang projection
 /// first come first served).
-#[test]
-#[ignore = "issue 13 open: assigned sales 2.3 points and skills support 2.4 points apart (about 40 s)"]
-fn sample_month_projection_and_simulation_agree_under_each_routing() {
-    for routing in ["assigned", "skills"] {
-        let dir = tempfile::tempdir().unwrap();
-        let config = sample_month_config(dir.path(), |text| {
-            text.replace(
-                "routing = \"assigned\"",
-                &format!("routing = \"{routing}\""),
-            )
-        });
-        let out = dir.path().join("plan");
-        plan(&config, &out, &["--quiet"]).assert().success();
-        let summary: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
-                .unwrap();
-        for queue in summary["service_level"].as_array().unwrap() {
-            let projected = queue["projected"].as_f64().unwrap();
-            let simulated = queue["simulated"]["service_level"]["mean"]
-                .as_f64()
-                .unwrap();
-            assert!(
-                (projected - simulated).abs() <= 0.02,
-                "{routing} {}: projected {projected}, simulated {simulated}",
-                queue["queue"]
-            );
-            let target = queue["target"].as_f64().unwrap();
-            for day in queue["days"].as_array().unwrap() {
-                if let (Some(p), Some(s)) =
-                    (day["projected"].as_f64(), day["simulated"]["mean"].as_f64())
-                {
-                    assert_eq!(
-                        p < target,
-                        s < target,
-                        "{routing} {}: {day}",
-                        queue["queue"]
-                    );
-                }
+/// The plan's projection (the roster run through the day with the queue carried over
+/// and whole-day absence averaged, `wfm::erlang::transient`) against its own
+/// simulation: within 2 points per queue over the month, and on the same side of the
+/// target on every day where the simulation's 95% interval is clear of it (with 30
+/// replications a day's interval is about ±8 points wide under whole-day absence).
+fn projection_and_simulation_agree(routing: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sample_month_config(dir.path(), |text| {
+        text.replace(
+            "routing = \"assigned\"",
+            &format!("routing = \"{routing}\""),
+        )
+    });
+    let out = dir.path().join("plan");
+    plan(&config, &out, &["--quiet"]).assert().success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for queue in summary["service_level"].as_array().unwrap() {
+        let projected = queue["projected"].as_f64().unwrap();
+        let simulated = queue["simulated"]["service_level"]["mean"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (projected - simulated).abs() <= 0.02,
+            "{routing} {}: projected {projected}, simulated {simulated}",
+            queue["queue"]
+        );
+        let target = queue["target"].as_f64().unwrap();
+        let mut conclusive = 0;
+        for day in queue["days"].as_array().unwrap() {
+            let (Some(p), Some(low), Some(high)) = (
+                day["projected"].as_f64(),
+                day["simulated"]["low"].as_f64(),
+                day["simulated"]["high"].as_f64(),
+            ) else {
+                continue;
+            };
+            if high < target || low >= target {
+                conclusive += 1;
+                assert_eq!(
+                    p < target,
+                    high < target,
+                    "{routing} {}: {day}",
+                    queue["queue"]
+                );
             }
         }
+        assert!(
+            conclusive > 0,
+            "{routing} {}: no day was conclusive",
+            queue["queue"]
+        );
     }
+}
+
+#[test]
+fn sample_month_projection_and_simulation_agree_under_assigned_routing() {
+    projection_and_simulation_agree("assigned");
+}
+
+#[test]
+#[ignore = "issue 13 open: under skills the simulation serves primary skills first, the projection pools first come first served: support 86.9% projected, 89.2% simulated"]
+fn sample_month_projection_and_simulation_agree_under_skills_routing() {
+    projection_and_simulation_agree("skills");
 }
 
 #[test]

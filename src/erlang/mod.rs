@@ -23,6 +23,7 @@
 
 mod erlang_a;
 pub mod special;
+pub mod transient;
 
 use serde::Serialize;
 

@@ -25,7 +25,10 @@ pub mod summary;
 
 use std::path::{Path, PathBuf};
 
+use crate::erlang::transient::AbsencePattern;
 use crate::error::Result;
+use crate::roster::Routing;
+use crate::simulate::Absence;
 pub use config::PlanConfig;
 pub use pipeline::{Hooks, Plan};
 use summary::{Stamp, Summary, SUMMARY_FILE};
@@ -82,7 +85,7 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
         config.cover,
         config.answer_within_seconds(),
     );
-    if config.routing.routing == crate::roster::Routing::Skills {
+    if config.routing.routing == Routing::Skills {
         service::pool_under_skills(
             &mut service,
             &plan.requirements,
@@ -91,6 +94,27 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
             config.answer_within_seconds(),
         );
     }
+    let routing = config.routing.routing;
+    let leaving = plan
+        .roster
+        .as_ref()
+        .map(|r| service::leaving_agents(&r.rows, config.time_zone, routing == Routing::Skills))
+        .unwrap_or_default();
+    service::project_over_time(
+        &mut service,
+        &plan.requirements,
+        &config.targets,
+        config.cover,
+        f64::from(plan.schedule.interval_minutes) * 60.0,
+        config.answer_within_seconds(),
+        &service::OverTime {
+            absence: projected_absence(config.simulation.settings.absence),
+            pooled: routing == Routing::Skills,
+            leaving,
+        },
+    );
+    let coverage = service::with_projected_levels(&plan.schedule.coverage, &service);
+    pipeline::write_coverage(dir, &coverage)?;
     let mut summary = summary::summarise(config, plan, &service, output_names(plan));
     if stamp {
         summary.stamp = Some(Stamp::now(
@@ -114,6 +138,16 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
     pipeline::write_bytes(dir, report::REPORT_FILE, html.as_bytes())?;
     tracing::info!("step report: {:.2} s", started.elapsed().as_secs_f64());
     Ok(summary)
+}
+
+/// The projection draws absence as the plan's simulation does (`[simulation]
+/// absence`), so that the two describe the same roster under the same assumptions.
+fn projected_absence(absence: Absence) -> Option<AbsencePattern> {
+    match absence {
+        Absence::WholeDay => Some(AbsencePattern::WholeDay),
+        Absence::PerSlot => Some(AbsencePattern::PerSlot),
+        Absence::None => None,
+    }
 }
 
 /// The files a plan directory holds, in a fixed order.

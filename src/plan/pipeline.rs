@@ -25,7 +25,7 @@ use crate::output::write_atomic;
 use crate::publish::{write_exports, Published};
 use crate::schedule::{
     build_schedule, queue_label, requirements_in, write_coverage_csv, write_shifts_csv,
-    Requirement, Schedule, ScheduleOptions, ShiftConfig,
+    CoverageRow, Requirement, Schedule, ScheduleOptions, ShiftConfig,
 };
 use crate::staff::forecast::{staff_rows, StaffSummary};
 use crate::staff::requirements::write_requirements;
@@ -45,6 +45,14 @@ pub const FORECAST_FILE: &str = "forecast.csv";
 pub const REQUIREMENTS_FILE: &str = "requirements.csv";
 pub const SHIFTS_FILE: &str = "shifts.csv";
 pub const COVERAGE_FILE: &str = "coverage.csv";
+
+/// Writes `coverage.csv` into `dir` (again, once the plan has projected its service
+/// levels over time).
+pub fn write_coverage(dir: &Path, rows: &[CoverageRow]) -> Result<()> {
+    write_atomic(&dir.join(COVERAGE_FILE), |out| {
+        write_coverage_csv(rows, out)
+    })
+}
 pub const ROSTER_FILE: &str = "roster.csv";
 
 /// One queue's offered calls on one local day.
@@ -245,9 +253,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
     write_atomic(&dir.join(SHIFTS_FILE), |out| {
         write_shifts_csv(&schedule.shifts, out)
     })?;
-    write_atomic(&dir.join(COVERAGE_FILE), |out| {
-        write_coverage_csv(&schedule.coverage, out)
-    })?;
+    write_coverage(dir, &schedule.coverage)?;
     if let Some(simulation) = &simulation {
         write_atomic(&dir.join(SIMULATION_FILE), |out| {
             write_simulation_csv(simulation, out)

@@ -21,8 +21,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
+use crate::erlang::transient::{expected_answered_in_time, AbsencePattern, Service, Stretch};
+use crate::erlang::Model;
+use crate::roster::{Activity, RosterRow};
 use crate::schedule::projection::{mean_service_level, queue_presence, EPSILON};
-use crate::schedule::{Cover, Requirement, Schedule};
+use crate::schedule::{Cover, CoverageRow, Requirement, Schedule};
+use crate::simulate::inputs::local_instant;
 use crate::staff::{QueueTargets, Targets};
 
 /// One queue's projection in one interval.
@@ -193,6 +197,269 @@ pub fn pool_under_skills(
     }
 }
 
+/// How the projection treats absence: the plan simulation's pattern, or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverTime {
+    /// `None`: every rostered agent works (the simulation's `absence = "none"`).
+    pub absence: Option<AbsencePattern>,
+    /// Under `skills` routing the queues of an instant share one chain.
+    pub pooled: bool,
+    /// The roster's agents leaving at each instant ([`leaving_agents`]); empty for an
+    /// anonymous schedule, whose chain then counts only the drops in agents.
+    pub leaving: Leaving,
+}
+
+/// Per agent and date, its shift pieces: start and end minute, and queue.
+type AgentDaySpans<'a> = BTreeMap<(&'a str, NaiveDate), Vec<(u32, u32, &'a str)>>;
+
+/// Agents who stop answering a queue at an instant (a break, lunch, the shift's end,
+/// another queue), keyed by queue (`""` for all queues pooled) and instant.
+pub type Leaving = BTreeMap<(String, i64), u32>;
+
+/// The roster's agents leaving each queue at each instant: per agent-day, its
+/// consecutive shift rows on one queue (on any queue when `pooled`) are one span, and
+/// each span's end is one agent leaving.
+pub fn leaving_agents(rows: &[RosterRow], zone: Tz, pooled: bool) -> Leaving {
+    let mut spans = AgentDaySpans::new();
+    for row in rows.iter().filter(|r| r.activity == Activity::Shift) {
+        if let (Some(start), Some(end)) = (row.start, row.end) {
+            let queue = if pooled { "" } else { row.queue.as_str() };
+            spans
+                .entry((row.agent_id.as_str(), row.date))
+                .or_default()
+                .push((start, end, queue));
+        }
+    }
+    let mut leaving = Leaving::new();
+    for ((_, date), mut pieces) in spans {
+        pieces.sort_unstable();
+        for (i, &(_, end, queue)) in pieces.iter().enumerate() {
+            let continues = pieces
+                .get(i + 1)
+                .is_some_and(|&(start, _, next)| start == end && next == queue);
+            if !continues {
+                let local = date.and_time(chrono::NaiveTime::MIN)
+                    + chrono::Duration::minutes(i64::from(end));
+                let at = local_instant(zone, local).timestamp();
+                *leaving.entry((queue.to_string(), at)).or_default() += 1;
+            }
+        }
+    }
+    leaving
+}
+
+/// Replaces each interval's steady-state service level by the expected one of the
+/// roster as it runs through the day: the queue carried from slot to slot and the
+/// agents' absence drawn as the plan's simulation draws it (see
+/// [`crate::erlang::transient`]). Per queue under `assigned`; under `skills` the
+/// queues of each instant form one first-come-first-served pool (each scored at its
+/// own answer-within time), as in [`pool_under_skills`].
+pub fn project_over_time(
+    service: &mut [QueueInterval],
+    requirements: &[Requirement],
+    targets: &QueueTargets,
+    cover: Cover,
+    interval_seconds: f64,
+    default_answer_within: f64,
+    how: &OverTime,
+) {
+    let aht: BTreeMap<(&str, i64), f64> = requirements
+        .iter()
+        .map(|r| {
+            (
+                (r.queue.as_str(), r.interval_start.timestamp()),
+                r.aht_seconds,
+            )
+        })
+        .collect();
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, interval) in service.iter().enumerate() {
+        let key = if how.pooled {
+            ""
+        } else {
+            interval.queue.as_str()
+        };
+        groups.entry(key).or_default().push(index);
+    }
+    let groups: Vec<Vec<usize>> = groups.into_values().collect();
+    for members in groups {
+        let levels = group_over_time(
+            service,
+            &members,
+            &aht,
+            targets,
+            cover,
+            interval_seconds,
+            default_answer_within,
+            how.absence,
+            &how.leaving,
+        );
+        for (index, level) in levels {
+            service[index].service_level = level;
+        }
+    }
+}
+
+/// One chain's projection: the intervals `members` of `service` (one queue, or every
+/// queue when pooled), in time order.
+#[allow(clippy::too_many_arguments)]
+fn group_over_time(
+    service: &[QueueInterval],
+    members: &[usize],
+    aht: &BTreeMap<(&str, i64), f64>,
+    targets: &QueueTargets,
+    cover: Cover,
+    interval_seconds: f64,
+    default_answer_within: f64,
+    absence: Option<AbsencePattern>,
+    leaving: &Leaving,
+) -> Vec<(usize, Option<f64>)> {
+    let mut instants: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for &i in members {
+        instants
+            .entry(service[i].interval_start.timestamp())
+            .or_default()
+            .push(i);
+    }
+    let queues: Vec<&str> = {
+        let mut q: Vec<&str> = members.iter().map(|&i| service[i].queue.as_str()).collect();
+        q.sort_unstable();
+        q.dedup();
+        q
+    };
+    let own = |queue: &str| *targets.for_queue(queue);
+    let shrinkage = |queue: &str| match cover {
+        Cover::ScheduledStaff => own(queue).shrinkage,
+        Cover::Agents => 0.0,
+    };
+    let absence_rate = queues.iter().map(|q| shrinkage(q)).fold(0.0, f64::max);
+    let patience = queues
+        .iter()
+        .map(|q| match own(q).model {
+            Model::ErlangA { patience_seconds } => Some(patience_seconds),
+            Model::ErlangC => None,
+        })
+        .collect::<Option<Vec<f64>>>()
+        .and_then(|p| p.into_iter().reduce(f64::min));
+    let service_targets = Service {
+        answer_within: queues
+            .iter()
+            .map(|q| own(q).answer_within.unwrap_or(default_answer_within))
+            .collect(),
+        patience_seconds: patience,
+        absence: if absence.is_some() { absence_rate } else { 0.0 },
+        pattern: absence.unwrap_or_default(),
+    };
+    let mut stretches = Vec::new();
+    // Per instant: the range of its stretches.
+    let mut spans = Vec::new();
+    let mut end: Option<i64> = None;
+    for (&at, at_members) in &instants {
+        let slots = service[at_members[0]].present.len().max(1);
+        let seconds = interval_seconds / slots as f64;
+        let calls: f64 = at_members.iter().map(|&i| service[i].calls).sum();
+        let load: f64 = at_members
+            .iter()
+            .map(|&i| {
+                service[i].calls
+                    * aht
+                        .get(&(service[i].queue.as_str(), at))
+                        .copied()
+                        .unwrap_or(0.0)
+            })
+            .sum();
+        let mean_aht = if calls > 0.0 { load / calls } else { 0.0 };
+        if let Some(previous) = end.filter(|&e| e < at) {
+            stretches.push(Stretch {
+                seconds: (at - previous) as f64,
+                calls: 0.0,
+                aht_seconds: 1.0,
+                rostered: 0,
+                leaving: 0,
+            });
+        }
+        let group_key = if queues.len() > 1 || at_members.len() > 1 {
+            ""
+        } else {
+            service[at_members[0]].queue.as_str()
+        };
+        let first = stretches.len();
+        for slot in 0..slots {
+            let rostered: f64 = at_members
+                .iter()
+                .map(|&i| {
+                    let present = service[i].present.get(slot).copied().unwrap_or(0.0);
+                    present / (1.0 - shrinkage(&service[i].queue))
+                })
+                .sum();
+            let slot_start = at + (seconds * slot as f64) as i64;
+            stretches.push(Stretch {
+                seconds,
+                calls: calls / slots as f64,
+                aht_seconds: if mean_aht > 0.0 { mean_aht } else { 1.0 },
+                rostered: (rostered + 0.5 - EPSILON).floor().max(0.0) as u32,
+                leaving: leaving
+                    .get(&(group_key.to_string(), slot_start))
+                    .copied()
+                    .unwrap_or(0),
+            });
+        }
+        spans.push((at, first, stretches.len(), calls));
+        end = Some(at + interval_seconds as i64);
+    }
+    let answered = expected_answered_in_time(&stretches, &service_targets);
+    let mut levels = Vec::new();
+    for (at, first, last, calls) in spans {
+        for &i in &instants[&at] {
+            let queue = queues
+                .binary_search(&service[i].queue.as_str())
+                .unwrap_or(0);
+            let in_time: f64 = answered[first..last].iter().map(|a| a[queue]).sum();
+            let level =
+                (service[i].calls > 0.0 && calls > 0.0).then(|| (in_time / calls).clamp(0.0, 1.0));
+            levels.push((i, level));
+        }
+    }
+    levels
+}
+
+/// The coverage rows with each row's service level replaced by the projection's: the
+/// row's own queue, or (a pooled schedule row) the call-weighted mean of the queues
+/// that shared it, as [`queue_service_levels`] shared them out.
+pub fn with_projected_levels(rows: &[CoverageRow], service: &[QueueInterval]) -> Vec<CoverageRow> {
+    let mut at: BTreeMap<i64, Vec<&QueueInterval>> = BTreeMap::new();
+    for interval in service {
+        at.entry(interval.interval_start.timestamp())
+            .or_default()
+            .push(interval);
+    }
+    rows.iter()
+        .map(|row| {
+            let all = at
+                .get(&row.interval_start.timestamp())
+                .cloned()
+                .unwrap_or_default();
+            let own: Vec<&QueueInterval> = all
+                .iter()
+                .copied()
+                .filter(|q| q.queue == row.queue)
+                .collect();
+            let members = if own.is_empty() { all } else { own };
+            let (mut calls, mut weighted) = (0.0, 0.0);
+            for member in members {
+                if let Some(level) = member.service_level {
+                    calls += member.calls;
+                    weighted += member.calls * level;
+                }
+            }
+            CoverageRow {
+                service_level: (calls > 0.0).then(|| weighted / calls),
+                ..row.clone()
+            }
+        })
+        .collect()
+}
+
 /// Per queue and local day, the call-weighted mean service level.
 pub fn daily_service_levels(intervals: &[QueueInterval]) -> Vec<QueueDay> {
     let mut days: BTreeMap<(String, NaiveDate), (f64, f64)> = BTreeMap::new();
@@ -220,7 +487,7 @@ mod tests {
     use super::*;
     use crate::erlang::Queue;
     use crate::mip::SolveStatus;
-    use crate::schedule::{CoverageRow, SolveReport};
+    use crate::schedule::SolveReport;
     use crate::staff::{ServiceTargets, TargetsFile};
     use chrono::TimeZone;
 

@@ -779,3 +779,50 @@ fn skill_priorities_decide_what_a_freed_agent_takes() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------
+// The plan's analytic projection over time (`crate::erlang::transient`) against the
+// simulation of the same staffing.
+
+/// The transient projection's service level of `stretches` (quarter-hours).
+fn projected(stretches: &[crate::erlang::transient::Stretch], absence: f64) -> f64 {
+    use crate::erlang::transient::{expected_answered_in_time, AbsencePattern, Service};
+    let service = Service {
+        answer_within: vec![20.0],
+        patience_seconds: None,
+        absence,
+        pattern: AbsencePattern::WholeDay,
+    };
+    let answered = expected_answered_in_time(stretches, &service);
+    let calls: f64 = stretches.iter().map(|s| s.calls).sum();
+    answered.iter().map(|a| a[0]).sum::<f64>() / calls
+}
+
+fn quarter_hours(load: f64, hours: u32, rostered: u32) -> Vec<crate::erlang::transient::Stretch> {
+    let calls = load * 900.0 / AHT;
+    (0..hours * 4)
+        .map(|_| crate::erlang::transient::Stretch {
+            seconds: 900.0,
+            calls,
+            aht_seconds: AHT,
+            rostered,
+            leaving: 0,
+        })
+        .collect()
+}
+
+/// One team all day with whole-day absence: the agents present are Binomial(19, 0.7)
+/// all day, which is exactly the projection's comonotone scenarios.
+#[test]
+fn transient_projection_matches_a_whole_day_team() {
+    let (agents, shrinkage, load) = (19, 0.3, 10.0);
+    let scenario = daily_staff(stationary_queue("q", load, 1, None), agents, 1, shrinkage);
+    let report = simulate(&scenario, with_absence(400, 5, Absence::WholeDay)).unwrap();
+    let simulated = horizon(&report, 0).service_level.unwrap();
+    let projection = projected(&quarter_hours(load, 24, agents), shrinkage);
+    eprintln!(
+        "simulated {:.4} ± {:.4}, projected {projection:.4}",
+        simulated.mean, simulated.half_width
+    );
+    assert!((projection - simulated.mean).abs() < simulated.half_width + 0.005);
+}
