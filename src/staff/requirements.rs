@@ -99,6 +99,11 @@ impl RequirementRow {
     fn parse(cells: &Cells) -> Result<Self> {
         let (queue, interval_start) = queue_and_start(cells)?;
         let count = |column| cells.number(column, "a number >= 0", |v| v >= 0.0);
+        let agents = |column| {
+            cells.number(column, crate::limits::EXPECTED_AGENTS, |v| {
+                (0.0..=crate::limits::MAX_AGENTS).contains(&v)
+            })
+        };
         let optional =
             |column| cells.optional_number(column, "a number >= 0 or nothing", |v| v >= 0.0);
         Ok(RequirementRow {
@@ -106,8 +111,8 @@ impl RequirementRow {
             interval_start,
             calls: count("calls")?,
             aht_seconds: optional("aht_seconds")?,
-            agents: count("agents")?,
-            scheduled_staff: count("scheduled_staff")?,
+            agents: agents("agents")?,
+            scheduled_staff: agents("scheduled_staff")?,
             service_level: optional("service_level")?,
             asa_seconds: optional("asa_seconds")?,
             occupancy: optional("occupancy")?,
@@ -129,13 +134,23 @@ pub fn write_requirements(path: &Path, rows: &[RequirementRow]) -> Result<()> {
 /// when present (other columns are ignored). A bad cell is an error naming its file,
 /// line and column; a file without rows is an error too, as nothing can be covered.
 pub fn read_requirements(path: &Path) -> Result<Vec<RequirementRow>> {
+    let mut lines = Vec::new();
     let rows = Table::open(
         path,
         &REQUIREMENT_COLUMNS[..REQUIRED_COLUMNS],
         &REQUIREMENT_COLUMNS[REQUIRED_COLUMNS..],
         " as written by wfm staff",
     )?
-    .rows(RequirementRow::parse)?;
+    .rows(|cells| {
+        lines.push(cells.line());
+        RequirementRow::parse(cells)
+    })?;
+    crate::forecast::file::check_grid(
+        path,
+        rows.iter()
+            .zip(&lines)
+            .map(|(row, &line)| (row.queue.as_str(), &row.interval_start, line)),
+    )?;
     if rows.is_empty() {
         return Err(Error::input(format!(
             "{}: no requirement rows; expected one row per queue and interval",
