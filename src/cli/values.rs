@@ -115,14 +115,17 @@ pub fn service_level(text: &str) -> Result<(f64, f64)> {
     parse_service_level(text)
 }
 
-/// A local date `YYYY-MM-DD`.
+/// A local date `YYYY-MM-DD` (in the years of [`crate::limits::date_in_range`]).
 pub fn date(text: &str) -> Result<NaiveDate> {
-    crate::limits::parse_date(text).ok_or_else(|| {
-        Error::input(format!(
-            "\"{text}\" is not a date; expected {}",
-            crate::limits::EXPECTED_DATE
-        ))
-    })
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::input(format!("\"{text}\" is not a date; expected YYYY-MM-DD")))?;
+    if !crate::limits::date_in_range(date) {
+        return Err(Error::input(format!(
+            "{date} is not {}",
+            crate::limits::YEARS
+        )));
+    }
+    Ok(date)
 }
 
 /// A cost: a finite number, 0 or more.

@@ -349,11 +349,18 @@ mod tests {
     use chrono_tz::Europe::London;
 
     fn rows() -> Vec<ForecastRow> {
-        let at = |h| London.with_ymd_and_hms(2026, 7, 1, h, 30, 0).unwrap();
+        // Half-hour intervals: sales at 09:30 and 10:00, support at 09:30.
+        let at = |h, m| London.with_ymd_and_hms(2026, 7, 1, h, m, 0).unwrap();
         vec![
-            ForecastRow::as_written("sales", &at(9), 12.34567, Some(183.4567), (10.0004, 15.5)),
-            ForecastRow::as_written("sales", &at(10), 0.0, None, (0.0, 0.0)),
-            ForecastRow::as_written("support", &at(9), 1e-4, Some(0.9996), (0.0, 2.0)),
+            ForecastRow::as_written(
+                "sales",
+                &at(9, 30),
+                12.34567,
+                Some(183.4567),
+                (10.0004, 15.5),
+            ),
+            ForecastRow::as_written("sales", &at(10, 0), 0.0, None, (0.0, 0.0)),
+            ForecastRow::as_written("support", &at(9, 30), 1e-4, Some(0.9996), (0.0, 2.0)),
         ]
     }
 
@@ -377,7 +384,7 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "queue,interval_start,calls,aht_seconds,calls_lo,calls_hi\n\
              sales,2026-07-01T09:30:00+01:00,12.346,183.457,10,15.5\n\
-             sales,2026-07-01T10:30:00+01:00,0,,0,0\n\
+             sales,2026-07-01T10:00:00+01:00,0,,0,0\n\
              support,2026-07-01T09:30:00+01:00,0,1,0,2\n"
         );
         assert_eq!(read_forecast(&path).unwrap(), rows());
@@ -398,7 +405,7 @@ mod tests {
         assert_eq!(
             message,
             format!(
-                "{}: line 3, column \"calls_lo\": found \"x\"; expected a number of calls >= 0",
+                "{}: line 3, column \"calls_lo\": found \"x\"; expected a number of calls from 0 to 10000000",
                 path.display()
             )
         );

@@ -278,7 +278,7 @@ impl ShiftConfig {
             ("under_per_agent_hour", penalties.under_per_agent_hour),
             ("over_per_agent_hour", penalties.over_per_agent_hour),
         ] {
-            if !(value >= 0.0 && value <= 1e9) {
+            if !(0.0..=1e9).contains(&value) {
                 return Err(Error::input(format!(
                     "{name}: penalties.{key} = {value}; expected a number from 0 to 1e9"
                 )));

@@ -172,7 +172,7 @@ mod tests {
             "queue,interval_start,calls,aht_seconds,channel\n\
              Billing,2024-03-04T08:00:00Z,100,180,voice\n\
              Billing,2024-03-04T08:30:00Z,0,,voice\n\
-             Billing,2024-03-04T09:00:00+01:00,12.345,241.5,voice\n",
+             Billing,2024-03-04T10:00:00+01:00,12.345,241.5,voice\n",
         )
         .unwrap();
         crate::forecast::read_forecast(path).unwrap()
@@ -209,7 +209,7 @@ mod tests {
         assert_eq!(lines[0], REQUIREMENT_COLUMNS.join(","));
         assert!(lines[1].starts_with("Billing,2024-03-04T08:00:00Z,100,180,"));
         assert!(lines[2].starts_with("Billing,2024-03-04T08:30:00Z,0,,0,0,"));
-        assert!(lines[3].starts_with("Billing,2024-03-04T09:00:00+01:00,12.345,241.5,"));
+        assert!(lines[3].starts_with("Billing,2024-03-04T10:00:00+01:00,12.345,241.5,"));
     }
 
     #[test]
@@ -257,7 +257,7 @@ mod tests {
         };
         fails(
             "q,2026-12-01T09:00:00Z,10,180,2,3\nq,2026-12-01T09:30:00Z,10,180,,3\n",
-            "line 3, column \"agents\": found \"\"; expected a number >= 0",
+            "line 3, column \"agents\": found \"\"; expected a number of agents from 0 to 100000",
         );
         fails(
             "q,2026-12-01T09:00:00Z,10,-1,2,3\n",
@@ -265,7 +265,7 @@ mod tests {
         );
         fails(
             "q,01/12/2026 09:00,10,180,2,3\n",
-            "line 2, column \"interval_start\": found \"01/12/2026 09:00\"; expected an RFC 3339 timestamp such as 2024-03-04T08:30:00Z",
+            "line 2, column \"interval_start\": found \"01/12/2026 09:00\"; expected an RFC 3339 timestamp such as 2024-03-04T08:30:00Z, in the years 1900 to 2199",
         );
         fails(
             "",
