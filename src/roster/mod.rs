@@ -184,6 +184,22 @@ pub fn build_roster(
 ) -> Result<Roster> {
     crate::limits::check_horizon(options.start, options.days.into(), "--days")?;
     check_skills(inputs)?;
+    let end = options.start + Duration::days(i64::from(options.days) - 1);
+    let last = inputs
+        .requirements
+        .iter()
+        .map(|r| {
+            r.interval_start
+                .with_timezone(&options.time_zone)
+                .date_naive()
+        })
+        .max();
+    if let Some(last) = last.filter(|last| *last < end) {
+        return Err(Error::input(format!(
+            "the requirements end on {last}, before the horizon's last day {end} (--start {} --days {}): shorten --days, or staff the days after",
+            options.start, options.days
+        )));
+    }
     let real = Horizon {
         start: options.start,
         days: options.days,
