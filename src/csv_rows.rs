@@ -78,6 +78,11 @@ impl Cells<'_, '_> {
             .and_then(|(_, position)| *position)
     }
 
+    /// The line the record starts on.
+    pub fn line(&self) -> u64 {
+        self.record.line()
+    }
+
     /// The cell of `column` (trimmed); empty when an optional column is absent.
     pub fn text(&self, column: &str) -> &str {
         self.position(column)

@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod interval;
+pub mod limits;
 pub mod mip;
 pub mod output;
 pub mod plan;

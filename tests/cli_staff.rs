@@ -132,7 +132,7 @@ fn bad_row_names_file_line_column_value_and_expectation() {
     );
     fails_without_output(
         &bad,
-        "forecast.csv: line 4, column \"calls\": found \"-4\"; expected a number of calls >= 0",
+        "forecast.csv: line 4, column \"calls\": found \"-4\"; expected a number of calls from 0 to 10000000",
     );
 }
 
@@ -140,7 +140,7 @@ fn bad_row_names_file_line_column_value_and_expectation() {
 fn other_bad_rows() {
     fails_without_output(
         &FORECAST.replace("Sales,2024-03-04T08:00:00Z,100,180", "Sales,2024-03-04T08:00:00Z,100,0"),
-        "line 5, column \"aht_seconds\": found \"0\"; expected an average handle time in seconds > 0",
+        "line 5, column \"aht_seconds\": found \"0\"; expected an average handle time in seconds, above 0 and at most 86400",
     );
     fails_without_output(
         &FORECAST.replace("2024-03-04T08:30:00Z", "04/03/2024 08:30"),

@@ -1016,20 +1016,102 @@ fn sample_month_config(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     config
 }
 
+/// Runs `f` while every core spins in a busy loop.
+fn under_cpu_load<T>(f: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = AtomicBool::new(false);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..cores {
+            scope.spawn(|| {
+                let mut x: u64 = 1;
+                while !stop.load(Ordering::Relaxed) {
+                    for _ in 0..100_000 {
+                        x = std::hint::black_box(
+                            x.wrapping_mul(6364136223846793005).wrapping_add(1),
+                        );
+                    }
+                }
+            });
+        }
+        let result = f();
+        stop.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
+/// The sample month passes `--strict` (its shortfall is within 1%, and no wall-clock
+/// limit stops a solver), and the same plan run beside a busy loop on every core (at
+/// least twice as slow) is byte-identical: every solver and the roster's improvement
+/// stop on deterministic limits (issue 17, item 7).
 #[test]
-fn strict_passes_the_ordinary_sample_month() {
+fn strict_passes_the_ordinary_sample_month_and_cpu_load_changes_no_byte() {
     let dir = tempfile::tempdir().unwrap();
     let config = sample_month_config(dir.path(), |text| text);
     let out = dir.path().join("plan");
     let output = plan(&config, &out, &["--strict"]);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let totals = &summary_of(&out)["totals"];
+    let summary = summary_of(&out);
+    let totals = &summary["totals"];
     let short = totals["shortfall_agent_hours"].as_f64().unwrap();
     let required = totals["required_agent_hours"].as_f64().unwrap();
     assert!(short > 0.0 && totals["short_intervals"].as_u64().unwrap() > 0);
     assert!(short <= required / 100.0, "{short} of {required}");
     assert!(!stderr.contains("stale history"), "{stderr}");
+    assert_eq!(summary["solver"]["time_limit_hit"], false, "{summary}");
+
+    let loaded = dir.path().join("loaded");
+    let output = under_cpu_load(|| {
+        wfm()
+            .arg("plan")
+            .arg("--config")
+            .arg(&config)
+            .arg("--out")
+            .arg(&loaded)
+            .arg("--strict")
+            .output()
+            .unwrap()
+    });
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let (idle, busy) = (snapshot(&out), snapshot(&loaded));
+    assert_eq!(
+        idle.keys().collect::<Vec<_>>(),
+        busy.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &idle {
+        assert!(
+            busy[name] == *bytes,
+            "{} differs under load",
+            name.display()
+        );
+    }
+}
+
+/// A wall-clock limit that bites (a roster limit of 1 s on the sample month) is
+/// recorded in `summary.json` with the step it stopped, and fails `--strict`.
+#[test]
+fn a_wall_clock_limit_that_bites_is_recorded_and_fails_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sample_month_config(dir.path(), |text| {
+        text.replace("roster_time_limit = \"300s\"", "roster_time_limit = \"1s\"")
+            .replace("replications = 30", "replications = 2")
+    });
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &["--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("wall-clock time limit stopped roster best responses"),
+        "{stderr}"
+    );
+    let solver = &summary_of(&out)["solver"];
+    assert_eq!(solver["time_limit_hit"], true, "{solver}");
+    assert_eq!(
+        solver["time_limit_phases"][0], "roster best responses",
+        "{solver}"
+    );
 }
 
 #[test]

@@ -66,6 +66,12 @@ pub fn run(args: BacktestArgs, _quiet: bool) -> anyhow::Result<()> {
     if args.horizon == 0 || args.origins == 0 || args.step == Some(0) {
         return Err(Error::input("--horizon, --origins and --step must be at least 1").into());
     }
+    if args.step.is_some() && args.origins == 1 {
+        return Err(Error::input(
+            "--step has no effect with --origins 1 (it is the distance between origins); drop it or score more origins",
+        )
+        .into());
+    }
     let level = args.level;
     let history = &args.history;
     let inputs: Vec<&Path> = [Some(history.history.as_path()), history.calendar.as_deref()]

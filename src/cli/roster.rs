@@ -203,7 +203,7 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
     let people = read_people(&args.people)?;
     let path = required(&args.roster);
     let rows = read_roster(path)?;
-    let horizon = roster_horizon(&rows);
+    let horizon = roster_horizon(&rows, &path.display().to_string())?;
     let book = RuleBook::new(
         &people.config,
         &people.contracts,
@@ -212,12 +212,9 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
         horizon,
     )
     .with_closed_days(&people.closed_days(horizon));
-    let violations = check_rows(
-        &rows,
-        &book,
-        &path.display().to_string(),
-        args.routing.rules(),
-    )?;
+    let file = path.display().to_string();
+    let mut violations = check_rows(&rows, &book, &file, args.routing.rules())?;
+    violations.extend(crate::roster::check::missing_agents(&rows, &book, &file));
     if violations.is_empty() {
         if !quiet {
             eprintln!(

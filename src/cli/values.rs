@@ -115,10 +115,17 @@ pub fn service_level(text: &str) -> Result<(f64, f64)> {
     parse_service_level(text)
 }
 
-/// A local date `YYYY-MM-DD`.
+/// A local date `YYYY-MM-DD` (in the years of [`crate::limits::date_in_range`]).
 pub fn date(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::input(format!("\"{text}\" is not a date; expected YYYY-MM-DD")))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::input(format!("\"{text}\" is not a date; expected YYYY-MM-DD")))?;
+    if !crate::limits::date_in_range(date) {
+        return Err(Error::input(format!(
+            "{date} is not {}",
+            crate::limits::YEARS
+        )));
+    }
+    Ok(date)
 }
 
 /// A cost: a finite number, 0 or more.
@@ -133,10 +140,11 @@ pub fn cost(text: &str) -> Result<f64> {
 
 /// A number of days to plan: 1 or more.
 pub fn days(text: &str) -> Result<u32> {
+    let most = crate::limits::MAX_HORIZON_DAYS;
     match text.trim().parse::<u32>() {
-        Ok(days) if days >= 1 => Ok(days),
+        Ok(days) if (1..=most).contains(&days) => Ok(days),
         _ => Err(Error::input(format!(
-            "\"{text}\" is not a number of days; expected 1 or more"
+            "\"{text}\" is not a number of days; expected 1 to {most}"
         ))),
     }
 }

@@ -214,6 +214,19 @@ pub fn backtest_queues(
     histories: &[QueueHistory],
     options: &BacktestOptions,
 ) -> Result<Vec<BacktestRow>> {
+    let (most_days, most_origins) = (
+        crate::limits::MAX_HORIZON_DAYS as usize,
+        crate::limits::MAX_BACKTEST_ORIGINS,
+    );
+    if !(1..=most_days).contains(&options.horizon)
+        || !(1..=most_origins).contains(&options.origins)
+        || !(1..=most_days).contains(&options.step)
+    {
+        return Err(crate::error::Error::input(format!(
+            "--horizon {} and --step {} must be 1 to {most_days} days, --origins {} 1 to {most_origins}",
+            options.horizon, options.step, options.origins
+        )));
+    }
     let mut rows = Vec::new();
     for history in histories {
         rows.extend(backtest_queue(history, options)?);

@@ -102,8 +102,21 @@ impl Calendar {
         }
         let uplift = table.column("uplift");
         let mut calendar = Calendar::empty();
+        let mut lines: BTreeMap<NaiveDate, u64> = BTreeMap::new();
         while let Some(row) = table.next_row()? {
-            calendar.add(calendar_entry(&row, &columns, uplift)?);
+            let entry = calendar_entry(&row, &columns, uplift)?;
+            // One row per date: two (a day closed and with an event, or a date
+            // repeated) would leave which one counts to chance.
+            if let Some(first) = lines.insert(entry.date, row.line()) {
+                return Err(row.error(
+                    columns[0],
+                    &format!(
+                        "each date once, but {} is already at line {first}",
+                        entry.date
+                    ),
+                ));
+            }
+            calendar.add(entry);
         }
         Ok(calendar)
     }
@@ -144,22 +157,27 @@ impl Calendar {
     }
 }
 
+/// The largest uplift of a calendar row: a day a hundred times as busy as usual.
+const MAX_UPLIFT: f64 = 100.0;
+
 /// One calendar record; `columns` locate date, kind and name.
 fn calendar_entry(row: &Row, columns: &[usize], uplift: Option<usize>) -> Result<CalendarEntry> {
-    let date = row.parse(columns[0], "a date as YYYY-MM-DD", |text| {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-    })?;
+    let date = row.parse(
+        columns[0],
+        crate::limits::EXPECTED_DATE,
+        crate::limits::parse_date,
+    )?;
     let kind = row.parse(columns[1], "closed, holiday or event", DayKind::parse)?;
     let uplift = match uplift {
-        Some(column) if !row.get(column).is_empty() => {
-            Some(
-                row.parse(column, "a volume factor such as 1.6 (or empty)", |text| {
-                    text.parse::<f64>()
-                        .ok()
-                        .filter(|value| value.is_finite() && *value >= 0.0)
-                })?,
-            )
-        }
+        Some(column) if !row.get(column).is_empty() => Some(row.parse(
+            column,
+            "a volume factor from 0 to 100 such as 1.6 (or empty)",
+            |text| {
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|value| (0.0..=MAX_UPLIFT).contains(value))
+            },
+        )?),
         _ => None,
     };
     let name = match row.get(columns[2]) {

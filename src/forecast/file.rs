@@ -4,7 +4,9 @@
 use std::fmt;
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 use chrono_tz::Tz;
 
 use crate::csv_rows::{Cells, Table};
@@ -31,7 +33,8 @@ const REQUIRED_COLUMNS: [&str; 4] = ["queue", "interval_start", "calls", "aht_se
 const DECIMALS: usize = 3;
 
 /// Expected value of an `interval_start` cell, for error messages.
-pub(crate) const EXPECTED_TIMESTAMP: &str = "an RFC 3339 timestamp such as 2024-03-04T08:30:00Z";
+pub(crate) const EXPECTED_TIMESTAMP: &str =
+    "an RFC 3339 timestamp such as 2024-03-04T08:30:00Z, in the years 1900 to 2199";
 
 /// An interval's start as the files write it: an RFC 3339 instant, with its text kept as
 /// read so that `requirements.csv` repeats the forecast's `Z` or `+00:00` unchanged.
@@ -45,6 +48,9 @@ impl IntervalStart {
     /// Parses RFC 3339 text.
     pub fn parse(text: &str) -> Option<Self> {
         let instant = DateTime::parse_from_rfc3339(text).ok()?;
+        if !crate::limits::date_in_range(instant.date_naive()) {
+            return None;
+        }
         Some(IntervalStart {
             instant,
             text: text.to_string(),
@@ -133,9 +139,10 @@ impl ForecastRow {
     /// Reads and checks one record.
     fn parse(cells: &Cells) -> Result<Self> {
         let (queue, interval_start) = queue_and_start(cells)?;
-        let calls = cells.number("calls", "a number of calls >= 0", |c| c >= 0.0)?;
-        let calls_bound =
-            |column| cells.optional_number(column, "a number of calls >= 0", |c| c >= 0.0);
+        const EXPECTED: &str = "a number of calls from 0 to 10000000";
+        let valid = |c: f64| (0.0..=crate::limits::MAX_CALLS).contains(&c);
+        let calls = cells.number("calls", EXPECTED, valid)?;
+        let calls_bound = |column| cells.optional_number(column, EXPECTED, valid);
         Ok(ForecastRow {
             queue,
             interval_start,
@@ -160,10 +167,10 @@ pub(crate) fn queue_and_start(cells: &Cells) -> Result<(String, IntervalStart)> 
 }
 
 fn parse_aht(cells: &Cells, calls: f64) -> Result<Option<f64>> {
-    let expected = "an average handle time in seconds > 0";
+    let expected = "an average handle time in seconds, above 0 and at most 86400";
     let text = cells.text("aht_seconds");
     match text.parse::<f64>() {
-        Ok(aht) if aht.is_finite() && aht > 0.0 => Ok(Some(aht)),
+        Ok(aht) if aht > 0.0 && aht <= crate::limits::MAX_SECONDS => Ok(Some(aht)),
         Ok(aht) if calls == 0.0 && aht == 0.0 => Ok(Some(aht)),
         Err(_) if calls == 0.0 && text.is_empty() => Ok(None),
         _ => Err(cells.error("aht_seconds", expected)),
@@ -183,7 +190,145 @@ pub fn write_forecast(path: &Path, rows: &[ForecastRow]) -> Result<()> {
 /// calls_lo and calls_hi when present (other columns are ignored). A bad cell is an
 /// error naming its file, line and column.
 pub fn read_forecast(path: &Path) -> Result<Vec<ForecastRow>> {
-    Table::open(path, &REQUIRED_COLUMNS, &["calls_lo", "calls_hi"], "")?.rows(ForecastRow::parse)
+    let mut lines = Vec::new();
+    let rows =
+        Table::open(path, &REQUIRED_COLUMNS, &["calls_lo", "calls_hi"], "")?.rows(|cells| {
+            lines.push(cells.line());
+            ForecastRow::parse(cells)
+        })?;
+    check_grid(
+        path,
+        rows.iter()
+            .zip(&lines)
+            .map(|(row, &line)| (row.queue.as_str(), &row.interval_start, line)),
+    )?;
+    Ok(rows)
+}
+
+/// The interval length of a forecast or requirements file: the shortest time
+/// between two rows of a queue (30 minutes for a file of one row per queue).
+pub fn grid_minutes<'a>(rows: impl Iterator<Item = (&'a str, &'a IntervalStart)>) -> u32 {
+    let mut by_queue: HashMap<&str, Vec<i64>> = HashMap::new();
+    for (queue, start) in rows {
+        by_queue
+            .entry(queue)
+            .or_default()
+            .push(start.instant().timestamp());
+    }
+    by_queue
+        .values_mut()
+        .filter_map(|starts| {
+            starts.sort_unstable();
+            starts
+                .windows(2)
+                .map(|w| w[1] - w[0])
+                .filter(|&s| s > 0)
+                .min()
+        })
+        .min()
+        .map_or(30, |seconds| (seconds / 60).clamp(1, 1440) as u32)
+}
+
+/// Checks the rows of a forecast or requirements file (`path`; each row's queue,
+/// start and line) form one interval grid: each queue and interval once; one
+/// interval length (the most common step between a queue's rows) that divides the
+/// day and is every queue's most common step; every start on it (a whole multiple of
+/// the length after local midnight). A row that breaks it is an error at its line:
+/// it would be counted twice or staffed for the wrong length.
+pub(crate) fn check_grid<'a>(
+    path: &Path,
+    rows: impl Iterator<Item = (&'a str, &'a IntervalStart, u64)> + Clone,
+) -> Result<u32> {
+    let column = "interval_start";
+    let mut seen: HashMap<(&str, i64), u64> = HashMap::new();
+    let mut by_queue: BTreeMap<&str, Vec<(i64, u64)>> = BTreeMap::new();
+    for (queue, start, line) in rows.clone() {
+        let key = (queue, start.instant().timestamp());
+        if let Some(first) = seen.insert(key, line) {
+            return Err(Error::at(
+                path,
+                line,
+                column,
+                &start.to_string(),
+                &format!(
+                    "each queue and interval once, but queue {queue} already has this interval at line {first}"
+                ),
+            ));
+        }
+        by_queue.entry(queue).or_default().push((key.1, line));
+    }
+    // Per queue: how often each step between consecutive rows occurs, and the line
+    // of a row after one.
+    let mut counts: BTreeMap<&str, BTreeMap<i64, (usize, u64)>> = BTreeMap::new();
+    for (queue, starts) in &mut by_queue {
+        starts.sort_unstable();
+        let steps = counts.entry(queue).or_default();
+        for pair in starts.windows(2) {
+            steps
+                .entry(pair[1].0 - pair[0].0)
+                .or_insert((0, pair[1].1))
+                .0 += 1;
+        }
+    }
+    let usual = |steps: &BTreeMap<i64, (usize, u64)>| {
+        steps
+            .iter()
+            .max_by_key(|(step, (count, _))| (*count, std::cmp::Reverse(**step)))
+            .map(|(&step, &(_, line))| (step, line))
+    };
+    let mut all: BTreeMap<i64, (usize, u64)> = BTreeMap::new();
+    for steps in counts.values() {
+        for (&step, &(count, line)) in steps {
+            all.entry(step).or_insert((0, line)).0 += count;
+        }
+    }
+    let Some((step, line)) = usual(&all) else {
+        return Ok(30);
+    };
+    let text = |line: u64| {
+        rows.clone()
+            .find(|r| r.2 == line)
+            .map_or(String::new(), |r| r.1.to_string())
+    };
+    let minutes = step / 60;
+    if step % 60 != 0 || minutes == 0 || 1440 % minutes != 0 {
+        return Err(Error::at(
+            path,
+            line,
+            column,
+            &text(line),
+            &format!(
+                "rows of one interval length that divides the day, but most rows are {step} s apart"
+            ),
+        ));
+    }
+    for (queue, steps) in &counts {
+        if let Some((other, line)) = usual(steps).filter(|(other, _)| *other != step) {
+            return Err(Error::at(
+                path,
+                line,
+                column,
+                &text(line),
+                &format!(
+                    "one interval length in the file, but queue {queue}'s rows are mostly {} minutes apart and the others' {minutes}",
+                    other as f64 / 60.0
+                ),
+            ));
+        }
+    }
+    for (_, start, line) in rows {
+        let time = start.instant().time();
+        if time.second() != 0 || (time.hour() * 60 + time.minute()) % minutes as u32 != 0 {
+            return Err(Error::at(
+                path,
+                line,
+                column,
+                &start.to_string(),
+                &format!("an interval start on the file's {minutes}-minute grid (a whole number of intervals after local midnight)"),
+            ));
+        }
+    }
+    Ok(minutes as u32)
 }
 
 /// A staffing problem in one forecast row (no line number: the row may come from
@@ -204,11 +349,18 @@ mod tests {
     use chrono_tz::Europe::London;
 
     fn rows() -> Vec<ForecastRow> {
-        let at = |h| London.with_ymd_and_hms(2026, 7, 1, h, 30, 0).unwrap();
+        // Half-hour intervals: sales at 09:30 and 10:00, support at 09:30.
+        let at = |h, m| London.with_ymd_and_hms(2026, 7, 1, h, m, 0).unwrap();
         vec![
-            ForecastRow::as_written("sales", &at(9), 12.34567, Some(183.4567), (10.0004, 15.5)),
-            ForecastRow::as_written("sales", &at(10), 0.0, None, (0.0, 0.0)),
-            ForecastRow::as_written("support", &at(9), 1e-4, Some(0.9996), (0.0, 2.0)),
+            ForecastRow::as_written(
+                "sales",
+                &at(9, 30),
+                12.34567,
+                Some(183.4567),
+                (10.0004, 15.5),
+            ),
+            ForecastRow::as_written("sales", &at(10, 0), 0.0, None, (0.0, 0.0)),
+            ForecastRow::as_written("support", &at(9, 30), 1e-4, Some(0.9996), (0.0, 2.0)),
         ]
     }
 
@@ -232,7 +384,7 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "queue,interval_start,calls,aht_seconds,calls_lo,calls_hi\n\
              sales,2026-07-01T09:30:00+01:00,12.346,183.457,10,15.5\n\
-             sales,2026-07-01T10:30:00+01:00,0,,0,0\n\
+             sales,2026-07-01T10:00:00+01:00,0,,0,0\n\
              support,2026-07-01T09:30:00+01:00,0,1,0,2\n"
         );
         assert_eq!(read_forecast(&path).unwrap(), rows());
@@ -253,7 +405,7 @@ mod tests {
         assert_eq!(
             message,
             format!(
-                "{}: line 3, column \"calls_lo\": found \"x\"; expected a number of calls >= 0",
+                "{}: line 3, column \"calls_lo\": found \"x\"; expected a number of calls from 0 to 10000000",
                 path.display()
             )
         );

@@ -383,6 +383,7 @@ pub fn forecast_queues(
     days: usize,
     options: &ForecastOptions,
 ) -> Result<Vec<QueueForecast>> {
+    crate::limits::check_horizon(start, days as u64, "--days")?;
     parallel_map(histories, |history| {
         forecast_queue(history, start, days, options)
     })

@@ -177,6 +177,8 @@ pub(super) fn ingest_interval_reports(
     // them across files, so it is only kept when there are several.
     let mut seen: HashMap<(u32, i64), (usize, u64)> = HashMap::new();
     let mut queues = QueueNames::default();
+    // Per queue: its first and last row (instant, file, line, as written).
+    let mut ends: HashMap<u32, [(i64, String, u64, String); 2]> = HashMap::new();
     for (source_index, source) in sources.iter().enumerate() {
         let table = read_text_table(source, options.delimiter)?;
         let columns = resolve_columns(
@@ -193,6 +195,27 @@ pub(super) fn ingest_interval_reports(
             .source_interval_minutes
             .insert(table.name.clone(), source_minutes);
         for row in &rows {
+            let at = || {
+                (
+                    row.start.timestamp(),
+                    table.name.clone(),
+                    row.line,
+                    start_text(&table, &columns, row).to_string(),
+                )
+            };
+            match ends.get_mut(&row.queue) {
+                None => {
+                    ends.insert(row.queue, [at(), at()]);
+                }
+                Some([first, last]) => {
+                    if row.start.timestamp() < first.0 {
+                        *first = at();
+                    }
+                    if row.start.timestamp() > last.0 {
+                        *last = at();
+                    }
+                }
+            }
             if sources.len() > 1 {
                 let key = (row.queue, row.start.timestamp());
                 if let Some(&(other_source, other_line)) = seen.get(&key) {
@@ -220,6 +243,7 @@ pub(super) fn ingest_interval_reports(
             bucket.add(row);
         }
     }
+    check_spans(&ends, &queues)?;
     summary.partial_intervals = buckets
         .values()
         .filter(|(start, bucket)| {
@@ -431,6 +455,39 @@ fn check_row_alignment(
         written,
         &format!("an interval start on a {source_minutes}-minute boundary of the local clock (seconds 00)"),
     ))
+}
+
+/// Refuses a queue whose rows span more than [`crate::limits::MAX_HISTORY_DAYS`]: a
+/// stray row far from the others (a 1970 date from an empty cell), whose gap would
+/// be filled with empty intervals, a table of millions of rows.
+fn check_spans(
+    ends: &HashMap<u32, [(i64, String, u64, String); 2]>,
+    queues: &QueueNames,
+) -> Result<()> {
+    let most = crate::limits::MAX_HISTORY_DAYS;
+    let mut order: Vec<_> = ends.iter().collect();
+    order.sort_by_key(|(queue, _)| **queue);
+    for (&queue, [first, last]) in order {
+        let days = (last.0 - first.0) / 86_400;
+        if days > most {
+            // The error names the first row (a stray is usually the oldest) and
+            // the last.
+            return Err(Error::at(
+                &first.1,
+                first.2,
+                "interval_start",
+                &first.3,
+                &format!(
+                    "a history of queue {} spanning at most {most} days (ten years), but its last row ({}:{}, {}) is {days} days later: a stray row?",
+                    queues.name(queue),
+                    last.1,
+                    last.2,
+                    last.3
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Builds the complete grid of output intervals per queue from its first to its last

@@ -57,6 +57,16 @@ pub fn ingest_sources(
         }
         SourceKind::Calls => calls::ingest_call_records(sources, options, &mut summary)?,
     };
+    if table.records.is_empty() {
+        let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+        return Err(Error::input(match &options.queue {
+            Some(queue) => format!(
+                "{}: no row of queue \"{queue}\" (--queue); check its spelling against the queue column",
+                names.join(", ")
+            ),
+            None => format!("{}: no data rows", names.join(", ")),
+        }));
+    }
     summary.queues = table.queues();
     summary.intervals_written = table.records.len();
     Ok((table, summary))

@@ -229,6 +229,9 @@ pub(super) fn parse_count(field: &Field) -> Result<Option<f64>> {
         return Ok(None);
     }
     match field.value.parse::<f64>() {
+        Ok(value) if value > crate::limits::MAX_CALLS => {
+            Err(field.error(crate::limits::EXPECTED_CALLS))
+        }
         Ok(value) if value.is_finite() && value >= 0.0 && value.fract() == 0.0 => Ok(Some(value)),
         Ok(value) if value < 0.0 => Err(field.error("a non-negative count")),
         _ => Err(field.error("a whole number of calls")),
@@ -246,8 +249,8 @@ pub(super) fn parse_seconds(field: &Field) -> Result<Option<f64>> {
         field.value.parse::<f64>().ok()
     };
     match parsed {
-        Some(value) if value.is_finite() && value >= 0.0 => Ok(Some(value)),
-        Some(_) => Err(field.error("a non-negative number of seconds")),
+        Some(value) if (0.0..=crate::limits::MAX_SECONDS).contains(&value) => Ok(Some(value)),
+        Some(_) => Err(field.error("a number of seconds from 0 to 86400 (a day)")),
         None => Err(field.error("a number of seconds or a duration like 0:03:05")),
     }
 }

@@ -94,7 +94,16 @@ pub(super) fn parse_timestamp(
         None => "an ISO 8601 timestamp such as 2026-03-29T00:30:00 or 2026-03-29T00:30:00+00:00"
             .to_string(),
     };
-    match parse_written_timestamp(field.value, zone, options.time_format.as_deref()) {
+    let written = parse_written_timestamp(field.value, zone, options.time_format.as_deref());
+    let date = match &written {
+        Some(Written::Instant(instant)) => Some(instant.date_naive()),
+        Some(Written::Local(local)) => Some(local.date()),
+        None => None,
+    };
+    if date.is_some_and(|date| !crate::limits::date_in_range(date)) {
+        return Err(field.error(&format!("a timestamp {}", crate::limits::YEARS)));
+    }
+    match written {
         None => Err(field.error(&expected)),
         Some(Written::Instant(instant)) => Ok(instant),
         Some(Written::Local(local)) => match resolve_local(&local, zone) {

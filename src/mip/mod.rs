@@ -35,6 +35,8 @@ pub enum SolveStatus {
     WithinGap,
     /// Stopped by the time limit with a solution.
     TimeLimit,
+    /// Stopped by the deterministic node limit ([`MAX_NODES`]) with a solution.
+    NodeLimit,
     /// Stopped by an interrupt with a solution.
     Interrupted,
     /// The roster's best-response rounds (no proof of optimality).
@@ -43,6 +45,8 @@ pub enum SolveStatus {
         changed: usize,
         /// A round changed nothing (a local optimum, not a stop on the clock).
         converged: bool,
+        /// The wall clock, not a round rule, ended the rounds (see [`take_clock_stops`]).
+        clock_stopped: bool,
     },
 }
 
@@ -59,18 +63,21 @@ impl std::fmt::Display for SolveStatus {
             SolveStatus::Optimal => f.write_str("optimal"),
             SolveStatus::WithinGap => f.write_str("optimal within gap"),
             SolveStatus::TimeLimit => f.write_str("time limit"),
+            SolveStatus::NodeLimit => f.write_str("node limit"),
             SolveStatus::Interrupted => f.write_str("interrupted"),
             SolveStatus::BestResponses {
                 rounds,
                 changed,
                 converged,
+                clock_stopped,
             } => write!(
                 f,
                 "best responses ({rounds} round(s), {changed} schedule(s) changed{})",
-                if *converged {
-                    ""
-                } else {
-                    ", stopped by the time limit: raise it for a better, reproducible roster"
+                match (converged, clock_stopped) {
+                    (true, _) => "",
+                    (false, true) =>
+                        ", stopped by the time limit: raise it for a better, reproducible roster",
+                    (false, false) => ", stopped at the round limit",
                 }
             ),
         }
@@ -392,6 +399,37 @@ pub(crate) struct HighsRun<'a> {
     pub start: Option<&'a [f64]>,
     /// Extra HiGHS options.
     pub options: &'a [(&'a str, &'a str)],
+    /// The step this solve belongs to, named in `summary.json` when the wall clock
+    /// stops it (see [`note_clock_stop`]).
+    pub phase: &'a str,
+}
+
+/// A deterministic cap on the branch-and-bound nodes of every HiGHS run. The models
+/// stop on their gap target long before it on every input measured (the sample's
+/// day models in tens of nodes); on a pathological model it ends the search at the
+/// same point on a fast or a starved machine, where the time limit, only a safety
+/// net, would not.
+pub const MAX_NODES: i32 = 200_000;
+
+/// The steps whose solver the wall clock stopped in this process since the last
+/// [`take_clock_stops`]: a safety net that bit, so the output may depend on the
+/// machine's speed (`summary.json`: `solver.time_limit_hit`; `--strict` fails).
+static CLOCK_STOPS: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Records that the wall clock stopped the solver of `phase`.
+pub fn note_clock_stop(phase: &str) {
+    tracing::warn!(
+        "{phase}: stopped by its wall-clock time limit, so the result may depend on the machine's speed"
+    );
+    let mut stops = CLOCK_STOPS.lock().unwrap_or_else(|e| e.into_inner());
+    stops.insert(phase.to_string());
+}
+
+/// The steps stopped by the wall clock since the last call (and forgets them).
+pub fn take_clock_stops() -> Vec<String> {
+    let mut stops = CLOCK_STOPS.lock().unwrap_or_else(|e| e.into_inner());
+    std::mem::take(&mut *stops).into_iter().collect()
 }
 
 /// Solves a built model with HiGHS under `limits` (fixed random seed, so the same
@@ -411,6 +449,7 @@ pub(crate) fn run_highs(
     model.set_option("time_limit", limits.time_limit_seconds);
     model.set_option("mip_rel_gap", limits.mip_gap);
     model.set_option("random_seed", 0);
+    model.set_option("mip_max_nodes", MAX_NODES);
     for &(key, value) in run.options {
         model.set_option(key, value);
     }
@@ -434,7 +473,17 @@ pub(crate) fn run_highs(
     let status = match solved.status() {
         HighsModelStatus::Optimal if solved.mip_gap() > 1e-9 => SolveStatus::WithinGap,
         HighsModelStatus::Optimal => SolveStatus::Optimal,
-        HighsModelStatus::ReachedTimeLimit => SolveStatus::TimeLimit,
+        HighsModelStatus::ReachedTimeLimit => {
+            note_clock_stop(if run.phase.is_empty() {
+                "solver"
+            } else {
+                run.phase
+            });
+            SolveStatus::TimeLimit
+        }
+        HighsModelStatus::ReachedSolutionLimit | HighsModelStatus::ReachedIterationLimit => {
+            SolveStatus::NodeLimit
+        }
         HighsModelStatus::ReachedInterrupt => SolveStatus::Interrupted,
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             return Err(Error::NoSolution(SolverFailure::infeasible(infeasible)))
@@ -513,6 +562,7 @@ pub(crate) fn solve_day_model(
     variables: ProblemVariables,
     objective: Expression,
     constraints: Vec<Constraint>,
+    phase: &str,
     infeasible: &str,
 ) -> Result<Vec<f64>> {
     use good_lp::SolverModel;
@@ -524,7 +574,11 @@ pub(crate) fn solve_day_model(
         time_limit_seconds: DAY_MODEL_TIME_LIMIT_SECONDS,
         mip_gap: 1e-4,
     };
-    Ok(run_mip(problem, limits, HighsRun::default(), infeasible)?.values)
+    let run = HighsRun {
+        phase,
+        ..HighsRun::default()
+    };
+    Ok(run_mip(problem, limits, run, infeasible)?.values)
 }
 
 /// Where a lunch or break may start, in minutes after its shift's start: the numbers

@@ -22,15 +22,18 @@ use crate::staff::{QueueTargets, Seconds, ServiceTargets, Share, TargetsFile};
 use crate::units::{parse_duration_seconds, parse_share, parse_time_zone};
 
 /// Longest horizon, days (as for `wfm forecast`).
-const MAX_DAYS: u32 = 366;
+const MAX_DAYS: u32 = crate::limits::MAX_HORIZON_DAYS;
+/// Most weeks of history the report shows (the longest history, ten years).
+const MAX_HISTORY_WEEKS: u32 = (crate::limits::MAX_HISTORY_DAYS / 7) as u32;
 /// Default solver time limit for the whole schedule, seconds. Generous on purpose:
 /// a schedule that stops at its proven gap is the same on every run, one stopped by
 /// the clock depends on the machine's load, and cron reruns must not differ. A
 /// month of the sample proves its gap in about 20 s; the limit is only a cap.
 const DEFAULT_TIME_LIMIT_SECONDS: f64 = 300.0;
-/// Default time limit for the roster step, seconds: the roster's improvement phase is
-/// bounded by it (see `docs/benchmarks.md`, "Monthly plan", for what it reaches).
-const DEFAULT_ROSTER_TIME_LIMIT_SECONDS: f64 = 60.0;
+/// Default time limit for the roster step, seconds: a safety net behind the
+/// improvement phase's own stopping rules (see `docs/benchmarks.md`, "Monthly plan"),
+/// generous so that a loaded machine reaches the same roster as an idle one.
+const DEFAULT_ROSTER_TIME_LIMIT_SECONDS: f64 = 300.0;
 /// Default relative MIP gap (as for `wfm schedule`).
 const DEFAULT_MIP_GAP: f64 = 0.005;
 /// Default central prediction interval level (as for `wfm forecast`).
@@ -531,6 +534,12 @@ impl PlanConfig {
                 "solver.roster_time_limit = {roster_time_limit_seconds} s; expected a positive duration, e.g. \"60s\""
             )));
         }
+        let history_weeks = raw.report.history_weeks.unwrap_or(DEFAULT_HISTORY_WEEKS);
+        if history_weeks > MAX_HISTORY_WEEKS {
+            return Err(fail(format!(
+                "report.history_weeks = {history_weeks}; expected 0 to {MAX_HISTORY_WEEKS}"
+            )));
+        }
         let cover = match raw.solver.cover.as_deref().unwrap_or("scheduled-staff") {
             "scheduled-staff" => Cover::ScheduledStaff,
             "agents" => Cover::Agents,
@@ -566,7 +575,7 @@ impl PlanConfig {
             cover,
             report_week,
             report_days,
-            history_weeks: raw.report.history_weeks.unwrap_or(DEFAULT_HISTORY_WEEKS),
+            history_weeks,
             max_history_age,
             max_history_age_seconds,
             strict,
@@ -660,6 +669,7 @@ fn horizon(raw: &HorizonToml) -> std::result::Result<(NaiveDate, u32), String> {
     if days == 0 || days > MAX_DAYS {
         return Err(format!("horizon.days = {days}; expected 1 to {MAX_DAYS}"));
     }
+    crate::limits::check_horizon(start, days.into(), "horizon.days").map_err(|e| e.to_string())?;
     Ok((start, days))
 }
 

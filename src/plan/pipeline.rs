@@ -97,6 +97,10 @@ pub struct Plan {
     /// `summary.json` before the notes.
     pub warnings: Vec<String>,
     pub timings: Vec<StepTiming>,
+    /// The steps whose solver the wall clock stopped (a safety net that bit: the
+    /// plan may differ on a faster or idle machine); empty when every solver stopped on
+    /// its deterministic limits.
+    pub clock_stops: Vec<String>,
     /// The plan re-planned a published roster (and wrote `changes.csv`).
     pub replanned: bool,
 }
@@ -123,6 +127,8 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
     let mut timings = Vec::new();
     let mut notes = Vec::new();
     let mut warnings = Vec::new();
+    // Forget clock stops of an earlier run in this process.
+    let _ = crate::mip::take_clock_stops();
     let mut timed = |step: &'static str, started: Instant| {
         let seconds = started.elapsed().as_secs_f64();
         tracing::info!("step {step}: {seconds:.2} s");
@@ -161,6 +167,17 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
     let started = Instant::now();
     let (from, days) = crate::roster::replan::calendar_window(config.start, config.days);
     let closed_days = calendar.closed_days(from, days);
+    if (0..config.days).all(|day| calendar.is_closed(config.start + Duration::days(day.into()))) {
+        return Err(Error::input(format!(
+            "{}: every day of the horizon {} to {} is closed; nothing to plan",
+            config
+                .calendar
+                .as_ref()
+                .map_or("the calendar".into(), |p| p.display().to_string()),
+            config.start,
+            config.end()
+        )));
+    }
     let forecasts = forecast(config, &table, calendar)?;
     for forecast in &forecasts {
         notes.extend(forecast.notes.iter().cloned());
@@ -275,6 +292,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         notes,
         warnings,
         timings,
+        clock_stops: crate::mip::take_clock_stops(),
         replanned: replan.is_some(),
     })
 }

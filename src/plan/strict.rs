@@ -33,6 +33,12 @@ pub fn strict_failures(summary: &Summary, strict: &StrictConfig) -> Vec<String> 
             totals.unmet_target_intervals
         ));
     }
+    if summary.solver.time_limit_hit {
+        failures.push(format!(
+            "a wall-clock time limit stopped {} before its deterministic limits, so the plan depends on the machine's speed; raise [solver] time_limit or roster_time_limit",
+            summary.solver.time_limit_phases.join(", ")
+        ));
+    }
     if strict.fail_if_day_below_target {
         let days = days_below_target(summary);
         if !days.is_empty() {

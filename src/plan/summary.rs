@@ -139,6 +139,13 @@ pub struct Solver {
     pub gap: f64,
     /// What coverage held to: `slot` or `interval` (`[site] coverage`).
     pub coverage: &'static str,
+    /// A wall-clock limit (`[solver] time_limit`, `roster_time_limit`), only a safety
+    /// net behind the deterministic limits, stopped a solver: the plan may differ on
+    /// another machine or under other load. `--strict` fails on it.
+    pub time_limit_hit: bool,
+    /// The steps it stopped (e.g. `roster best responses`, `schedule`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub time_limit_phases: Vec<String>,
 }
 
 /// One queue's projected service level (see `plan::service`).
@@ -267,6 +274,8 @@ pub fn summarise(
             best_bound: round(report.best_bound, 3),
             gap: round(report.gap, 6),
             coverage: plan.shift_config.coverage.name(),
+            time_limit_hit: !plan.clock_stops.is_empty(),
+            time_limit_phases: plan.clock_stops.clone(),
         },
         service_level,
         days: days(plan, hours),

@@ -187,6 +187,7 @@ fn week_bound(input: &ModelInput, week: Week, limits: SolverLimits) -> Result<f6
         limits,
         HighsRun {
             options: &[("solver", "ipm"), ("solve_relaxation", "true")],
+            phase: "roster bound",
             ..HighsRun::default()
         },
         "the aggregate relaxation of the roster is infeasible: the agents' weekly minimum hours cannot be met",

@@ -90,9 +90,11 @@ pub fn read_roster(path: &Path) -> Result<Vec<(u64, RosterRow)>> {
 
 /// One `roster.csv` record, its times checked against its activity.
 fn roster_row(row: &Row, columns: &[usize]) -> Result<RosterRow> {
-    let date = row.parse(columns[1], "a date YYYY-MM-DD", |text| {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-    })?;
+    let date = row.parse(
+        columns[1],
+        crate::limits::EXPECTED_DATE,
+        crate::limits::parse_date,
+    )?;
     let activity = row.parse(
         columns[2],
         "shift, lunch, break, off or leave",
@@ -130,14 +132,34 @@ fn roster_row(row: &Row, columns: &[usize]) -> Result<RosterRow> {
     })
 }
 
-/// The horizon a roster spans: its first to its last date.
-pub fn roster_horizon(rows: &[(u64, RosterRow)]) -> Horizon {
-    let first = rows.iter().map(|(_, r)| r.date).min().expect("rows");
-    let last = rows.iter().map(|(_, r)| r.date).max().expect("rows");
-    Horizon {
-        start: first,
-        days: (last - first).num_days() as u32 + 1,
+/// The horizon a roster spans: its first to its last date, at most
+/// [`crate::limits::MAX_HORIZON_DAYS`] (a stray date far from the others is an error
+/// naming its line in `file`).
+pub fn roster_horizon(rows: &[(u64, RosterRow)], file: &str) -> Result<Horizon> {
+    let (Some(first), Some(last)) = (
+        rows.iter().min_by_key(|(_, r)| r.date),
+        rows.iter().max_by_key(|(_, r)| r.date),
+    ) else {
+        return Err(Error::input(format!("{file}: no roster rows")));
+    };
+    let days = (last.1.date - first.1.date).num_days() + 1;
+    let most = crate::limits::MAX_HORIZON_DAYS;
+    if days > i64::from(most) {
+        return Err(Error::at(
+            file,
+            last.0,
+            "date",
+            &last.1.date.to_string(),
+            &format!(
+                "dates within {most} days of the first one ({}, line {})",
+                first.1.date, first.0
+            ),
+        ));
     }
+    Ok(Horizon {
+        start: first.1.date,
+        days: days as u32,
+    })
 }
 
 /// Rebuilds the shifts of a roster, matching each to a template. Returns the shifts
@@ -455,6 +477,27 @@ pub fn check_rows(
     violations.sort();
     violations.dedup();
     Ok(violations)
+}
+
+/// The agents of the agents file without a single row in the roster file `file`
+/// (not even off or leave): the rules judge the agents a roster names, so a
+/// forgotten one is named here (`wfm roster check`).
+pub fn missing_agents(rows: &[(u64, RosterRow)], book: &RuleBook, file: &str) -> Vec<Violation> {
+    let named: std::collections::BTreeSet<&str> =
+        rows.iter().map(|(_, r)| r.agent_id.as_str()).collect();
+    book.agents
+        .iter()
+        .filter(|agent| !named.contains(agent.id.as_str()))
+        .map(|agent| Violation {
+            agent: agent.id.clone(),
+            date: book.horizon.start,
+            rule: "missing".to_string(),
+            detail: format!(
+                "{} is in the agents file but has no row in {file} (not even off or leave)",
+                agent.name
+            ),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -459,7 +459,7 @@ impl ContractSite<'_> {
 
     /// The weekly hours must fit each other and the templates: max at least min,
     /// min reachable with the working days and the longest template, and at least
-    /// one shortest shift within max when there is a minimum.
+    /// one shortest shift within max (unless max is 0).
     fn check_hours(
         &self,
         raw: &ContractToml,
@@ -497,13 +497,15 @@ impl ContractSite<'_> {
             .iter()
             .map(paid)
             .fold(f64::INFINITY, f64::min);
-        if min_hours > 0.0 && shortest > max_hours + 1e-9 {
+        // A maximum below every shift lets the contract work nothing: refused unless
+        // it says so (max_hours_per_week = 0).
+        if (min_hours > 0.0 || max_hours > 0.0) && shortest > max_hours + 1e-9 {
             return Err(Error::at(
                 self.file,
                 self.line_of_value(&raw.max_hours_per_week),
                 &self.key("max_hours_per_week"),
                 &max_hours.to_string(),
-                &format!("at least one shift of the shortest template ({shortest} h) when min_hours_per_week is {min_hours}"),
+                &format!("at least one shift of the shortest template ({shortest} h), or 0 for a contract that works no shift"),
             ));
         }
         Ok(())

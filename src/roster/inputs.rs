@@ -233,9 +233,11 @@ fn availability_row(
     let agent = row.parse(columns[0], "an agent_id of the agents file", |id| {
         index.get(id).copied()
     })?;
-    let date = row.parse(columns[1], "a date YYYY-MM-DD", |text| {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-    })?;
+    let date = row.parse(
+        columns[1],
+        crate::limits::EXPECTED_DATE,
+        crate::limits::parse_date,
+    )?;
     let clock = |column: usize| -> Result<Option<u32>> {
         match row.get(column) {
             "" => Ok(None),

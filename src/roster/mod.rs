@@ -150,6 +150,31 @@ impl Roster {
 const EXACT_STARTS_UP_TO_AGENT_DAYS: u32 = 1200;
 const DEFAULT_BAND_MINUTES: u32 = 120;
 
+/// Every agent's skills name queues of the requirements: a queue they do not have
+/// is a typo (`supprot`) that would silently leave the agent off that queue.
+fn check_skills(inputs: &RosterInputs) -> Result<()> {
+    let queues: std::collections::BTreeSet<&str> = inputs
+        .requirements
+        .iter()
+        .map(|r| r.queue.as_str())
+        .collect();
+    for agent in inputs.agents {
+        if let Some(skill) = agent
+            .skills
+            .iter()
+            .find(|s| !queues.contains(s.queue.as_str()))
+        {
+            return Err(Error::input(format!(
+                "agent {} has skill \"{}\", a queue the requirements do not have (their queues: {}); a typo?",
+                agent.id,
+                skill.queue,
+                queues.iter().copied().collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Builds the roster: reads the queues' requirements on the horizon, solves the model,
 /// hands out queues, checks the result against every rule and explains shortfalls.
 pub fn build_roster(
@@ -157,6 +182,24 @@ pub fn build_roster(
     options: &RosterOptions,
     progress: Option<ProgressFn>,
 ) -> Result<Roster> {
+    crate::limits::check_horizon(options.start, options.days.into(), "--days")?;
+    check_skills(inputs)?;
+    let end = options.start + Duration::days(i64::from(options.days) - 1);
+    let last = inputs
+        .requirements
+        .iter()
+        .map(|r| {
+            r.interval_start
+                .with_timezone(&options.time_zone)
+                .date_naive()
+        })
+        .max();
+    if let Some(last) = last.filter(|last| *last < end) {
+        return Err(Error::input(format!(
+            "the requirements end on {last}, before the horizon's last day {end} (--start {} --days {}): shorten --days, or staff the days after",
+            options.start, options.days
+        )));
+    }
     let real = Horizon {
         start: options.start,
         days: options.days,

@@ -559,6 +559,7 @@ impl<'a> WholeModel<'a> {
             HighsRun {
                 progress,
                 start: start.as_deref(),
+                phase: "roster",
                 ..HighsRun::default()
             },
             "the contracts, availability and templates admit no roster (every agent's weekly minimum hours, rest and day limits cannot all hold); check the agents named by `wfm roster check` on a hand-made roster, or loosen min_hours_per_week",

@@ -40,8 +40,12 @@ pub struct Responded {
     pub rounds: usize,
     pub changed: usize,
     /// A round changed nothing: a local optimum, not a stop on the clock or the round
-    /// limit (only then is the roster independent of the machine's speed).
+    /// limit.
     pub converged: bool,
+    /// The deadline, not a rule on the rounds, ended them: the only stop that makes the
+    /// roster depend on the machine's speed (recorded by
+    /// [`crate::mip::note_clock_stop`]).
+    pub clock_stopped: bool,
 }
 
 /// Runs best-response rounds from `roster`, which meets every hard rule except for
@@ -144,11 +148,17 @@ pub fn best_responses(
     let mut converged = false;
     let mut best_cost = f64::INFINITY;
     let mut best_schedules: Option<Vec<Schedule>> = None;
-    while rounds < max_rounds && Instant::now() < deadline {
+    let mut clock_stopped = false;
+    while rounds < max_rounds {
+        if Instant::now() >= deadline {
+            clock_stopped = true;
+            break;
+        }
         rounds += 1;
         let mut changed_this_round = 0;
         for agent in 0..agents {
             if Instant::now() >= deadline {
+                clock_stopped = true;
                 break;
             }
             for &(q, k, presence) in &served[agent] {
@@ -188,7 +198,7 @@ pub fn best_responses(
             served[agent] = take(&mut need, agent, &schedules[agent]);
         }
         changed += changed_this_round;
-        if changed_this_round == 0 && Instant::now() < deadline {
+        if changed_this_round == 0 && !clock_stopped {
             converged = true;
             break;
         }
@@ -203,7 +213,7 @@ pub fn best_responses(
             if let Some(best) = best_schedules.take() {
                 schedules = best;
             }
-            converged = Instant::now() < deadline;
+            converged = !clock_stopped;
             break;
         }
         if cost.is_finite() {
@@ -217,11 +227,15 @@ pub fn best_responses(
         .flat_map(|(a, schedule)| schedule.iter().map(move |&(d, t, s)| (a, d, t, s)))
         .collect();
     roster.sort_unstable();
+    if clock_stopped {
+        crate::mip::note_clock_stop("roster best responses");
+    }
     Responded {
         roster,
         rounds,
         changed,
         converged,
+        clock_stopped,
     }
 }
 

@@ -283,6 +283,7 @@ impl<'a> DayHandOut<'a> {
             std::mem::take(&mut self.variables),
             std::mem::take(&mut self.objective),
             std::mem::take(&mut self.constraints),
+            "roster queue hand-out",
             "the queues of the rostered shifts cannot be handed out",
         )?;
         Ok(counts

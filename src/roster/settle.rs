@@ -362,6 +362,7 @@ impl<'a> DayModel<'a> {
             self.variables,
             self.objective,
             self.constraints,
+            "roster rest settlement",
             "the rests of the rostered shifts cannot be placed",
         )
     }

@@ -151,9 +151,7 @@ pub fn build_schedule(
     options: &ScheduleOptions,
     progress: Option<crate::mip::ProgressFn>,
 ) -> Result<Schedule> {
-    if options.days == 0 {
-        return Err(Error::input("a schedule needs at least 1 day"));
-    }
+    crate::limits::check_horizon(options.start, options.days.into(), "--days")?;
     let selected = select_queues(requirements, &options.queues)?;
     let interval_minutes = detect_interval_minutes(&selected);
     let pooled = pool_horizon(&selected, options)?;

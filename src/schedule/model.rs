@@ -282,6 +282,7 @@ fn solve_block(
         limits,
         HighsRun {
             progress,
+            phase: "schedule",
             ..HighsRun::default()
         },
         "the shift limits contradict each other (e.g. min_per_day above max_headcount_per_day, or a part-time share that min_per_day breaks); no schedule satisfies them",

@@ -274,15 +274,24 @@ impl ShiftConfig {
                 .unwrap_or(UNDER_PENALTY_FACTOR * dearest.max(1.0)),
             over_per_agent_hour: penalties.over_per_agent_hour.unwrap_or(0.0),
         };
-        if penalties.under_per_agent_hour < 0.0 || penalties.over_per_agent_hour < 0.0 {
-            return Err(Error::input(format!(
-                "{name}: [penalties] must not be negative"
-            )));
+        for (key, value) in [
+            ("under_per_agent_hour", penalties.under_per_agent_hour),
+            ("over_per_agent_hour", penalties.over_per_agent_hour),
+        ] {
+            if !(0.0..=1e9).contains(&value) {
+                return Err(Error::input(format!(
+                    "{name}: penalties.{key} = {value}; expected a number from 0 to 1e9"
+                )));
+            }
         }
         let limits = raw.limits.map_or(Limits::default(), |limits| Limits {
             max_headcount_per_day: limits.max_headcount_per_day,
             max_part_time_share: limits.max_part_time_share,
         });
+        if let Some(most) = limits.max_headcount_per_day {
+            crate::limits::check_agents(f64::from(most), "limits.max_headcount_per_day")
+                .map_err(|e| Error::input(format!("{name}: {e}")))?;
+        }
         if let Some(share) = limits.max_part_time_share {
             if !(0.0..=1.0).contains(&share) {
                 return Err(Error::input(format!(
@@ -326,26 +335,45 @@ fn parse_site(site: &SiteToml, name: &str) -> Result<Option<OpeningHours>> {
     Ok(Some(hours))
 }
 
+/// Every time of a template (starts, steps, rests) is a whole multiple of this many
+/// minutes, so that the models' time step is never finer (a step of 7 minutes would
+/// make it one minute: a month's model thirty times the size of a half-hour one).
+const GRAIN_MINUTES: u32 = 5;
+
 fn parse_template(raw: &TemplateToml, file: &str) -> Result<ShiftTemplate> {
     let label = format!("{file}: template \"{}\"", raw.name);
     let fail = |message: String| Error::input(format!("{label}: {message}"));
     let minutes = |key: &str, value: &str| -> Result<u32> {
         let seconds = parse_duration_seconds(value).map_err(|e| fail(format!("{key}: {e}")))?;
-        if seconds < 0.0 || seconds % 60.0 != 0.0 {
+        if !(0.0..=86_400.0).contains(&seconds) || seconds % (60.0 * GRAIN_MINUTES as f64) != 0.0 {
             return Err(fail(format!(
-                "{key} = \"{value}\"; expected whole minutes, zero or more"
+                "{key} = \"{value}\"; expected a multiple of {GRAIN_MINUTES} minutes, zero to 24 hours"
             )));
         }
         Ok((seconds / 60.0) as u32)
     };
     let clock = |key: &str, value: &str| -> Result<u32> {
-        parse_clock_minutes(value).map_err(|e| fail(format!("{key}: {e}")))
+        let minute = parse_clock_minutes(value).map_err(|e| fail(format!("{key}: {e}")))?;
+        if minute % GRAIN_MINUTES != 0 {
+            return Err(fail(format!(
+                "{key} = \"{value}\"; expected a time on a {GRAIN_MINUTES}-minute step (e.g. 08:05)"
+            )));
+        }
+        Ok(minute)
     };
-    if !(raw.paid_hours > 0.0 && raw.paid_hours <= 24.0) {
+    if !(raw.paid_hours >= 0.25 && raw.paid_hours <= 24.0) {
         return Err(fail(format!(
-            "paid_hours = {}; expected more than 0 and at most 24",
+            "paid_hours = {}; expected at least 0.25 (15 minutes) and at most 24",
             raw.paid_hours
         )));
+    }
+    for (key, value) in [
+        ("min_per_day", Some(raw.min_per_day)),
+        ("max_per_day", raw.max_per_day),
+    ] {
+        if let Some(value) = value {
+            crate::limits::check_agents(f64::from(value), key).map_err(|e| fail(e.to_string()))?;
+        }
     }
     let paid_minutes = (raw.paid_hours * 60.0).round() as u32;
     if !(raw.cost_per_hour >= 0.0 && raw.cost_per_hour.is_finite()) {

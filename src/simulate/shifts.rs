@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
-
 use crate::error::{Error, Result};
 use crate::schedule::{ShiftRow, SHIFT_COLUMNS};
 use crate::table::{Row, Table};
@@ -33,9 +31,11 @@ pub fn read_shifts(path: &Path) -> Result<Vec<(u64, ShiftRow)>> {
 }
 
 fn shift_row(row: &Row, columns: &[usize]) -> Result<ShiftRow> {
-    let date = row.parse(columns[0], "a date YYYY-MM-DD", |text| {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-    })?;
+    let date = row.parse(
+        columns[0],
+        crate::limits::EXPECTED_DATE,
+        crate::limits::parse_date,
+    )?;
     let clock = |column: usize| row.parse(column, CLOCK, |t| parse_clock_minutes(t).ok());
     let start = clock(columns[2])?;
     let end = row.parse(columns[3], "a time HH:MM after start", |t| {
@@ -91,6 +91,7 @@ fn parse_breaks(text: &str, within: &impl Fn(u32, u32) -> bool) -> Option<Vec<(u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn written_rows_read_back() {

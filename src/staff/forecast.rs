@@ -47,6 +47,30 @@ pub fn staff_rows(
     targets: &QueueTargets,
     interval_seconds: f64,
 ) -> Result<(Vec<RequirementRow>, StaffSummary)> {
+    let queues: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.queue.as_str()).collect();
+    if let Some(unknown) = targets.queue_names().find(|name| !queues.contains(name)) {
+        return Err(Error::input(format!(
+            "the targets name queue \"{unknown}\", which {} does not have (its queues: {}); a typo?",
+            source.display(),
+            queues.iter().copied().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let by_queue: std::collections::BTreeMap<&str, usize> = queues
+        .iter()
+        .map(|q| (*q, rows.iter().filter(|r| r.queue == *q).count()))
+        .collect();
+    if by_queue.values().any(|&n| n > 1) {
+        let minutes = crate::forecast::file::grid_minutes(
+            rows.iter().map(|r| (r.queue.as_str(), &r.interval_start)),
+        );
+        if (f64::from(minutes) * 60.0 - interval_seconds).abs() > 1e-9 {
+            return Err(Error::input(format!(
+                "{}: its rows are {minutes} minutes apart, but the interval length given is {} minutes; pass --interval {minutes}m",
+                source.display(),
+                interval_seconds / 60.0
+            )));
+        }
+    }
     let mut summary = StaffSummary::default();
     let requirements = rows
         .iter()

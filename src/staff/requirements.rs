@@ -99,6 +99,11 @@ impl RequirementRow {
     fn parse(cells: &Cells) -> Result<Self> {
         let (queue, interval_start) = queue_and_start(cells)?;
         let count = |column| cells.number(column, "a number >= 0", |v| v >= 0.0);
+        let agents = |column| {
+            cells.number(column, crate::limits::EXPECTED_AGENTS, |v| {
+                (0.0..=crate::limits::MAX_AGENTS).contains(&v)
+            })
+        };
         let optional =
             |column| cells.optional_number(column, "a number >= 0 or nothing", |v| v >= 0.0);
         Ok(RequirementRow {
@@ -106,8 +111,8 @@ impl RequirementRow {
             interval_start,
             calls: count("calls")?,
             aht_seconds: optional("aht_seconds")?,
-            agents: count("agents")?,
-            scheduled_staff: count("scheduled_staff")?,
+            agents: agents("agents")?,
+            scheduled_staff: agents("scheduled_staff")?,
             service_level: optional("service_level")?,
             asa_seconds: optional("asa_seconds")?,
             occupancy: optional("occupancy")?,
@@ -129,13 +134,23 @@ pub fn write_requirements(path: &Path, rows: &[RequirementRow]) -> Result<()> {
 /// when present (other columns are ignored). A bad cell is an error naming its file,
 /// line and column; a file without rows is an error too, as nothing can be covered.
 pub fn read_requirements(path: &Path) -> Result<Vec<RequirementRow>> {
+    let mut lines = Vec::new();
     let rows = Table::open(
         path,
         &REQUIREMENT_COLUMNS[..REQUIRED_COLUMNS],
         &REQUIREMENT_COLUMNS[REQUIRED_COLUMNS..],
         " as written by wfm staff",
     )?
-    .rows(RequirementRow::parse)?;
+    .rows(|cells| {
+        lines.push(cells.line());
+        RequirementRow::parse(cells)
+    })?;
+    crate::forecast::file::check_grid(
+        path,
+        rows.iter()
+            .zip(&lines)
+            .map(|(row, &line)| (row.queue.as_str(), &row.interval_start, line)),
+    )?;
     if rows.is_empty() {
         return Err(Error::input(format!(
             "{}: no requirement rows; expected one row per queue and interval",
@@ -157,7 +172,7 @@ mod tests {
             "queue,interval_start,calls,aht_seconds,channel\n\
              Billing,2024-03-04T08:00:00Z,100,180,voice\n\
              Billing,2024-03-04T08:30:00Z,0,,voice\n\
-             Billing,2024-03-04T09:00:00+01:00,12.345,241.5,voice\n",
+             Billing,2024-03-04T10:00:00+01:00,12.345,241.5,voice\n",
         )
         .unwrap();
         crate::forecast::read_forecast(path).unwrap()
@@ -194,7 +209,7 @@ mod tests {
         assert_eq!(lines[0], REQUIREMENT_COLUMNS.join(","));
         assert!(lines[1].starts_with("Billing,2024-03-04T08:00:00Z,100,180,"));
         assert!(lines[2].starts_with("Billing,2024-03-04T08:30:00Z,0,,0,0,"));
-        assert!(lines[3].starts_with("Billing,2024-03-04T09:00:00+01:00,12.345,241.5,"));
+        assert!(lines[3].starts_with("Billing,2024-03-04T10:00:00+01:00,12.345,241.5,"));
     }
 
     #[test]
@@ -242,7 +257,7 @@ mod tests {
         };
         fails(
             "q,2026-12-01T09:00:00Z,10,180,2,3\nq,2026-12-01T09:30:00Z,10,180,,3\n",
-            "line 3, column \"agents\": found \"\"; expected a number >= 0",
+            "line 3, column \"agents\": found \"\"; expected a number of agents from 0 to 100000",
         );
         fails(
             "q,2026-12-01T09:00:00Z,10,-1,2,3\n",
@@ -250,7 +265,7 @@ mod tests {
         );
         fails(
             "q,01/12/2026 09:00,10,180,2,3\n",
-            "line 2, column \"interval_start\": found \"01/12/2026 09:00\"; expected an RFC 3339 timestamp such as 2024-03-04T08:30:00Z",
+            "line 2, column \"interval_start\": found \"01/12/2026 09:00\"; expected an RFC 3339 timestamp such as 2024-03-04T08:30:00Z, in the years 1900 to 2199",
         );
         fails(
             "",

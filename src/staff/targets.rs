@@ -192,6 +192,8 @@ impl ServiceTargets {
             }
             (Some(Share(cap)), _) => Some(cap),
         };
+        let min_agents = self.min_agents.unwrap_or(0);
+        crate::limits::check_agents(f64::from(min_agents), "min_agents")?;
         Ok(Targets {
             service_level,
             answer_within,
@@ -200,7 +202,7 @@ impl ServiceTargets {
             shrinkage,
             model,
             max_abandon,
-            min_agents: self.min_agents.unwrap_or(0),
+            min_agents,
         })
     }
 }
@@ -336,6 +338,11 @@ impl QueueTargets {
     /// True when every queue has at least one target that constrains its agents.
     pub fn has_any(&self) -> bool {
         self.default.has_any() && self.per_queue.values().all(Targets::has_any)
+    }
+
+    /// The queues with a section of their own (`[queue.NAME]`).
+    pub fn queue_names(&self) -> impl Iterator<Item = &str> {
+        self.per_queue.keys().map(String::as_str)
     }
 
     /// The targets for `queue`: its own section if it has one, else `[default]`.
