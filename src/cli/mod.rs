@@ -34,9 +34,13 @@ pub struct Cli {
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// `-v`: each step and its duration; `-vv`: debug logging. The solver's own log
-    /// only on request: RUST_LOG=highs=debug,good_lp=debug (RUST_LOG overrides all).
+    /// only on request: --solver-log FILE (RUST_LOG overrides the levels).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Write the solver's own log (HiGHS: presolve, branch and bound) to FILE, for
+    /// `schedule`, `roster` and `plan`; it never goes to the terminal. Also WFM_HIGHS_LOG.
+    #[arg(long, global = true, value_name = "FILE", env = "WFM_HIGHS_LOG")]
+    pub solver_log: Option<std::path::PathBuf>,
     /// Start every log line (warnings, -v steps, the final error) with its UTC time,
     /// RFC 3339 (`2026-12-07T05:30:01.123456Z`), for cron logs. Also WFM_LOG_TIMESTAMPS=1.
     #[arg(long, global = true)]
@@ -106,6 +110,11 @@ pub fn log_time() -> String {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(path) = &cli.solver_log {
+        // The solver reads its log file from the environment (see `mip::set_log`); set
+        // before any solver thread starts.
+        std::env::set_var("WFM_HIGHS_LOG", path);
+    }
     match cli.command {
         Command::Ingest(args) => ingest::run(args, cli.quiet),
         Command::Generate(args) => generate::run(args, cli.quiet),

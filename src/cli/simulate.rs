@@ -17,6 +17,7 @@ use crate::simulate::{
     simulate_staffing, Absence, Routing, Settings, Sources, Staffing, VolumeSource,
 };
 use crate::staff::{QueueTargets, ServiceTargets, TargetsFile};
+use crate::zone::Layout;
 
 use super::edge::print_stdout;
 use super::values;
@@ -127,7 +128,14 @@ impl SimulateArgs {
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let settings = args.settings()?;
     settings.options()?;
-    let time_zone = super::args::site_time_zone(args.tz)?;
+    let time_zone = super::args::site_zone(
+        args.tz,
+        &[crate::zone::scan(
+            &args.forecast,
+            Layout::CANONICAL,
+            args.tz,
+        )],
+    )?;
     let staffing_path = args
         .roster
         .as_deref()
