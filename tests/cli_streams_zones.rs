@@ -14,7 +14,10 @@ const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample");
 /// `wfm` with no site zone from the environment: each test says where it comes from.
 fn wfm() -> AssertCommand {
     let mut command = AssertCommand::cargo_bin("wfm").unwrap();
-    command.env_remove("WFM_TZ").env_remove("WFM_HIGHS_LOG");
+    command
+        .env_remove("WFM_TZ")
+        .env_remove("WFM_HIGHS_LOG")
+        .env_remove("RUST_LOG");
     command
 }
 
@@ -516,6 +519,11 @@ fn the_solver_log_only_on_request() {
         !stderr.contains("HiGHS") && !stderr.contains("Presolving"),
         "{stderr}"
     );
+    assert!(stderr.contains("INFO wfm schedule: done in "), "{stderr}");
+    assert!(!stderr.contains("DEBUG"), "{stderr}");
+    let quiet = schedule(&[]);
+    let stderr = String::from_utf8(quiet.stderr).unwrap();
+    assert!(!stderr.contains("INFO"), "{stderr}");
     let logged = schedule(&["--solver-log", log.to_str().unwrap()]);
     assert!(logged.status.success(), "{logged:?}");
     assert_eq!(logged.stdout, verbose.stdout);
@@ -559,4 +567,28 @@ fn plan_checks_its_zone_against_the_history_and_reads_config_from_stdin() {
             contains(format!("{}: line 2: ", sample("history.csv")))
                 .and(contains("America/New_York ([site] time_zone) is at -04:00")),
         );
+}
+
+/// `make install` installs a release build with `cargo install --path .`, then the
+/// manual page and the bash completion from the installed binary (checked as a dry
+/// run: a real one is a release build of HiGHS and polars).
+#[test]
+fn make_install_installs_the_binary_its_manual_page_and_completion() {
+    let output = Command::new("make")
+        .args(["-n", "install"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let plan = String::from_utf8(output.stdout).unwrap();
+    for step in [
+        "cargo install --locked --path .",
+        "/.cargo/bin/wfm man > ",
+        "/.cargo/bin/wfm completions bash > ",
+    ] {
+        assert!(plan.contains(step), "make install lacks {step}:\n{plan}");
+    }
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("cargo install --locked --path ."));
 }

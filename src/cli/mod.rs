@@ -108,13 +108,46 @@ pub fn log_time() -> String {
     )
 }
 
-/// Runs the parsed command line.
+impl Command {
+    /// The subcommand's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Ingest(_) => "ingest",
+            Command::Generate(_) => "generate",
+            Command::Forecast(_) => "forecast",
+            Command::Backtest(_) => "backtest",
+            Command::Erlang(_) => "erlang",
+            Command::Staff(_) => "staff",
+            Command::Schedule(_) => "schedule",
+            Command::Roster(_) => "roster",
+            Command::Plan(_) => "plan",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+            Command::Simulate(_) => "simulate",
+        }
+    }
+}
+
+/// Runs the parsed command line; under `-v` its duration is logged at the end (`wfm
+/// plan` logs each of its steps too), whether it succeeded or not.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(path) = &cli.solver_log {
         // The solver reads its log file from the environment (see `mip::set_log`); set
         // before any solver thread starts.
         std::env::set_var("WFM_HIGHS_LOG", path);
     }
+    let name = cli.command.name();
+    let started = std::time::Instant::now();
+    let result = run_command(cli);
+    let seconds = started.elapsed().as_secs_f64();
+    match &result {
+        Ok(()) => tracing::info!("wfm {name}: done in {seconds:.2} s"),
+        Err(_) => tracing::info!("wfm {name}: failed after {seconds:.2} s"),
+    }
+    result
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, cli.quiet),
         Command::Generate(args) => generate::run(args, cli.quiet),
