@@ -304,6 +304,45 @@ fn every_duration_spelling_reads_the_same_in_flags_and_config_keys() {
         .stderr(contains("\"30\" has no unit").and(contains("30m")));
 }
 
+/// Shares read the same from a flag (`--mip-gap`, `--shrinkage`) and from config keys
+/// (`targets.toml` shrinkage, plan.toml `[solver] mip_gap`): a percentage or a
+/// fraction, never a bare number above 1.
+#[test]
+fn every_share_spelling_reads_the_same_in_flags_and_config_keys() {
+    let spellings: [(&str, f64); 4] = [("30%", 0.3), ("0.3", 0.3), ("30 %", 0.3), ("12.5%", 0.125)];
+    let plan = std::fs::read_to_string(sample("plan.toml")).unwrap();
+    let plan_path = Path::new(SAMPLE).join("plan.toml");
+    for (text, share) in spellings {
+        assert_eq!(wfm::cli::values::share(text).unwrap(), share, "flag {text}");
+        assert_eq!(
+            wfm::cli::values::shrinkage(text).unwrap(),
+            share,
+            "--shrinkage {text}"
+        );
+        let targets: wfm::staff::TargetsFile = toml::from_str(&format!(
+            "[default]\nmax_asa = \"20s\"\nshrinkage = \"{text}\"\n"
+        ))
+        .unwrap();
+        let none = wfm::staff::ServiceTargets::default();
+        let resolved = wfm::staff::QueueTargets::new(&targets, &none, "targets").unwrap();
+        assert_eq!(
+            resolved.for_queue("sales").shrinkage,
+            share,
+            "shrinkage = \"{text}\""
+        );
+        let config = plan.replace("mip_gap = \"0.5%\"", &format!("mip_gap = \"{text}\""));
+        assert_ne!(config, plan);
+        let config = wfm::plan::config::PlanConfig::from_toml(&config, &plan_path).unwrap();
+        assert_eq!(config.limits.mip_gap, share, "mip_gap = \"{text}\"");
+    }
+    for bad in ["30", "thirty%", "inf%"] {
+        assert!(wfm::cli::values::share(bad).is_err(), "{bad}");
+        let parsed: Result<wfm::staff::TargetsFile, _> =
+            toml::from_str(&format!("[default]\nshrinkage = \"{bad}\"\n"));
+        assert!(parsed.is_err(), "shrinkage = \"{bad}\"");
+    }
+}
+
 /// The commands that take `--tz`, each on London data (every offset `+00:00`), with
 /// `--tz America/New_York`: exit 2 naming the file's line, its offset and the zone's,
 /// nothing written.
