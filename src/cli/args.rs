@@ -35,7 +35,8 @@ pub struct HistoryArgs {
     /// Calendar CSV (date,kind,name,uplift) of closed days, holidays and events.
     #[arg(long, display_order = 5)]
     pub calendar: Option<PathBuf>,
-    /// The site's IANA time zone (as given to `wfm ingest`); no default (a Parquet
+    /// The site's IANA time zone (as given to `wfm ingest`), checked against the
+    /// history's UTC offsets; without it, their one offset as a fixed zone (a Parquet
     /// history carries its own).
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone, display_order = 5)]
     pub tz: Option<Tz>,
@@ -104,7 +105,8 @@ pub struct Horizon<S: Solving> {
     pub start: Option<NaiveDate>,
     #[arg(long, required = true, value_parser = values::days, help = S::DAYS_HELP)]
     pub days: Option<u32>,
-    /// The site's IANA time zone; no default.
+    /// The site's IANA time zone, checked against the requirements' UTC offsets;
+    /// without it, their one offset as a fixed zone.
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
     pub tz: Option<Tz>,
     #[arg(skip)]

@@ -42,8 +42,9 @@ pub struct IngestArgs {
     /// time_format, answered and abandoned; flags given on the command line win.
     #[arg(long = "map-file")]
     pub map_file: Option<PathBuf>,
-    /// The site's IANA time zone; naive timestamps are read as local time there. No
-    /// default: give --tz or set WFM_TZ.
+    /// The site's IANA time zone; naive timestamps are read as local time there, and
+    /// written UTC offsets must agree with it. Without it, the exports' one offset as
+    /// a fixed zone.
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
     pub tz: Option<Tz>,
     /// Output interval length: 15m, 30m or 60m.

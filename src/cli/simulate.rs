@@ -51,8 +51,9 @@ pub struct SimulateArgs {
     /// Targets per queue (see docs/formats.md, "targets.toml").
     #[arg(long, value_name = "FILE")]
     pub targets: PathBuf,
-    /// The site's IANA time zone: the roster's dates and times are local to it. No
-    /// default: give --tz or set WFM_TZ.
+    /// The site's IANA time zone: the roster's dates and times are local to it, and
+    /// the forecast's UTC offsets must agree with it. Without it, the forecast's one
+    /// offset as a fixed zone.
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
     pub tz: Option<Tz>,
     /// How calls find agents: each shift row's one queue (assigned), or every queue its
