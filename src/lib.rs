@@ -9,6 +9,7 @@ pub mod error;
 pub mod forecast;
 pub mod generate;
 pub mod ingest;
+pub mod input;
 pub mod interval;
 pub mod limits;
 pub mod mip;
@@ -22,5 +23,6 @@ pub mod staff;
 pub mod summary;
 pub mod table;
 pub mod units;
+pub mod zone;
 
 pub use error::{Error, Result};

@@ -215,8 +215,10 @@ where
 /// Refuses a run whose output would overwrite one of its inputs or another of its
 /// outputs (`-o history.csv` for the history read): the atomic rename would replace
 /// the input before anyone noticed. Paths are compared as files (links and `..`
-/// resolved); standard streams and devices are not files and are not compared.
+/// resolved); standard streams and devices are not files and are not compared, but
+/// only one input may be standard input.
 pub fn check_distinct(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
+    crate::input::one_standard_input(inputs)?;
     let inputs: Vec<_> = inputs
         .iter()
         .filter_map(|p| file_identity(p).map(|id| (p, id)))

@@ -35,8 +35,9 @@ pub struct Table<R: Read> {
 impl Table<Box<dyn Read>> {
     /// Opens `path`, or standard input when `path` is `-`, as a comma-separated table.
     pub fn open(path: &Path) -> Result<Self> {
-        if path == Path::new("-") {
-            return Table::from_reader("stdin", Box::new(io::stdin().lock()));
+        if crate::input::is_stdin(path) {
+            let bytes = crate::input::stdin_bytes()?;
+            return Table::from_reader(crate::input::STDIN_NAME, Box::new(bytes));
         }
         let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
         Table::from_reader(path.display().to_string(), Box::new(file))

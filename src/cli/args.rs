@@ -13,9 +13,11 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::values::{self, Duration};
+use crate::error::Error;
 use crate::roster::{Routing, RoutingRules};
 use crate::schedule::SolverLimits;
 use crate::staff::{QueueTargets, ServiceTargets, TargetsFile};
+use crate::zone::{fixed_zone, Evidence, Layout, WrittenOffset};
 
 /// Separator of several values in one flag (`--queue a,b`); the flag can also repeat.
 pub const LIST_DELIMITER: char = ',';
@@ -33,7 +35,8 @@ pub struct HistoryArgs {
     /// Calendar CSV (date,kind,name,uplift) of closed days, holidays and events.
     #[arg(long, display_order = 5)]
     pub calendar: Option<PathBuf>,
-    /// The site's IANA time zone (as given to `wfm ingest`); no default (a Parquet
+    /// The site's IANA time zone (as given to `wfm ingest`), checked against the
+    /// history's UTC offsets; without it, their one offset as a fixed zone (a Parquet
     /// history carries its own).
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone, display_order = 5)]
     pub tz: Option<Tz>,
@@ -102,7 +105,8 @@ pub struct Horizon<S: Solving> {
     pub start: Option<NaiveDate>,
     #[arg(long, required = true, value_parser = values::days, help = S::DAYS_HELP)]
     pub days: Option<u32>,
-    /// The site's IANA time zone; no default.
+    /// The site's IANA time zone, checked against the requirements' UTC offsets;
+    /// without it, their one offset as a fixed zone.
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
     pub tz: Option<Tz>,
     #[arg(skip)]
@@ -120,19 +124,85 @@ impl<S: Solving> Horizon<S> {
         self.days.expect("clap requires --days")
     }
 
-    /// The site's zone, from `--tz` or `WFM_TZ` (exit code 2 without either).
-    pub fn tz(&self) -> crate::error::Result<Tz> {
-        site_time_zone(self.tz)
+    /// The site's zone, from `--tz` or `WFM_TZ`, else the offsets of the canonical
+    /// table `data` (requirements), and checked against them (see [`site_zone`]).
+    pub fn tz(&self, data: &std::path::Path) -> crate::error::Result<Tz> {
+        site_zone(
+            self.tz,
+            &[crate::zone::scan(data, Layout::CANONICAL, self.tz)],
+        )
     }
 }
 
 /// What a command says when neither `--tz` nor `WFM_TZ` names the site's zone.
 pub const NO_TIME_ZONE: &str = "no time zone: pass --tz ZONE or set WFM_TZ (e.g. Europe/London)";
 
-/// The site's zone as clap read it from `--tz` or `WFM_TZ`: never guessed, so none
-/// is an input error (exit code 2).
-pub fn site_time_zone(tz: Option<Tz>) -> crate::error::Result<Tz> {
-    tz.ok_or_else(|| crate::error::Error::input(NO_TIME_ZONE))
+/// The site's zone, never guessed: `--tz` (or `WFM_TZ`, which clap reads for it),
+/// else the one UTC offset every timestamp of the inputs is written at, as a
+/// fixed-offset zone (with a warning: it knows no daylight saving). A zone that an
+/// input's offsets contradict, timestamps with no offset and no zone, and offsets
+/// that change with no zone are input errors (exit code 2). `inputs` is what
+/// [`crate::zone::scan`] found in each input that has timestamps.
+pub fn site_zone(given: Option<Tz>, inputs: &[Option<Evidence>]) -> crate::error::Result<Tz> {
+    let inputs: Vec<&Evidence> = inputs.iter().flatten().collect();
+    match given {
+        Some(zone) => agreeing_zone(zone, &inputs),
+        None => zone_from_offsets(&inputs),
+    }
+}
+
+/// `zone`, unless an input writes an offset the zone does not have at that instant.
+fn agreeing_zone(zone: Tz, inputs: &[&Evidence]) -> crate::error::Result<Tz> {
+    match inputs
+        .iter()
+        .find_map(|input| input.contradiction(zone, "--tz or WFM_TZ"))
+    {
+        None => Ok(zone),
+        Some(error) => Err(error),
+    }
+}
+
+/// The fixed-offset zone of the one offset every input is written at.
+fn zone_from_offsets(inputs: &[&Evidence]) -> crate::error::Result<Tz> {
+    let no_zone = |why: String| Error::input(format!("{NO_TIME_ZONE}; {why}"));
+    if let Some((file, naive)) = inputs
+        .iter()
+        .find_map(|input| input.naive.as_ref().map(|n| (&input.file, n)))
+    {
+        return Err(no_zone(format!(
+            "{file}: line {}: \"{}\" has no UTC offset to place it by",
+            naive.line, naive.text
+        )));
+    }
+    let offsets: Vec<(&String, &WrittenOffset)> = inputs
+        .iter()
+        .flat_map(|input| input.offsets.iter().map(move |o| (&input.file, o)))
+        .collect();
+    let (file, first) = match offsets.as_slice() {
+        [] => return Err(Error::input(NO_TIME_ZONE)),
+        [one, rest @ ..] if rest.iter().all(|(_, o)| o.offset == one.1.offset) => *one,
+        [(file, first), ..] => {
+            let (other_file, other) = offsets
+                .iter()
+                .find(|(_, o)| o.offset != first.offset)
+                .expect("two offsets differ");
+            return Err(no_zone(format!(
+                "the UTC offsets change ({} at {file} line {}, {} at {other_file} line {}), as in a zone with daylight saving, which offsets alone do not name",
+                first.offset, first.first.line, other.offset, other.first.line
+            )));
+        }
+    };
+    let zone = fixed_zone(first.offset).ok_or_else(|| {
+        no_zone(format!(
+            "{file}: every timestamp is at UTC offset {}, which names no fixed zone",
+            first.offset
+        ))
+    })?;
+    tracing::warn!(
+        "no --tz or WFM_TZ: every timestamp of {file} is at UTC offset {}, so it is read in the fixed zone {zone}, which has no daylight saving; pass --tz ZONE to name the site's zone",
+        first.offset
+    );
+    Ok(zone)
 }
 
 impl HistoryArgs {
@@ -142,7 +212,10 @@ impl HistoryArgs {
         let zone = if crate::ingest::is_parquet(&self.history) {
             self.tz.unwrap_or(Tz::UTC)
         } else {
-            site_time_zone(self.tz)?
+            site_zone(
+                self.tz,
+                &[crate::zone::scan(&self.history, Layout::history(), self.tz)],
+            )?
         };
         read_histories(&self.history, zone.name())
     }

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::ingest::{ingest_paths, Fill, IngestOptions, SourceKind};
 use crate::output::check_distinct;
 use crate::summary::{to_json_text, IngestJson};
+use crate::zone::Layout;
 
 use super::edge::print_stdout;
 
@@ -41,8 +42,9 @@ pub struct IngestArgs {
     /// time_format, answered and abandoned; flags given on the command line win.
     #[arg(long = "map-file")]
     pub map_file: Option<PathBuf>,
-    /// The site's IANA time zone; naive timestamps are read as local time there. No
-    /// default: give --tz or set WFM_TZ.
+    /// The site's IANA time zone; naive timestamps are read as local time there, and
+    /// written UTC offsets must agree with it. Without it, the exports' one offset as
+    /// a fixed zone.
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
     pub tz: Option<Tz>,
     /// Output interval length: 15m, 30m or 60m.
@@ -137,11 +139,13 @@ fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
             .map(values::delimiter)
             .transpose()?,
     };
+    let time_format = args.time_format.clone().or(file.time_format);
+    let time_zone = site_zone_of_exports(args, &columns, delimiter, time_format.as_deref())?;
     let defaults = IngestOptions::default();
     Ok(IngestOptions {
         kind: args.kind,
         columns,
-        time_zone: super::args::site_time_zone(args.tz)?,
+        time_zone,
         interval_minutes: args.interval,
         queue: args.queue.clone(),
         delimiter,
@@ -157,12 +161,43 @@ fn options_from_args(args: &IngestArgs) -> anyhow::Result<IngestOptions> {
             .or(file.abandoned)
             .unwrap_or(defaults.abandoned_outcomes),
         target_seconds: args.target.seconds,
-        time_format: args.time_format.clone().or(file.time_format),
+        time_format,
     })
 }
 
+/// The site's zone: `--tz` or `WFM_TZ`, checked against the offsets the exports
+/// write, else the one offset they all write (see [`super::args::site_zone`]). A
+/// Parquet table carries its own zone and is not looked at.
+fn site_zone_of_exports(
+    args: &IngestArgs,
+    columns: &BTreeMap<String, String>,
+    delimiter: Option<u8>,
+    time_format: Option<&str>,
+) -> anyhow::Result<Tz> {
+    let key = match args.kind {
+        SourceKind::Intervals => "interval_start",
+        SourceKind::Calls => "arrival",
+    };
+    let mapped = columns.get(key).map(|header| [header.as_str()]);
+    let layout = Layout {
+        columns: match &mapped {
+            Some(header) => header,
+            None => crate::ingest::default_headers(key),
+        },
+        delimiter,
+        time_format,
+    };
+    let evidence: Vec<_> = args
+        .inputs
+        .iter()
+        .filter(|path| !crate::ingest::is_parquet(path))
+        .map(|path| crate::zone::scan(path, layout, args.tz))
+        .collect();
+    Ok(super::args::site_zone(args.tz, &evidence)?)
+}
+
 fn read_map_file(path: &Path) -> anyhow::Result<MapFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+    let text = crate::input::read_text(path)?;
     toml::from_str(&text)
         .map_err(|e| Error::input(format!("{}: {e}", path.display())))
         .map_err(Into::into)

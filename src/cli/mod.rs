@@ -34,9 +34,13 @@ pub struct Cli {
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// `-v`: each step and its duration; `-vv`: debug logging. The solver's own log
-    /// only on request: RUST_LOG=highs=debug,good_lp=debug (RUST_LOG overrides all).
+    /// only on request: --solver-log FILE (RUST_LOG overrides the levels).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Write the solver's own log (HiGHS: presolve, branch and bound) to FILE, for
+    /// `schedule`, `roster` and `plan`; it never goes to the terminal. Also WFM_HIGHS_LOG.
+    #[arg(long, global = true, value_name = "FILE", env = "WFM_HIGHS_LOG")]
+    pub solver_log: Option<std::path::PathBuf>,
     /// Start every log line (warnings, -v steps, the final error) with its UTC time,
     /// RFC 3339 (`2026-12-07T05:30:01.123456Z`), for cron logs. Also WFM_LOG_TIMESTAMPS=1.
     #[arg(long, global = true)]
@@ -104,8 +108,46 @@ pub fn log_time() -> String {
     )
 }
 
-/// Runs the parsed command line.
+impl Command {
+    /// The subcommand's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Ingest(_) => "ingest",
+            Command::Generate(_) => "generate",
+            Command::Forecast(_) => "forecast",
+            Command::Backtest(_) => "backtest",
+            Command::Erlang(_) => "erlang",
+            Command::Staff(_) => "staff",
+            Command::Schedule(_) => "schedule",
+            Command::Roster(_) => "roster",
+            Command::Plan(_) => "plan",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+            Command::Simulate(_) => "simulate",
+        }
+    }
+}
+
+/// Runs the parsed command line; under `-v` its duration is logged at the end (`wfm
+/// plan` logs each of its steps too), whether it succeeded or not.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(path) = &cli.solver_log {
+        // The solver reads its log file from the environment (see `mip::set_log`); set
+        // before any solver thread starts.
+        std::env::set_var("WFM_HIGHS_LOG", path);
+    }
+    let name = cli.command.name();
+    let started = std::time::Instant::now();
+    let result = run_command(cli);
+    let seconds = started.elapsed().as_secs_f64();
+    match &result {
+        Ok(()) => tracing::info!("wfm {name}: done in {seconds:.2} s"),
+        Err(_) => tracing::info!("wfm {name}: failed after {seconds:.2} s"),
+    }
+    result
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, cli.quiet),
         Command::Generate(args) => generate::run(args, cli.quiet),

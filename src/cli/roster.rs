@@ -263,7 +263,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> anyhow::Result<()> {
     .filter_map(|path| path.as_deref())
     .collect();
     check_distinct(&inputs, &outputs)?;
-    let time_zone = args.horizon.tz()?;
+    let time_zone = args.horizon.tz(required(&args.requirements))?;
     let options = roster::RosterOptions {
         start: args.horizon.start(),
         days: args.horizon.days(),

@@ -77,7 +77,7 @@ pub fn run(args: ScheduleArgs, quiet: bool) -> anyhow::Result<()> {
     .flatten()
     .collect();
     check_distinct(&inputs, &outputs)?;
-    let time_zone = args.horizon.tz()?;
+    let time_zone = args.horizon.tz(&args.requirements)?;
     let options = ScheduleOptions {
         start: args.horizon.start(),
         days: args.horizon.days(),

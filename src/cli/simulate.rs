@@ -17,6 +17,7 @@ use crate::simulate::{
     simulate_staffing, Absence, Routing, Settings, Sources, Staffing, VolumeSource,
 };
 use crate::staff::{QueueTargets, ServiceTargets, TargetsFile};
+use crate::zone::Layout;
 
 use super::edge::print_stdout;
 use super::values;
@@ -50,8 +51,9 @@ pub struct SimulateArgs {
     /// Targets per queue (see docs/formats.md, "targets.toml").
     #[arg(long, value_name = "FILE")]
     pub targets: PathBuf,
-    /// The site's IANA time zone: the roster's dates and times are local to it. No
-    /// default: give --tz or set WFM_TZ.
+    /// The site's IANA time zone: the roster's dates and times are local to it, and
+    /// the forecast's UTC offsets must agree with it. Without it, the forecast's one
+    /// offset as a fixed zone.
     #[arg(long, env = "WFM_TZ", value_parser = values::time_zone)]
     pub tz: Option<Tz>,
     /// How calls find agents: each shift row's one queue (assigned), or every queue its
@@ -127,7 +129,14 @@ impl SimulateArgs {
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let settings = args.settings()?;
     settings.options()?;
-    let time_zone = super::args::site_time_zone(args.tz)?;
+    let time_zone = super::args::site_zone(
+        args.tz,
+        &[crate::zone::scan(
+            &args.forecast,
+            Layout::CANONICAL,
+            args.tz,
+        )],
+    )?;
     let staffing_path = args
         .roster
         .as_deref()

@@ -27,15 +27,16 @@ pub struct Duration {
     text: String,
 }
 
-/// The duration as typed, with its unit: a bare number of seconds is echoed as `180s`,
-/// so an echo never leaves the unit to be guessed.
+/// The duration as typed when it names its units (`3min`, `1h30m`), else in seconds
+/// (`180` and `3:00` are echoed as `180s`), so an echo never leaves the unit to be
+/// guessed.
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.text.trim();
-        if text.parse::<f64>().is_ok() {
-            write!(f, "{text}s")
-        } else {
+        if text.chars().any(|c| c.is_ascii_alphabetic()) {
             f.write_str(text)
+        } else {
+            write!(f, "{}s", crate::units::format_number(self.seconds, 3))
         }
     }
 }
@@ -215,6 +216,9 @@ mod tests {
             (interval.seconds, interval.to_string()),
             (1800.0, "30m".into())
         );
+        assert_eq!(duration("180").unwrap().to_string(), "180s");
+        assert_eq!(duration("1:30").unwrap().to_string(), "90s");
+        assert_eq!(duration("3 min").unwrap().to_string(), "3 min");
         assert!(positive_duration("0s").is_err());
         assert_eq!(positive_duration("1h30m").unwrap().seconds, 5400.0);
     }

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 pub use options::{parse_column_map, Fill, IngestOptions, SourceKind, CALL_KEYS, INTERVAL_KEYS};
 pub use summary::{Gap, IngestSummary};
 pub use text::Source;
+pub(crate) use text::{default_headers, sniff_delimiter};
 
 use crate::error::{Error, Result};
 use crate::interval::{read_parquet_file, IntervalTable};

@@ -5,7 +5,6 @@
 //! multi-million-row export fast to read.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 use super::options::IngestOptions;
@@ -22,26 +21,15 @@ pub struct Source {
 impl Source {
     /// Reads a file into memory, or standard input for `-`.
     pub fn read(path: &Path) -> Result<Self> {
-        if path == Path::new("-") {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::read("stdin", e))?;
-            return Ok(Source {
-                name: "stdin".to_string(),
-                bytes,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
         Ok(Source {
-            name: path.display().to_string(),
-            bytes,
+            name: crate::input::display_name(path),
+            bytes: crate::input::read_bytes(path)?,
         })
     }
 }
 
 /// Header names recognised without a column map (matched like every header).
-fn default_headers(key: &str) -> &'static [&'static str] {
+pub(crate) fn default_headers(key: &str) -> &'static [&'static str] {
     match key {
         "interval_start" => &[
             "interval_start",
@@ -158,7 +146,7 @@ fn utf8_text(source: &Source) -> Result<&str> {
 }
 
 /// Picks the delimiter that splits the header line into the most fields.
-fn sniff_delimiter(header_line: &str) -> u8 {
+pub(crate) fn sniff_delimiter(header_line: &str) -> u8 {
     [b',', b';', b'\t', b'|']
         .into_iter()
         .max_by_key(|&d| (header_line.bytes().filter(|&b| b == d).count(), d == b','))

@@ -463,7 +463,7 @@ fn simulation_config(
 impl PlanConfig {
     /// Reads and validates `path`; every error names the file (exit code 2).
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        let text = crate::input::read_text(path)?;
         Self::from_toml(&text, path)
     }
 

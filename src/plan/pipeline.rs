@@ -364,8 +364,14 @@ impl StaffingStep<'_> {
 }
 
 /// The history files (a Parquet table, or exports read like `wfm ingest` reads
-/// them) in the site's time zone.
+/// them) in the site's time zone, which the offsets they write must not contradict.
 pub(crate) fn ingest(config: &PlanConfig) -> Result<IntervalTable> {
+    crate::zone::check_files(
+        &config.history,
+        crate::zone::Layout::history(),
+        config.time_zone,
+        "[site] time_zone",
+    )?;
     let options = IngestOptions {
         time_zone: config.time_zone,
         ..IngestOptions::default()

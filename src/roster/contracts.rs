@@ -144,8 +144,8 @@ impl Contracts {
 
     /// Reads and validates `contracts.toml` against the templates of `shifts.toml`.
     pub fn from_file(path: &Path, shifts: &ShiftConfig) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-        Self::from_toml(&text, &path.display().to_string(), shifts)
+        let text = crate::input::read_text(path)?;
+        Self::from_toml(&text, &crate::input::display_name(path), shifts)
     }
 
     /// Parses and validates the TOML text; `name` labels error messages.

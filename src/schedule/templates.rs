@@ -220,8 +220,8 @@ const UNDER_PENALTY_FACTOR: f64 = 5.0;
 impl ShiftConfig {
     /// Reads and validates `shifts.toml`.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-        Self::from_toml(&text, &path.display().to_string())
+        let text = crate::input::read_text(path)?;
+        Self::from_toml(&text, &crate::input::display_name(path))
     }
 
     /// Parses and validates the TOML text; `name` labels error messages.

@@ -281,9 +281,11 @@ pub struct TargetsFile {
 impl TargetsFile {
     /// Reads and parses a targets file; errors name the file (exit code 2).
     pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-        toml::from_str(&text)
-            .map_err(|e| Error::input(format!("{}: {}", path.display(), e.to_string().trim_end())))
+        let text = crate::input::read_text(path)?;
+        toml::from_str(&text).map_err(|e| {
+            let file = crate::input::display_name(path);
+            Error::input(format!("{file}: {}", e.to_string().trim_end()))
+        })
     }
 }
 
