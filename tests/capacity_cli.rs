@@ -79,15 +79,15 @@ fn sample_plan_files_agree() {
     );
     assert_eq!(capacity.len(), 53, "52 weeks");
     assert_eq!(capacity[1][0], "2026-12-07", "the Monday after the history");
-    // 50 FT agents at 40 h and 60 PT at 30 h: 3,800 h over 40 h per FTE.
-    assert_eq!(capacity[1][2], "95.00");
+    // 50 FT agents at 36 h (32-40) and 60 PT at 21 h (12-30): 3,060 h over 40 h per FTE.
+    assert_eq!(capacity[1][2], "76.50");
     for row in &capacity[1..] {
         let (required, productive, gap) = (number(&row[1]), number(&row[2]), number(&row[3]));
         assert!((required - productive - gap).abs() <= 0.011, "{row:?}");
         assert!(required > 20.0 && required < 150.0, "{row:?}");
     }
-    // 25% a year: 0.5498% a week of 95 FTE leave in the first week.
-    assert_eq!(capacity[1][5], "0.52");
+    // 25% a year: 0.5498% a week of 76.5 FTE leave in the first week.
+    assert_eq!(capacity[1][5], "0.42");
 
     let scenarios = rows(&out.join("scenarios.csv"));
     let names: Vec<&str> = scenarios[1..].iter().map(|r| r[0].as_str()).collect();
@@ -114,7 +114,7 @@ fn sample_plan_files_agree() {
     assert!((per_queue - number(&capacity[1][1])).abs() < 0.011);
 
     assert_eq!(summary["weeks"], 52);
-    assert_eq!(summary["current_fte"], 95.0);
+    assert_eq!(summary["current_fte"], 76.5);
     assert_eq!(summary["scenarios"].as_array().unwrap().len(), 4);
     for queue in summary["queues"].as_array().unwrap() {
         let horizons: Vec<u64> = queue["backtest"]

@@ -158,7 +158,10 @@ impl Capacity {
                     .enumerate()
                     .map(|(i, c)| {
                         let count = agents.iter().filter(|a| a.contract == i).count();
-                        (c.name.clone(), count, c.max_hours_per_week)
+                        let hours = settings
+                            .contract_hours
+                            .of(c.min_hours_per_week, c.max_hours_per_week);
+                        (c.name.clone(), count, hours)
                     })
                     .collect();
                 let hours: f64 = per_contract.iter().map(|(_, n, h)| *n as f64 * h).sum();
@@ -197,6 +200,7 @@ impl Capacity {
             .start
             .unwrap_or_else(|| monday_of(end + Duration::days(6)));
         let calendar = &site.calendar;
+        let started = std::time::Instant::now();
         let fitted = parallel_map(histories, |history| -> Result<QueueModel> {
             Ok(QueueModel {
                 queue: history.queue.clone(),
@@ -207,6 +211,11 @@ impl Capacity {
             })
         });
         let queues = fitted.into_iter().collect::<Result<Vec<_>>>()?;
+        tracing::info!(
+            "capacity: {} queue(s) fitted and backtested in {:.2} s",
+            queues.len(),
+            started.elapsed().as_secs_f64()
+        );
         Ok(Capacity {
             first_week,
             weeks: settings.weeks as usize,
@@ -282,13 +291,21 @@ impl Capacity {
 
     /// Forecasts, staffs and plans the hiring of one scenario.
     pub fn plan(&self, scenario: &Scenario) -> Result<ScenarioPlan> {
+        let started = std::time::Instant::now();
         let queue_weeks = self.requirements(scenario)?;
         let required: Vec<f64> = (0..self.weeks)
             .map(|w| queue_weeks.iter().map(|q| q[w].required_fte).sum())
             .collect();
+        let staffed = started.elapsed().as_secs_f64();
         let plan = self
             .problem(scenario, required.clone())
             .solve(self.settings.mip_gap)?;
+        tracing::info!(
+            "capacity: scenario \"{}\": staffing {staffed:.2} s, hiring MIP {:.2} s ({})",
+            scenario.name,
+            started.elapsed().as_secs_f64() - staffed,
+            plan.status
+        );
         Ok(ScenarioPlan {
             scenario: scenario.clone(),
             queue_weeks,
@@ -297,11 +314,14 @@ impl Capacity {
         })
     }
 
-    /// The baseline, then every scenario, in order.
+    /// The baseline, then every scenario, in order (planned in parallel: each is
+    /// independent and deterministic).
     pub fn plan_all(&self, scenarios: &[Scenario]) -> Result<Vec<ScenarioPlan>> {
-        std::iter::once(Scenario::baseline())
+        let all: Vec<Scenario> = std::iter::once(Scenario::baseline())
             .chain(scenarios.iter().cloned())
-            .map(|scenario| self.plan(&scenario))
+            .collect();
+        parallel_map(&all, |scenario| self.plan(scenario))
+            .into_iter()
             .collect()
     }
 }

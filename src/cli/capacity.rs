@@ -114,9 +114,15 @@ fn render(summary: &CapacitySummary, out: &std::path::Path) -> String {
         "capacity plan: {} weeks from {}, {:.1} FTE today ({} paid hours a week each)",
         summary.weeks, summary.first_week, summary.current_fte, summary.fte_hours
     )];
+    let width = summary
+        .scenarios
+        .iter()
+        .map(|row| row.scenario.chars().count())
+        .max()
+        .unwrap_or(0);
     for row in &summary.scenarios {
         lines.push(format!(
-            "  {:<12} required {:>6.1} FTE on average (peak {:.1}); hires {:>3} in {} class(es); cost {:.0} ({:+.0})",
+            "  {:<width$}  required {:>6.1} FTE on average (peak {:.1}); hires {:>3} in {} class(es); cost {:.0} ({:+.0})",
             row.scenario,
             row.mean_required_fte,
             row.peak_required_fte,
