@@ -183,9 +183,9 @@ fn weekday_shares(volume: &DailyVolume, calendar: &Calendar) -> Option<[f64; 7]>
     let first = volume.totals.len().saturating_sub(WEEKDAY_WEEKS * 7);
     let mut sums = [0.0; 7];
     let mut counts = [0_u32; 7];
-    for day in first..volume.totals.len() {
+    for (day, total) in volume.totals.iter().enumerate().skip(first) {
         let date = volume.date(day);
-        if let (Some(total), true) = (volume.totals[day], is_normal(calendar, date)) {
+        if let (Some(total), true) = (total, is_normal(calendar, date)) {
             let weekday = date.weekday().num_days_from_monday() as usize;
             sums[weekday] += total;
             counts[weekday] += 1;
@@ -261,11 +261,11 @@ pub fn least_squares(rows: &[Vec<f64>], targets: &[f64]) -> Option<Vec<f64>> {
     // [X'X | X'y]
     let mut a = vec![vec![0.0; columns + 1]; columns];
     for (row, y) in rows.iter().zip(targets) {
-        for i in 0..columns {
-            for j in 0..columns {
-                a[i][j] += row[i] * row[j];
+        for (line, &x_i) in a.iter_mut().zip(row) {
+            for (cell, &x_j) in line.iter_mut().zip(row) {
+                *cell += x_i * x_j;
             }
-            a[i][columns] += row[i] * y;
+            line[columns] += x_i * y;
         }
     }
     for col in 0..columns {
@@ -274,11 +274,12 @@ pub fn least_squares(rows: &[Vec<f64>], targets: &[f64]) -> Option<Vec<f64>> {
             return None;
         }
         a.swap(col, pivot);
-        for row in 0..columns {
-            if row != col {
-                let factor = a[row][col] / a[col][col];
-                for k in col..=columns {
-                    a[row][k] -= factor * a[col][k];
+        let pivot_line = a[col].clone();
+        for (r, line) in a.iter_mut().enumerate() {
+            if r != col {
+                let factor = line[col] / pivot_line[col];
+                for (cell, p) in line.iter_mut().zip(&pivot_line).skip(col) {
+                    *cell -= factor * p;
                 }
             }
         }
