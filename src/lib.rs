@@ -2,6 +2,7 @@
 //! command-line layer (`cli`) over these modules, one per planning stage; they exchange
 //! plain typed data (interval series, requirement tables), not files.
 
+pub mod capacity;
 pub mod cli;
 mod csv_rows;
 pub mod erlang;

@@ -7,6 +7,7 @@ pub use edge::{exit_code, stdout_closed};
 
 pub mod args;
 pub mod backtest;
+pub mod capacity;
 pub mod completions;
 mod edge;
 pub mod erlang;
@@ -75,6 +76,9 @@ pub enum Command {
     /// The monthly run from one plan.toml: forecast, staffing, shifts (and roster)
     /// with summary.json and an HTML report.
     Plan(plan::PlanArgs),
+    /// Capacity plan: weekly required FTE over months, headcount with attrition, the
+    /// hiring classes that cover it at least cost, and what-if scenarios side by side.
+    Capacity(capacity::CapacityArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `wfm man > /usr/local/share/man/man1/wfm.1`.
@@ -158,6 +162,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Schedule(args) => schedule::run(args, cli.quiet),
         Command::Roster(args) => roster::run(args, cli.quiet),
         Command::Plan(args) => plan::run(args, cli.quiet),
+        Command::Capacity(args) => capacity::run(args, cli.quiet),
         Command::Completions(args) => completions::run_completions(args),
         Command::Man => completions::run_man(),
         Command::Simulate(args) => simulate::run(args, cli.quiet),

@@ -65,6 +65,12 @@ struct PlanToml {
     replan: Option<ReplanToml>,
     #[serde(default)]
     exports: ExportsToml,
+    /// `wfm capacity`'s sections, read and checked by [`crate::capacity::config`];
+    /// the monthly plan accepts them and leaves them alone.
+    #[allow(dead_code)]
+    capacity: Option<toml::Table>,
+    #[allow(dead_code)]
+    scenario: Option<Vec<toml::Table>>,
 }
 
 /// `[replan]`: re-plan a published roster with minimal change.
