@@ -122,6 +122,7 @@ impl Command {
             Command::Backtest(_) => "backtest",
             Command::Erlang(_) => "erlang",
             Command::Staff(_) => "staff",
+            Command::Capacity(_) => "capacity",
             Command::Schedule(_) => "schedule",
             Command::Roster(_) => "roster",
             Command::Plan(_) => "plan",
