@@ -19,7 +19,7 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Offset};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
@@ -146,7 +146,22 @@ enum Written {
     Naive,
 }
 
+/// What a timestamp cell says about its zone; `None` when it is not a timestamp, or
+/// one outside the years wfm reads (the reader reports those with their range).
 fn read_written(text: &str, format: Option<&str>) -> Option<Written> {
+    let written = read_any_written(text, format)?;
+    match written {
+        Written::Offset(instant)
+            if !(crate::limits::FIRST_YEAR..=crate::limits::LAST_YEAR)
+                .contains(&instant.year()) =>
+        {
+            None
+        }
+        _ => Some(written),
+    }
+}
+
+fn read_any_written(text: &str, format: Option<&str>) -> Option<Written> {
     let text = text.trim();
     if text.ends_with(['Z', 'z']) {
         return DateTime::parse_from_rfc3339(text)

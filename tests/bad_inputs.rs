@@ -879,10 +879,13 @@ fn cases() -> Vec<Case> {
             says: &["roster.csv", "rule violation"],
         },
         Case {
-            name: "ingest_one_stray_1970_row",
+            // The case was a 1970 row; London kept +01:00 all year from 1968
+            // to 1971, so a 1970 row at +00:00 is refused sooner, by the time-zone
+            // check. 1972 is back at +00:00 and reaches the span check.
+            name: "ingest_one_stray_1972_row",
             edit: |d| {
                 edit(d, "history.csv", |t| {
-                    t.replacen("2024-11-01T00:00:00", "1970-01-01T00:00:00", 1)
+                    t.replacen("2024-11-01T00:00:00", "1972-01-01T00:00:00", 1)
                 })
             },
             args: INGEST,

@@ -245,10 +245,16 @@ fn every_duration_spelling_reads_the_same_in_flags_and_config_keys() {
             "answer_within = \"{text}\""
         );
 
-        let config = plan.replace(
-            "roster_time_limit = \"60s\"",
-            &format!("roster_time_limit = \"{text}\""),
-        );
+        let config: String = plan
+            .lines()
+            .map(|line| {
+                if line.starts_with("roster_time_limit") {
+                    format!("roster_time_limit = \"{text}\"\n")
+                } else {
+                    format!("{line}\n")
+                }
+            })
+            .collect();
         assert_ne!(config, plan);
         let config = wfm::plan::config::PlanConfig::from_toml(&config, &plan_path).unwrap();
         assert_eq!(
