@@ -1049,7 +1049,8 @@ fn a_stale_history_warns_and_fails_under_strict() {
     );
     assert_eq!(stderr.matches("stale history").count(), 1, "{stderr}");
     let summary = summary_of(&out);
-    assert_eq!(summary["notes"][0], warning);
+    assert_eq!(summary["notes"][0]["text"], warning);
+    assert_eq!(summary["notes"][0]["kind"], "stale_history");
     let before = snapshot(&out);
 
     // --strict: an error before anything is solved (exit 2); the plan stays as it was.

@@ -13,6 +13,7 @@
 pub mod check;
 pub mod config;
 pub mod guards;
+pub mod notes;
 pub mod outdir;
 pub mod pipeline;
 pub mod plots;

@@ -652,3 +652,168 @@ pub fn gantt_chart(
 pub fn template_lane(template: &str, start: u32) -> String {
     format!("{template} {}", format_clock_minutes(start))
 }
+
+/// One cell of a month heatmap: a queue's interval on day `day` (0 = the first day
+/// shown) from `minute` after midnight for `length` minutes, its fill colour and
+/// its hover text (SVG `<title>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatCell {
+    pub day: u32,
+    pub minute: u32,
+    pub length: u32,
+    pub fill: RGBColor,
+    pub title: String,
+}
+
+/// A colour of a heatmap's scale and what it means.
+pub type LegendBin = (RGBColor, &'static str);
+
+/// Pixels of a heatmap: the day labels' column, a row, the title's band, a
+/// queue's heading and the legend's band.
+const HEAT_LABELS: u32 = 84;
+const HEAT_ROW: u32 = 16;
+const HEAT_TOP: u32 = 36;
+const HEAT_HEADING: u32 = 40;
+const HEAT_LEGEND: u32 = 40;
+
+/// One queue's panel of a heatmap.
+pub type HeatPanel = (String, Vec<HeatCell>);
+
+/// Days down, times of day across, one coloured cell per interval with figures,
+/// one panel per queue; intervals without a cell (closed hours) stay blank.
+/// Hand-written SVG rather than plotters: each cell carries a `<title>` that the
+/// browser shows on hover.
+pub fn heatmap(
+    title: &str,
+    first: NaiveDate,
+    days: u32,
+    panels: &[HeatPanel],
+    legend: &[LegendBin],
+) -> String {
+    let all = || panels.iter().flat_map(|(_, cells)| cells);
+    let from = all().map(|c| c.minute / 60 * 60).min().unwrap_or(0);
+    let to = all()
+        .map(|c| (c.minute + c.length).div_ceil(60) * 60)
+        .max()
+        .unwrap_or(1440)
+        .max(from + 60);
+    let grid = HeatGrid {
+        from,
+        per_minute: f64::from(WIDTH - HEAT_LABELS - 16) / f64::from(to - from),
+    };
+    let panel_height = HEAT_HEADING + days * HEAT_ROW;
+    let height = HEAT_TOP + panels.len().max(1) as u32 * panel_height + HEAT_LEGEND;
+    let mut svg = format!(
+        "<svg width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\" font-family=\"{FONT}\">\n\
+         <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"{}\" y=\"24\" font-size=\"18\" text-anchor=\"middle\">{}</text>\n",
+        WIDTH / 2,
+        super::report::escape(title)
+    );
+    for (index, (queue, cells)) in panels.iter().enumerate() {
+        let top = HEAT_TOP + index as u32 * panel_height;
+        svg.push_str(&heat_panel(queue, cells, &grid, (first, days), top, to));
+    }
+    svg.push_str(&heat_legend(legend, height - HEAT_LEGEND + 14));
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Where the minutes of the day fall across a heatmap.
+struct HeatGrid {
+    from: u32,
+    per_minute: f64,
+}
+
+impl HeatGrid {
+    fn x(&self, minute: u32) -> f64 {
+        f64::from(HEAT_LABELS) + f64::from(minute.saturating_sub(self.from)) * self.per_minute
+    }
+}
+
+/// One queue's panel from `top`: its name, the hours across, the days down, and
+/// its cells.
+fn heat_panel(
+    queue: &str,
+    cells: &[HeatCell],
+    grid: &HeatGrid,
+    (first, days): (NaiveDate, u32),
+    top: u32,
+    to: u32,
+) -> String {
+    let rows = top + HEAT_HEADING;
+    let y = |day: u32| rows + day * HEAT_ROW;
+    let mut svg = format!(
+        "<text x=\"{HEAT_LABELS}\" y=\"{}\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
+        top + 16,
+        super::report::escape(queue)
+    );
+    for hour in (grid.from / 60)..=(to / 60) {
+        let at = grid.x(hour * 60);
+        svg.push_str(&format!(
+            "<line x1=\"{at:.1}\" y1=\"{}\" x2=\"{at:.1}\" y2=\"{}\" stroke=\"#DDDDDD\"/>\n\
+             <text x=\"{at:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{hour:02}</text>\n",
+            rows - 4,
+            y(days),
+            rows - 8
+        ));
+    }
+    for day in 0..days {
+        let date = first + Duration::days(i64::from(day));
+        let weight = if date.weekday().number_from_monday() >= 6 {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\"{weight}>{}</text>\n",
+            HEAT_LABELS - 6,
+            y(day) + HEAT_ROW - 4,
+            date.format("%a %d %b")
+        ));
+    }
+    for cell in cells.iter().filter(|c| c.day < days) {
+        let (left, right) = (grid.x(cell.minute), grid.x(cell.minute + cell.length));
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{HEAT_ROW}\" fill=\"{}\" stroke=\"#FFFFFF\" stroke-width=\"0.5\"><title>{}</title></rect>\n",
+            y(cell.day),
+            right - left,
+            hex(cell.fill),
+            super::report::escape(&cell.title)
+        ));
+    }
+    svg
+}
+
+/// The scale under a heatmap: a swatch and its meaning per bin, left to right.
+fn heat_legend(legend: &[LegendBin], top: u32) -> String {
+    let mut svg = String::new();
+    let width = f64::from(WIDTH - HEAT_LABELS - 16) / legend.len().max(1) as f64;
+    for (i, (fill, label)) in legend.iter().enumerate() {
+        let left = f64::from(HEAT_LABELS) + i as f64 * width;
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{top}\" width=\"14\" height=\"14\" fill=\"{}\" stroke=\"#999999\" stroke-width=\"0.5\"/>\n\
+             <text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>\n",
+            hex(*fill),
+            left + 18.0,
+            top + 11,
+            super::report::escape(label)
+        ));
+    }
+    svg
+}
+
+/// `#RRGGBB`.
+fn hex(colour: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
+}
+
+/// The diverging scale of the heatmaps (ColorBrewer RdBu, readable with the common
+/// colour-vision deficiencies): reds below the mark, blues above it.
+pub const BELOW_FAR: RGBColor = RGBColor(178, 24, 43);
+pub const BELOW: RGBColor = RGBColor(239, 138, 98);
+pub const BELOW_NEAR: RGBColor = RGBColor(253, 219, 199);
+pub const ABOVE_NEAR: RGBColor = RGBColor(209, 229, 240);
+pub const ABOVE: RGBColor = RGBColor(103, 169, 207);
+pub const ABOVE_FAR: RGBColor = RGBColor(33, 102, 172);

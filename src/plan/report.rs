@@ -13,16 +13,20 @@ use crate::error::Result;
 use crate::schedule::CoverageRow;
 
 use super::config::PlanConfig;
+use super::notes::{Note, NoteKind};
 use super::pipeline::Plan;
-use super::plots::{self, template_lane, GanttBar};
+use super::plots::{self, template_lane, GanttBar, HeatCell, HeatPanel};
 use super::service::QueueInterval;
 use super::summary::Summary;
+use plotters::style::RGBColor;
 
 /// The report's file name, and the directory of the plots beside it.
 pub const REPORT_FILE: &str = "report.html";
 pub const PLOTS_DIR: &str = "plots";
 /// The charts, in the report's order: `plots/NAME.svg`.
-pub const PLOT_NAMES: [&str; 6] = [
+pub const PLOT_NAMES: [&str; 8] = [
+    "month-service-level",
+    "month-staffing",
     "forecast",
     "week-agents",
     "week-service-level",
@@ -50,7 +54,8 @@ pub fn figures(
 ) -> Result<Vec<Figure>> {
     let (week, days) = (config.report_week, config.report_days);
     let week_name = format!("the week of {}", long_date(week));
-    let mut figures = vec![
+    let mut figures = month_heatmaps(config, plan);
+    figures.extend([
         Figure {
             name: "forecast",
             caption: format!(
@@ -108,9 +113,256 @@ pub fn figures(
                 .to_string(),
             svg: plots::daily_hours_chart(&summary.days)?,
         },
-    ];
+    ]);
     figures.push(gantt(config, plan, &week_name)?);
     Ok(figures)
+}
+
+/// The month at a glance, per queue: service level against target and staffing
+/// against requirement per day and half-hour.
+fn month_heatmaps(config: &PlanConfig, plan: &Plan) -> Vec<Figure> {
+    let simulated = simulated_intervals(plan);
+    let source = if simulated.is_empty() {
+        "projected"
+    } else {
+        "simulated"
+    };
+    let service: Vec<HeatPanel> = queue_rows(&plan.schedule.coverage)
+        .into_iter()
+        .map(|(queue, rows)| {
+            let target = config.targets.for_queue(&queue).service_level;
+            let cells = rows
+                .iter()
+                .filter_map(|row| service_cell(config, plan, row, target, &simulated))
+                .collect();
+            (queue, cells)
+        })
+        .collect();
+    let staffing: Vec<HeatPanel> = queue_rows(&plan.schedule.coverage)
+        .into_iter()
+        .map(|(queue, rows)| {
+            let cells = rows
+                .iter()
+                .filter_map(|row| staffing_cell(config, plan, row))
+                .collect();
+            (queue, cells)
+        })
+        .collect();
+    vec![
+        Figure {
+            name: "month-service-level",
+            caption: format!(
+                "The month at a glance: {source} service level per half-hour against each \
+                 queue's target (blue above, red below; blank: no calls forecast). Hover a cell \
+                 for its figures ({}). Red columns are half-hours the shifts do not reach; red \
+                 rows are days to look at.",
+                if source == "simulated" {
+                    "simulation.csv, coverage.csv"
+                } else {
+                    "coverage.csv"
+                }
+            ),
+            svg: plots::heatmap(
+                &format!("{} service level against target", capitalised(source)),
+                config.start,
+                config.days,
+                &service,
+                &[
+                    (plots::BELOW_FAR, "15+ points below"),
+                    (plots::BELOW, "5-15 below"),
+                    (plots::BELOW_NEAR, "0-5 below"),
+                    (plots::ABOVE_NEAR, "0-5 above"),
+                    (plots::ABOVE, "5-15 above"),
+                    (plots::ABOVE_FAR, "15+ above"),
+                ],
+            ),
+        },
+        Figure {
+            name: "month-staffing",
+            caption: "Agents on the phones minus agents required, per queue and half-hour \
+                      (coverage.csv; red short, blue over; blank: nothing required or \
+                      scheduled). Deep blue is paid idle time, red what the shortfall table \
+                      explains."
+                .to_string(),
+            svg: plots::heatmap(
+                "Staffing minus requirement (agents)",
+                config.start,
+                config.days,
+                &staffing,
+                &[
+                    (plots::BELOW_FAR, "2+ short"),
+                    (plots::BELOW, "0.5-2 short"),
+                    (plots::BELOW_NEAR, "under 0.5 short"),
+                    (plots::ABOVE_NEAR, "met, up to 1 over"),
+                    (plots::ABOVE, "1-3 over"),
+                    (plots::ABOVE_FAR, "3+ over"),
+                ],
+            ),
+        },
+    ]
+}
+
+/// `Simulated`.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or(String::new(), |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+/// The coverage rows per queue, in queue order.
+fn queue_rows(coverage: &[CoverageRow]) -> BTreeMap<String, Vec<&CoverageRow>> {
+    let mut queues: BTreeMap<String, Vec<&CoverageRow>> = BTreeMap::new();
+    for row in coverage {
+        queues.entry(row.queue.clone()).or_default().push(row);
+    }
+    queues
+}
+
+/// The simulated service level per (queue, interval start as the CSVs print it):
+/// mean, low, high, parsed from `simulation.csv`'s rows so that the report shows
+/// the file's figures.
+type SimulatedLevel = (f64, Option<f64>, Option<f64>);
+
+fn simulated_intervals(plan: &Plan) -> BTreeMap<(String, String), SimulatedLevel> {
+    let Some(simulation) = &plan.simulation else {
+        return BTreeMap::new();
+    };
+    simulation
+        .interval_rows()
+        .into_iter()
+        .filter_map(|row| {
+            let value = |i: usize| row.get(i).and_then(|v| v.parse::<f64>().ok());
+            let level = (value(3)?, value(4), value(5));
+            Some(((row[0].clone(), row[1].clone()), level))
+        })
+        .collect()
+}
+
+/// Day of the horizon and minute of the day of an interval.
+fn day_and_minute(config: &PlanConfig, row: &CoverageRow) -> Option<(u32, u32)> {
+    let day = (row.interval_start.date_naive() - config.start).num_days();
+    let day = u32::try_from(day).ok().filter(|d| *d < config.days)?;
+    Some((
+        day,
+        crate::interval::local_minute_of_day(&row.interval_start),
+    ))
+}
+
+/// `sales, Tue 2026-12-01 10:00-10:30`: the start of every heatmap title.
+fn cell_name(row: &CoverageRow, minute: u32, length: u32) -> String {
+    format!(
+        "{}, {} {}-{}",
+        row.queue,
+        row.interval_start.format("%a %Y-%m-%d"),
+        crate::units::format_clock_minutes(minute),
+        crate::units::format_clock_minutes(minute + length)
+    )
+}
+
+/// A service-level cell: the simulated level where the plan simulated the
+/// interval, else the projected; none without calls.
+fn service_cell(
+    config: &PlanConfig,
+    plan: &Plan,
+    row: &CoverageRow,
+    target: Option<f64>,
+    simulated: &BTreeMap<(String, String), SimulatedLevel>,
+) -> Option<HeatCell> {
+    if row.calls <= 0.0 {
+        return None;
+    }
+    let (day, minute) = day_and_minute(config, row)?;
+    let length = plan.schedule.interval_minutes;
+    let key = (
+        row.queue.clone(),
+        crate::interval::format_timestamp(&row.interval_start),
+    );
+    let projected = row.service_level.map(|l| crate::units::round(l, 4));
+    let simulated = simulated.get(&key).copied();
+    let level = simulated.map(|s| s.0).or(projected)?;
+    let mut figures = Vec::new();
+    if let Some((mean, low, high)) = simulated {
+        let interval = match (low, high) {
+            (Some(low), Some(high)) => format!(
+                " (95% interval {}-{})",
+                percent(Some(low)),
+                percent(Some(high))
+            ),
+            _ => String::new(),
+        };
+        figures.push(format!("simulated {}{interval}", percent(Some(mean))));
+    }
+    figures.push(format!("projected {}", percent(projected)));
+    figures.push(format!("target {}", percent(target)));
+    Some(HeatCell {
+        day,
+        minute,
+        length,
+        fill: service_colour(level - target.unwrap_or(0.0)),
+        title: format!(
+            "{}: {}; {} calls",
+            cell_name(row, minute, length),
+            figures.join(", "),
+            crate::units::format_number(row.calls, 3)
+        ),
+    })
+}
+
+/// The service heatmap's bin of a level's distance to target (points as shares).
+fn service_colour(above_target: f64) -> RGBColor {
+    match above_target {
+        d if d < -0.15 => plots::BELOW_FAR,
+        d if d < -0.05 => plots::BELOW,
+        d if d < 0.0 => plots::BELOW_NEAR,
+        d if d < 0.05 => plots::ABOVE_NEAR,
+        d if d < 0.15 => plots::ABOVE,
+        _ => plots::ABOVE_FAR,
+    }
+}
+
+/// A staffing cell: agents on the phones against the requirement, as
+/// coverage.csv prints them; none where nothing is required or scheduled.
+fn staffing_cell(config: &PlanConfig, plan: &Plan, row: &CoverageRow) -> Option<HeatCell> {
+    if row.calls <= 0.0 && row.required <= 0.0 && row.scheduled <= 0.0 {
+        return None;
+    }
+    let (day, minute) = day_and_minute(config, row)?;
+    let length = plan.schedule.interval_minutes;
+    let figure = |v: f64| crate::units::format_number(v, 3);
+    let balance = row.scheduled - row.required;
+    let verdict = if row.shortfall > 1e-9 {
+        format!("short {}", figure(row.shortfall))
+    } else if row.surplus > 1e-9 {
+        format!("over {}", figure(row.surplus))
+    } else {
+        "met".to_string()
+    };
+    Some(HeatCell {
+        day,
+        minute,
+        length,
+        fill: staffing_colour(balance),
+        title: format!(
+            "{}: scheduled {}, required {}, {verdict}; {} calls",
+            cell_name(row, minute, length),
+            figure(row.scheduled),
+            figure(row.required),
+            figure(row.calls)
+        ),
+    })
+}
+
+/// The staffing heatmap's bin of agents scheduled minus required.
+fn staffing_colour(balance: f64) -> RGBColor {
+    match balance {
+        d if d <= -2.0 => plots::BELOW_FAR,
+        d if d <= -0.5 => plots::BELOW,
+        d if d < -1e-9 => plots::BELOW_NEAR,
+        d if d <= 1.0 => plots::ABOVE_NEAR,
+        d if d <= 3.0 => plots::ABOVE,
+        _ => plots::ABOVE_FAR,
+    }
 }
 
 /// The roster of the week as a Gantt chart, or without a roster the shifts by
@@ -275,6 +527,12 @@ figure { margin: 1.5em 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.92em; margin-top: 0.3em; }
 ul.notes li { margin-bottom: 0.3em; }
+table.notes { font-size: 0.9em; }
+table.notes th.day { vertical-align: top; white-space: nowrap; }
+table.notes td.causes { text-align: left; }
+section.callout { border-left: 4px solid #d55e00; background: #fff6ef; padding: 0.2em 1em; margin: 1em 0; }
+section.callout h2 { margin-top: 0.5em; border: none; }
+section.callout li.found strong { color: #b00; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 code { font-size: 0.95em; }
 ";
@@ -297,9 +555,9 @@ pub fn render(config: &PlanConfig, summary: &Summary, figures: &[Figure]) -> Str
         escape(&summary.horizon.time_zone),
         escape(&summary.queues.join(", "))
     );
+    anomalies(&mut html, summary);
     headline(&mut html, summary);
     service_table(&mut html, summary);
-    notes(&mut html, summary);
     html.push_str("<h2>Charts</h2>\n");
     for figure in figures {
         let _ = write!(
@@ -310,6 +568,8 @@ pub fn render(config: &PlanConfig, summary: &Summary, figures: &[Figure]) -> Str
             caption = escape(&figure.caption)
         );
     }
+    shortfall_table(&mut html, summary);
+    other_notes(&mut html, summary);
     footer(&mut html, config, summary);
     html.push_str("</body>\n</html>\n");
     html
@@ -444,13 +704,227 @@ fn simulated_cells(queue: &super::summary::QueueService) -> String {
     )
 }
 
-fn notes(html: &mut String, summary: &Summary) {
-    if summary.notes.is_empty() {
+/// The anomalies callout: the three checks, each with what it found or "none",
+/// so a reader knows they were made.
+fn anomalies(html: &mut String, summary: &Summary) {
+    let of_kind = |kind: NoteKind| -> Vec<&Note> {
+        summary.notes.iter().filter(|n| n.kind == kind).collect()
+    };
+    html.push_str("<section class=\"callout\" id=\"anomalies\">\n<h2>Anomalies</h2>\n<ul>\n");
+    let closed = of_kind(NoteKind::ShiftsOnClosedDay);
+    let closed_items: Vec<String> = closed
+        .iter()
+        .map(|n| {
+            format!(
+                "{}: {} shifts, {} agent-hours",
+                short_date(n.date),
+                n.shifts.unwrap_or(0),
+                number(n.agent_hours.unwrap_or(0.0), 1)
+            )
+        })
+        .collect();
+    anomaly_item(html, "closed", "Shifts on closed days", &closed_items);
+    let below: Vec<String> = of_kind(NoteKind::DayBelowTarget)
+        .iter()
+        .map(|n| below_target_item(n))
+        .collect();
+    anomaly_item(html, "below-target", "Days below target", &below);
+    let idle = idle_hours_items(&of_kind(NoteKind::HoursWithoutCalls));
+    anomaly_item(
+        html,
+        "without-calls",
+        "Agent-hours on queues in half-hours with no calls",
+        &idle,
+    );
+    html.push_str("</ul>\n</section>\n");
+}
+
+/// One check of the callout: its label, then its findings or "none".
+fn anomaly_item(html: &mut String, id: &str, label: &str, items: &[String]) {
+    let found = if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join("; ")
+    };
+    let _ = writeln!(
+        html,
+        "<li id=\"anomaly-{id}\"{}><strong>{}</strong> ({}): {}.</li>",
+        if items.is_empty() {
+            ""
+        } else {
+            " class=\"found\""
+        },
+        escape(label),
+        items.len(),
+        found
+    );
+}
+
+/// `sales Tue 15 Dec: 77.4% simulated (69.1-85.7%), target 80.0%`.
+fn below_target_item(note: &Note) -> String {
+    let level = match (&note.simulated, note.projected) {
+        (Some(s), _) => format!(
+            "{} simulated ({}-{})",
+            percent(Some(s.mean)),
+            percent(Some(s.low)),
+            percent(Some(s.high))
+        ),
+        (None, projected) => format!("{} projected", percent(projected)),
+    };
+    format!(
+        "{} {}: {level}, target {}",
+        escape(note.queue.as_deref().unwrap_or("")),
+        short_date(note.date),
+        percent(note.target)
+    )
+}
+
+/// Per queue: the agent-hours without calls over the horizon, the days, and the
+/// day with the most (one line per queue; the notes hold every day).
+fn idle_hours_items(notes: &[&Note]) -> Vec<String> {
+    let mut queues: BTreeMap<&str, Vec<&Note>> = BTreeMap::new();
+    for note in notes {
+        queues
+            .entry(note.queue.as_deref().unwrap_or(""))
+            .or_default()
+            .push(note);
+    }
+    queues
+        .into_iter()
+        .map(|(queue, days)| {
+            let total: f64 = days.iter().filter_map(|n| n.agent_hours).sum();
+            let most = days
+                .iter()
+                .max_by(|a, b| {
+                    a.agent_hours
+                        .partial_cmp(&b.agent_hours)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+                .copied();
+            format!(
+                "{} {} agent-hours on {} days (most {} on {})",
+                escape(queue),
+                number(total, 2),
+                days.len(),
+                number(most.and_then(|n| n.agent_hours).unwrap_or(0.0), 2),
+                most.map_or(String::new(), |n| short_date(n.date))
+            )
+        })
+        .collect()
+}
+
+/// `Tue 15 Dec`.
+fn short_date(date: Option<NaiveDate>) -> String {
+    date.map_or(String::new(), |d| d.format("%a %d %b").to_string())
+}
+
+/// The shortfalls as a table grouped by day (the day's cell spans its rows),
+/// sorted by date, start and queue; the cost trade-off explained at the first
+/// cause that is only cost.
+fn shortfall_table(html: &mut String, summary: &Summary) {
+    let mut runs: Vec<&Note> = summary
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Shortfall)
+        .collect();
+    if runs.is_empty() {
         return;
     }
-    html.push_str("<h2>Notes</h2>\n<ul class=\"notes\">\n");
-    for note in &summary.notes {
-        let _ = writeln!(html, "<li>{}</li>", escape(note));
+    runs.sort_by(|a, b| (a.date, &a.start, &a.queue).cmp(&(b.date, &b.start, &b.queue)));
+    let _ = writeln!(
+        html,
+        "<h2>Shortfalls</h2>\n<p>{} runs of half-hours the roster leaves short, by day. \
+         Figures are the run's worst half-hour; the causes count the agents with the \
+         queue's skill by what keeps each from it.</p>\n<table id=\"shortfalls\" class=\"notes\">\n\
+         <tr><th>Day</th><th>Hours</th><th>Queue</th><th>Short</th><th>Required</th>\
+         <th>Rostered</th><th>Skilled agents: why not on it</th></tr>",
+        runs.len()
+    );
+    let mut explained = false;
+    let mut index = 0;
+    while index < runs.len() {
+        let date = runs[index].date;
+        let day_rows = runs[index..].iter().take_while(|n| n.date == date).count();
+        for (row, note) in runs[index..index + day_rows].iter().enumerate() {
+            let day_cell = if row == 0 {
+                format!(
+                    "<th rowspan=\"{day_rows}\" class=\"day\">{}</th>",
+                    short_date(date)
+                )
+            } else {
+                String::new()
+            };
+            let causes = causes_cell(note, &mut explained);
+            let _ = writeln!(
+                html,
+                "<tr>{day_cell}<td>{}-{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"causes\">{causes}</td></tr>",
+                escape(note.start.as_deref().unwrap_or("")),
+                escape(note.end.as_deref().unwrap_or("")),
+                escape(note.queue.as_deref().unwrap_or("")),
+                agents(note.short_agents),
+                agents(note.required_agents),
+                agents(note.rostered_agents),
+            );
+        }
+        index += day_rows;
+    }
+    html.push_str("</table>\n");
+    if explained {
+        let _ = writeln!(
+            html,
+            "<p id=\"cost-tradeoff\"><sup>*</sup> Free but not rostered: no rule stops these \
+             agents, but a whole shift of theirs costs more than the shortfall it would fill, \
+             priced at {} per agent-hour short (<code>[penalties] under_per_agent_hour</code> \
+             in shifts.toml); raise that price to buy more coverage at a higher cost.</p>",
+            number(summary.solver.under_per_agent_hour, 2)
+        );
+    }
+}
+
+/// Agents as the notes hold them, two decimals at most (`0.5`, `19`).
+fn agents(value: Option<f64>) -> String {
+    value.map_or("-".to_string(), |v| crate::units::format_number(v, 2))
+}
+
+/// `94: 21 on it · 39 other work · 34 free (cost)*`; the asterisk (and, once, the
+/// sentence under the table) explains the cost trade-off.
+fn causes_cell(note: &Note, explained: &mut bool) -> String {
+    let mut parts = Vec::new();
+    for cause in &note.causes {
+        let what = match (cause.code, &cause.rule) {
+            ("on_queue", _) => "on it".to_string(),
+            ("other_work", _) => "other work".to_string(),
+            ("unavailable", _) => "unavailable or on leave".to_string(),
+            ("no_template", _) => "no template".to_string(),
+            ("rule", Some(rule)) => format!("blocked by {}", escape(rule)),
+            ("not_rostered_cost", _) => {
+                *explained = true;
+                "free, not rostered (cost)<sup>*</sup>".to_string()
+            }
+            (code, _) => escape(code),
+        };
+        parts.push(format!("{} {what}", cause.agents));
+    }
+    format!(
+        "{}: {}",
+        note.skilled_agents.unwrap_or(0),
+        parts.join(" · ")
+    )
+}
+
+/// The notes neither in the callout nor in the shortfall table, as a list.
+fn other_notes(html: &mut String, summary: &Summary) {
+    let others: Vec<&Note> = summary
+        .notes
+        .iter()
+        .filter(|n| !n.kind.is_anomaly() && n.kind != NoteKind::Shortfall)
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    html.push_str("<h2>Notes</h2>\n<ul class=\"notes\" id=\"other-notes\">\n");
+    for note in others {
+        let _ = writeln!(html, "<li>{}</li>", escape(&note.text));
     }
     html.push_str("</ul>\n");
 }
