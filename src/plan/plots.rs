@@ -817,3 +817,231 @@ pub const BELOW_NEAR: RGBColor = RGBColor(253, 219, 199);
 pub const ABOVE_NEAR: RGBColor = RGBColor(209, 229, 240);
 pub const ABOVE: RGBColor = RGBColor(103, 169, 207);
 pub const ABOVE_FAR: RGBColor = RGBColor(33, 102, 172);
+
+/// An agent's lane of the roster Gantt; lanes of one `group` (contract) are
+/// drawn together under its heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterLane {
+    pub label: String,
+    pub group: String,
+}
+
+/// What a lane shows on a day: a block of work on a queue (lunches and breaks are
+/// the gaps between blocks), or a day off or on leave across the whole day.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RosterMark {
+    Work {
+        start: u32,
+        end: u32,
+        /// Colour index (the queue's).
+        queue: usize,
+    },
+    Off,
+    Leave,
+}
+
+/// One mark of the roster Gantt, with its hover text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterBar {
+    pub lane: usize,
+    pub day: u32,
+    pub mark: RosterMark,
+    pub title: String,
+}
+
+/// Pixels of the roster Gantt: the agents' labels, a lane, a group's heading, the
+/// band of day and hour labels at the top, and the legend's band.
+const ROSTER_LABELS: u32 = 150;
+const ROSTER_LANE: u32 = 13;
+const ROSTER_HEADING: u32 = 18;
+const ROSTER_TOP: u32 = 66;
+const ROSTER_LEGEND: u32 = 34;
+const OFF: RGBColor = RGBColor(235, 235, 235);
+const LEAVE: RGBColor = RGBColor(240, 228, 66);
+
+/// The roster as team leaders read it: agents down (grouped by contract), the
+/// days across with their dates, each day from `hours.0` to `hours.1` minutes;
+/// work coloured by queue, lunches and breaks as gaps, days off and leave marked.
+/// Hand-written SVG so that each bar carries a `<title>`.
+pub fn roster_gantt(
+    title: &str,
+    lanes: &[RosterLane],
+    bars: &[RosterBar],
+    (first, days): (NaiveDate, u32),
+    hours: (u32, u32),
+    queues: &[String],
+) -> String {
+    let groups = lanes
+        .iter()
+        .enumerate()
+        .filter(|(i, lane)| *i == 0 || lanes[i - 1].group != lane.group)
+        .count() as u32;
+    let height =
+        ROSTER_TOP + groups * ROSTER_HEADING + lanes.len() as u32 * ROSTER_LANE + ROSTER_LEGEND;
+    let day_width = f64::from(WIDTH - ROSTER_LABELS - 12) / f64::from(days.max(1));
+    let span = f64::from(hours.1.saturating_sub(hours.0).max(60));
+    let x = |day: u32, minute: u32| {
+        let minute = minute.clamp(hours.0, hours.1);
+        f64::from(ROSTER_LABELS)
+            + f64::from(day) * day_width
+            + f64::from(minute - hours.0) / span * day_width
+    };
+    let tops = lane_tops(lanes);
+    let bottom = height - ROSTER_LEGEND;
+    let mut svg = format!(
+        "<svg width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\" font-family=\"{FONT}\">\n\
+         <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"{}\" y=\"24\" font-size=\"18\" text-anchor=\"middle\">{}</text>\n",
+        WIDTH / 2,
+        super::report::escape(title)
+    );
+    svg.push_str(&roster_axis((first, days), hours, day_width, bottom, &x));
+    svg.push_str(&roster_lanes(lanes, &tops));
+    for bar in bars.iter().filter(|b| b.day < days && b.lane < lanes.len()) {
+        let top = tops[bar.lane];
+        let (left, right, fill, word) = match bar.mark {
+            RosterMark::Work { start, end, queue } => {
+                (x(bar.day, start), x(bar.day, end), colour(queue), None)
+            }
+            RosterMark::Off => (x(bar.day, hours.0), x(bar.day, hours.1), OFF, Some("off")),
+            RosterMark::Leave => (
+                x(bar.day, hours.0),
+                x(bar.day, hours.1),
+                LEAVE,
+                Some("leave"),
+            ),
+        };
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\n",
+            top + 2,
+            (right - left).max(0.5),
+            ROSTER_LANE - 3,
+            hex(fill),
+            super::report::escape(&bar.title)
+        ));
+        if let Some(word) = word {
+            svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{}\" font-size=\"8\" text-anchor=\"middle\" fill=\"#555555\">{word}</text>\n",
+                (left + right) / 2.0,
+                top + ROSTER_LANE - 3
+            ));
+        }
+    }
+    let mut legend: Vec<(RGBColor, String)> = queues
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (colour(i), format!("on {q}")))
+        .collect();
+    legend.push((OFF, "day off".to_string()));
+    legend.push((LEAVE, "leave".to_string()));
+    svg.push_str(&roster_legend(&legend, bottom + 12));
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Each lane's top, pixels: lanes follow one another, with a heading's room
+/// before the first lane of each group.
+fn lane_tops(lanes: &[RosterLane]) -> Vec<u32> {
+    let mut top = ROSTER_TOP;
+    let mut tops = Vec::with_capacity(lanes.len());
+    for (i, lane) in lanes.iter().enumerate() {
+        if i == 0 || lanes[i - 1].group != lane.group {
+            top += ROSTER_HEADING;
+        }
+        tops.push(top);
+        top += ROSTER_LANE;
+    }
+    tops
+}
+
+/// The groups' headings and the agents' labels, zebra-striped for reading across.
+fn roster_lanes(lanes: &[RosterLane], tops: &[u32]) -> String {
+    let mut svg = String::new();
+    for (i, lane) in lanes.iter().enumerate() {
+        if i == 0 || lanes[i - 1].group != lane.group {
+            let count = lanes.iter().filter(|l| l.group == lane.group).count();
+            svg.push_str(&format!(
+                "<text x=\"4\" y=\"{}\" font-size=\"12\" font-weight=\"bold\">{} ({count} agents)</text>\n",
+                tops[i] - 5,
+                super::report::escape(&lane.group)
+            ));
+        }
+        if i % 2 == 1 {
+            svg.push_str(&format!(
+                "<rect x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{ROSTER_LANE}\" fill=\"#F7F7F7\"/>\n",
+                tops[i]
+            ));
+        }
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{}</text>\n",
+            ROSTER_LABELS - 6,
+            tops[i] + ROSTER_LANE - 3,
+            super::report::escape(&lane.label)
+        ));
+    }
+    svg
+}
+
+/// The dates over each day's column, the hours under them, and the days'
+/// separators down to `bottom`.
+fn roster_axis(
+    (first, days): (NaiveDate, u32),
+    hours: (u32, u32),
+    day_width: f64,
+    bottom: u32,
+    x: &dyn Fn(u32, u32) -> f64,
+) -> String {
+    let mut svg = String::new();
+    // Hour labels every hour when a day is wide, else every few hours.
+    let span_hours = (hours.1 - hours.0) / 60;
+    let step = (1..=12)
+        .find(|step| day_width / f64::from(span_hours) * f64::from(*step) >= 28.0)
+        .unwrap_or(12);
+    for day in 0..days {
+        let date = first + Duration::days(i64::from(day));
+        let left = x(day, hours.0);
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"44\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">{}</text>\n\
+             <line x1=\"{left:.1}\" y1=\"34\" x2=\"{left:.1}\" y2=\"{bottom}\" stroke=\"#999999\"/>\n",
+            left + day_width / 2.0,
+            date.format("%a %d %b")
+        ));
+        for hour in (hours.0 / 60..hours.1 / 60).step_by(step as usize) {
+            let at = x(day, hour * 60);
+            svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"60\" font-size=\"9\" fill=\"#555555\">{hour:02}</text>\n\
+                 <line x1=\"{at:.1}\" y1=\"62\" x2=\"{at:.1}\" y2=\"{bottom}\" stroke=\"#EEEEEE\"/>\n",
+                at + 1.0
+            ));
+        }
+    }
+    let right = x(days.saturating_sub(1), hours.1);
+    svg.push_str(&format!(
+        "<line x1=\"{right:.1}\" y1=\"34\" x2=\"{right:.1}\" y2=\"{bottom}\" stroke=\"#999999\"/>\n"
+    ));
+    svg
+}
+
+/// The roster Gantt's legend: a swatch and a label each, left to right.
+fn roster_legend(legend: &[(RGBColor, String)], top: u32) -> String {
+    let mut svg = String::new();
+    let width = f64::from(WIDTH - ROSTER_LABELS) / (legend.len() + 1) as f64;
+    for (i, (fill, label)) in legend.iter().enumerate() {
+        let left = f64::from(ROSTER_LABELS) + i as f64 * width;
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{top}\" width=\"14\" height=\"10\" fill=\"{}\"/>\n\
+             <text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>\n",
+            hex(*fill),
+            left + 18.0,
+            top + 9,
+            super::report::escape(label)
+        ));
+    }
+    let left = f64::from(ROSTER_LABELS) + legend.len() as f64 * width;
+    svg.push_str(&format!(
+        "<text x=\"{left:.1}\" y=\"{}\" font-size=\"11\">gap: lunch or break</text>\n",
+        top + 9
+    ));
+    svg
+}

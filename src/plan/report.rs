@@ -24,7 +24,7 @@ use plotters::style::RGBColor;
 pub const REPORT_FILE: &str = "report.html";
 pub const PLOTS_DIR: &str = "plots";
 /// The charts, in the report's order: `plots/NAME.svg`.
-pub const PLOT_NAMES: [&str; 8] = [
+pub const PLOT_NAMES: [&str; 9] = [
     "month-service-level",
     "month-staffing",
     "forecast",
@@ -33,6 +33,7 @@ pub const PLOT_NAMES: [&str; 8] = [
     "daily-service-level",
     "daily-hours",
     "gantt",
+    "gantt-day",
 ];
 
 /// One chart of the report.
@@ -114,7 +115,7 @@ pub fn figures(
             svg: plots::daily_hours_chart(&summary.days)?,
         },
     ]);
-    figures.push(gantt(config, plan, &week_name)?);
+    figures.extend(gantts(config, plan, summary, &week_name)?);
     Ok(figures)
 }
 
@@ -365,48 +366,197 @@ fn staffing_colour(balance: f64) -> RGBColor {
     }
 }
 
-/// The roster of the week as a Gantt chart, or without a roster the shifts by
-/// template and start time.
-fn gantt(config: &PlanConfig, plan: &Plan, week_name: &str) -> Result<Figure> {
-    let (week, days) = (config.report_week, config.report_days);
+/// The day of the day Gantt: `[report] day`, else the plotted week's day with
+/// the most shortfall (the first such), the day team leaders most need to see.
+fn gantt_day(config: &PlanConfig, summary: &Summary) -> NaiveDate {
+    if let Some(day) = config.report_day {
+        return day;
+    }
+    let week_end = config.report_week + chrono::Duration::days(i64::from(config.report_days));
+    summary
+        .days
+        .iter()
+        .filter(|d| d.date >= config.report_week && d.date < week_end)
+        .fold(None::<&super::summary::Day>, |best, day| match best {
+            Some(b) if b.shortfall_agent_hours >= day.shortfall_agent_hours => Some(b),
+            _ => Some(day),
+        })
+        .map_or(config.report_week, |d| d.date)
+}
+
+/// The week's and the chosen day's Gantt charts: the roster's agents, or without
+/// a roster the shifts by template and start time.
+fn gantts(
+    config: &PlanConfig,
+    plan: &Plan,
+    summary: &Summary,
+    week_name: &str,
+) -> Result<Vec<Figure>> {
+    let day = gantt_day(config, summary);
+    let day_name = long_date(day);
+    let Some(roster) = &plan.roster else {
+        return Ok(vec![
+            template_gantt(
+                plan,
+                "gantt",
+                (config.report_week, config.report_days),
+                week_name,
+            )?,
+            template_gantt(plan, "gantt-day", (day, 1), &day_name)?,
+        ]);
+    };
+    let caption = |span: &str| {
+        format!(
+            "The roster, {span}: one line per agent, grouped by contract (agents.csv has \
+             no team); bars are time on the phones coloured by queue, the gaps between them \
+             lunches and breaks; days off grey, leave yellow. Hover a bar for its times. \
+             (roster.csv)"
+        )
+    };
+    let mut day_caption = caption(&day_name);
+    if config.report_day.is_none() {
+        day_caption.push_str(
+            " The day is the plotted week's with the most shortfall; [report] day chooses another.",
+        );
+    }
+    Ok(vec![
+        Figure {
+            name: "gantt",
+            caption: caption(week_name),
+            svg: roster_gantt(
+                roster,
+                &summary.queues,
+                (config.report_week, config.report_days),
+                &format!(
+                    "Roster, week of {}",
+                    config.report_week.format("%a %d %b %Y")
+                ),
+            ),
+        },
+        Figure {
+            name: "gantt-day",
+            caption: day_caption,
+            svg: roster_gantt(
+                roster,
+                &summary.queues,
+                (day, 1),
+                &format!("Roster, {}", day.format("%A %d %B %Y")),
+            ),
+        },
+    ])
+}
+
+/// `A001 Priya Khan`, cut to fit the label column.
+fn agent_label(agent: &crate::roster::Agent) -> String {
+    let label = format!("{} {}", agent.id, agent.name);
+    if label.chars().count() <= 24 {
+        return label;
+    }
+    let cut: String = label.chars().take(23).collect();
+    format!("{cut}…")
+}
+
+/// The roster's Gantt over `days` days from `first`.
+fn roster_gantt(
+    roster: &super::roster::RosterPlan,
+    queues: &[String],
+    (first, days): (NaiveDate, u32),
+    title: &str,
+) -> String {
+    let contract = |agent: &crate::roster::Agent| {
+        roster
+            .contract_names
+            .get(agent.contract)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut agents: Vec<&crate::roster::Agent> = roster.agents.iter().collect();
+    agents.sort_by(|a, b| (contract(a), &a.id).cmp(&(contract(b), &b.id)));
+    let lanes: Vec<plots::RosterLane> = agents
+        .iter()
+        .map(|a| plots::RosterLane {
+            label: agent_label(a),
+            group: contract(a),
+        })
+        .collect();
+    let lane_of: BTreeMap<&str, (usize, String)> = agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), (i, agent_label(a))))
+        .collect();
+    let bars: Vec<plots::RosterBar> = roster
+        .rows
+        .iter()
+        .filter_map(|row| roster_bar(row, &lane_of, queues, first, days))
+        .collect();
+    let work = bars.iter().filter_map(|b| match b.mark {
+        plots::RosterMark::Work { start, end, .. } => Some((start, end)),
+        _ => None,
+    });
+    let (from, to) = work.fold((u32::MAX, 0), |(from, to), (start, end)| {
+        (from.min(start / 60 * 60), to.max(end.div_ceil(60) * 60))
+    });
+    let hours = if from < to { (from, to) } else { (480, 1200) };
+    plots::roster_gantt(title, &lanes, &bars, (first, days), hours, queues)
+}
+
+/// A row of roster.csv as a Gantt mark, if it falls in the shown days: work on a
+/// queue, a day off, or leave (lunches and breaks are left as gaps).
+fn roster_bar(
+    row: &crate::roster::RosterRow,
+    lanes: &BTreeMap<&str, (usize, String)>,
+    queues: &[String],
+    first: NaiveDate,
+    days: u32,
+) -> Option<plots::RosterBar> {
+    use crate::roster::Activity;
+    let day = u32::try_from((row.date - first).num_days())
+        .ok()
+        .filter(|d| *d < days)?;
+    let (lane, label) = lanes.get(row.agent_id.as_str())?;
+    let date = row.date.format("%a %d %b");
+    let (mark, title) = match row.activity {
+        Activity::Shift => {
+            let (start, end) = (row.start?, row.end?);
+            let end = if end <= start { 1440 } else { end };
+            let queue = queues
+                .iter()
+                .position(|q| *q == row.queue)
+                .unwrap_or(queues.len());
+            (
+                plots::RosterMark::Work { start, end, queue },
+                format!(
+                    "{label}, {date} {}-{} on {}",
+                    crate::units::format_clock_minutes(start),
+                    crate::units::format_clock_minutes(end),
+                    row.queue
+                ),
+            )
+        }
+        Activity::Off => (plots::RosterMark::Off, format!("{label}, {date}: day off")),
+        Activity::Leave => (plots::RosterMark::Leave, format!("{label}, {date}: leave")),
+        Activity::Lunch | Activity::Break => return None,
+    };
+    Some(plots::RosterBar {
+        lane: *lane,
+        day,
+        mark,
+        title,
+    })
+}
+
+/// Without a roster: the shifts of `days` days from `first` by template and start
+/// time, the number of agents on each bar.
+fn template_gantt(
+    plan: &Plan,
+    name: &'static str,
+    (first, days): (NaiveDate, u32),
+    span_name: &str,
+) -> Result<Figure> {
     let day_of = |date: NaiveDate| {
-        let day = (date - week).num_days();
+        let day = (date - first).num_days();
         (0..i64::from(days)).contains(&day).then_some(day as u32)
     };
-    if let Some(roster) = &plan.roster {
-        let agents: Vec<String> = roster
-            .shifts
-            .iter()
-            .map(|s| s.agent_id.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let bars: Vec<GanttBar> = roster
-            .shifts
-            .iter()
-            .filter_map(|shift| {
-                Some(GanttBar {
-                    lane: agents.binary_search(&shift.agent_id).ok()?,
-                    day: day_of(shift.date)?,
-                    start: shift.start,
-                    end: shift.end,
-                    label: None,
-                    group: 0,
-                })
-            })
-            .collect();
-        return Ok(Figure {
-            name: "gantt",
-            caption: format!("The roster in {week_name}: each agent's shifts."),
-            svg: plots::gantt_chart(
-                &format!("Roster, week of {}", week.format("%d %b %Y")),
-                &agents,
-                &bars,
-                week,
-                days,
-            )?,
-        });
-    }
     let templates = &plan.shift_config.templates;
     let order = |name: &str| {
         templates
@@ -443,19 +593,16 @@ fn gantt(config: &PlanConfig, plan: &Plan, week_name: &str) -> Result<Figure> {
         })
         .collect();
     Ok(Figure {
-        name: "gantt",
+        name,
         caption: format!(
-            "Shifts in {week_name} by template and start time (no roster: plan.toml names no \
+            "Shifts, {span_name}, by template and start time (no roster: plan.toml names no \
              agents); the number on a bar is how many agents work that shift that day."
         ),
         svg: plots::gantt_chart(
-            &format!(
-                "Shifts by template and start, week of {}",
-                week.format("%d %b %Y")
-            ),
+            &format!("Shifts by template and start, {span_name}"),
             &names.into_values().collect::<Vec<_>>(),
             &bars,
-            week,
+            first,
             days,
         )?,
     })

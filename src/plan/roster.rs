@@ -80,6 +80,9 @@ pub struct RosterPlan {
     pub changes: Vec<DayChange>,
     /// The agents rostered, as `agents.csv` names them (for the exports).
     pub agents: Vec<Agent>,
+    /// The contracts' names, by the agents' `contract` index (the report groups
+    /// agents by contract: agents.csv has no team).
+    pub contract_names: Vec<String>,
 }
 
 /// Checks, before any work, that the people files exist (exit code 2 if not), so a
@@ -161,6 +164,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
         gap: roster.gap,
         shortfall,
         shortfalls: roster.shortfalls,
+        contract_names: contracts.contracts.iter().map(|c| c.name.clone()).collect(),
         short_runs: roster.short_runs,
         waivers: roster.waivers,
         changes: roster.changes,
