@@ -381,12 +381,26 @@ pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32)
     Ok(svg)
 }
 
-/// Service level per day of the horizon and queue: the projection as a line, the
-/// simulation's mean as a dot with its 95% interval as a whisker (when the plan
-/// simulated), the queue's target dashed. The figures are `summary.json`'s
-/// `service_level[].days`.
+/// A drawing area of an SVG chart.
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Height of one queue's panel of the per-day charts, pixels.
+const PANEL_HEIGHT: u32 = 300;
+
+/// `05` under every other day of a long horizon, every day of a short one.
+fn day_tick(first: NaiveDate, count: i64, day: i64) -> String {
+    if day >= 0 && day < count && (day % 2 == 0 || count <= 16) {
+        (first + Duration::days(day)).format("%d").to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Service level per day of the horizon, one panel per queue: the projection as a
+/// line, the simulation's mean as a dot with its 95% interval as a whisker (when
+/// the plan simulated), the queue's target dashed. The figures are
+/// `summary.json`'s `service_level[].days`.
 pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32) -> Result<String> {
-    let day_of = |date: NaiveDate| (date - first).num_days();
     let lowest = queues
         .iter()
         .flat_map(|q| {
@@ -398,89 +412,217 @@ pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32)
         })
         .fold(1.0, f64::min);
     let bottom = ((lowest - 0.05) * 10.0).floor().max(0.0) / 10.0;
-    let count = i64::from(days);
+    let height = PANEL_HEIGHT * queues.len().max(1) as u32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
-        let ticks: Vec<i64> = (0..count).collect();
-        let mut chart = ChartBuilder::on(&root)
-            .caption("Service level per day", (FONT, 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(60)
-            .build_cartesian_2d((-1..count).with_key_points(ticks), bottom..1.02)
-            .map_err(drawing)?;
-        chart
-            .configure_mesh()
-            .x_label_formatter(&|day| match *day {
-                d if d >= 0 && (d % 2 == 0 || count <= 16) => {
-                    (first + Duration::days(d)).format("%d").to_string()
-                }
-                _ => String::new(),
-            })
-            .y_label_formatter(&|share| format!("{:.0}%", share * 100.0))
-            .y_desc("answered within target time")
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(drawing)?;
-        for (index, queue) in queues.iter().enumerate() {
-            let colour = colour(index);
-            let name = queue.queue.clone();
-            if let Some(target) = queue.target {
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        [(-1, target), (count, target)],
-                        6,
-                        4,
-                        colour.stroke_width(1),
-                    ))
-                    .map_err(drawing)?
-                    .label(format!("{name}: target {:.0}%", target * 100.0))
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
-            }
-            let projected: Vec<(i64, f64)> = queue
-                .days
-                .iter()
-                .filter_map(|d| Some((day_of(d.date), d.projected?)))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(projected, colour.stroke_width(2)))
-                .map_err(drawing)?
-                .label(format!("{name}: projected"))
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2))
-                });
-            let simulated: Vec<(i64, f64, f64, f64)> = queue
-                .days
-                .iter()
-                .filter_map(|d| {
-                    let s = d.simulated.as_ref()?;
-                    Some((day_of(d.date), s.mean, s.low, s.high))
-                })
-                .collect();
-            if simulated.is_empty() {
-                continue;
-            }
-            chart
-                .draw_series(simulated.iter().map(|&(day, _, low, high)| {
-                    PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
-                }))
-                .map_err(drawing)?;
-            chart
-                .draw_series(
-                    simulated
-                        .iter()
-                        .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
-                )
-                .map_err(drawing)?
-                .label(format!("{name}: simulated, 95% interval"))
-                .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+        let panels = root.split_evenly((queues.len().max(1), 1));
+        for (index, (queue, area)) in queues.iter().zip(&panels).enumerate() {
+            daily_service_panel(area, queue, index, (first, days), bottom)?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(drawing)?;
     }
     Ok(svg)
+}
+
+/// One queue's panel of [`daily_service_chart`].
+fn daily_service_panel(
+    area: &Area,
+    queue: &QueueService,
+    index: usize,
+    (first, days): (NaiveDate, u32),
+    bottom: f64,
+) -> Result<()> {
+    let day_of = |date: NaiveDate| (date - first).num_days();
+    let count = i64::from(days);
+    let colour = colour(index);
+    let name = queue.queue.clone();
+    let ticks: Vec<i64> = (0..count).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(format!("Service level per day: {name}"), (FONT, 16))
+        .margin(10)
+        .x_label_area_size(28)
+        .y_label_area_size(60)
+        .build_cartesian_2d((-1..count).with_key_points(ticks), bottom..1.02)
+        .map_err(drawing)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&|day| day_tick(first, count, *day))
+        .y_label_formatter(&|share| format!("{:.0}%", share * 100.0))
+        .y_desc("answered in time")
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(drawing)?;
+    if let Some(target) = queue.target {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(-1, target), (count, target)],
+                6,
+                4,
+                GREY.stroke_width(1),
+            ))
+            .map_err(drawing)?
+            .label(format!("target {:.0}%", target * 100.0))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], GREY));
+    }
+    let projected: Vec<(i64, f64)> = queue
+        .days
+        .iter()
+        .filter_map(|d| Some((day_of(d.date), d.projected?)))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(projected, colour.stroke_width(2)))
+        .map_err(drawing)?
+        .label("projected")
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
+    let simulated: Vec<(i64, f64, f64, f64)> = queue
+        .days
+        .iter()
+        .filter_map(|d| {
+            let s = d.simulated.as_ref()?;
+            Some((day_of(d.date), s.mean, s.low, s.high))
+        })
+        .collect();
+    if !simulated.is_empty() {
+        chart
+            .draw_series(simulated.iter().map(|&(day, _, low, high)| {
+                PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
+            }))
+            .map_err(drawing)?;
+        chart
+            .draw_series(
+                simulated
+                    .iter()
+                    .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
+            )
+            .map_err(drawing)?
+            .label("simulated, 95% interval")
+            .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+    }
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)
+}
+
+/// One simulated figure of a queue-day: the day, the queue's offset beside it,
+/// and the mean with its 95% interval.
+type DayEstimate = (f64, f64, f64, f64);
+
+/// Average speed of answer and abandonment per day and queue, as the plan's
+/// simulation gives them: a dot for the mean, a whisker for the 95% interval,
+/// queues side by side within a day. The figures are `summary.json`'s
+/// `service_level[].days[].simulated_asa_seconds` and `simulated_abandon_rate`.
+pub fn daily_waits_chart(queues: &[QueueService], first: NaiveDate, days: u32) -> Result<String> {
+    let estimates = |pick: &dyn Fn(
+        &super::summary::QueueServiceDay,
+    ) -> Option<crate::plan::simulation::Simulated>|
+     -> Vec<Vec<DayEstimate>> {
+        let width = 0.5 / queues.len().max(1) as f64;
+        queues
+            .iter()
+            .enumerate()
+            .map(|(index, queue)| {
+                let offset = (index as f64 + 0.5) * width - 0.25;
+                queue
+                    .days
+                    .iter()
+                    .filter_map(|d| {
+                        let s = pick(d)?;
+                        let day = (d.date - first).num_days() as f64 + offset;
+                        Some((day, s.mean, s.low, s.high))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let asa = estimates(&|d| d.simulated_asa_seconds);
+    let abandon = estimates(&|d| d.simulated_abandon_rate);
+    let names: Vec<&str> = queues.iter().map(|q| q.queue.as_str()).collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, 2 * PANEL_HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let (top, lower) = root.split_vertically(PANEL_HEIGHT);
+        let panel =
+            |area: &Area, title: &str, axis: &str, series: &[Vec<DayEstimate>], share: bool| {
+                waits_panel(area, (title, axis), &names, series, (first, days), share)
+            };
+        panel(
+            &top,
+            "Average speed of answer per day (simulated)",
+            "seconds",
+            &asa,
+            false,
+        )?;
+        panel(
+            &lower,
+            "Calls abandoned per day (simulated)",
+            "abandoned",
+            &abandon,
+            true,
+        )?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// One measure's panel of [`daily_waits_chart`].
+fn waits_panel(
+    area: &Area,
+    (title, axis): (&str, &str),
+    names: &[&str],
+    series: &[Vec<DayEstimate>],
+    (first, days): (NaiveDate, u32),
+    share: bool,
+) -> Result<()> {
+    let floor = if share { 0.01 } else { 10.0 };
+    let top = axis_top(series.iter().flatten().map(|e| e.3), floor);
+    let count = i64::from(days);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(28)
+        .y_label_area_size(60)
+        .build_cartesian_2d(-1.0..count as f64, 0.0..top)
+        .map_err(drawing)?;
+    chart
+        .configure_mesh()
+        .x_labels(days as usize + 1)
+        .x_label_formatter(&|x| {
+            let day = x.round() as i64;
+            if (x - day as f64).abs() > 1e-6 {
+                return String::new();
+            }
+            day_tick(first, count, day)
+        })
+        .y_label_formatter(&|v| {
+            if share {
+                format!("{:.1}%", v * 100.0)
+            } else {
+                format!("{v:.0}")
+            }
+        })
+        .y_desc(axis)
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(drawing)?;
+    for (index, (name, points)) in names.iter().zip(series).enumerate() {
+        let colour = colour(index);
+        chart
+            .draw_series(points.iter().map(|&(day, _, low, high)| {
+                PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
+            }))
+            .map_err(drawing)?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
+            )
+            .map_err(drawing)?
+            .label(format!("{name}: mean, 95% interval"))
+            .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 
 /// Required and scheduled agent-hours per day of the horizon, side by side.

@@ -24,17 +24,27 @@ use plotters::style::RGBColor;
 pub const REPORT_FILE: &str = "report.html";
 pub const PLOTS_DIR: &str = "plots";
 /// The charts, in the report's order: `plots/NAME.svg`.
-pub const PLOT_NAMES: [&str; 9] = [
+pub const PLOT_NAMES: [&str; 10] = [
     "month-service-level",
     "month-staffing",
     "forecast",
     "week-agents",
     "week-service-level",
     "daily-service-level",
+    "daily-waits",
     "daily-hours",
     "gantt",
     "gantt-day",
 ];
+
+/// The charts a plan draws: all of [`PLOT_NAMES`], but the waits per day only
+/// when the plan simulated its roster (nothing else gives them).
+pub fn plot_names(simulated: bool) -> Vec<&'static str> {
+    PLOT_NAMES
+        .into_iter()
+        .filter(|name| simulated || *name != "daily-waits")
+        .collect()
+}
 
 /// One chart of the report.
 #[derive(Debug, Clone)]
@@ -98,13 +108,22 @@ pub fn figures(
         },
         Figure {
             name: "daily-service-level",
-            caption: "Service level per day and queue over the horizon: the line the \
+            caption: "Service level per day over the horizon, one panel per queue: the line the \
                       projection, the dots the simulation of the same roster with their 95% \
                       intervals, dashed the targets. A day whose whole interval sits below its \
                       target is one to fix; a line far from its dots means the projection's \
                       assumptions do not hold that day."
                 .to_string(),
             svg: plots::daily_service_chart(&summary.service_level, config.start, config.days)?,
+        },
+        Figure {
+            name: "daily-waits",
+            caption: "How long callers wait, per day and queue, as the simulation of the \
+                      roster gives it: the average speed of answer and the share of calls \
+                      abandoned, each a dot (mean) with its 95% interval. Days with long waits \
+                      and abandonment are the ones callers notice."
+                .to_string(),
+            svg: plots::daily_waits_chart(&summary.service_level, config.start, config.days)?,
         },
         Figure {
             name: "daily-hours",
@@ -115,6 +134,7 @@ pub fn figures(
             svg: plots::daily_hours_chart(&summary.days)?,
         },
     ]);
+    figures.retain(|f| plan.simulation.is_some() || f.name != "daily-waits");
     figures.extend(gantts(config, plan, summary, &week_name)?);
     Ok(figures)
 }

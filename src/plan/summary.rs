@@ -170,6 +170,12 @@ pub struct QueueServiceDay {
     /// The simulated service level with its 95% interval, when simulated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simulated: Option<Simulated>,
+    /// The simulated average speed of answer (seconds) and abandonment rate,
+    /// with their 95% intervals, when simulated and the day has calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated_asa_seconds: Option<Simulated>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated_abandon_rate: Option<Simulated>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,6 +347,9 @@ fn attach_simulation(
         };
         for day in &mut queue.days {
             day.simulated = simulation.days.get(&day.date).copied();
+            let waits = simulation.day_waits.get(&day.date);
+            day.simulated_asa_seconds = waits.and_then(|w| w.asa_seconds);
+            day.simulated_abandon_rate = waits.and_then(|w| w.abandon_rate);
         }
         let projected_days: Vec<_> = queue.days.iter().map(|d| (d.date, d.projected)).collect();
         notes.extend(
@@ -400,6 +409,8 @@ fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueSer
                         calls: round(d.calls, 3),
                         projected: d.service_level.map(|level| round(level, 4)),
                         simulated: None,
+                        simulated_asa_seconds: None,
+                        simulated_abandon_rate: None,
                     })
                     .collect(),
             }
