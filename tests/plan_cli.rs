@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use assert_cmd::assert::OutputAssertExt;
 
 mod exports_check;
+mod report_check;
 
 fn wfm() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wfm"))
@@ -391,6 +392,7 @@ fn one_week_plan_outputs_agree_with_each_other() {
     expected.sort();
     assert_eq!(present, expected);
     check_report(&out, &listed);
+    report_check::check_report_figures(&out);
 }
 
 /// `report.html` is well-formed (polyglot XHTML, so an XML parser reads it), refers to
@@ -463,7 +465,7 @@ fn check_report(out: &Path, outputs: &[String]) {
 
     // Every plot is a file of plots/ and the same SVG inline in its figure.
     let plots: Vec<&String> = outputs.iter().filter(|o| o.starts_with("plots/")).collect();
-    assert_eq!(plots.len(), 6);
+    assert_eq!(plots.len(), 10);
     // The daily service-level chart: one dot per simulated queue-day of summary.json
     // (and one per simulated queue in the legend), one whisker each.
     let summary: serde_json::Value =
@@ -1014,6 +1016,9 @@ fn strict_passes_the_ordinary_sample_month() {
     assert!(short > 0.0 && totals["short_intervals"].as_u64().unwrap() > 0);
     assert!(short <= required / 100.0, "{short} of {required}");
     assert!(!stderr.contains("stale history"), "{stderr}");
+    // The report's figures are the files', and the month's report stays small.
+    let size = report_check::check_report_figures(&out);
+    assert!(size < 5 * 1024 * 1024, "report.html is {size} bytes");
 }
 
 #[test]
@@ -1289,7 +1294,8 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
         .unwrap()
         .contains(&serde_json::json!("roster.csv")));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("The roster in"), "{stderr}");
+    assert!(html.contains("The roster, the week of"), "{stderr}");
+    report_check::check_report_figures(&out);
 
     // The agent-facing exports agree with roster.csv, and summary.json lists them.
     let events = exports_check::check_exports(
