@@ -525,7 +525,7 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
         "coverage.csv",
     ];
     let (a, b) = (snapshot(&first), snapshot(&second));
-    assert_eq!(a.len(), 13, "{:?}", a.keys());
+    assert_eq!(a.len(), 17, "{:?}", a.keys());
     for (name, bytes) in &a {
         assert!(
             b.get(name) == Some(bytes),

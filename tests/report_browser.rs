@@ -97,13 +97,16 @@ const PROBE: &str = r#"<script>
       if ((box.width > 0 || box.height > 0) && !background) drawn++;
     }
     out.charts[figure.id] = drawn;
+    // Texts on screen (rotated ones too) within the chart's box on screen.
+    var frame = svg.getBoundingClientRect();
     var texts = svg.querySelectorAll('text');
     for (var k = 0; k < texts.length; k++) {
       if (!texts[k].textContent.trim()) continue;
-      var b = texts[k].getBBox();
-      if (b.x < -0.5 || b.y < -0.5 || b.x + b.width > width + 0.5 || b.y + b.height > height + 0.5) {
-        out.overflow.push(figure.id + ': "' + texts[k].textContent + '" at ' +
-          [b.x, b.y, b.width, b.height].map(Math.round).join(','));
+      var b = texts[k].getBoundingClientRect();
+      if (b.left < frame.left - 0.5 || b.top < frame.top - 0.5 ||
+          b.right > frame.right + 0.5 || b.bottom > frame.bottom + 0.5) {
+        out.overflow.push(figure.id + ': "' + texts[k].textContent.trim() + '" at ' +
+          [b.left - frame.left, b.top - frame.top, b.width, b.height].map(Math.round).join(','));
       }
     }
   }
@@ -243,7 +246,10 @@ fn the_report_renders_in_a_browser_without_overflow_or_errors() {
     let output = headless(
         &browser,
         &profile,
-        &["--window-size=1100,1500".to_string(), "--dump-dom".to_string()],
+        &[
+            "--window-size=1100,1500".to_string(),
+            "--dump-dom".to_string(),
+        ],
         &file_url(&copy),
     );
     assert!(output.status.success());
@@ -252,8 +258,7 @@ fn the_report_renders_in_a_browser_without_overflow_or_errors() {
 
     let charts = found["charts"].as_object().unwrap();
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(plan.join("summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(plan.join("summary.json")).unwrap()).unwrap();
     let plots = summary["outputs"]
         .as_array()
         .unwrap()

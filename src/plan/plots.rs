@@ -201,8 +201,10 @@ fn day_label(week: NaiveDate, slot: i64) -> String {
     format!("{} {:02}", date.weekday(), date.day())
 }
 
+/// The start of each day of the week: a tick and its label (none at the week's
+/// end, whose label would stick out of the chart).
 fn day_ticks(days: u32) -> Vec<i64> {
-    (0..=i64::from(days)).map(|d| d * 48).collect()
+    (0..i64::from(days)).map(|d| d * 48).collect()
 }
 
 /// Required agents (shaded) and scheduled agents (line) per half-hour of the week,

@@ -65,7 +65,7 @@ pub fn figures(
 ) -> Result<Vec<Figure>> {
     let (week, days) = (config.report_week, config.report_days);
     let week_name = format!("the week of {}", long_date(week));
-    let mut figures = month_heatmaps(config, plan);
+    let mut figures = month_heatmaps(config, plan, service);
     figures.extend([
         Figure {
             name: "forecast",
@@ -141,23 +141,22 @@ pub fn figures(
 
 /// The month at a glance, per queue: service level against target and staffing
 /// against requirement per day and half-hour.
-fn month_heatmaps(config: &PlanConfig, plan: &Plan) -> Vec<Figure> {
+fn month_heatmaps(config: &PlanConfig, plan: &Plan, service: &[QueueInterval]) -> Vec<Figure> {
     let simulated = simulated_intervals(plan);
     let source = if simulated.is_empty() {
         "projected"
     } else {
         "simulated"
     };
-    let service: Vec<HeatPanel> = queue_rows(&plan.schedule.coverage)
+    let mut queues: BTreeMap<&str, Vec<HeatCell>> = BTreeMap::new();
+    for interval in service {
+        if let Some(cell) = service_cell(config, plan, interval, &simulated) {
+            queues.entry(&interval.queue).or_default().push(cell);
+        }
+    }
+    let service: Vec<HeatPanel> = queues
         .into_iter()
-        .map(|(queue, rows)| {
-            let target = config.targets.for_queue(&queue).service_level;
-            let cells = rows
-                .iter()
-                .filter_map(|row| service_cell(config, plan, row, target, &simulated))
-                .collect();
-            (queue, cells)
-        })
+        .map(|(queue, cells)| (queue.to_string(), cells))
         .collect();
     let staffing: Vec<HeatPanel> = queue_rows(&plan.schedule.coverage)
         .into_iter()
@@ -271,40 +270,49 @@ fn day_and_minute(config: &PlanConfig, row: &CoverageRow) -> Option<(u32, u32)> 
 }
 
 /// `sales, Tue 2026-12-01 10:00-10:30`: the start of every heatmap title.
-fn cell_name(row: &CoverageRow, minute: u32, length: u32) -> String {
+fn cell_name(
+    queue: &str,
+    start: &chrono::DateTime<chrono_tz::Tz>,
+    minute: u32,
+    length: u32,
+) -> String {
     format!(
         "{}, {} {}-{}",
-        row.queue,
-        row.interval_start.format("%a %Y-%m-%d"),
+        queue,
+        start.format("%a %Y-%m-%d"),
         crate::units::format_clock_minutes(minute),
         crate::units::format_clock_minutes(minute + length)
     )
 }
 
 /// A service-level cell: the simulated level where the plan simulated the
-/// interval, else the projected; none without calls.
+/// interval, else the projected (per queue: a pooled schedule's agents shared out
+/// as `plan::service` does; a roster's coverage.csv as it is); none without calls.
 fn service_cell(
     config: &PlanConfig,
     plan: &Plan,
-    row: &CoverageRow,
-    target: Option<f64>,
+    interval: &QueueInterval,
     simulated: &BTreeMap<(String, String), SimulatedLevel>,
 ) -> Option<HeatCell> {
-    if row.calls <= 0.0 {
+    if interval.calls <= 0.0 {
         return None;
     }
-    let (day, minute) = day_and_minute(config, row)?;
+    let start = &interval.interval_start;
+    let day = u32::try_from((start.date_naive() - config.start).num_days())
+        .ok()
+        .filter(|d| *d < config.days)?;
+    let minute = crate::interval::local_minute_of_day(start);
     let length = plan.schedule.interval_minutes;
     let key = (
-        row.queue.clone(),
-        crate::interval::format_timestamp(&row.interval_start),
+        interval.queue.clone(),
+        crate::interval::format_timestamp(start),
     );
-    let projected = row.service_level.map(|l| crate::units::round(l, 4));
+    let projected = interval.service_level.map(|l| crate::units::round(l, 4));
     let simulated = simulated.get(&key).copied();
     let level = simulated.map(|s| s.0).or(projected)?;
     let mut figures = Vec::new();
     if let Some((mean, low, high)) = simulated {
-        let interval = match (low, high) {
+        let range = match (low, high) {
             (Some(low), Some(high)) => format!(
                 " (95% interval {}-{})",
                 percent(Some(low)),
@@ -312,20 +320,20 @@ fn service_cell(
             ),
             _ => String::new(),
         };
-        figures.push(format!("simulated {}{interval}", percent(Some(mean))));
+        figures.push(format!("simulated {}{range}", percent(Some(mean))));
     }
     figures.push(format!("projected {}", percent(projected)));
-    figures.push(format!("target {}", percent(target)));
+    figures.push(format!("target {}", percent(interval.target)));
     Some(HeatCell {
         day,
         minute,
         length,
-        fill: service_colour(level - target.unwrap_or(0.0)),
+        fill: service_colour(level - interval.target.unwrap_or(0.0)),
         title: format!(
             "{}: {}; {} calls",
-            cell_name(row, minute, length),
+            cell_name(&interval.queue, start, minute, length),
             figures.join(", "),
-            crate::units::format_number(row.calls, 3)
+            crate::units::format_number(interval.calls, 3)
         ),
     })
 }
@@ -366,7 +374,7 @@ fn staffing_cell(config: &PlanConfig, plan: &Plan, row: &CoverageRow) -> Option<
         fill: staffing_colour(balance),
         title: format!(
             "{}: scheduled {}, required {}, {verdict}; {} calls",
-            cell_name(row, minute, length),
+            cell_name(&row.queue, &row.interval_start, minute, length),
             figure(row.scheduled),
             figure(row.required),
             figure(row.calls)
