@@ -9,7 +9,7 @@
 //! walkthrough's screenshots.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The browsers tried, in order (`WFM_CHROMIUM` first when set).
@@ -33,8 +33,19 @@ fn browser() -> Option<PathBuf> {
     })
 }
 
-/// Runs the browser headless on `url` with `args`, killed after two minutes.
+/// What a headless run printed.
+struct Output {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the browser headless on `url` with `args`, killed after two minutes. Its
+/// output goes to files (a page's DOM fills a pipe that nobody reads yet).
 fn headless(browser: &Path, profile: &Path, args: &[String], url: &str) -> Output {
+    let logs = profile.with_extension("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let (out, err) = (logs.join("stdout"), logs.join("stderr"));
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -49,19 +60,28 @@ fn headless(browser: &Path, profile: &Path, args: &[String], url: &str) -> Outpu
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .arg(url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .expect("the browser starts");
     let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if started.elapsed() > Duration::from_secs(120) {
             child.kill().unwrap();
             panic!("{} did not finish in two minutes", browser.display());
         }
         std::thread::sleep(Duration::from_millis(100));
+    };
+    let read = |path: &Path| String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+    Output {
+        success: status.success(),
+        stdout: read(&out),
+        stderr: read(&err),
     }
-    child.wait_with_output().unwrap()
 }
 
 fn file_url(path: &Path) -> String {
@@ -70,7 +90,8 @@ fn file_url(path: &Path) -> String {
 
 /// The console messages a page logged (Chromium prints them as `CONSOLE` lines).
 fn console_lines(output: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&output.stderr)
+    output
+        .stderr
         .lines()
         .filter(|l| l.contains(":CONSOLE"))
         .map(String::from)
@@ -204,7 +225,7 @@ fn screenshots(browser: &Path, profile: &Path, plan: &Path, into: &Path) -> Vec<
             ],
             &file_url(&page),
         );
-        assert!(output.status.success(), "screenshot of {name}");
+        assert!(output.success, "screenshot of {name}: {}", output.stderr);
         assert_eq!(
             console_lines(&output),
             Vec::<String>::new(),
@@ -252,9 +273,9 @@ fn the_report_renders_in_a_browser_without_overflow_or_errors() {
         ],
         &file_url(&copy),
     );
-    assert!(output.status.success());
+    assert!(output.success, "{}", output.stderr);
     assert_eq!(console_lines(&output), Vec::<String>::new());
-    let found = findings(&String::from_utf8_lossy(&output.stdout));
+    let found = findings(&output.stdout);
 
     let charts = found["charts"].as_object().unwrap();
     let summary: serde_json::Value =
