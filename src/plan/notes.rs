@@ -306,3 +306,104 @@ fn hours_without_calls(coverage: &[CoverageRow], hours: f64) -> Vec<Note> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn row(queue: &str, hour: u32, calls: f64, scheduled: f64) -> CoverageRow {
+        CoverageRow {
+            queue: queue.into(),
+            interval_start: chrono_tz::Europe::London
+                .with_ymd_and_hms(2026, 12, 28, hour, 0, 0)
+                .unwrap(),
+            calls,
+            aht_seconds: 300.0,
+            required: 0.0,
+            scheduled,
+            weakest_slot: scheduled,
+            slots: vec![scheduled, scheduled],
+            shortfall: 0.0,
+            surplus: scheduled,
+            service_level: None,
+        }
+    }
+
+    fn date(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, day).unwrap()
+    }
+
+    #[test]
+    fn shifts_on_a_closed_day_and_agents_without_calls_are_anomalies() {
+        let shifts = [ShiftRow {
+            date: date(28),
+            start: 480,
+            template: "FT8".into(),
+            end: 990,
+            lunch: None,
+            breaks: Vec::new(),
+            count: 3,
+        }];
+        let coverage = [row("sales", 8, 0.0, 3.0), row("sales", 9, 12.0, 2.0)];
+        let found = anomalies(&[date(28)], &shifts, &coverage, &[], 0.5);
+        let closed = &found.shifts_on_closed_days;
+        assert_eq!(closed.len(), 1);
+        assert_eq!(
+            (closed[0].shifts, closed[0].agent_hours),
+            (Some(3), Some(2.5))
+        );
+        let idle = &found.hours_without_calls;
+        assert_eq!(idle.len(), 1);
+        assert_eq!(idle[0].queue.as_deref(), Some("sales"));
+        assert_eq!(idle[0].agent_hours, Some(1.5));
+        // Not closed that day: no anomaly, whatever the shifts.
+        assert!(anomalies(&[date(25)], &shifts, &coverage, &[], 0.5)
+            .shifts_on_closed_days
+            .is_empty());
+    }
+
+    #[test]
+    fn a_day_is_below_target_by_its_simulation_when_there_is_one() {
+        let day = |d: u32, projected: f64, simulated: Option<f64>| {
+            super::super::summary::QueueServiceDay {
+                date: date(d),
+                calls: 100.0,
+                projected: Some(projected),
+                simulated: simulated.map(|mean| Simulated {
+                    mean,
+                    low: mean - 0.05,
+                    high: mean + 0.05,
+                }),
+                simulated_asa_seconds: None,
+                simulated_abandon_rate: None,
+            }
+        };
+        let queue = QueueService {
+            queue: "sales".into(),
+            target: Some(0.8),
+            answer_within_seconds: 20.0,
+            projected: Some(0.82),
+            days_below_target: 1,
+            simulated: None,
+            days: vec![
+                day(1, 0.85, Some(0.78)),
+                day(2, 0.78, Some(0.81)),
+                day(3, 0.79, None),
+            ],
+        };
+        let below = days_below_target(&[queue]);
+        let dates: Vec<_> = below.iter().map(|n| n.date.unwrap()).collect();
+        assert_eq!(dates, [date(1), date(3)]);
+        assert!(
+            below[0].text.contains("simulated service level 78.0%"),
+            "{}",
+            below[0].text
+        );
+        assert!(
+            below[1].text.contains("projected service level 79.0%"),
+            "{}",
+            below[1].text
+        );
+    }
+}

@@ -908,7 +908,7 @@ fn anomalies(html: &mut String, summary: &Summary) {
     anomaly_item(
         html,
         "without-calls",
-        "Agent-hours on queues in half-hours with no calls",
+        "Agent-hours on queues in intervals with no calls",
         &idle,
     );
     html.push_str("</ul>\n</section>\n");
