@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use assert_cmd::assert::OutputAssertExt;
 
 mod exports_check;
+mod report_check;
 
 fn wfm() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wfm"))
@@ -391,6 +392,7 @@ fn one_week_plan_outputs_agree_with_each_other() {
     expected.sort();
     assert_eq!(present, expected);
     check_report(&out, &listed);
+    report_check::check_report_figures(&out);
 }
 
 /// `report.html` is well-formed (polyglot XHTML, so an XML parser reads it), refers to
@@ -463,7 +465,7 @@ fn check_report(out: &Path, outputs: &[String]) {
 
     // Every plot is a file of plots/ and the same SVG inline in its figure.
     let plots: Vec<&String> = outputs.iter().filter(|o| o.starts_with("plots/")).collect();
-    assert_eq!(plots.len(), 6);
+    assert_eq!(plots.len(), 10);
     // The daily service-level chart: one dot per simulated queue-day of summary.json
     // (and one per simulated queue in the legend), one whisker each.
     let summary: serde_json::Value =
@@ -523,7 +525,7 @@ fn reruns_are_byte_identical_and_match_the_single_step_commands() {
         "coverage.csv",
     ];
     let (a, b) = (snapshot(&first), snapshot(&second));
-    assert_eq!(a.len(), 13, "{:?}", a.keys());
+    assert_eq!(a.len(), 17, "{:?}", a.keys());
     for (name, bytes) in &a {
         assert!(
             b.get(name) == Some(bytes),
@@ -1059,6 +1061,9 @@ fn strict_passes_the_ordinary_sample_month_and_cpu_load_changes_no_byte() {
     assert!(short > 0.0 && totals["short_intervals"].as_u64().unwrap() > 0);
     assert!(short <= required / 100.0, "{short} of {required}");
     assert!(!stderr.contains("stale history"), "{stderr}");
+    // The report's figures are the files', and the month's report stays small.
+    let size = report_check::check_report_figures(&out);
+    assert!(size < 5 * 1024 * 1024, "report.html is {size} bytes");
     assert_eq!(summary["solver"]["time_limit_hit"], false, "{summary}");
 
     let loaded = dir.path().join("loaded");
@@ -1147,7 +1152,8 @@ fn a_stale_history_warns_and_fails_under_strict() {
     );
     assert_eq!(stderr.matches("stale history").count(), 1, "{stderr}");
     let summary = summary_of(&out);
-    assert_eq!(summary["notes"][0], warning);
+    assert_eq!(summary["notes"][0]["text"], warning);
+    assert_eq!(summary["notes"][0]["kind"], "stale_history");
     let before = snapshot(&out);
 
     // --strict: an error before anything is solved (exit 2); the plan stays as it was.
@@ -1386,7 +1392,8 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
         .unwrap()
         .contains(&serde_json::json!("roster.csv")));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("The roster in"), "{stderr}");
+    assert!(html.contains("The roster, the week of"), "{stderr}");
+    report_check::check_report_figures(&out);
 
     // The agent-facing exports agree with roster.csv, and summary.json lists them.
     let events = exports_check::check_exports(

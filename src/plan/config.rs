@@ -346,6 +346,7 @@ struct SolverToml {
 #[serde(deny_unknown_fields)]
 struct ReportToml {
     week: Option<String>,
+    day: Option<String>,
     history_weeks: Option<u32>,
 }
 
@@ -393,6 +394,9 @@ pub struct PlanConfig {
     pub report_week: NaiveDate,
     /// Days in that week (7, or fewer for a short horizon).
     pub report_days: u32,
+    /// `[report] day`: the day the report's day Gantt shows; `None`: the day of
+    /// the plotted week with the most shortfall (the one team leaders need most).
+    pub report_day: Option<NaiveDate>,
     pub history_weeks: u32,
     /// How calls reach the agents (`[site] routing`, `min_queue_block`).
     pub routing: RoutingRules,
@@ -557,7 +561,15 @@ impl PlanConfig {
         };
         let (report_week, report_days) =
             report_week(raw.report.week.as_deref(), start, days).map_err(fail)?;
+        let report_day = raw
+            .report
+            .day
+            .as_deref()
+            .map(|text| report_day(text, start, days))
+            .transpose()
+            .map_err(fail)?;
         Ok(PlanConfig {
+            report_day,
             replan,
             routing,
             simulation,
@@ -698,6 +710,19 @@ fn solver_limits(raw: &SolverToml) -> std::result::Result<SolverLimits, String> 
         time_limit_seconds,
         mip_gap,
     })
+}
+
+/// `[report] day`, a date of the horizon.
+fn report_day(text: &str, start: NaiveDate, days: u32) -> std::result::Result<NaiveDate, String> {
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("report.day = \"{text}\"; expected YYYY-MM-DD"))?;
+    let last = start + Duration::days(i64::from(days) - 1);
+    if date < start || date > last {
+        return Err(format!(
+            "report.day {date} is outside the horizon {start} to {last}"
+        ));
+    }
+    Ok(date)
 }
 
 /// The plotted week: the configured first day, else the first Monday of the horizon

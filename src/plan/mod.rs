@@ -13,6 +13,7 @@
 pub mod check;
 pub mod config;
 pub mod guards;
+pub mod notes;
 pub mod outdir;
 pub mod pipeline;
 pub mod plots;
@@ -172,7 +173,7 @@ fn output_names(plan: &Plan) -> Vec<String> {
     names.extend([SUMMARY_FILE, report::REPORT_FILE]);
     let mut names: Vec<String> = names.into_iter().map(String::from).collect();
     names.extend(
-        report::PLOT_NAMES
+        report::plot_names(plan.simulation.is_some())
             .iter()
             .map(|name| format!("{}/{name}.svg", report::PLOTS_DIR)),
     );

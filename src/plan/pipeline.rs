@@ -32,6 +32,7 @@ use crate::staff::requirements::write_requirements;
 
 use super::config::{PlanConfig, ReplanConfig};
 use super::guards::{stale_history, stale_history_message};
+use super::notes::{Note, NoteKind};
 use super::roster::{check_people, roster_step, RosterPlan, RosterStepInputs};
 use super::simulation::{
     raise_below_target, simulate_plan, write_simulation_csv, CorrectionRound, SIMULATION_FILE,
@@ -92,7 +93,9 @@ pub struct Plan {
     /// With `[simulation] correct = true`: each round's cost and simulated service.
     pub corrections: Vec<CorrectionRound>,
     /// What the planner should know (printed on stderr, kept in `summary.json`).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+    /// Days of the horizon the calendar closes (the report flags shifts on them).
+    pub closed_days: Vec<NaiveDate>,
     /// Warnings logged as the run found them (a stale history); kept in
     /// `summary.json` before the notes.
     pub warnings: Vec<String>,
@@ -180,7 +183,12 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
     }
     let forecasts = forecast(config, &table, calendar)?;
     for forecast in &forecasts {
-        notes.extend(forecast.notes.iter().cloned());
+        notes.extend(
+            forecast
+                .notes
+                .iter()
+                .map(|n| Note::about_queue(NoteKind::Forecast, &forecast.queue, n.clone())),
+        );
     }
     let forecast = forecast_rows(&forecasts);
     write_forecast(&dir.join(FORECAST_FILE), &forecast)?;
@@ -191,11 +199,14 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
     let interval_seconds = f64::from(table.interval_minutes) * 60.0;
     let (requirements, staffing) = staff(config, &forecast, interval_seconds, dir)?;
     if staffing.unmet_intervals > 0 {
-        notes.push(format!(
-            "{} of {} intervals cannot meet their targets at any staffing the search allows; first ones: {}",
-            staffing.unmet_intervals,
-            staffing.intervals,
-            staffing.unmet_examples.join("; ")
+        notes.push(Note::text(
+            NoteKind::UnmetTargets,
+            format!(
+                "{} of {} intervals cannot meet their targets at any staffing the search allows; first ones: {}",
+                staffing.unmet_intervals,
+                staffing.intervals,
+                staffing.unmet_examples.join("; ")
+            ),
         ));
     }
     timed("staff", started);
@@ -249,7 +260,13 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         None
     };
     if let Some(roster) = &roster {
-        notes.extend(roster.shortfalls.iter().cloned());
+        notes.extend(roster.short_runs.iter().map(Note::shortfall));
+        notes.extend(
+            roster
+                .waivers
+                .iter()
+                .map(|w| Note::text(NoteKind::MinimumWaived, w.clone())),
+        );
         write_bytes(dir, ROSTER_FILE, &roster.csv)?;
         if replan.is_some() {
             write_atomic(&dir.join(CHANGES_FILE), |out| {
@@ -290,6 +307,10 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         simulation,
         corrections,
         notes,
+        closed_days: closed_days
+            .into_iter()
+            .filter(|d| *d >= config.start && *d <= config.end())
+            .collect(),
         warnings,
         timings,
         clock_stops: crate::mip::take_clock_stops(),

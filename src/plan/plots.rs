@@ -201,8 +201,10 @@ fn day_label(week: NaiveDate, slot: i64) -> String {
     format!("{} {:02}", date.weekday(), date.day())
 }
 
+/// The start of each day of the week: a tick and its label (none at the week's
+/// end, whose label would stick out of the chart).
 fn day_ticks(days: u32) -> Vec<i64> {
-    (0..=i64::from(days)).map(|d| d * 48).collect()
+    (0..i64::from(days)).map(|d| d * 48).collect()
 }
 
 /// Required agents (shaded) and scheduled agents (line) per half-hour of the week,
@@ -381,12 +383,26 @@ pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32)
     Ok(svg)
 }
 
-/// Service level per day of the horizon and queue: the projection as a line, the
-/// simulation's mean as a dot with its 95% interval as a whisker (when the plan
-/// simulated), the queue's target dashed. The figures are `summary.json`'s
-/// `service_level[].days`.
+/// A drawing area of an SVG chart.
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Height of one queue's panel of the per-day charts, pixels.
+const PANEL_HEIGHT: u32 = 300;
+
+/// `05` under every other day of a long horizon, every day of a short one.
+fn day_tick(first: NaiveDate, count: i64, day: i64) -> String {
+    if day >= 0 && day < count && (day % 2 == 0 || count <= 16) {
+        (first + Duration::days(day)).format("%d").to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Service level per day of the horizon, one panel per queue: the projection as a
+/// line, the simulation's mean as a dot with its 95% interval as a whisker (when
+/// the plan simulated), the queue's target dashed. The figures are
+/// `summary.json`'s `service_level[].days`.
 pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32) -> Result<String> {
-    let day_of = |date: NaiveDate| (date - first).num_days();
     let lowest = queues
         .iter()
         .flat_map(|q| {
@@ -398,89 +414,217 @@ pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32)
         })
         .fold(1.0, f64::min);
     let bottom = ((lowest - 0.05) * 10.0).floor().max(0.0) / 10.0;
-    let count = i64::from(days);
+    let height = PANEL_HEIGHT * queues.len().max(1) as u32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
-        let ticks: Vec<i64> = (0..count).collect();
-        let mut chart = ChartBuilder::on(&root)
-            .caption("Service level per day", (FONT, 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(60)
-            .build_cartesian_2d((-1..count).with_key_points(ticks), bottom..1.02)
-            .map_err(drawing)?;
-        chart
-            .configure_mesh()
-            .x_label_formatter(&|day| match *day {
-                d if d >= 0 && (d % 2 == 0 || count <= 16) => {
-                    (first + Duration::days(d)).format("%d").to_string()
-                }
-                _ => String::new(),
-            })
-            .y_label_formatter(&|share| format!("{:.0}%", share * 100.0))
-            .y_desc("answered within target time")
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(drawing)?;
-        for (index, queue) in queues.iter().enumerate() {
-            let colour = colour(index);
-            let name = queue.queue.clone();
-            if let Some(target) = queue.target {
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        [(-1, target), (count, target)],
-                        6,
-                        4,
-                        colour.stroke_width(1),
-                    ))
-                    .map_err(drawing)?
-                    .label(format!("{name}: target {:.0}%", target * 100.0))
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
-            }
-            let projected: Vec<(i64, f64)> = queue
-                .days
-                .iter()
-                .filter_map(|d| Some((day_of(d.date), d.projected?)))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(projected, colour.stroke_width(2)))
-                .map_err(drawing)?
-                .label(format!("{name}: projected"))
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2))
-                });
-            let simulated: Vec<(i64, f64, f64, f64)> = queue
-                .days
-                .iter()
-                .filter_map(|d| {
-                    let s = d.simulated.as_ref()?;
-                    Some((day_of(d.date), s.mean, s.low, s.high))
-                })
-                .collect();
-            if simulated.is_empty() {
-                continue;
-            }
-            chart
-                .draw_series(simulated.iter().map(|&(day, _, low, high)| {
-                    PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
-                }))
-                .map_err(drawing)?;
-            chart
-                .draw_series(
-                    simulated
-                        .iter()
-                        .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
-                )
-                .map_err(drawing)?
-                .label(format!("{name}: simulated, 95% interval"))
-                .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+        let panels = root.split_evenly((queues.len().max(1), 1));
+        for (index, (queue, area)) in queues.iter().zip(&panels).enumerate() {
+            daily_service_panel(area, queue, index, (first, days), bottom)?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(drawing)?;
     }
     Ok(svg)
+}
+
+/// One queue's panel of [`daily_service_chart`].
+fn daily_service_panel(
+    area: &Area,
+    queue: &QueueService,
+    index: usize,
+    (first, days): (NaiveDate, u32),
+    bottom: f64,
+) -> Result<()> {
+    let day_of = |date: NaiveDate| (date - first).num_days();
+    let count = i64::from(days);
+    let colour = colour(index);
+    let name = queue.queue.clone();
+    let ticks: Vec<i64> = (0..count).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(format!("Service level per day: {name}"), (FONT, 16))
+        .margin(10)
+        .x_label_area_size(28)
+        .y_label_area_size(60)
+        .build_cartesian_2d((-1..count).with_key_points(ticks), bottom..1.02)
+        .map_err(drawing)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&|day| day_tick(first, count, *day))
+        .y_label_formatter(&|share| format!("{:.0}%", share * 100.0))
+        .y_desc("answered in time")
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(drawing)?;
+    if let Some(target) = queue.target {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(-1, target), (count, target)],
+                6,
+                4,
+                GREY.stroke_width(1),
+            ))
+            .map_err(drawing)?
+            .label(format!("target {:.0}%", target * 100.0))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], GREY));
+    }
+    let projected: Vec<(i64, f64)> = queue
+        .days
+        .iter()
+        .filter_map(|d| Some((day_of(d.date), d.projected?)))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(projected, colour.stroke_width(2)))
+        .map_err(drawing)?
+        .label("projected")
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
+    let simulated: Vec<(i64, f64, f64, f64)> = queue
+        .days
+        .iter()
+        .filter_map(|d| {
+            let s = d.simulated.as_ref()?;
+            Some((day_of(d.date), s.mean, s.low, s.high))
+        })
+        .collect();
+    if !simulated.is_empty() {
+        chart
+            .draw_series(simulated.iter().map(|&(day, _, low, high)| {
+                PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
+            }))
+            .map_err(drawing)?;
+        chart
+            .draw_series(
+                simulated
+                    .iter()
+                    .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
+            )
+            .map_err(drawing)?
+            .label("simulated, 95% interval")
+            .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+    }
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)
+}
+
+/// One simulated figure of a queue-day: the day, the queue's offset beside it,
+/// and the mean with its 95% interval.
+type DayEstimate = (f64, f64, f64, f64);
+
+/// Average speed of answer and abandonment per day and queue, as the plan's
+/// simulation gives them: a dot for the mean, a whisker for the 95% interval,
+/// queues side by side within a day. The figures are `summary.json`'s
+/// `service_level[].days[].simulated_asa_seconds` and `simulated_abandon_rate`.
+pub fn daily_waits_chart(queues: &[QueueService], first: NaiveDate, days: u32) -> Result<String> {
+    let estimates = |pick: &dyn Fn(
+        &super::summary::QueueServiceDay,
+    ) -> Option<crate::plan::simulation::Simulated>|
+     -> Vec<Vec<DayEstimate>> {
+        let width = 0.5 / queues.len().max(1) as f64;
+        queues
+            .iter()
+            .enumerate()
+            .map(|(index, queue)| {
+                let offset = (index as f64 + 0.5) * width - 0.25;
+                queue
+                    .days
+                    .iter()
+                    .filter_map(|d| {
+                        let s = pick(d)?;
+                        let day = (d.date - first).num_days() as f64 + offset;
+                        Some((day, s.mean, s.low, s.high))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let asa = estimates(&|d| d.simulated_asa_seconds);
+    let abandon = estimates(&|d| d.simulated_abandon_rate);
+    let names: Vec<&str> = queues.iter().map(|q| q.queue.as_str()).collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, 2 * PANEL_HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        let (top, lower) = root.split_vertically(PANEL_HEIGHT);
+        let panel =
+            |area: &Area, title: &str, axis: &str, series: &[Vec<DayEstimate>], share: bool| {
+                waits_panel(area, (title, axis), &names, series, (first, days), share)
+            };
+        panel(
+            &top,
+            "Average speed of answer per day (simulated)",
+            "seconds",
+            &asa,
+            false,
+        )?;
+        panel(
+            &lower,
+            "Calls abandoned per day (simulated)",
+            "abandoned",
+            &abandon,
+            true,
+        )?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(svg)
+}
+
+/// One measure's panel of [`daily_waits_chart`].
+fn waits_panel(
+    area: &Area,
+    (title, axis): (&str, &str),
+    names: &[&str],
+    series: &[Vec<DayEstimate>],
+    (first, days): (NaiveDate, u32),
+    share: bool,
+) -> Result<()> {
+    let floor = if share { 0.01 } else { 10.0 };
+    let top = axis_top(series.iter().flatten().map(|e| e.3), floor);
+    let count = i64::from(days);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(28)
+        .y_label_area_size(60)
+        .build_cartesian_2d(-1.0..count as f64, 0.0..top)
+        .map_err(drawing)?;
+    chart
+        .configure_mesh()
+        .x_labels(days as usize + 1)
+        .x_label_formatter(&|x| {
+            let day = x.round() as i64;
+            if (x - day as f64).abs() > 1e-6 {
+                return String::new();
+            }
+            day_tick(first, count, day)
+        })
+        .y_label_formatter(&|v| {
+            if share {
+                format!("{:.1}%", v * 100.0)
+            } else {
+                format!("{v:.0}")
+            }
+        })
+        .y_desc(axis)
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(drawing)?;
+    for (index, (name, points)) in names.iter().zip(series).enumerate() {
+        let colour = colour(index);
+        chart
+            .draw_series(points.iter().map(|&(day, _, low, high)| {
+                PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
+            }))
+            .map_err(drawing)?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
+            )
+            .map_err(drawing)?
+            .label(format!("{name}: mean, 95% interval"))
+            .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 
 /// Required and scheduled agent-hours per day of the horizon, side by side.
@@ -651,4 +795,397 @@ pub fn gantt_chart(
 /// `FT8 08:30`: a lane of the shifts' Gantt chart.
 pub fn template_lane(template: &str, start: u32) -> String {
     format!("{template} {}", format_clock_minutes(start))
+}
+
+/// One cell of a month heatmap: a queue's interval on day `day` (0 = the first day
+/// shown) from `minute` after midnight for `length` minutes, its fill colour and
+/// its hover text (SVG `<title>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatCell {
+    pub day: u32,
+    pub minute: u32,
+    pub length: u32,
+    pub fill: RGBColor,
+    pub title: String,
+}
+
+/// A colour of a heatmap's scale and what it means.
+pub type LegendBin = (RGBColor, &'static str);
+
+/// Pixels of a heatmap: the day labels' column, a row, the title's band, a
+/// queue's heading and the legend's band.
+const HEAT_LABELS: u32 = 84;
+const HEAT_ROW: u32 = 16;
+const HEAT_TOP: u32 = 36;
+const HEAT_HEADING: u32 = 40;
+const HEAT_LEGEND: u32 = 40;
+
+/// One queue's panel of a heatmap.
+pub type HeatPanel = (String, Vec<HeatCell>);
+
+/// Days down, times of day across, one coloured cell per interval with figures,
+/// one panel per queue; intervals without a cell (closed hours) stay blank.
+/// Hand-written SVG rather than plotters: each cell carries a `<title>` that the
+/// browser shows on hover.
+pub fn heatmap(
+    title: &str,
+    first: NaiveDate,
+    days: u32,
+    panels: &[HeatPanel],
+    legend: &[LegendBin],
+) -> String {
+    let all = || panels.iter().flat_map(|(_, cells)| cells);
+    let from = all().map(|c| c.minute / 60 * 60).min().unwrap_or(0);
+    let to = all()
+        .map(|c| (c.minute + c.length).div_ceil(60) * 60)
+        .max()
+        .unwrap_or(1440)
+        .max(from + 60);
+    let grid = HeatGrid {
+        from,
+        per_minute: f64::from(WIDTH - HEAT_LABELS - 16) / f64::from(to - from),
+    };
+    let panel_height = HEAT_HEADING + days * HEAT_ROW;
+    let height = HEAT_TOP + panels.len().max(1) as u32 * panel_height + HEAT_LEGEND;
+    let mut svg = format!(
+        "<svg width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\" font-family=\"{FONT}\">\n\
+         <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"{}\" y=\"24\" font-size=\"18\" text-anchor=\"middle\">{}</text>\n",
+        WIDTH / 2,
+        super::report::escape(title)
+    );
+    for (index, (queue, cells)) in panels.iter().enumerate() {
+        let top = HEAT_TOP + index as u32 * panel_height;
+        svg.push_str(&heat_panel(queue, cells, &grid, (first, days), top, to));
+    }
+    svg.push_str(&heat_legend(legend, height - HEAT_LEGEND + 14));
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Where the minutes of the day fall across a heatmap.
+struct HeatGrid {
+    from: u32,
+    per_minute: f64,
+}
+
+impl HeatGrid {
+    fn x(&self, minute: u32) -> f64 {
+        f64::from(HEAT_LABELS) + f64::from(minute.saturating_sub(self.from)) * self.per_minute
+    }
+}
+
+/// One queue's panel from `top`: its name, the hours across, the days down, and
+/// its cells.
+fn heat_panel(
+    queue: &str,
+    cells: &[HeatCell],
+    grid: &HeatGrid,
+    (first, days): (NaiveDate, u32),
+    top: u32,
+    to: u32,
+) -> String {
+    let rows = top + HEAT_HEADING;
+    let y = |day: u32| rows + day * HEAT_ROW;
+    let mut svg = format!(
+        "<text x=\"{HEAT_LABELS}\" y=\"{}\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
+        top + 16,
+        super::report::escape(queue)
+    );
+    for hour in (grid.from / 60)..=(to / 60) {
+        let at = grid.x(hour * 60);
+        svg.push_str(&format!(
+            "<line x1=\"{at:.1}\" y1=\"{}\" x2=\"{at:.1}\" y2=\"{}\" stroke=\"#DDDDDD\"/>\n\
+             <text x=\"{at:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{hour:02}</text>\n",
+            rows - 4,
+            y(days),
+            rows - 8
+        ));
+    }
+    for day in 0..days {
+        let date = first + Duration::days(i64::from(day));
+        let weight = if date.weekday().number_from_monday() >= 6 {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\"{weight}>{}</text>\n",
+            HEAT_LABELS - 6,
+            y(day) + HEAT_ROW - 4,
+            date.format("%a %d %b")
+        ));
+    }
+    for cell in cells.iter().filter(|c| c.day < days) {
+        let (left, right) = (grid.x(cell.minute), grid.x(cell.minute + cell.length));
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{HEAT_ROW}\" fill=\"{}\" stroke=\"#FFFFFF\" stroke-width=\"0.5\"><title>{}</title></rect>\n",
+            y(cell.day),
+            right - left,
+            hex(cell.fill),
+            super::report::escape(&cell.title)
+        ));
+    }
+    svg
+}
+
+/// The scale under a heatmap: a swatch and its meaning per bin, left to right.
+fn heat_legend(legend: &[LegendBin], top: u32) -> String {
+    let mut svg = String::new();
+    let width = f64::from(WIDTH - HEAT_LABELS - 16) / legend.len().max(1) as f64;
+    for (i, (fill, label)) in legend.iter().enumerate() {
+        let left = f64::from(HEAT_LABELS) + i as f64 * width;
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{top}\" width=\"14\" height=\"14\" fill=\"{}\" stroke=\"#999999\" stroke-width=\"0.5\"/>\n\
+             <text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>\n",
+            hex(*fill),
+            left + 18.0,
+            top + 11,
+            super::report::escape(label)
+        ));
+    }
+    svg
+}
+
+/// `#RRGGBB`.
+fn hex(colour: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
+}
+
+/// The diverging scale of the heatmaps (ColorBrewer RdBu, readable with the common
+/// colour-vision deficiencies): reds below the mark, blues above it.
+pub const BELOW_FAR: RGBColor = RGBColor(178, 24, 43);
+pub const BELOW: RGBColor = RGBColor(239, 138, 98);
+pub const BELOW_NEAR: RGBColor = RGBColor(253, 219, 199);
+pub const ABOVE_NEAR: RGBColor = RGBColor(209, 229, 240);
+pub const ABOVE: RGBColor = RGBColor(103, 169, 207);
+pub const ABOVE_FAR: RGBColor = RGBColor(33, 102, 172);
+
+/// An agent's lane of the roster Gantt; lanes of one `group` (contract) are
+/// drawn together under its heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterLane {
+    pub label: String,
+    pub group: String,
+}
+
+/// What a lane shows on a day: a block of work on a queue (lunches and breaks are
+/// the gaps between blocks), or a day off or on leave across the whole day.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RosterMark {
+    Work {
+        start: u32,
+        end: u32,
+        /// Colour index (the queue's).
+        queue: usize,
+    },
+    Off,
+    Leave,
+}
+
+/// One mark of the roster Gantt, with its hover text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterBar {
+    pub lane: usize,
+    pub day: u32,
+    pub mark: RosterMark,
+    pub title: String,
+}
+
+/// Pixels of the roster Gantt: the agents' labels, a lane, a group's heading, the
+/// band of day and hour labels at the top, and the legend's band.
+const ROSTER_LABELS: u32 = 150;
+const ROSTER_LANE: u32 = 13;
+const ROSTER_HEADING: u32 = 18;
+const ROSTER_TOP: u32 = 66;
+const ROSTER_LEGEND: u32 = 34;
+const OFF: RGBColor = RGBColor(235, 235, 235);
+const LEAVE: RGBColor = RGBColor(240, 228, 66);
+
+/// The roster as team leaders read it: agents down (grouped by contract), the
+/// days across with their dates, each day from `hours.0` to `hours.1` minutes;
+/// work coloured by queue, lunches and breaks as gaps, days off and leave marked.
+/// Hand-written SVG so that each bar carries a `<title>`.
+pub fn roster_gantt(
+    title: &str,
+    lanes: &[RosterLane],
+    bars: &[RosterBar],
+    (first, days): (NaiveDate, u32),
+    hours: (u32, u32),
+    queues: &[String],
+) -> String {
+    let groups = lanes
+        .iter()
+        .enumerate()
+        .filter(|(i, lane)| *i == 0 || lanes[i - 1].group != lane.group)
+        .count() as u32;
+    let height =
+        ROSTER_TOP + groups * ROSTER_HEADING + lanes.len() as u32 * ROSTER_LANE + ROSTER_LEGEND;
+    let day_width = f64::from(WIDTH - ROSTER_LABELS - 12) / f64::from(days.max(1));
+    let span = f64::from(hours.1.saturating_sub(hours.0).max(60));
+    let x = |day: u32, minute: u32| {
+        let minute = minute.clamp(hours.0, hours.1);
+        f64::from(ROSTER_LABELS)
+            + f64::from(day) * day_width
+            + f64::from(minute - hours.0) / span * day_width
+    };
+    let tops = lane_tops(lanes);
+    let bottom = height - ROSTER_LEGEND;
+    let mut svg = format!(
+        "<svg width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\" font-family=\"{FONT}\">\n\
+         <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"{}\" y=\"24\" font-size=\"18\" text-anchor=\"middle\">{}</text>\n",
+        WIDTH / 2,
+        super::report::escape(title)
+    );
+    svg.push_str(&roster_axis((first, days), hours, day_width, bottom, &x));
+    svg.push_str(&roster_lanes(lanes, &tops));
+    for bar in bars.iter().filter(|b| b.day < days && b.lane < lanes.len()) {
+        let top = tops[bar.lane];
+        let (left, right, fill, word) = match bar.mark {
+            RosterMark::Work { start, end, queue } => {
+                (x(bar.day, start), x(bar.day, end), colour(queue), None)
+            }
+            RosterMark::Off => (x(bar.day, hours.0), x(bar.day, hours.1), OFF, Some("off")),
+            RosterMark::Leave => (
+                x(bar.day, hours.0),
+                x(bar.day, hours.1),
+                LEAVE,
+                Some("leave"),
+            ),
+        };
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\n",
+            top + 2,
+            (right - left).max(0.5),
+            ROSTER_LANE - 3,
+            hex(fill),
+            super::report::escape(&bar.title)
+        ));
+        if let Some(word) = word {
+            svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{}\" font-size=\"8\" text-anchor=\"middle\" fill=\"#555555\">{word}</text>\n",
+                (left + right) / 2.0,
+                top + ROSTER_LANE - 3
+            ));
+        }
+    }
+    let mut legend: Vec<(RGBColor, String)> = queues
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (colour(i), format!("on {q}")))
+        .collect();
+    legend.push((OFF, "day off".to_string()));
+    legend.push((LEAVE, "leave".to_string()));
+    svg.push_str(&roster_legend(&legend, bottom + 12));
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Each lane's top, pixels: lanes follow one another, with a heading's room
+/// before the first lane of each group.
+fn lane_tops(lanes: &[RosterLane]) -> Vec<u32> {
+    let mut top = ROSTER_TOP;
+    let mut tops = Vec::with_capacity(lanes.len());
+    for (i, lane) in lanes.iter().enumerate() {
+        if i == 0 || lanes[i - 1].group != lane.group {
+            top += ROSTER_HEADING;
+        }
+        tops.push(top);
+        top += ROSTER_LANE;
+    }
+    tops
+}
+
+/// The groups' headings and the agents' labels, zebra-striped for reading across.
+fn roster_lanes(lanes: &[RosterLane], tops: &[u32]) -> String {
+    let mut svg = String::new();
+    for (i, lane) in lanes.iter().enumerate() {
+        if i == 0 || lanes[i - 1].group != lane.group {
+            let count = lanes.iter().filter(|l| l.group == lane.group).count();
+            svg.push_str(&format!(
+                "<text x=\"4\" y=\"{}\" font-size=\"12\" font-weight=\"bold\">{} ({count} agents)</text>\n",
+                tops[i] - 5,
+                super::report::escape(&lane.group)
+            ));
+        }
+        if i % 2 == 1 {
+            svg.push_str(&format!(
+                "<rect x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{ROSTER_LANE}\" fill=\"#F7F7F7\"/>\n",
+                tops[i]
+            ));
+        }
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{}</text>\n",
+            ROSTER_LABELS - 6,
+            tops[i] + ROSTER_LANE - 3,
+            super::report::escape(&lane.label)
+        ));
+    }
+    svg
+}
+
+/// The dates over each day's column, the hours under them, and the days'
+/// separators down to `bottom`.
+fn roster_axis(
+    (first, days): (NaiveDate, u32),
+    hours: (u32, u32),
+    day_width: f64,
+    bottom: u32,
+    x: &dyn Fn(u32, u32) -> f64,
+) -> String {
+    let mut svg = String::new();
+    // Hour labels every hour when a day is wide, else every few hours.
+    let span_hours = (hours.1 - hours.0) / 60;
+    let step = (1..=12)
+        .find(|step| day_width / f64::from(span_hours) * f64::from(*step) >= 28.0)
+        .unwrap_or(12);
+    for day in 0..days {
+        let date = first + Duration::days(i64::from(day));
+        let left = x(day, hours.0);
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"44\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">{}</text>\n\
+             <line x1=\"{left:.1}\" y1=\"34\" x2=\"{left:.1}\" y2=\"{bottom}\" stroke=\"#999999\"/>\n",
+            left + day_width / 2.0,
+            date.format("%a %d %b")
+        ));
+        for hour in (hours.0 / 60..hours.1 / 60).step_by(step as usize) {
+            let at = x(day, hour * 60);
+            svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"60\" font-size=\"9\" fill=\"#555555\">{hour:02}</text>\n\
+                 <line x1=\"{at:.1}\" y1=\"62\" x2=\"{at:.1}\" y2=\"{bottom}\" stroke=\"#EEEEEE\"/>\n",
+                at + 1.0
+            ));
+        }
+    }
+    let right = x(days.saturating_sub(1), hours.1);
+    svg.push_str(&format!(
+        "<line x1=\"{right:.1}\" y1=\"34\" x2=\"{right:.1}\" y2=\"{bottom}\" stroke=\"#999999\"/>\n"
+    ));
+    svg
+}
+
+/// The roster Gantt's legend: a swatch and a label each, left to right.
+fn roster_legend(legend: &[(RGBColor, String)], top: u32) -> String {
+    let mut svg = String::new();
+    let width = f64::from(WIDTH - ROSTER_LABELS) / (legend.len() + 1) as f64;
+    for (i, (fill, label)) in legend.iter().enumerate() {
+        let left = f64::from(ROSTER_LABELS) + i as f64 * width;
+        svg.push_str(&format!(
+            "<rect x=\"{left:.1}\" y=\"{top}\" width=\"14\" height=\"10\" fill=\"{}\"/>\n\
+             <text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{}</text>\n",
+            hex(*fill),
+            left + 18.0,
+            top + 9,
+            super::report::escape(label)
+        ));
+    }
+    let left = f64::from(ROSTER_LABELS) + legend.len() as f64 * width;
+    svg.push_str(&format!(
+        "<text x=\"{left:.1}\" y=\"{}\" font-size=\"11\">gap: lunch or break</text>\n",
+        top + 9
+    ));
+    svg
 }

@@ -13,23 +13,38 @@ use crate::error::Result;
 use crate::schedule::CoverageRow;
 
 use super::config::PlanConfig;
+use super::notes::{Note, NoteKind};
 use super::pipeline::Plan;
-use super::plots::{self, template_lane, GanttBar};
+use super::plots::{self, template_lane, GanttBar, HeatCell, HeatPanel};
 use super::service::QueueInterval;
 use super::summary::Summary;
+use plotters::style::RGBColor;
 
 /// The report's file name, and the directory of the plots beside it.
 pub const REPORT_FILE: &str = "report.html";
 pub const PLOTS_DIR: &str = "plots";
 /// The charts, in the report's order: `plots/NAME.svg`.
-pub const PLOT_NAMES: [&str; 6] = [
+pub const PLOT_NAMES: [&str; 10] = [
+    "month-service-level",
+    "month-staffing",
     "forecast",
     "week-agents",
     "week-service-level",
     "daily-service-level",
+    "daily-waits",
     "daily-hours",
     "gantt",
+    "gantt-day",
 ];
+
+/// The charts a plan draws: all of [`PLOT_NAMES`], but the waits per day only
+/// when the plan simulated its roster (nothing else gives them).
+pub fn plot_names(simulated: bool) -> Vec<&'static str> {
+    PLOT_NAMES
+        .into_iter()
+        .filter(|name| simulated || *name != "daily-waits")
+        .collect()
+}
 
 /// One chart of the report.
 #[derive(Debug, Clone)]
@@ -50,7 +65,8 @@ pub fn figures(
 ) -> Result<Vec<Figure>> {
     let (week, days) = (config.report_week, config.report_days);
     let week_name = format!("the week of {}", long_date(week));
-    let mut figures = vec![
+    let mut figures = month_heatmaps(config, plan, service);
+    figures.extend([
         Figure {
             name: "forecast",
             caption: format!(
@@ -92,13 +108,22 @@ pub fn figures(
         },
         Figure {
             name: "daily-service-level",
-            caption: "Service level per day and queue over the horizon: the line the \
+            caption: "Service level per day over the horizon, one panel per queue: the line the \
                       projection, the dots the simulation of the same roster with their 95% \
                       intervals, dashed the targets. A day whose whole interval sits below its \
                       target is one to fix; a line far from its dots means the projection's \
                       assumptions do not hold that day."
                 .to_string(),
             svg: plots::daily_service_chart(&summary.service_level, config.start, config.days)?,
+        },
+        Figure {
+            name: "daily-waits",
+            caption: "How long callers wait, per day and queue, as the simulation of the \
+                      roster gives it: the average speed of answer and the share of calls \
+                      abandoned, each a dot (mean) with its 95% interval. Days with long waits \
+                      and abandonment are the ones callers notice."
+                .to_string(),
+            svg: plots::daily_waits_chart(&summary.service_level, config.start, config.days)?,
         },
         Figure {
             name: "daily-hours",
@@ -108,53 +133,458 @@ pub fn figures(
                 .to_string(),
             svg: plots::daily_hours_chart(&summary.days)?,
         },
-    ];
-    figures.push(gantt(config, plan, &week_name)?);
+    ]);
+    figures.retain(|f| plan.simulation.is_some() || f.name != "daily-waits");
+    figures.extend(gantts(config, plan, summary, &week_name)?);
     Ok(figures)
 }
 
-/// The roster of the week as a Gantt chart, or without a roster the shifts by
-/// template and start time.
-fn gantt(config: &PlanConfig, plan: &Plan, week_name: &str) -> Result<Figure> {
-    let (week, days) = (config.report_week, config.report_days);
+/// The month at a glance, per queue: service level against target and staffing
+/// against requirement per day and half-hour.
+fn month_heatmaps(config: &PlanConfig, plan: &Plan, service: &[QueueInterval]) -> Vec<Figure> {
+    let simulated = simulated_intervals(plan);
+    let source = if simulated.is_empty() {
+        "projected"
+    } else {
+        "simulated"
+    };
+    let mut queues: BTreeMap<&str, Vec<HeatCell>> = BTreeMap::new();
+    for interval in service {
+        if let Some(cell) = service_cell(config, plan, interval, &simulated) {
+            queues.entry(&interval.queue).or_default().push(cell);
+        }
+    }
+    let service: Vec<HeatPanel> = queues
+        .into_iter()
+        .map(|(queue, cells)| (queue.to_string(), cells))
+        .collect();
+    let staffing: Vec<HeatPanel> = queue_rows(&plan.schedule.coverage)
+        .into_iter()
+        .map(|(queue, rows)| {
+            let cells = rows
+                .iter()
+                .filter_map(|row| staffing_cell(config, plan, row))
+                .collect();
+            (queue, cells)
+        })
+        .collect();
+    vec![
+        Figure {
+            name: "month-service-level",
+            caption: format!(
+                "The month at a glance: {source} service level per half-hour against each \
+                 queue's target (blue above, red below; blank: no calls forecast). Hover a cell \
+                 for its figures ({}). Red columns are half-hours the shifts do not reach; red \
+                 rows are days to look at.",
+                if source == "simulated" {
+                    "simulation.csv, coverage.csv"
+                } else {
+                    "coverage.csv"
+                }
+            ),
+            svg: plots::heatmap(
+                &format!("{} service level against target", capitalised(source)),
+                config.start,
+                config.days,
+                &service,
+                &[
+                    (plots::BELOW_FAR, "15+ points below"),
+                    (plots::BELOW, "5-15 below"),
+                    (plots::BELOW_NEAR, "0-5 below"),
+                    (plots::ABOVE_NEAR, "0-5 above"),
+                    (plots::ABOVE, "5-15 above"),
+                    (plots::ABOVE_FAR, "15+ above"),
+                ],
+            ),
+        },
+        Figure {
+            name: "month-staffing",
+            caption: "Agents on the phones minus agents required, per queue and half-hour \
+                      (coverage.csv; red short, blue over; blank: nothing required or \
+                      scheduled). Deep blue is paid idle time, red what the shortfall table \
+                      explains."
+                .to_string(),
+            svg: plots::heatmap(
+                "Staffing minus requirement (agents)",
+                config.start,
+                config.days,
+                &staffing,
+                &[
+                    (plots::BELOW_FAR, "2+ short"),
+                    (plots::BELOW, "0.5-2 short"),
+                    (plots::BELOW_NEAR, "under 0.5 short"),
+                    (plots::ABOVE_NEAR, "met, up to 1 over"),
+                    (plots::ABOVE, "1-3 over"),
+                    (plots::ABOVE_FAR, "3+ over"),
+                ],
+            ),
+        },
+    ]
+}
+
+/// `Simulated`.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or(String::new(), |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+/// The coverage rows per queue, in queue order.
+fn queue_rows(coverage: &[CoverageRow]) -> BTreeMap<String, Vec<&CoverageRow>> {
+    let mut queues: BTreeMap<String, Vec<&CoverageRow>> = BTreeMap::new();
+    for row in coverage {
+        queues.entry(row.queue.clone()).or_default().push(row);
+    }
+    queues
+}
+
+/// The simulated service level per (queue, interval start as the CSVs print it):
+/// mean, low, high, parsed from `simulation.csv`'s rows so that the report shows
+/// the file's figures.
+type SimulatedLevel = (f64, Option<f64>, Option<f64>);
+
+fn simulated_intervals(plan: &Plan) -> BTreeMap<(String, String), SimulatedLevel> {
+    let Some(simulation) = &plan.simulation else {
+        return BTreeMap::new();
+    };
+    simulation
+        .interval_rows()
+        .into_iter()
+        .filter_map(|row| {
+            let value = |i: usize| row.get(i).and_then(|v| v.parse::<f64>().ok());
+            let level = (value(3)?, value(4), value(5));
+            Some(((row[0].clone(), row[1].clone()), level))
+        })
+        .collect()
+}
+
+/// Day of the horizon and minute of the day of an interval.
+fn day_and_minute(config: &PlanConfig, row: &CoverageRow) -> Option<(u32, u32)> {
+    let day = (row.interval_start.date_naive() - config.start).num_days();
+    let day = u32::try_from(day).ok().filter(|d| *d < config.days)?;
+    Some((
+        day,
+        crate::interval::local_minute_of_day(&row.interval_start),
+    ))
+}
+
+/// `sales, Tue 2026-12-01 10:00-10:30`: the start of every heatmap title.
+fn cell_name(
+    queue: &str,
+    start: &chrono::DateTime<chrono_tz::Tz>,
+    minute: u32,
+    length: u32,
+) -> String {
+    format!(
+        "{}, {} {}-{}",
+        queue,
+        start.format("%a %Y-%m-%d"),
+        crate::units::format_clock_minutes(minute),
+        crate::units::format_clock_minutes(minute + length)
+    )
+}
+
+/// A service-level cell: the simulated level where the plan simulated the
+/// interval, else the projected (per queue: a pooled schedule's agents shared out
+/// as `plan::service` does; a roster's coverage.csv as it is); none without calls.
+fn service_cell(
+    config: &PlanConfig,
+    plan: &Plan,
+    interval: &QueueInterval,
+    simulated: &BTreeMap<(String, String), SimulatedLevel>,
+) -> Option<HeatCell> {
+    if interval.calls <= 0.0 {
+        return None;
+    }
+    let start = &interval.interval_start;
+    let day = u32::try_from((start.date_naive() - config.start).num_days())
+        .ok()
+        .filter(|d| *d < config.days)?;
+    let minute = crate::interval::local_minute_of_day(start);
+    let length = plan.schedule.interval_minutes;
+    let key = (
+        interval.queue.clone(),
+        crate::interval::format_timestamp(start),
+    );
+    let projected = interval.service_level.map(|l| crate::units::round(l, 4));
+    let simulated = simulated.get(&key).copied();
+    let level = simulated.map(|s| s.0).or(projected)?;
+    let mut figures = Vec::new();
+    if let Some((mean, low, high)) = simulated {
+        let range = match (low, high) {
+            (Some(low), Some(high)) => format!(
+                " (95% interval {}-{})",
+                percent(Some(low)),
+                percent(Some(high))
+            ),
+            _ => String::new(),
+        };
+        figures.push(format!("simulated {}{range}", percent(Some(mean))));
+    }
+    figures.push(format!("projected {}", percent(projected)));
+    figures.push(format!("target {}", percent(interval.target)));
+    Some(HeatCell {
+        day,
+        minute,
+        length,
+        fill: service_colour(level - interval.target.unwrap_or(0.0)),
+        title: format!(
+            "{}: {}; {} calls",
+            cell_name(&interval.queue, start, minute, length),
+            figures.join(", "),
+            crate::units::format_number(interval.calls, 3)
+        ),
+    })
+}
+
+/// The service heatmap's bin of a level's distance to target (points as shares).
+fn service_colour(above_target: f64) -> RGBColor {
+    match above_target {
+        d if d < -0.15 => plots::BELOW_FAR,
+        d if d < -0.05 => plots::BELOW,
+        d if d < 0.0 => plots::BELOW_NEAR,
+        d if d < 0.05 => plots::ABOVE_NEAR,
+        d if d < 0.15 => plots::ABOVE,
+        _ => plots::ABOVE_FAR,
+    }
+}
+
+/// A staffing cell: agents on the phones against the requirement, as
+/// coverage.csv prints them; none where nothing is required or scheduled.
+fn staffing_cell(config: &PlanConfig, plan: &Plan, row: &CoverageRow) -> Option<HeatCell> {
+    if row.calls <= 0.0 && row.required <= 0.0 && row.scheduled <= 0.0 {
+        return None;
+    }
+    let (day, minute) = day_and_minute(config, row)?;
+    let length = plan.schedule.interval_minutes;
+    let figure = |v: f64| crate::units::format_number(v, 3);
+    let balance = row.scheduled - row.required;
+    let verdict = if row.shortfall > 1e-9 {
+        format!("short {}", figure(row.shortfall))
+    } else if row.surplus > 1e-9 {
+        format!("over {}", figure(row.surplus))
+    } else {
+        "met".to_string()
+    };
+    Some(HeatCell {
+        day,
+        minute,
+        length,
+        fill: staffing_colour(balance),
+        title: format!(
+            "{}: scheduled {}, required {}, {verdict}; {} calls",
+            cell_name(&row.queue, &row.interval_start, minute, length),
+            figure(row.scheduled),
+            figure(row.required),
+            figure(row.calls)
+        ),
+    })
+}
+
+/// The staffing heatmap's bin of agents scheduled minus required.
+fn staffing_colour(balance: f64) -> RGBColor {
+    match balance {
+        d if d <= -2.0 => plots::BELOW_FAR,
+        d if d <= -0.5 => plots::BELOW,
+        d if d < -1e-9 => plots::BELOW_NEAR,
+        d if d <= 1.0 => plots::ABOVE_NEAR,
+        d if d <= 3.0 => plots::ABOVE,
+        _ => plots::ABOVE_FAR,
+    }
+}
+
+/// The day of the day Gantt: `[report] day`, else the plotted week's day with
+/// the most shortfall (the first such), the day team leaders most need to see.
+fn gantt_day(config: &PlanConfig, summary: &Summary) -> NaiveDate {
+    if let Some(day) = config.report_day {
+        return day;
+    }
+    let week_end = config.report_week + chrono::Duration::days(i64::from(config.report_days));
+    summary
+        .days
+        .iter()
+        .filter(|d| d.date >= config.report_week && d.date < week_end)
+        .fold(None::<&super::summary::Day>, |best, day| match best {
+            Some(b) if b.shortfall_agent_hours >= day.shortfall_agent_hours => Some(b),
+            _ => Some(day),
+        })
+        .map_or(config.report_week, |d| d.date)
+}
+
+/// The week's and the chosen day's Gantt charts: the roster's agents, or without
+/// a roster the shifts by template and start time.
+fn gantts(
+    config: &PlanConfig,
+    plan: &Plan,
+    summary: &Summary,
+    week_name: &str,
+) -> Result<Vec<Figure>> {
+    let day = gantt_day(config, summary);
+    let day_name = long_date(day);
+    let Some(roster) = &plan.roster else {
+        return Ok(vec![
+            template_gantt(
+                plan,
+                "gantt",
+                (config.report_week, config.report_days),
+                week_name,
+            )?,
+            template_gantt(plan, "gantt-day", (day, 1), &day_name)?,
+        ]);
+    };
+    let caption = |span: &str| {
+        format!(
+            "The roster, {span}: one line per agent, grouped by contract (agents.csv has \
+             no team); bars are time on the phones coloured by queue, the gaps between them \
+             lunches and breaks; days off grey, leave yellow. Hover a bar for its times. \
+             (roster.csv)"
+        )
+    };
+    let mut day_caption = caption(&day_name);
+    if config.report_day.is_none() {
+        day_caption.push_str(
+            " The day is the plotted week's with the most shortfall; [report] day chooses another.",
+        );
+    }
+    Ok(vec![
+        Figure {
+            name: "gantt",
+            caption: caption(week_name),
+            svg: roster_gantt(
+                roster,
+                &summary.queues,
+                (config.report_week, config.report_days),
+                &format!(
+                    "Roster, week of {}",
+                    config.report_week.format("%a %d %b %Y")
+                ),
+            ),
+        },
+        Figure {
+            name: "gantt-day",
+            caption: day_caption,
+            svg: roster_gantt(
+                roster,
+                &summary.queues,
+                (day, 1),
+                &format!("Roster, {}", day.format("%A %d %B %Y")),
+            ),
+        },
+    ])
+}
+
+/// `A001 Priya Khan`, cut to fit the label column.
+fn agent_label(agent: &crate::roster::Agent) -> String {
+    let label = format!("{} {}", agent.id, agent.name);
+    if label.chars().count() <= 24 {
+        return label;
+    }
+    let cut: String = label.chars().take(23).collect();
+    format!("{cut}…")
+}
+
+/// The roster's Gantt over `days` days from `first`.
+fn roster_gantt(
+    roster: &super::roster::RosterPlan,
+    queues: &[String],
+    (first, days): (NaiveDate, u32),
+    title: &str,
+) -> String {
+    let contract = |agent: &crate::roster::Agent| {
+        roster
+            .contract_names
+            .get(agent.contract)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut agents: Vec<&crate::roster::Agent> = roster.agents.iter().collect();
+    agents.sort_by(|a, b| (contract(a), &a.id).cmp(&(contract(b), &b.id)));
+    let lanes: Vec<plots::RosterLane> = agents
+        .iter()
+        .map(|a| plots::RosterLane {
+            label: agent_label(a),
+            group: contract(a),
+        })
+        .collect();
+    let lane_of: BTreeMap<&str, (usize, String)> = agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), (i, agent_label(a))))
+        .collect();
+    let bars: Vec<plots::RosterBar> = roster
+        .rows
+        .iter()
+        .filter_map(|row| roster_bar(row, &lane_of, queues, first, days))
+        .collect();
+    let work = bars.iter().filter_map(|b| match b.mark {
+        plots::RosterMark::Work { start, end, .. } => Some((start, end)),
+        _ => None,
+    });
+    let (from, to) = work.fold((u32::MAX, 0), |(from, to), (start, end)| {
+        (from.min(start / 60 * 60), to.max(end.div_ceil(60) * 60))
+    });
+    let hours = if from < to { (from, to) } else { (480, 1200) };
+    plots::roster_gantt(title, &lanes, &bars, (first, days), hours, queues)
+}
+
+/// A row of roster.csv as a Gantt mark, if it falls in the shown days: work on a
+/// queue, a day off, or leave (lunches and breaks are left as gaps).
+fn roster_bar(
+    row: &crate::roster::RosterRow,
+    lanes: &BTreeMap<&str, (usize, String)>,
+    queues: &[String],
+    first: NaiveDate,
+    days: u32,
+) -> Option<plots::RosterBar> {
+    use crate::roster::Activity;
+    let day = u32::try_from((row.date - first).num_days())
+        .ok()
+        .filter(|d| *d < days)?;
+    let (lane, label) = lanes.get(row.agent_id.as_str())?;
+    let date = row.date.format("%a %d %b");
+    let (mark, title) = match row.activity {
+        Activity::Shift => {
+            let (start, end) = (row.start?, row.end?);
+            let end = if end <= start { 1440 } else { end };
+            let queue = queues
+                .iter()
+                .position(|q| *q == row.queue)
+                .unwrap_or(queues.len());
+            (
+                plots::RosterMark::Work { start, end, queue },
+                format!(
+                    "{label}, {date} {}-{} on {}",
+                    crate::units::format_clock_minutes(start),
+                    crate::units::format_clock_minutes(end),
+                    row.queue
+                ),
+            )
+        }
+        Activity::Off => (plots::RosterMark::Off, format!("{label}, {date}: day off")),
+        Activity::Leave => (plots::RosterMark::Leave, format!("{label}, {date}: leave")),
+        Activity::Lunch | Activity::Break => return None,
+    };
+    Some(plots::RosterBar {
+        lane: *lane,
+        day,
+        mark,
+        title,
+    })
+}
+
+/// Without a roster: the shifts of `days` days from `first` by template and start
+/// time, the number of agents on each bar.
+fn template_gantt(
+    plan: &Plan,
+    name: &'static str,
+    (first, days): (NaiveDate, u32),
+    span_name: &str,
+) -> Result<Figure> {
     let day_of = |date: NaiveDate| {
-        let day = (date - week).num_days();
+        let day = (date - first).num_days();
         (0..i64::from(days)).contains(&day).then_some(day as u32)
     };
-    if let Some(roster) = &plan.roster {
-        let agents: Vec<String> = roster
-            .shifts
-            .iter()
-            .map(|s| s.agent_id.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let bars: Vec<GanttBar> = roster
-            .shifts
-            .iter()
-            .filter_map(|shift| {
-                Some(GanttBar {
-                    lane: agents.binary_search(&shift.agent_id).ok()?,
-                    day: day_of(shift.date)?,
-                    start: shift.start,
-                    end: shift.end,
-                    label: None,
-                    group: 0,
-                })
-            })
-            .collect();
-        return Ok(Figure {
-            name: "gantt",
-            caption: format!("The roster in {week_name}: each agent's shifts."),
-            svg: plots::gantt_chart(
-                &format!("Roster, week of {}", week.format("%d %b %Y")),
-                &agents,
-                &bars,
-                week,
-                days,
-            )?,
-        });
-    }
     let templates = &plan.shift_config.templates;
     let order = |name: &str| {
         templates
@@ -191,19 +621,16 @@ fn gantt(config: &PlanConfig, plan: &Plan, week_name: &str) -> Result<Figure> {
         })
         .collect();
     Ok(Figure {
-        name: "gantt",
+        name,
         caption: format!(
-            "Shifts in {week_name} by template and start time (no roster: plan.toml names no \
+            "Shifts, {span_name}, by template and start time (no roster: plan.toml names no \
              agents); the number on a bar is how many agents work that shift that day."
         ),
         svg: plots::gantt_chart(
-            &format!(
-                "Shifts by template and start, week of {}",
-                week.format("%d %b %Y")
-            ),
+            &format!("Shifts by template and start, {span_name}"),
             &names.into_values().collect::<Vec<_>>(),
             &bars,
-            week,
+            first,
             days,
         )?,
     })
@@ -275,6 +702,12 @@ figure { margin: 1.5em 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.92em; margin-top: 0.3em; }
 ul.notes li { margin-bottom: 0.3em; }
+table.notes { font-size: 0.9em; }
+table.notes th.day { vertical-align: top; white-space: nowrap; }
+table.notes td.causes { text-align: left; }
+section.callout { border-left: 4px solid #d55e00; background: #fff6ef; padding: 0.2em 1em; margin: 1em 0; }
+section.callout h2 { margin-top: 0.5em; border: none; }
+section.callout li.found strong { color: #b00; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 code { font-size: 0.95em; }
 ";
@@ -297,9 +730,9 @@ pub fn render(config: &PlanConfig, summary: &Summary, figures: &[Figure]) -> Str
         escape(&summary.horizon.time_zone),
         escape(&summary.queues.join(", "))
     );
+    anomalies(&mut html, summary);
     headline(&mut html, summary);
     service_table(&mut html, summary);
-    notes(&mut html, summary);
     html.push_str("<h2>Charts</h2>\n");
     for figure in figures {
         let _ = write!(
@@ -310,6 +743,8 @@ pub fn render(config: &PlanConfig, summary: &Summary, figures: &[Figure]) -> Str
             caption = escape(&figure.caption)
         );
     }
+    shortfall_table(&mut html, summary);
+    other_notes(&mut html, summary);
     footer(&mut html, config, summary);
     html.push_str("</body>\n</html>\n");
     html
@@ -444,13 +879,227 @@ fn simulated_cells(queue: &super::summary::QueueService) -> String {
     )
 }
 
-fn notes(html: &mut String, summary: &Summary) {
-    if summary.notes.is_empty() {
+/// The anomalies callout: the three checks, each with what it found or "none",
+/// so a reader knows they were made.
+fn anomalies(html: &mut String, summary: &Summary) {
+    let of_kind = |kind: NoteKind| -> Vec<&Note> {
+        summary.notes.iter().filter(|n| n.kind == kind).collect()
+    };
+    html.push_str("<section class=\"callout\" id=\"anomalies\">\n<h2>Anomalies</h2>\n<ul>\n");
+    let closed = of_kind(NoteKind::ShiftsOnClosedDay);
+    let closed_items: Vec<String> = closed
+        .iter()
+        .map(|n| {
+            format!(
+                "{}: {} shifts, {} agent-hours",
+                short_date(n.date),
+                n.shifts.unwrap_or(0),
+                number(n.agent_hours.unwrap_or(0.0), 1)
+            )
+        })
+        .collect();
+    anomaly_item(html, "closed", "Shifts on closed days", &closed_items);
+    let below: Vec<String> = of_kind(NoteKind::DayBelowTarget)
+        .iter()
+        .map(|n| below_target_item(n))
+        .collect();
+    anomaly_item(html, "below-target", "Days below target", &below);
+    let idle = idle_hours_items(&of_kind(NoteKind::HoursWithoutCalls));
+    anomaly_item(
+        html,
+        "without-calls",
+        "Agent-hours on queues in intervals with no calls",
+        &idle,
+    );
+    html.push_str("</ul>\n</section>\n");
+}
+
+/// One check of the callout: its label, then its findings or "none".
+fn anomaly_item(html: &mut String, id: &str, label: &str, items: &[String]) {
+    let found = if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join("; ")
+    };
+    let _ = writeln!(
+        html,
+        "<li id=\"anomaly-{id}\"{}><strong>{}</strong> ({}): {}.</li>",
+        if items.is_empty() {
+            ""
+        } else {
+            " class=\"found\""
+        },
+        escape(label),
+        items.len(),
+        found
+    );
+}
+
+/// `sales Tue 15 Dec: 77.4% simulated (69.1-85.7%), target 80.0%`.
+fn below_target_item(note: &Note) -> String {
+    let level = match (&note.simulated, note.projected) {
+        (Some(s), _) => format!(
+            "{} simulated ({}-{})",
+            percent(Some(s.mean)),
+            percent(Some(s.low)),
+            percent(Some(s.high))
+        ),
+        (None, projected) => format!("{} projected", percent(projected)),
+    };
+    format!(
+        "{} {}: {level}, target {}",
+        escape(note.queue.as_deref().unwrap_or("")),
+        short_date(note.date),
+        percent(note.target)
+    )
+}
+
+/// Per queue: the agent-hours without calls over the horizon, the days, and the
+/// day with the most (one line per queue; the notes hold every day).
+fn idle_hours_items(notes: &[&Note]) -> Vec<String> {
+    let mut queues: BTreeMap<&str, Vec<&Note>> = BTreeMap::new();
+    for note in notes {
+        queues
+            .entry(note.queue.as_deref().unwrap_or(""))
+            .or_default()
+            .push(note);
+    }
+    queues
+        .into_iter()
+        .map(|(queue, days)| {
+            let total: f64 = days.iter().filter_map(|n| n.agent_hours).sum();
+            let most = days
+                .iter()
+                .max_by(|a, b| {
+                    a.agent_hours
+                        .partial_cmp(&b.agent_hours)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+                .copied();
+            format!(
+                "{} {} agent-hours on {} days (most {} on {})",
+                escape(queue),
+                number(total, 2),
+                days.len(),
+                number(most.and_then(|n| n.agent_hours).unwrap_or(0.0), 2),
+                most.map_or(String::new(), |n| short_date(n.date))
+            )
+        })
+        .collect()
+}
+
+/// `Tue 15 Dec`.
+fn short_date(date: Option<NaiveDate>) -> String {
+    date.map_or(String::new(), |d| d.format("%a %d %b").to_string())
+}
+
+/// The shortfalls as a table grouped by day (the day's cell spans its rows),
+/// sorted by date, start and queue; the cost trade-off explained at the first
+/// cause that is only cost.
+fn shortfall_table(html: &mut String, summary: &Summary) {
+    let mut runs: Vec<&Note> = summary
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Shortfall)
+        .collect();
+    if runs.is_empty() {
         return;
     }
-    html.push_str("<h2>Notes</h2>\n<ul class=\"notes\">\n");
-    for note in &summary.notes {
-        let _ = writeln!(html, "<li>{}</li>", escape(note));
+    runs.sort_by(|a, b| (a.date, &a.start, &a.queue).cmp(&(b.date, &b.start, &b.queue)));
+    let _ = writeln!(
+        html,
+        "<h2>Shortfalls</h2>\n<p>{} runs of half-hours the roster leaves short, by day. \
+         Figures are the run's worst half-hour; the causes count the agents with the \
+         queue's skill by what keeps each from it.</p>\n<table id=\"shortfalls\" class=\"notes\">\n\
+         <tr><th>Day</th><th>Hours</th><th>Queue</th><th>Short</th><th>Required</th>\
+         <th>Rostered</th><th>Skilled agents: why not on it</th></tr>",
+        runs.len()
+    );
+    let mut explained = false;
+    let mut index = 0;
+    while index < runs.len() {
+        let date = runs[index].date;
+        let day_rows = runs[index..].iter().take_while(|n| n.date == date).count();
+        for (row, note) in runs[index..index + day_rows].iter().enumerate() {
+            let day_cell = if row == 0 {
+                format!(
+                    "<th rowspan=\"{day_rows}\" class=\"day\">{}</th>",
+                    short_date(date)
+                )
+            } else {
+                String::new()
+            };
+            let causes = causes_cell(note, &mut explained);
+            let _ = writeln!(
+                html,
+                "<tr>{day_cell}<td>{}-{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"causes\">{causes}</td></tr>",
+                escape(note.start.as_deref().unwrap_or("")),
+                escape(note.end.as_deref().unwrap_or("")),
+                escape(note.queue.as_deref().unwrap_or("")),
+                agents(note.short_agents),
+                agents(note.required_agents),
+                agents(note.rostered_agents),
+            );
+        }
+        index += day_rows;
+    }
+    html.push_str("</table>\n");
+    if explained {
+        let _ = writeln!(
+            html,
+            "<p id=\"cost-tradeoff\"><sup>*</sup> Free but not rostered: no rule stops these \
+             agents, but a whole shift of theirs costs more than the shortfall it would fill, \
+             priced at {} per agent-hour short (<code>[penalties] under_per_agent_hour</code> \
+             in shifts.toml); raise that price to buy more coverage at a higher cost.</p>",
+            number(summary.solver.under_per_agent_hour, 2)
+        );
+    }
+}
+
+/// Agents as the notes hold them, two decimals at most (`0.5`, `19`).
+fn agents(value: Option<f64>) -> String {
+    value.map_or("-".to_string(), |v| crate::units::format_number(v, 2))
+}
+
+/// `94: 21 on it · 39 other work · 34 free (cost)*`; the asterisk (and, once, the
+/// sentence under the table) explains the cost trade-off.
+fn causes_cell(note: &Note, explained: &mut bool) -> String {
+    let mut parts = Vec::new();
+    for cause in &note.causes {
+        let what = match (cause.code, &cause.rule) {
+            ("on_queue", _) => "on it".to_string(),
+            ("other_work", _) => "other work".to_string(),
+            ("unavailable", _) => "unavailable or on leave".to_string(),
+            ("no_template", _) => "no template".to_string(),
+            ("rule", Some(rule)) => format!("blocked by {}", escape(rule)),
+            ("not_rostered_cost", _) => {
+                *explained = true;
+                "free, not rostered (cost)<sup>*</sup>".to_string()
+            }
+            (code, _) => escape(code),
+        };
+        parts.push(format!("{} {what}", cause.agents));
+    }
+    format!(
+        "{}: {}",
+        note.skilled_agents.unwrap_or(0),
+        parts.join(" · ")
+    )
+}
+
+/// The notes neither in the callout nor in the shortfall table, as a list.
+fn other_notes(html: &mut String, summary: &Summary) {
+    let others: Vec<&Note> = summary
+        .notes
+        .iter()
+        .filter(|n| !n.kind.is_anomaly() && n.kind != NoteKind::Shortfall)
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    html.push_str("<h2>Notes</h2>\n<ul class=\"notes\" id=\"other-notes\">\n");
+    for note in others {
+        let _ = writeln!(html, "<li>{}</li>", escape(&note.text));
     }
     html.push_str("</ul>\n");
 }

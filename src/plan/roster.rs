@@ -72,10 +72,17 @@ pub struct RosterPlan {
     pub shortfall: f64,
     /// One line per run of short intervals, naming what binds.
     pub shortfalls: Vec<String>,
+    /// The same runs as data (the notes of `summary.json`).
+    pub short_runs: Vec<crate::roster::ShortRun>,
+    /// Agents whose weekly minimum was waived after a look-back.
+    pub waivers: Vec<String>,
     /// A re-plan's changed agent-days against the published roster.
     pub changes: Vec<DayChange>,
     /// The agents rostered, as `agents.csv` names them (for the exports).
     pub agents: Vec<Agent>,
+    /// The contracts' names, by the agents' `contract` index (the report groups
+    /// agents by contract: agents.csv has no team).
+    pub contract_names: Vec<String>,
 }
 
 /// Checks, before any work, that the people files exist (exit code 2 if not), so a
@@ -157,6 +164,9 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
         gap: roster.gap,
         shortfall,
         shortfalls: roster.shortfalls,
+        contract_names: contracts.contracts.iter().map(|c| c.name.clone()).collect(),
+        short_runs: roster.short_runs,
+        waivers: roster.waivers,
         changes: roster.changes,
         agents,
     })

@@ -105,6 +105,18 @@ pub struct QueueSimulation {
     /// Per local day: the simulated service level.
     #[serde(skip)]
     pub days: BTreeMap<NaiveDate, Simulated>,
+    /// Per local day: the simulated average speed of answer and abandonment
+    /// (the report's per-day chart; `summary.json` puts them beside the day).
+    #[serde(skip)]
+    pub day_waits: BTreeMap<NaiveDate, DayWaits>,
+}
+
+/// One simulated day's waiting: average speed of answer, seconds, and the share
+/// of calls abandoned, each with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DayWaits {
+    pub asa_seconds: Option<Simulated>,
+    pub abandon_rate: Option<Simulated>,
 }
 
 /// Per queue name: the simulated figures the summary shows.
@@ -127,6 +139,27 @@ pub fn queue_simulations(
                 let date = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").ok()?;
                 let level = day.measures.service_level.as_ref()?;
                 Some((date, Simulated::of(level, 4, true)))
+            })
+            .collect();
+        let day_waits: BTreeMap<NaiveDate, DayWaits> = queue
+            .days
+            .iter()
+            .filter_map(|day| {
+                let date = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").ok()?;
+                let measures = &day.measures;
+                Some((
+                    date,
+                    DayWaits {
+                        asa_seconds: measures
+                            .asa_seconds
+                            .as_ref()
+                            .map(|e| Simulated::of(e, 2, false)),
+                        abandon_rate: measures
+                            .abandon_rate
+                            .as_ref()
+                            .map(|e| Simulated::of(e, 4, true)),
+                    },
+                ))
             })
             .collect();
         let horizon = &queue.horizon;
@@ -160,6 +193,7 @@ pub fn queue_simulations(
                     .filter(|i| below(i.measures.service_level.as_ref()))
                     .count(),
                 days,
+                day_waits,
             },
         );
     }
@@ -345,6 +379,7 @@ mod tests {
             ]
             .into_iter()
             .collect(),
+            day_waits: BTreeMap::new(),
         };
         let days = [(day(1), Some(0.84)), (day(2), Some(0.86))];
         let notes = agreement_notes("sales", Some(0.86), &days, Some(0.8), &queue);

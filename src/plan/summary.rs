@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 use super::config::PlanConfig;
+use super::notes::{anomalies, Note, NoteKind};
 use super::pipeline::{paid_hours_and_cost, Plan, StepTiming};
 use super::service::{daily_service_levels, QueueDay, QueueInterval};
 use super::simulation::{
@@ -46,7 +47,8 @@ pub struct Summary {
     pub correction: Vec<CorrectionRound>,
     /// The files of the plan directory.
     pub outputs: Vec<String>,
-    pub notes: Vec<String>,
+    /// What the planner should know, as objects (see [`super::notes`]).
+    pub notes: Vec<Note>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stamp: Option<Stamp>,
 }
@@ -146,6 +148,9 @@ pub struct Solver {
     /// The steps it stopped (e.g. `roster best responses`, `schedule`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub time_limit_phases: Vec<String>,
+    /// The price of one agent-hour short (`[penalties]` of shifts.toml): a shift
+    /// that fills less shortfall than it costs is not worth rostering.
+    pub under_per_agent_hour: f64,
 }
 
 /// One queue's projected service level (see `plan::service`).
@@ -172,6 +177,12 @@ pub struct QueueServiceDay {
     /// The simulated service level with its 95% interval, when simulated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simulated: Option<Simulated>,
+    /// The simulated average speed of answer (seconds) and abandonment rate,
+    /// with their 95% intervals, when simulated and the day has calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated_asa_seconds: Option<Simulated>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated_abandon_rate: Option<Simulated>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -242,13 +253,13 @@ pub fn summarise(
     };
     let report = &schedule.report;
     let mut service_level = queue_service(config, service);
-    let mut notes: Vec<String> = plan.warnings.iter().chain(&plan.notes).cloned().collect();
-    if let Some(simulation) = &plan.simulation {
-        notes.extend(attach_simulation(
-            &mut service_level,
-            queue_simulations(simulation, config),
-        ));
-    }
+    let agreement = match &plan.simulation {
+        Some(simulation) => {
+            attach_simulation(&mut service_level, queue_simulations(simulation, config))
+        }
+        None => Vec::new(),
+    };
+    let notes = plan_notes(plan, &service_level, agreement, hours);
     Summary {
         generator: GENERATOR,
         horizon: Horizon {
@@ -276,6 +287,7 @@ pub fn summarise(
             coverage: plan.shift_config.coverage.name(),
             time_limit_hit: !plan.clock_stops.is_empty(),
             time_limit_phases: plan.clock_stops.clone(),
+            under_per_agent_hour: plan.shift_config.penalties.under_per_agent_hour,
         },
         service_level,
         days: days(plan, hours),
@@ -295,13 +307,48 @@ pub fn summarise(
     }
 }
 
-/// Paid hours and cost of shift rows.
+/// The notes in the order `summary.json` lists them: warnings, the forecast's
+/// and staffing's notes, the anomalies that matter most (shifts on closed days,
+/// days below target), the roster's shortfalls, projection against simulation,
+/// and last the many small anomalies (agent-hours without calls).
+fn plan_notes(
+    plan: &Plan,
+    service_level: &[QueueService],
+    agreement: Vec<Note>,
+    hours: f64,
+) -> Vec<Note> {
+    let anomalies = anomalies(
+        &plan.closed_days,
+        &plan.schedule.shifts,
+        &plan.schedule.coverage,
+        service_level,
+        hours,
+    );
+    let (shortfalls, before): (Vec<Note>, Vec<Note>) = plan
+        .notes
+        .iter()
+        .cloned()
+        .partition(|n| matches!(n.kind, NoteKind::Shortfall | NoteKind::MinimumWaived));
+    let warnings = plan
+        .warnings
+        .iter()
+        .map(|w| Note::text(NoteKind::StaleHistory, w.clone()));
+    warnings
+        .chain(before)
+        .chain(anomalies.shifts_on_closed_days)
+        .chain(anomalies.days_below_target)
+        .chain(shortfalls)
+        .chain(agreement)
+        .chain(anomalies.hours_without_calls)
+        .collect()
+}
+
 /// Puts each queue's simulated figures beside its projection; returns the notes
 /// where the two disagree.
 fn attach_simulation(
     service_level: &mut [QueueService],
     mut simulated: BTreeMap<String, QueueSimulation>,
-) -> Vec<String> {
+) -> Vec<Note> {
     let mut notes = Vec::new();
     for queue in service_level.iter_mut() {
         let Some(simulation) = simulated.remove(&queue.queue) else {
@@ -309,15 +356,22 @@ fn attach_simulation(
         };
         for day in &mut queue.days {
             day.simulated = simulation.days.get(&day.date).copied();
+            let waits = simulation.day_waits.get(&day.date);
+            day.simulated_asa_seconds = waits.and_then(|w| w.asa_seconds);
+            day.simulated_abandon_rate = waits.and_then(|w| w.abandon_rate);
         }
         let projected_days: Vec<_> = queue.days.iter().map(|d| (d.date, d.projected)).collect();
-        notes.extend(agreement_notes(
-            &queue.queue,
-            queue.projected,
-            &projected_days,
-            queue.target,
-            &simulation,
-        ));
+        notes.extend(
+            agreement_notes(
+                &queue.queue,
+                queue.projected,
+                &projected_days,
+                queue.target,
+                &simulation,
+            )
+            .into_iter()
+            .map(|text| Note::about_queue(NoteKind::Simulation, &queue.queue, text)),
+        );
         queue.simulated = Some(simulation);
     }
     notes
@@ -364,6 +418,8 @@ fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueSer
                         calls: round(d.calls, 3),
                         projected: d.service_level.map(|level| round(level, 4)),
                         simulated: None,
+                        simulated_asa_seconds: None,
+                        simulated_abandon_rate: None,
                     })
                     .collect(),
             }

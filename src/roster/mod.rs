@@ -54,7 +54,9 @@ pub use routing::{Routing, RoutingRules};
 pub use rules::{Horizon, RuleBook, Violation, WorkedShift};
 pub mod summary;
 
-pub use summary::{write_roster_csv, write_summary_csv, RosterCost, SummaryRow};
+pub use summary::{
+    write_roster_csv, write_summary_csv, CauseCount, RosterCost, ShortfallCauses, SummaryRow,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -129,13 +131,52 @@ pub struct Roster {
     pub cost: RosterCost,
     /// Relative gap of `cost` to the solver's proven bound.
     pub gap: f64,
-    /// One line per run of short intervals, naming what binds.
+    /// One line per run of short intervals, naming what binds (after the
+    /// [`waivers`](Self::waivers)).
     pub shortfalls: Vec<String>,
+    /// The runs of short intervals behind those lines, as data.
+    pub short_runs: Vec<ShortRun>,
+    /// Agents whose weekly minimum was waived after a look-back (one line each).
+    pub waivers: Vec<String>,
     /// Start-band width used, minutes (0 = exact).
     pub band_minutes: u32,
     pub horizon: Horizon,
     /// A re-plan's changed agent-days against the published roster (empty otherwise).
     pub changes: Vec<DayChange>,
+}
+
+/// A run of consecutive short intervals of one queue on one day: its worst
+/// interval's requirement, agents and shortfall, and why no more agents cover it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortRun {
+    pub date: NaiveDate,
+    /// Minutes after midnight, local wall clock.
+    pub from: u32,
+    pub to: u32,
+    pub queue: String,
+    pub short: f64,
+    pub required: f64,
+    pub rostered: f64,
+    pub causes: summary::ShortfallCauses,
+}
+
+/// The line `wfm roster` prints and the plan's notes carry as text.
+impl std::fmt::Display for ShortRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}) {}-{} {} short {} agents (required {}, rostered {}): {}",
+            self.date,
+            weekday_name(self.date),
+            format_clock_minutes(self.from),
+            format_clock_minutes(self.to),
+            self.queue,
+            format_number(self.short, 2),
+            format_number(self.required, 2),
+            format_number(self.rostered, 2),
+            self.causes.describe(&self.queue)
+        )
+    }
 }
 
 impl Roster {
@@ -475,15 +516,16 @@ fn build_on(
     });
     let report = solution.run.clone().report(cost.total());
     let gap = report.gap;
-    let mut shortfalls = waivers;
-    shortfalls.extend(shortfall_lines(
+    let short_runs = short_runs(
         &full_book,
         &solution.shifts,
         &plan,
         &queues,
         &scheduled,
         slot,
-    ));
+    );
+    let mut shortfalls = waivers.clone();
+    shortfalls.extend(short_runs.iter().map(ShortRun::to_string));
     Ok(Roster {
         rows,
         shifts: summary::shift_rows(&book, &real_shifts),
@@ -494,6 +536,8 @@ fn build_on(
         cost,
         gap,
         shortfalls,
+        short_runs,
+        waivers,
         band_minutes,
         horizon,
         changes,
@@ -650,14 +694,14 @@ fn check_reachable_hours(book: &RuleBook) -> Result<()> {
 }
 
 /// Runs of short intervals per queue and day, each with the binding rules.
-fn shortfall_lines(
+fn short_runs(
     book: &RuleBook,
     shifts: &[WorkedShift],
     plan: &types::QueuePlan,
     queues: &[QueueDemand],
     scheduled: &[Vec<f64>],
     slot: u32,
-) -> Vec<String> {
+) -> Vec<ShortRun> {
     let mut lines = Vec::new();
     for (k, queue) in queues.iter().enumerate() {
         let mut runs: BTreeMap<(u32, u32), (u32, f64, f64, f64)> = BTreeMap::new();
@@ -686,8 +730,7 @@ fn shortfall_lines(
             open = Some(key);
         }
         for ((day, from), (to, short, required, agents)) in runs {
-            let date = book.horizon.date(day);
-            let why = summary::explain_shortfall(
+            let causes = summary::explain_shortfall(
                 book,
                 shifts,
                 plan,
@@ -697,18 +740,16 @@ fn shortfall_lines(
                 (from, to),
                 slot,
             );
-            lines.push(format!(
-                "{} ({}) {}-{} {} short {} agents (required {}, rostered {}): {}",
-                date,
-                weekday_name(date),
-                format_clock_minutes(from),
-                format_clock_minutes(to),
-                queue.queue,
-                format_number(short, 2),
-                format_number(required, 2),
-                format_number(agents, 2),
-                why
-            ));
+            lines.push(ShortRun {
+                date: book.horizon.date(day),
+                from,
+                to,
+                queue: queue.queue.clone(),
+                short,
+                required,
+                rostered: agents,
+                causes,
+            });
         }
     }
     lines

@@ -384,6 +384,97 @@ pub fn roster_cost(inputs: &CostInputs) -> RosterCost {
     cost
 }
 
+/// Why a run of short intervals stays short: the queue's skilled agents counted by
+/// what keeps each from it. Kept as counts (not prose) so that `summary.json` can
+/// carry them as codes and the report can tabulate them; `Display` gives the line
+/// `wfm roster` prints.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShortfallCauses {
+    /// Agents with the queue's skill.
+    pub skilled: u32,
+    /// Rostered on the queue during the run (the run is short despite them).
+    pub on_queue: u32,
+    /// Working other queues or other hours that day.
+    pub other_work: u32,
+    /// Unavailable or on leave.
+    pub unavailable: u32,
+    /// No template of their contract covers the run's start.
+    pub no_template: u32,
+    /// Rules a shift covering the run would break, with the agents each blocks.
+    pub blocked: BTreeMap<String, u32>,
+    /// Free, and no rule stops them: not rostered because an agent costs more
+    /// than the shortfall penalty saves.
+    pub not_rostered_cost: u32,
+}
+
+/// One cause of a shortfall as a code and the agents it holds back; `rule` names
+/// the binding rule of a `rule` cause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CauseCount {
+    pub code: &'static str,
+    pub rule: Option<String>,
+    pub agents: u32,
+}
+
+impl ShortfallCauses {
+    /// The causes with at least one agent, in the order the line names them.
+    pub fn counts(&self) -> Vec<CauseCount> {
+        let plain = |code: &'static str, agents: u32| CauseCount {
+            code,
+            rule: None,
+            agents,
+        };
+        let mut counts = vec![
+            plain("on_queue", self.on_queue),
+            plain("other_work", self.other_work),
+            plain("unavailable", self.unavailable),
+            plain("no_template", self.no_template),
+        ];
+        counts.extend(self.blocked.iter().map(|(rule, &agents)| CauseCount {
+            code: "rule",
+            rule: Some(rule.clone()),
+            agents,
+        }));
+        counts.push(plain("not_rostered_cost", self.not_rostered_cost));
+        counts.retain(|c| c.agents > 0);
+        counts
+    }
+}
+
+impl ShortfallCauses {
+    /// The causes as `wfm roster` prints them: `94 agents have skill sales; 21 work
+    /// it; …; blocked by min_rest (2); 3 free but not rostered (cost)`.
+    pub fn describe(&self, queue_name: &str) -> String {
+        let mut parts = vec![format!("{} agents have skill {queue_name}", self.skilled)];
+        let counted = [
+            (self.on_queue, "work it"),
+            (self.other_work, "work other queues or hours that day"),
+            (self.unavailable, "are unavailable or on leave"),
+            (self.no_template, "have no template covering these hours"),
+        ];
+        for (agents, what) in counted {
+            if agents > 0 {
+                parts.push(format!("{agents} {what}"));
+            }
+        }
+        if !self.blocked.is_empty() {
+            let rules: Vec<String> = self
+                .blocked
+                .iter()
+                .map(|(rule, n)| format!("{rule} ({n})"))
+                .collect();
+            parts.push(format!("blocked by {}", rules.join(", ")));
+        }
+        if self.not_rostered_cost > 0 {
+            parts.push(format!(
+                "{} free but not rostered (cost)",
+                self.not_rostered_cost
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 /// Why a run of short intervals stays short: counts of the queue's agents by what
 /// keeps them from it, with the binding rules named.
@@ -396,29 +487,23 @@ pub fn explain_shortfall(
     day: u32,
     minutes: (u32, u32),
     slot: u32,
-) -> String {
-    let mut working_it = 0;
-    let mut elsewhere = 0;
-    let mut unavailable = 0;
-    let mut no_template = 0;
-    let mut idle = 0;
-    let mut blocked: BTreeMap<String, u32> = BTreeMap::new();
-    let mut skilled = 0;
+) -> ShortfallCauses {
+    let mut causes = ShortfallCauses::default();
     let first_slot = ((day * 1440 + minutes.0) / slot) as usize;
     let last_slot = ((day * 1440 + minutes.1) / slot) as usize;
     for (a, agent) in book.agents.iter().enumerate() {
         if !agent.has_skill(queue_name) {
             continue;
         }
-        skilled += 1;
+        causes.skilled += 1;
         let own: Vec<WorkedShift> = shifts.iter().filter(|s| s.agent == a).cloned().collect();
         let on_queue = (first_slot..last_slot).any(|s| plan.get(&(a, s)) == Some(&Some(queue)));
         if on_queue {
-            working_it += 1;
+            causes.on_queue += 1;
             continue;
         }
         if own.iter().any(|s| s.day == day) {
-            elsewhere += 1;
+            causes.other_work += 1;
             continue;
         }
         // Shifts of the contract that would cover the start of the run.
@@ -436,11 +521,11 @@ pub fn explain_shortfall(
             }
         }
         if !any_template {
-            no_template += 1;
+            causes.no_template += 1;
             continue;
         }
         if candidates.is_empty() {
-            unavailable += 1;
+            causes.unavailable += 1;
             continue;
         }
         let mut fewest: Option<Vec<String>> = None;
@@ -468,38 +553,13 @@ pub fn explain_shortfall(
         match fewest {
             Some(rules) if !rules.is_empty() => {
                 for rule in rules {
-                    *blocked.entry(rule).or_default() += 1;
+                    *causes.blocked.entry(rule).or_default() += 1;
                 }
             }
-            _ => idle += 1,
+            _ => causes.not_rostered_cost += 1,
         }
     }
-    let mut parts = vec![format!("{skilled} agents have skill {queue_name}")];
-    if working_it > 0 {
-        parts.push(format!("{working_it} work it"));
-    }
-    if elsewhere > 0 {
-        parts.push(format!("{elsewhere} work other queues or hours that day"));
-    }
-    if unavailable > 0 {
-        parts.push(format!("{unavailable} are unavailable or on leave"));
-    }
-    if no_template > 0 {
-        parts.push(format!(
-            "{no_template} have no template covering these hours"
-        ));
-    }
-    if !blocked.is_empty() {
-        let rules: Vec<String> = blocked
-            .iter()
-            .map(|(rule, n)| format!("{rule} ({n})"))
-            .collect();
-        parts.push(format!("blocked by {}", rules.join(", ")));
-    }
-    if idle > 0 {
-        parts.push(format!("{idle} free but not rostered (cost)"));
-    }
-    parts.join("; ")
+    causes
 }
 
 /// Paid hours of a set of shifts.
