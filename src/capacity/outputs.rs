@@ -332,12 +332,14 @@ fn write_rows<const N: usize>(
     writer.flush().map_err(|e| Error::write(path, e))
 }
 
-/// Writes every output into `dir` (created if needed), all or nothing.
+/// Writes every output into `dir` (created if needed), all or nothing; `html` is the
+/// report ([`super::report::html`]).
 pub fn write_all(
     dir: &Path,
     capacity: &Capacity,
     plans: &[ScenarioPlan],
     summary: &CapacitySummary,
+    html: &str,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let baseline = &plans[0];
@@ -373,7 +375,6 @@ pub fn write_all(
             .map_err(|e| Error::write(&path, e))
     })?;
     let path = dir.join(REPORT_FILE);
-    let html = super::report::html(capacity, plans, summary)?;
     outputs.stage(&path, |out| {
         out.write_all(html.as_bytes())
             .map_err(|e| Error::write(&path, e))

@@ -99,7 +99,8 @@ pub fn run(args: CapacityArgs, quiet: bool) -> anyhow::Result<()> {
         }
         .join(DEFAULT_OUT_DIR)
     });
-    write_all(&out, &capacity, &plans, &summary)?;
+    let html = crate::capacity::report::html(&capacity, &plans, &summary)?;
+    write_all(&out, &capacity, &plans, &summary, &html)?;
     if args.json {
         print_stdout(&to_json_text(&summary)?)?;
     } else if !quiet {

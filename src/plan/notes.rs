@@ -18,8 +18,7 @@ use crate::roster::{CauseCount, ShortRun};
 use crate::schedule::{CoverageRow, ShiftRow};
 use crate::units::{format_clock_minutes, round};
 
-use super::simulation::Simulated;
-use super::summary::QueueService;
+use super::simulation::{QueueService, Simulated};
 
 /// What a note is about; the report groups notes by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -366,7 +365,7 @@ mod tests {
     #[test]
     fn a_day_is_below_target_by_its_simulation_when_there_is_one() {
         let day = |d: u32, projected: f64, simulated: Option<f64>| {
-            super::super::summary::QueueServiceDay {
+            super::super::simulation::QueueServiceDay {
                 date: date(d),
                 calls: 100.0,
                 projected: Some(projected),

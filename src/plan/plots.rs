@@ -853,7 +853,7 @@ pub fn heatmap(
          <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n\
          <text x=\"{}\" y=\"24\" font-size=\"18\" text-anchor=\"middle\">{}</text>\n",
         WIDTH / 2,
-        super::report::escape(title)
+        escape(title)
     );
     for (index, (queue, cells)) in panels.iter().enumerate() {
         let top = HEAT_TOP + index as u32 * panel_height;
@@ -891,7 +891,7 @@ fn heat_panel(
     let mut svg = format!(
         "<text x=\"{HEAT_LABELS}\" y=\"{}\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
         top + 16,
-        super::report::escape(queue)
+        escape(queue)
     );
     for hour in (grid.from / 60)..=(to / 60) {
         let at = grid.x(hour * 60);
@@ -924,7 +924,7 @@ fn heat_panel(
             y(cell.day),
             right - left,
             hex(cell.fill),
-            super::report::escape(&cell.title)
+            escape(&cell.title)
         ));
     }
     svg
@@ -942,7 +942,7 @@ fn heat_legend(legend: &[LegendBin], top: u32) -> String {
             hex(*fill),
             left + 18.0,
             top + 11,
-            super::report::escape(label)
+            escape(label)
         ));
     }
     svg
@@ -1038,7 +1038,7 @@ pub fn roster_gantt(
          <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n\
          <text x=\"{}\" y=\"24\" font-size=\"18\" text-anchor=\"middle\">{}</text>\n",
         WIDTH / 2,
-        super::report::escape(title)
+        escape(title)
     );
     svg.push_str(&roster_axis((first, days), hours, day_width, bottom, &x));
     svg.push_str(&roster_lanes(lanes, &tops));
@@ -1062,7 +1062,7 @@ pub fn roster_gantt(
             (right - left).max(0.5),
             ROSTER_LANE - 3,
             hex(fill),
-            super::report::escape(&bar.title)
+            escape(&bar.title)
         ));
         if let Some(word) = word {
             svg.push_str(&format!(
@@ -1108,7 +1108,7 @@ fn roster_lanes(lanes: &[RosterLane], tops: &[u32]) -> String {
             svg.push_str(&format!(
                 "<text x=\"4\" y=\"{}\" font-size=\"12\" font-weight=\"bold\">{} ({count} agents)</text>\n",
                 tops[i] - 5,
-                super::report::escape(&lane.group)
+                escape(&lane.group)
             ));
         }
         if i % 2 == 1 {
@@ -1121,7 +1121,7 @@ fn roster_lanes(lanes: &[RosterLane], tops: &[u32]) -> String {
             "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{}</text>\n",
             ROSTER_LABELS - 6,
             tops[i] + ROSTER_LANE - 3,
-            super::report::escape(&lane.label)
+            escape(&lane.label)
         ));
     }
     svg
@@ -1179,7 +1179,7 @@ fn roster_legend(legend: &[(RGBColor, String)], top: u32) -> String {
             hex(*fill),
             left + 18.0,
             top + 9,
-            super::report::escape(label)
+            escape(label)
         ));
     }
     let left = f64::from(ROSTER_LABELS) + legend.len() as f64 * width;
@@ -1188,4 +1188,20 @@ fn roster_legend(legend: &[(RGBColor, String)], top: u32) -> String {
         top + 9
     ));
     svg
+}
+
+/// Escapes text for HTML (and XML) content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -648,21 +648,7 @@ fn long_date(date: NaiveDate) -> String {
     format!("{} {}", date.day(), date.format("%B %Y"))
 }
 
-/// Escapes text for HTML (and XML) content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use super::plots::escape;
 
 fn percent(value: Option<f64>) -> String {
     value.map_or("–".to_string(), |v| format!("{:.1}%", v * 100.0))

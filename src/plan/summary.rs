@@ -15,9 +15,7 @@ use super::config::PlanConfig;
 use super::notes::{anomalies, Note, NoteKind};
 use super::pipeline::{paid_hours_and_cost, Plan, StepTiming};
 use super::service::{daily_service_levels, QueueDay, QueueInterval};
-use super::simulation::{
-    agreement_notes, queue_simulations, CorrectionRound, QueueSimulation, Simulated,
-};
+use super::simulation::{agreement_notes, queue_simulations, CorrectionRound, QueueSimulation};
 use crate::roster::{Routing, RoutingRules};
 use crate::units::round;
 
@@ -153,37 +151,7 @@ pub struct Solver {
     pub under_per_agent_hour: f64,
 }
 
-/// One queue's projected service level (see `plan::service`).
-#[derive(Debug, Clone, Serialize)]
-pub struct QueueService {
-    pub queue: String,
-    pub target: Option<f64>,
-    pub answer_within_seconds: f64,
-    /// Call-weighted over the horizon.
-    pub projected: Option<f64>,
-    /// Days whose projection is below the target.
-    pub days_below_target: usize,
-    /// The plan's simulation of the same roster (`[simulation]`), when it ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub simulated: Option<QueueSimulation>,
-    pub days: Vec<QueueServiceDay>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct QueueServiceDay {
-    pub date: NaiveDate,
-    pub calls: f64,
-    pub projected: Option<f64>,
-    /// The simulated service level with its 95% interval, when simulated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub simulated: Option<Simulated>,
-    /// The simulated average speed of answer (seconds) and abandonment rate,
-    /// with their 95% intervals, when simulated and the day has calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub simulated_asa_seconds: Option<Simulated>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub simulated_abandon_rate: Option<Simulated>,
-}
+pub use super::simulation::{QueueService, QueueServiceDay};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Day {
