@@ -86,15 +86,9 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
         config.cover,
         config.answer_within_seconds(),
     );
-    if config.routing.routing == Routing::Skills {
-        service::pool_under_skills(
-            &mut service,
-            &plan.requirements,
-            &config.targets,
-            f64::from(plan.schedule.interval_minutes) * 60.0,
-            config.answer_within_seconds(),
-        );
-    }
+    // Every interval's steady-state level is replaced below by the projection over
+    // time (pooled under skills routing, as `service::pool_under_skills` pools a
+    // steady state), so no steady-state pooling is done here.
     let routing = config.routing.routing;
     let leaving = plan
         .roster
