@@ -1695,3 +1695,101 @@ fn check_validates_every_input_without_solving_or_writing() {
     assert!(stderr.contains("line 2, column \"contract\""), "{stderr}");
     assert!(!dir.path().join("plan-out").exists());
 }
+
+/// `wfm plan --check` (which takes no `--out`), or the run.
+fn plan_or_check(config: &Path, out: &Path, check: bool) -> Output {
+    match check {
+        true => wfm()
+            .args(["plan", "--check", "--config"])
+            .arg(config)
+            .output()
+            .unwrap(),
+        false => plan(config, out, &[]),
+    }
+}
+
+/// A week of the sample site with its agents, planning `[forecast] queues` only.
+fn support_only_week(dir: &Path, targets_queue: &str, agents: &Path) -> PathBuf {
+    let config = write_config(dir, "[forecast]\nqueues = [\"support\"]");
+    let people = people_section().replace(
+        &sample("agents.csv").display().to_string(),
+        &agents.display().to_string(),
+    );
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[horizon]", &people)
+        .replace(
+            "[targets.queue.sales]",
+            &format!("[targets.queue.{targets_queue}]"),
+        );
+    std::fs::write(&config, text).unwrap();
+    config
+}
+
+#[test]
+fn a_plan_of_some_queues_keeps_the_others_targets_and_skills_but_not_their_typos() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sales section and the agents' sales skills name a queue of the history that
+    // the plan leaves out: the plan runs on support alone.
+    let config = support_only_week(dir.path(), "sales", &sample("agents.csv"));
+    let out = dir.path().join("plan");
+    let output = plan(&config, &out, &[]);
+    output.assert().success();
+    let roster = Table::read(&out.join("roster.csv"));
+    let queue = roster.column("queue");
+    let queues: std::collections::BTreeSet<&str> = roster
+        .rows
+        .iter()
+        .map(|r| r[queue].as_str())
+        .filter(|q| !q.is_empty())
+        .collect();
+    assert_eq!(queues, ["support"].into_iter().collect());
+    let forecast = Table::read(&out.join("forecast.csv"));
+    let column = forecast.column("queue");
+    assert!(forecast.rows.iter().all(|r| r[column] == "support"));
+    let summary = summary_of(&out);
+    let levels: Vec<&str> = summary["service_level"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["queue"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["support"]);
+
+    // A section for a queue the history does not have is a typo: exit 2, naming it.
+    let typo = dir.path().join("typo");
+    std::fs::create_dir(&typo).unwrap();
+    let config = support_only_week(&typo, "sals", &sample("agents.csv"));
+    for check in [true, false] {
+        let output = plan_or_check(&config, &typo.join("plan"), check);
+        assert_eq!(output.status.code(), Some(2), "check: {check}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("[targets.queue.sals]") && stderr.contains("plan.toml"),
+            "{stderr}"
+        );
+        assert!(!typo.join("plan").exists());
+    }
+
+    // So is an agent's skill on such a queue, in --check as in a run.
+    let agents = dir.path().join("agents.csv");
+    let text = std::fs::read_to_string(sample("agents.csv")).unwrap();
+    std::fs::write(
+        &agents,
+        text.replacen("support;sales:2", "support;sale:2", 1),
+    )
+    .unwrap();
+    let skills = dir.path().join("skills");
+    std::fs::create_dir(&skills).unwrap();
+    let config = support_only_week(&skills, "sales", &agents);
+    for check in [true, false] {
+        let output = plan_or_check(&config, &skills.join("plan"), check);
+        assert_eq!(output.status.code(), Some(2), "check: {check}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("agents.csv") && stderr.contains("\"sale\""),
+            "{stderr}"
+        );
+        assert!(!skills.join("plan").exists());
+    }
+}

@@ -31,6 +31,7 @@ pub fn check_inputs(config: &PlanConfig) -> Result<InputCheck> {
         None => Calendar::empty(),
     };
     let table = ingest(config)?;
+    super::pipeline::check_target_queues(config, &table.queues())?;
     let stale = stale_history(&table, config);
     if !stale.is_empty() {
         tracing::warn!(
@@ -42,6 +43,7 @@ pub fn check_inputs(config: &PlanConfig) -> Result<InputCheck> {
         Some(people) => {
             let contracts = Contracts::from_file(&people.contracts, &shifts)?;
             let agents = read_agents(&people.agents, &contracts)?;
+            super::roster::check_skill_queues(&people.agents, &agents, &table.queues())?;
             if let Some(path) = &people.availability {
                 read_availability(path, &agents)?;
             }

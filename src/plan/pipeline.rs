@@ -153,6 +153,8 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         None => Calendar::empty(),
     };
     let table = ingest(config)?;
+    let history_queues = table.queues();
+    check_target_queues(config, &history_queues)?;
     let stale = stale_history(&table, config);
     if !stale.is_empty() {
         let message = stale_history_message(&stale, config);
@@ -220,6 +222,7 @@ pub fn run_steps(config: &PlanConfig, dir: &Path, hooks: Hooks, strict: bool) ->
         interval_minutes: table.interval_minutes,
         closed_days: &closed_days,
         replan: replan.as_ref(),
+        history_queues: &history_queues,
     };
     hooks.step(step.name());
     let started = Instant::now();
@@ -328,6 +331,8 @@ struct StaffingStep<'a> {
     interval_minutes: u32,
     closed_days: &'a [NaiveDate],
     replan: Option<&'a Replan>,
+    /// Every queue of the history, planned or not.
+    history_queues: &'a [String],
 }
 
 impl StaffingStep<'_> {
@@ -368,6 +373,7 @@ impl StaffingStep<'_> {
                 routing: self.config.routing,
                 closed_days: self.closed_days,
                 replan: self.replan,
+                history_queues: self.history_queues,
                 progress: self.hooks.status,
             },
             self.config.roster_time_limit_seconds,
@@ -464,18 +470,40 @@ fn splice_forecast(month: &mut QueueForecast, newer: QueueForecast, from: NaiveD
     ));
 }
 
+/// Refuses a `[targets.queue.X]` section for a queue the history does not have (a
+/// typo). A queue of the history that `[forecast] queues` leaves out may keep its
+/// section: the plan just does not use it.
+pub fn check_target_queues(config: &PlanConfig, history_queues: &[String]) -> Result<()> {
+    match config
+        .targets
+        .queue_names()
+        .find(|name| !history_queues.iter().any(|q| q == name))
+    {
+        Some(unknown) => Err(Error::input(format!(
+            "{}: [targets.queue.{unknown}] names a queue the history does not have (its queues: {}); a typo?",
+            config.path.display(),
+            history_queues.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Staffs the forecast rows as `wfm staff` does and writes `requirements.csv`; returns
-/// the requirements as the schedule reads them.
+/// the requirements as the schedule reads them. Target sections of queues the plan
+/// leaves out are dropped (see [`check_target_queues`]).
 fn staff(
     config: &PlanConfig,
     forecast: &[ForecastRow],
     interval_seconds: f64,
     dir: &Path,
 ) -> Result<(Vec<Requirement>, StaffSummary)> {
+    let planned: std::collections::BTreeSet<&str> =
+        forecast.iter().map(|r| r.queue.as_str()).collect();
+    let targets = config.targets.only(|queue| planned.contains(queue));
     let (mut rows, summary) = staff_rows(
         forecast,
         Path::new(FORECAST_FILE),
-        &config.targets,
+        &targets,
         interval_seconds,
     )?;
     if config.routing.routing == crate::roster::Routing::Skills {

@@ -14,7 +14,8 @@ use crate::mip::ProgressFn;
 use crate::mip::SolveReport;
 use crate::roster::{
     build_roster, read_agents, read_availability, read_roster, write_roster_csv, Activity, Agent,
-    Contracts, DayChange, Previous, Replan, RosterInputs, RosterOptions, RosterRow, RoutingRules,
+    AvailabilityRow, Contracts, DayChange, Previous, Replan, RosterInputs, RosterOptions,
+    RosterRow, RoutingRules,
 };
 use crate::schedule::{CoverageRow, Requirement, ScheduleOptions, ShiftConfig, ShiftRow};
 
@@ -33,6 +34,8 @@ pub struct RosterStepInputs<'a> {
     pub closed_days: &'a [NaiveDate],
     /// A published roster to re-plan with minimal change.
     pub replan: Option<&'a Replan>,
+    /// Every queue of the history: an agent's skill must name one of them.
+    pub history_queues: &'a [String],
     pub progress: Option<ProgressFn<'a>>,
 }
 
@@ -102,6 +105,75 @@ pub fn check_people(people: &PeopleInputs) -> Result<()> {
     Ok(())
 }
 
+/// The agents with their skills on the planned queues only (`[forecast] queues` may
+/// plan some of the history's queues): a skill on a queue the history does not have
+/// is an error (a typo), one on a queue the plan leaves out is dropped, and an agent
+/// left without skills is not rostered (a warning names them).
+fn planned_agents(
+    inputs: &RosterStepInputs,
+    agents: Vec<Agent>,
+    availability: Vec<AvailabilityRow>,
+) -> Result<(Vec<Agent>, Vec<AvailabilityRow>)> {
+    let planned: std::collections::BTreeSet<&str> = inputs
+        .requirements
+        .iter()
+        .map(|r| r.queue.as_str())
+        .collect();
+    let mut index = Vec::with_capacity(agents.len());
+    let mut kept = Vec::with_capacity(agents.len());
+    let mut idle = Vec::new();
+    check_skill_queues(&inputs.people.agents, &agents, inputs.history_queues)?;
+    for mut agent in agents {
+        agent.skills.retain(|s| planned.contains(s.queue.as_str()));
+        if agent.skills.is_empty() {
+            index.push(None);
+            idle.push(agent.id);
+        } else {
+            index.push(Some(kept.len()));
+            kept.push(agent);
+        }
+    }
+    if !idle.is_empty() {
+        tracing::warn!(
+            "{} agent(s) have no skill on the planned queues and are not rostered: {}",
+            idle.len(),
+            idle.join(", ")
+        );
+    }
+    let availability = availability
+        .into_iter()
+        .filter_map(|row| {
+            let agent = index[row.agent]?;
+            Some(AvailabilityRow { agent, ..row })
+        })
+        .collect();
+    Ok((kept, availability))
+}
+
+/// Refuses an agent skill on a queue the history does not have (a typo).
+pub fn check_skill_queues(
+    file: &std::path::Path,
+    agents: &[Agent],
+    history_queues: &[String],
+) -> Result<()> {
+    for agent in agents {
+        if let Some(skill) = agent
+            .skills
+            .iter()
+            .find(|s| !history_queues.contains(&s.queue))
+        {
+            return Err(Error::input(format!(
+                "{}: agent {} has skill \"{}\", a queue the history does not have (its queues: {}); a typo?",
+                file.display(),
+                agent.id,
+                skill.queue,
+                history_queues.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the people files and rosters them onto the requirements.
 pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result<RosterPlan> {
     let people = inputs.people;
@@ -111,6 +183,7 @@ pub fn roster_step(inputs: &RosterStepInputs, time_limit_seconds: f64) -> Result
         Some(path) => read_availability(path, &agents)?,
         None => Vec::new(),
     };
+    let (agents, availability) = planned_agents(inputs, agents, availability)?;
     let previous = match &people.previous_roster {
         Some(path) => Some(Previous {
             rows: read_roster(path)?,

@@ -347,6 +347,20 @@ impl QueueTargets {
         self.per_queue.keys().map(String::as_str)
     }
 
+    /// The same targets with only the queue sections `keep` accepts: a plan of some
+    /// of its history's queues (`[forecast] queues`) leaves the others' sections out.
+    pub fn only(&self, keep: impl Fn(&str) -> bool) -> QueueTargets {
+        QueueTargets {
+            default: self.default,
+            per_queue: self
+                .per_queue
+                .iter()
+                .filter(|(queue, _)| keep(queue))
+                .map(|(queue, targets)| (queue.clone(), *targets))
+                .collect(),
+        }
+    }
+
     /// The targets for `queue`: its own section if it has one, else `[default]`.
     pub fn for_queue(&self, queue: &str) -> &Targets {
         self.per_queue.get(queue).unwrap_or(&self.default)
