@@ -67,6 +67,10 @@ pub struct Pricer {
     weekend_first: Vec<bool>,
     weekend_day: Vec<bool>,
     max_weekends: u32,
+    /// The last week's minimum once the worked weekends close the weekend after the
+    /// horizon (see [`super::rules::Lookahead`]): (weekend mask bits of its window,
+    /// worked weekends there that close it, minimum units then).
+    closed_weekend_min: Option<(usize, u32, usize)>,
     max_consecutive: Option<usize>,
     /// Per day: frozen (its shift is given). The rules that span days are not
     /// enforced between frozen days, which hold what was worked or published even
@@ -254,6 +258,39 @@ fn day_shifts(
 
 /// Per day its week's index and whether it opens the week; per week its limits in
 /// `unit`-minute units.
+/// The least number of `unit`-minute units that reach `hours`.
+fn units_reaching(hours: f64, unit: u32) -> usize {
+    let per_unit = f64::from(unit) / 60.0;
+    (0..)
+        .find(|&u| f64::from(u) * per_unit + 1e-6 >= hours)
+        .unwrap_or(0) as usize
+}
+
+/// The last week's raised minimum of [`Pricer::closed_weekend_min`], when it is above
+/// the week's own: the weekend mask bits of the look-ahead window (bit 0 the last
+/// horizon weekend), the worked weekends there that close the weekend after the
+/// horizon, and the minimum in `unit`s.
+fn closed_weekend_min(
+    book: &RuleBook,
+    agent: usize,
+    unit: u32,
+    weeks: &[WeekUnits],
+) -> Option<(usize, u32, usize)> {
+    let week = *book.horizon.weeks().last()?;
+    let ahead = book.lookahead(agent, week)?;
+    let min_units = units_reaching(ahead.closed_min, unit);
+    if min_units <= weeks.last()?.min_units {
+        return None;
+    }
+    let count = book.horizon.weekends().len();
+    let bits = ahead
+        .weekends
+        .clone()
+        .map(|w| 1usize << (count - 1 - w))
+        .fold(0, |mask, bit| mask | bit);
+    Some((bits, ahead.limit, min_units))
+}
+
 fn week_units(book: &RuleBook, agent: usize, unit: u32) -> (Vec<usize>, Vec<bool>, Vec<WeekUnits>) {
     let days = book.horizon.days as usize;
     let mut week_index = vec![0; days];
@@ -266,9 +303,7 @@ fn week_units(book: &RuleBook, agent: usize, unit: u32) -> (Vec<usize>, Vec<bool
         week_first[week.first as usize] = true;
         let limits = book.week_limits(agent, *week);
         let per_unit = f64::from(unit) / 60.0;
-        let min_units = (0..)
-            .find(|&u| f64::from(u) * per_unit + 1e-6 >= limits.min_hours)
-            .unwrap_or(0) as usize;
+        let min_units = units_reaching(limits.min_hours, unit);
         let max_units = ((limits.max_hours + 1e-6) / per_unit).floor().max(0.0) as usize;
         weeks.push(WeekUnits {
             min_units,
@@ -313,11 +348,14 @@ impl Pricer {
             }
         }
         let max_weekends = contract.max_weekends_per_4_weeks;
+        let closed_weekend_min = closed_weekend_min(book, agent, unit, &weeks);
         // Worked weekends: a bit mask of the last four (16 values) when the limit can
-        // bind, else only the current one (2 values).
+        // bind (or close the weekend after the horizon), else only the current one
+        // (2 values).
         let masks = if weekends.is_empty() {
             1
-        } else if (max_weekends as usize) < weekends.len().min(4) {
+        } else if (max_weekends as usize) < weekends.len().min(4) || closed_weekend_min.is_some()
+        {
             16
         } else {
             2
@@ -354,6 +392,7 @@ impl Pricer {
             weekend_first,
             weekend_day,
             max_weekends,
+            closed_weekend_min,
             max_consecutive,
             frozen: (0..days as u32).map(|day| book.is_frozen(day)).collect(),
             cap,
@@ -528,7 +567,12 @@ impl Pricer {
                 continue;
             }
             let h = (state / (nt * nm)) % nh;
-            if h < last_min {
+            let m = (state / nt) % nm;
+            let min = match self.closed_weekend_min {
+                Some((bits, limit, min)) if (m & bits).count_ones() >= limit => min,
+                _ => last_min,
+            };
+            if h < min {
                 continue;
             }
             if best.is_none_or(|(b, _)| c < b) {
