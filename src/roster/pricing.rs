@@ -749,56 +749,105 @@ max_weekends_per_4_weeks = 1
             start: NaiveDate::from_ymd_opt(2027, 2, 3).unwrap(),
             days: 6,
         };
-        let options: Vec<(usize, u32)> = vec![(0, 360), (0, 420), (1, 780), (1, 840)];
         for contract in 0..2 {
             let agents = vec![agent(contract)];
             let book = RuleBook::new(&config, &contracts, &agents, &[], horizon);
-            let pricer = Pricer::new(&book, 0);
-            // Deterministic pseudo-random prices.
-            let price = |d: u32, t: usize, s: u32| {
-                let x = (d * 7919 + t as u32 * 104_729 + s * 31) % 97;
-                -(f64::from(x) / 97.0) * 12.0
-            };
-            let extra = |d: u32, t: usize, s: u32, _: bool, _: bool, _: f64| price(d, t, s);
-            let weekend_cost = 1.5;
-            let (cost, schedule) = pricer
-                .cheapest(&extra, weekend_cost, &mut Scratch::default())
-                .unwrap();
-            let mut best = f64::INFINITY;
-            let mut choice = [0usize; 6];
-            loop {
-                let candidate: Schedule = (0..6u32)
-                    .filter(|&d| choice[d as usize] > 0)
-                    .map(|d| {
-                        let (t, s) = options[choice[d as usize] - 1];
-                        (d, t, s)
-                    })
-                    .collect();
-                if book.violations(&worked(0, &candidate)).is_empty() {
-                    let weekend = candidate.iter().any(|&(d, _, _)| (3..=4).contains(&d));
-                    let value = pricer.evaluate(&candidate, &extra)
-                        + if weekend { weekend_cost } else { 0.0 };
-                    best = best.min(value);
-                }
-                let mut i = 0;
-                while i < 6 {
-                    choice[i] += 1;
-                    if choice[i] <= options.len() {
-                        break;
-                    }
-                    choice[i] = 0;
-                    i += 1;
-                }
-                if i == 6 {
+            assert_matches_brute_force(&book, &format!("contract {contract}"));
+        }
+    }
+
+    #[test]
+    fn pricing_matches_brute_force_when_weekends_close_the_one_after_the_horizon() {
+        // Six days from Saturday 2027-02-06 (closed, credited 10 hours: the first
+        // week owes nothing) to Thursday 2027-02-11. The last week owes 28 x 4/7 =
+        // 16 hours pro rata, two shifts; Friday to Sunday after the horizon can carry
+        // 24 of its 28, so that is enough while their weekend stays open. Working
+        // Sunday 7 (the one weekend allowed in four) closes it: Friday alone carries
+        // 8, and the week owes 20, three shifts (see rules::Lookahead).
+        let config = ShiftConfig::from_toml(SHIFTS, "shifts.toml").unwrap();
+        let contracts = contracts(
+            &config,
+            r#"[contract.E]
+templates = ["EARLY", "LATE"]
+min_hours_per_week = 28.0
+max_hours_per_week = 40.0
+max_weekends_per_4_weeks = 1
+closed_day_credit = "hours"
+leave_day_hours = 10.0
+"#,
+        );
+        let horizon = Horizon {
+            start: NaiveDate::from_ymd_opt(2027, 2, 6).unwrap(),
+            days: 6,
+        };
+        let agents = vec![agent(0)];
+        let book = RuleBook::new(&config, &contracts, &agents, &[], horizon)
+            .with_closed_days(&[horizon.start]);
+        let week = *horizon.weeks().last().unwrap();
+        let ahead = book.lookahead(0, week).unwrap();
+        assert_eq!((ahead.open_carry, ahead.closed_carry), (24.0, 8.0));
+        assert_eq!((ahead.open_min, ahead.closed_min), (4.0, 20.0));
+        assert_eq!(book.week_limits(0, week).min_hours, 16.0);
+        assert_eq!(book.week_minimum(0, week, &[true]), 20.0);
+        assert!(Pricer::new(&book, 0).closed_weekend_min.is_some());
+        assert_matches_brute_force(&book, "contract E");
+    }
+
+    /// The pricing program's cheapest schedule of agent 0 over a six-day `book`
+    /// keeps every rule and costs what the cheapest of every schedule keeping them
+    /// costs (four shifts a day or off), at pseudo-random prices.
+    fn assert_matches_brute_force(book: &RuleBook, label: &str) {
+        let options: Vec<(usize, u32)> = vec![(0, 360), (0, 420), (1, 780), (1, 840)];
+        let weekend_days: Vec<u32> = book
+            .horizon
+            .weekends()
+            .iter()
+            .flat_map(|w| w.days.clone())
+            .collect();
+        let pricer = Pricer::new(book, 0);
+        // Deterministic pseudo-random prices.
+        let price = |d: u32, t: usize, s: u32| {
+            let x = (d * 7919 + t as u32 * 104_729 + s * 31) % 97;
+            -(f64::from(x) / 97.0) * 12.0
+        };
+        let extra = |d: u32, t: usize, s: u32, _: bool, _: bool, _: f64| price(d, t, s);
+        let weekend_cost = 1.5;
+        let (cost, schedule) = pricer
+            .cheapest(&extra, weekend_cost, &mut Scratch::default())
+            .unwrap();
+        let mut best = f64::INFINITY;
+        let mut choice = [0usize; 6];
+        loop {
+            let candidate: Schedule = (0..6u32)
+                .filter(|&d| choice[d as usize] > 0)
+                .map(|d| {
+                    let (t, s) = options[choice[d as usize] - 1];
+                    (d, t, s)
+                })
+                .collect();
+            if book.violations(&worked(0, &candidate)).is_empty() {
+                let weekend = candidate
+                    .iter()
+                    .any(|&(d, _, _)| weekend_days.contains(&d));
+                let value = pricer.evaluate(&candidate, &extra)
+                    + if weekend { weekend_cost } else { 0.0 };
+                best = best.min(value);
+            }
+            let mut i = 0;
+            while i < 6 {
+                choice[i] += 1;
+                if choice[i] <= options.len() {
                     break;
                 }
+                choice[i] = 0;
+                i += 1;
             }
-            assert!(book.violations(&worked(0, &schedule)).is_empty());
-            assert!(
-                (cost - best).abs() < 1e-9,
-                "contract {contract}: {cost} vs {best}"
-            );
+            if i == 6 {
+                break;
+            }
         }
+        assert!(book.violations(&worked(0, &schedule)).is_empty());
+        assert!((cost - best).abs() < 1e-9, "{label}: {cost} vs {best}");
     }
 
     fn worked(agent: usize, schedule: &Schedule) -> Vec<WorkedShift> {

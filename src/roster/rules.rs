@@ -538,7 +538,7 @@ impl<'a> RuleBook<'a> {
         let last = self.horizon.date(end - 1);
         let mut after = Vec::new();
         let (mut leave_after, mut closed_after) = (0, 0);
-        for offset in 1..(7 - week.len) + 1 {
+        for offset in 1..=7 - week.len {
             let date = last + Duration::days(i64::from(offset));
             let weekday = date.weekday().num_days_from_monday() as usize;
             let closed = self
@@ -1206,5 +1206,89 @@ mod tests {
         assert_eq!(minimum(ClosedDayCredit::ProRata), 30.0);
         assert_eq!(minimum(ClosedDayCredit::Hours), 28.0);
         assert_eq!(minimum(ClosedDayCredit::None), 35.0);
+    }
+
+    #[test]
+    fn the_last_week_carries_what_the_days_after_the_horizon_cannot() {
+        // 24 days from Monday 2027-02-01 to Wednesday 2027-02-24; the calendar
+        // closes Thursday 2027-02-25. The last week (Mon 22 to Wed 24) owes 32 x 3/7
+        // = 13.71 pro rata. The whole week owes 32 x 6/7 = 27.43 (one closed day,
+        // pro rata); after the horizon Friday, Saturday and Sunday can carry 3 x 8 =
+        // 24 of it, so 27.43 - 24 = 3.43 and the pro-rata share stands. Once the
+        // agent works two of the weekends of 6, 13 and 20 February (the limit in the
+        // four that end with 27-28 February), Friday alone carries 8: the week owes
+        // 27.43 - 8 = 19.43, a third shift.
+        let config = ShiftConfig::from_toml(
+            r#"
+[[template]]
+name = "DAY"
+paid_hours = 8.0
+start_earliest = "09:00"
+start_latest = "09:00"
+start_step = "30m"
+cost_per_hour = 1.0
+"#,
+            "shifts.toml",
+        )
+        .unwrap();
+        let contracts = Contracts::from_toml(
+            r#"[contract.FT]
+templates = ["DAY"]
+min_hours_per_week = 32.0
+max_hours_per_week = 40.0
+max_days_per_week = 5
+days_off_per_week = 2
+max_weekends_per_4_weeks = 2
+"#,
+            "contracts.toml",
+            &config,
+        )
+        .unwrap();
+        let agents = vec![Agent {
+            id: "A".into(),
+            name: "A".into(),
+            contract: 0,
+            skills: Vec::new(),
+        }];
+        let horizon = Horizon {
+            start: date("2027-02-01"),
+            days: 24,
+        };
+        let book = RuleBook::new(&config, &contracts, &agents, &[], horizon)
+            .with_closed_days(&[date("2027-02-25")]);
+        let last = Week { first: 21, len: 3 };
+        assert_eq!(*horizon.weeks().last().unwrap(), last);
+        let ahead = book.lookahead(0, last).unwrap();
+        assert_eq!(ahead.weekends, 0..3);
+        assert_eq!((ahead.open_carry, ahead.closed_carry), (24.0, 8.0));
+        assert_eq!((ahead.open_min, ahead.closed_min), (3.43, 19.43));
+        assert_eq!(book.week_limits(0, last).min_hours, 13.71);
+        assert_eq!(book.week_minimum(0, last, &[true, false, false]), 13.71);
+        assert_eq!(book.week_minimum(0, last, &[true, true, false]), 19.43);
+
+        // Monday to Thursday every week, Saturdays 6 and 13, Monday and Tuesday of
+        // the last week: 16 hours, enough alone, short once both weekends are worked.
+        let days = |saturdays: &[u32], last_days: &[u32]| -> Vec<WorkedShift> {
+            (0..3)
+                .flat_map(|week| (0..4).map(move |d| week * 7 + d))
+                .chain(saturdays.iter().copied())
+                .chain(last_days.iter().copied())
+                .map(|day| WorkedShift::unrested((0, day, 0, 540)))
+                .collect()
+        };
+        let shown: Vec<String> = book
+            .violations(&days(&[5, 12], &[21, 22]))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            vec!["A 2027-02-22 min_hours_per_week: 16 paid hours in the week from 2027-02-22, below 19.43 (3 of 7 days in the horizon; the days after it can carry at most 8, the weekend limit closing their weekend)"]
+        );
+        assert!(book.violations(&days(&[5, 12], &[21, 22, 23])).is_empty());
+        assert!(book.violations(&days(&[5], &[21, 22])).is_empty());
+        // Open on Thursday 25, the days after carry 16 even with the weekend closed.
+        let open = RuleBook::new(&config, &contracts, &agents, &[], horizon);
+        assert_eq!(open.week_minimum(0, last, &[true, true, false]), 16.0);
     }
 }
