@@ -354,8 +354,7 @@ impl Pricer {
         // (2 values).
         let masks = if weekends.is_empty() {
             1
-        } else if (max_weekends as usize) < weekends.len().min(4) || closed_weekend_min.is_some()
-        {
+        } else if (max_weekends as usize) < weekends.len().min(4) || closed_weekend_min.is_some() {
             16
         } else {
             2
@@ -826,11 +825,9 @@ leave_day_hours = 10.0
                 })
                 .collect();
             if book.violations(&worked(0, &candidate)).is_empty() {
-                let weekend = candidate
-                    .iter()
-                    .any(|&(d, _, _)| weekend_days.contains(&d));
-                let value = pricer.evaluate(&candidate, &extra)
-                    + if weekend { weekend_cost } else { 0.0 };
+                let weekend = candidate.iter().any(|&(d, _, _)| weekend_days.contains(&d));
+                let value =
+                    pricer.evaluate(&candidate, &extra) + if weekend { weekend_cost } else { 0.0 };
                 best = best.min(value);
             }
             let mut i = 0;

@@ -599,9 +599,7 @@ impl<'a> RuleBook<'a> {
             .weekends()
             .iter()
             .enumerate()
-            .filter(|(_, w)| {
-                w.saturday >= saturday - Duration::days(21) && w.saturday < saturday
-            })
+            .filter(|(_, w)| w.saturday >= saturday - Duration::days(21) && w.saturday < saturday)
             .map(|(i, _)| i)
             .collect();
         let weekends = match (window.first(), window.last()) {
