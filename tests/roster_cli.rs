@@ -1253,3 +1253,80 @@ fn exports_give_each_agent_a_calendar_and_the_team_a_grid_and_workbook() {
         );
     }
 }
+
+#[test]
+fn the_last_week_carries_the_minimum_the_weekend_after_the_horizon_cannot() {
+    // 24 days from Monday 2027-02-01 to Wednesday 2027-02-24 (one agent: the whole
+    // horizon's integer programme); Thursday 25 is closed. Work is needed Monday to
+    // Thursday and on Saturdays, so the agent works two of the Saturdays 6, 13 and
+    // 20 (the limit) and Monday and Tuesday of the last week. That week owes 32 x
+    // 3/7 = 13.71 pro rata, two shifts; but with the weekend of 27-28 February
+    // closed by the limit, Friday 26 alone can carry 8 of the week's 32 x 6/7 =
+    // 27.43, so the week owes 19.43: a third shift, on Wednesday, where nothing is
+    // needed (docs/formats.md, "the last week").
+    let case = Case::new(
+        &contract(
+            "FT",
+            "[\"N8\"]",
+            "min_hours_per_week = 32.0\nmax_hours_per_week = 40.0\nmax_days_per_week = 5\n\
+             days_off_per_week = 2\nmax_weekends_per_4_weeks = 2",
+        ),
+        &[("A1", "FT", "sales")],
+        &[],
+    );
+    let needs: Vec<Need> = (0..24)
+        .filter(|d| [0, 1, 2, 3, 5].contains(&(d % 7)) && *d != 23)
+        .map(|d| ("sales", d, "09:00", "17:00", 1.0))
+        .collect();
+    case.requirements(&["sales"], 24, &needs);
+    std::fs::write(
+        case.path("calendar.csv"),
+        "date,kind,name,uplift\n2027-02-25,closed,Stocktake,\n",
+    )
+    .unwrap();
+    let calendar = case.path("calendar.csv").display().to_string();
+    let output = case
+        .roster_command(24, &["--calendar", &calendar])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let roster = std::fs::read_to_string(case.path("roster.csv")).unwrap();
+    let worked = |day: u32| roster.contains(&format!("A1,{},shift", date(day)));
+    let saturdays = [5, 12, 19].iter().filter(|&&d| worked(d)).count();
+    assert_eq!(saturdays, 2, "{roster}");
+    let last_week: Vec<u32> = (21..24).filter(|&d| worked(d)).collect();
+    assert_eq!(last_week, vec![21, 22, 23], "{roster}");
+    let mut check = wfm();
+    check
+        .args(["roster", "check", "--calendar", &calendar, "--roster"])
+        .arg(case.path("roster.csv"));
+    case.people_args(&mut check);
+    let checked = check.output().unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    // The checker holds a roster that stops at Tuesday to the same rule.
+    let cut: String = roster
+        .lines()
+        .filter(|line| !line.contains(&date(23)))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>()
+        + &format!("A1,{},off,,,\n", date(23));
+    std::fs::write(case.path("cut.csv"), cut).unwrap();
+    let mut check = wfm();
+    check
+        .args(["roster", "check", "--calendar", &calendar, "--roster"])
+        .arg(case.path("cut.csv"));
+    case.people_args(&mut check);
+    let out = String::from_utf8(check.output().unwrap().stdout).unwrap();
+    assert!(
+        out.contains("A1 2027-02-22 min_hours_per_week: 16 paid hours in the week from 2027-02-22, below 19.43"),
+        "{out}"
+    );
+}

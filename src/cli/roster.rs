@@ -166,6 +166,12 @@ impl People {
     }
 }
 
+/// The calendar's window around `horizon` (see [`roster::replan::calendar_window`]).
+fn window(horizon: roster::Horizon) -> roster::Horizon {
+    let (start, days) = roster::replan::calendar_window(horizon.start, horizon.days);
+    roster::Horizon { start, days }
+}
+
 fn required(path: &Option<PathBuf>) -> &Path {
     path.as_deref().expect("clap enforces required arguments")
 }
@@ -211,7 +217,7 @@ fn run_check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
         &people.availability,
         horizon,
     )
-    .with_closed_days(&people.closed_days(horizon));
+    .with_closed_days(&people.closed_days(window(horizon)));
     let file = path.display().to_string();
     let mut violations = check_rows(&rows, &book, &file, args.routing.rules())?;
     violations.extend(crate::roster::check::missing_agents(&rows, &book, &file));

@@ -146,8 +146,7 @@ impl<'a> Greedy<'a> {
         // Candidates per agent and how urgent the agent is.
         let mut order: Vec<(f64, usize)> = (0..book.agents.len())
             .map(|a| {
-                let limits = book.week_limits(a, week);
-                let left = (limits.min_hours - self.state[a].hours[w]).max(0.0);
+                let left = (self.minimum(a, w) - self.state[a].hours[w]).max(0.0);
                 let days_left = (day..week.first + week.len).count().max(1) as f64;
                 (left / days_left, a)
             })
@@ -161,11 +160,18 @@ impl<'a> Greedy<'a> {
         // Weeks ending today must have met their minimum.
         if day + 1 == week.first + week.len {
             for a in 0..book.agents.len() {
-                if self.state[a].hours[w] + 1e-6 < book.week_limits(a, week).min_hours {
+                if self.state[a].hours[w] + 1e-6 < self.minimum(a, w) {
                     self.stuck[a] = true;
                 }
             }
         }
+    }
+
+    /// Agent `a`'s minimum hours in week `w`, given the weekends it works so far
+    /// (which may close the weekend after the horizon, see [`RuleBook::week_minimum`]).
+    fn minimum(&self, a: usize, w: usize) -> f64 {
+        self.book
+            .week_minimum(a, self.weeks[w], &self.state[a].weekends)
     }
 
     /// Whether weekend `we` is not yet worked by agent `a` and working it would pass
@@ -247,13 +253,14 @@ impl<'a> Greedy<'a> {
             .iter()
             .take((limits.max_days - s.days[w]) as usize)
             .sum();
-        let forced = s.hours[w] + reachable_later + 1e-6 < limits.min_hours;
+        let minimum = self.minimum(a, w);
+        let forced = s.hours[w] + reachable_later + 1e-6 < minimum;
         let reachable_after: f64 = later
             .iter()
             .take((limits.max_days - s.days[w]).saturating_sub(1) as usize)
             .sum();
         let hours_needed = if forced {
-            limits.min_hours - s.hours[w] - reachable_after - 1e-6
+            minimum - s.hours[w] - reachable_after - 1e-6
         } else {
             0.0
         };
@@ -274,6 +281,7 @@ impl<'a> Greedy<'a> {
         let book = self.book;
         let contract = book.contract(a);
         let limits = book.week_limits(a, self.weeks[w]);
+        let minimum = self.minimum(a, w);
         let s = &self.state[a];
         let slot = self.slot as usize;
         let mut best: Option<(f64, usize, u32)> = None;
@@ -306,7 +314,7 @@ impl<'a> Greedy<'a> {
                     / 60.0;
                 // Below the weekly minimum the pay is due anyway: any cover is worth
                 // it, so mandated hours go where the requirement is, early.
-                let below_minimum = s.hours[w] + 1e-6 < limits.min_hours;
+                let below_minimum = s.hours[w] + 1e-6 < minimum;
                 let cost = if below_minimum {
                     0.0
                 } else {
@@ -660,11 +668,21 @@ fn prune(
     let mut order: Vec<usize> = (0..roster.len()).collect();
     order.sort_by(|&x, &y| cover(x, need).total_cmp(&cover(y, need)).then(x.cmp(&y)));
     let mut dropped = vec![false; roster.len()];
+    // Weekends worked before pruning: dropping shifts only opens weekends, so the
+    // minima they set stay safe.
+    let mut worked_days: Vec<Vec<u32>> = vec![Vec::new(); book.agents.len()];
+    for shift in roster.iter() {
+        worked_days[shift.0].push(shift.1);
+    }
+    let worked_weekends: Vec<Vec<bool>> = worked_days
+        .into_iter()
+        .map(|days| book.worked_weekends(days))
+        .collect();
     for shift in order {
         let (agent, day, template, _) = roster[shift];
         let w = book.horizon.week_of(day);
         let paid = paid_hours(&config.templates[template]);
-        let minimum = book.week_limits(agent, weeks[w]).min_hours;
+        let minimum = book.week_minimum(agent, weeks[w], &worked_weekends[agent]);
         if hours[agent][w] - paid + 1e-6 < minimum {
             continue;
         }

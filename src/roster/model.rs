@@ -42,7 +42,7 @@ use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, V
 
 use super::coverage::{coverage_block, PooledRest, StartCounts};
 use super::inputs::AvailabilityKind;
-use super::rules::{paid_hours, RuleBook, WorkedShift};
+use super::rules::{self, paid_hours, RuleBook, WorkedShift};
 use super::types::{skill_groups, ModelInput, SkillGroup, StartedShift};
 use crate::error::{Error, Result, SolverFailure};
 use crate::mip::ProgressFn;
@@ -432,6 +432,7 @@ impl<'a> WholeModel<'a> {
                 }
             }
         }
+        self.closed_weekend_minimum(agent, &weekend_terms);
         let limit = f64::from(book.contract(agent).max_weekends_per_4_weeks);
         for range in book.horizon.weekend_windows() {
             let mut count = Expression::default();
@@ -445,6 +446,49 @@ impl<'a> WholeModel<'a> {
             weekend_total += term.clone();
         }
         weekend_total
+    }
+
+    /// The horizon's last week owes its higher look-ahead minimum once the agent's
+    /// weekends close the weekend after the horizon (see
+    /// [`super::rules::Lookahead`]). The horizon's own weekend limit keeps the
+    /// window's count `C` at most the limit `L`, so one row says it without a
+    /// binary: hours >= open + (closed - open) (C - L + 1).
+    fn closed_weekend_minimum(&mut self, agent: usize, weekend_terms: &[Expression]) {
+        let book = self.input.book;
+        let Some(&week) = book.horizon.weeks().last() else {
+            return;
+        };
+        let Some(ahead) = book.lookahead(agent, week) else {
+            return;
+        };
+        let open = book.week_limits(agent, week).min_hours;
+        let closed = open.max(ahead.closed_min);
+        if closed <= open {
+            return;
+        }
+        let mut count = Expression::default();
+        for term in &weekend_terms[ahead.weekends.clone()] {
+            count += term.clone();
+        }
+        let hours = self.week_hours(agent, week);
+        let rise = closed - open;
+        let floor = open + rise * (1.0 - f64::from(ahead.limit));
+        self.constraints.push((hours - count * rise).geq(floor));
+    }
+
+    /// Paid hours the agent works in `week`.
+    fn week_hours(&self, agent: usize, week: rules::Week) -> Expression {
+        let book = self.input.book;
+        let mut hours = Expression::default();
+        for day in week.days() {
+            for option in options_of(&self.options, &self.by_agent_day, agent, day) {
+                hours.add_mul(
+                    paid_hours(&book.config.templates[option.template]),
+                    option.column.var,
+                );
+            }
+        }
+        hours
     }
 
     /// Unmet preferences, priced: linear in the day's options, since at most one is

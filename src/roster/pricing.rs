@@ -67,6 +67,10 @@ pub struct Pricer {
     weekend_first: Vec<bool>,
     weekend_day: Vec<bool>,
     max_weekends: u32,
+    /// The last week's minimum once the worked weekends close the weekend after the
+    /// horizon (see [`super::rules::Lookahead`]): (weekend mask bits of its window,
+    /// worked weekends there that close it, minimum units then).
+    closed_weekend_min: Option<(usize, u32, usize)>,
     max_consecutive: Option<usize>,
     /// Per day: frozen (its shift is given). The rules that span days are not
     /// enforced between frozen days, which hold what was worked or published even
@@ -254,6 +258,39 @@ fn day_shifts(
 
 /// Per day its week's index and whether it opens the week; per week its limits in
 /// `unit`-minute units.
+/// The least number of `unit`-minute units that reach `hours`.
+fn units_reaching(hours: f64, unit: u32) -> usize {
+    let per_unit = f64::from(unit) / 60.0;
+    (0..)
+        .find(|&u| f64::from(u) * per_unit + 1e-6 >= hours)
+        .unwrap_or(0) as usize
+}
+
+/// The last week's raised minimum of [`Pricer::closed_weekend_min`], when it is above
+/// the week's own: the weekend mask bits of the look-ahead window (bit 0 the last
+/// horizon weekend), the worked weekends there that close the weekend after the
+/// horizon, and the minimum in `unit`s.
+fn closed_weekend_min(
+    book: &RuleBook,
+    agent: usize,
+    unit: u32,
+    weeks: &[WeekUnits],
+) -> Option<(usize, u32, usize)> {
+    let week = *book.horizon.weeks().last()?;
+    let ahead = book.lookahead(agent, week)?;
+    let min_units = units_reaching(ahead.closed_min, unit);
+    if min_units <= weeks.last()?.min_units {
+        return None;
+    }
+    let count = book.horizon.weekends().len();
+    let bits = ahead
+        .weekends
+        .clone()
+        .map(|w| 1usize << (count - 1 - w))
+        .fold(0, |mask, bit| mask | bit);
+    Some((bits, ahead.limit, min_units))
+}
+
 fn week_units(book: &RuleBook, agent: usize, unit: u32) -> (Vec<usize>, Vec<bool>, Vec<WeekUnits>) {
     let days = book.horizon.days as usize;
     let mut week_index = vec![0; days];
@@ -266,9 +303,7 @@ fn week_units(book: &RuleBook, agent: usize, unit: u32) -> (Vec<usize>, Vec<bool
         week_first[week.first as usize] = true;
         let limits = book.week_limits(agent, *week);
         let per_unit = f64::from(unit) / 60.0;
-        let min_units = (0..)
-            .find(|&u| f64::from(u) * per_unit + 1e-6 >= limits.min_hours)
-            .unwrap_or(0) as usize;
+        let min_units = units_reaching(limits.min_hours, unit);
         let max_units = ((limits.max_hours + 1e-6) / per_unit).floor().max(0.0) as usize;
         weeks.push(WeekUnits {
             min_units,
@@ -313,11 +348,13 @@ impl Pricer {
             }
         }
         let max_weekends = contract.max_weekends_per_4_weeks;
+        let closed_weekend_min = closed_weekend_min(book, agent, unit, &weeks);
         // Worked weekends: a bit mask of the last four (16 values) when the limit can
-        // bind, else only the current one (2 values).
+        // bind (or close the weekend after the horizon), else only the current one
+        // (2 values).
         let masks = if weekends.is_empty() {
             1
-        } else if (max_weekends as usize) < weekends.len().min(4) {
+        } else if (max_weekends as usize) < weekends.len().min(4) || closed_weekend_min.is_some() {
             16
         } else {
             2
@@ -354,6 +391,7 @@ impl Pricer {
             weekend_first,
             weekend_day,
             max_weekends,
+            closed_weekend_min,
             max_consecutive,
             frozen: (0..days as u32).map(|day| book.is_frozen(day)).collect(),
             cap,
@@ -528,7 +566,12 @@ impl Pricer {
                 continue;
             }
             let h = (state / (nt * nm)) % nh;
-            if h < last_min {
+            let m = (state / nt) % nm;
+            let min = match self.closed_weekend_min {
+                Some((bits, limit, min)) if (m & bits).count_ones() >= limit => min,
+                _ => last_min,
+            };
+            if h < min {
                 continue;
             }
             if best.is_none_or(|(b, _)| c < b) {
@@ -705,56 +748,103 @@ max_weekends_per_4_weeks = 1
             start: NaiveDate::from_ymd_opt(2027, 2, 3).unwrap(),
             days: 6,
         };
-        let options: Vec<(usize, u32)> = vec![(0, 360), (0, 420), (1, 780), (1, 840)];
         for contract in 0..2 {
             let agents = vec![agent(contract)];
             let book = RuleBook::new(&config, &contracts, &agents, &[], horizon);
-            let pricer = Pricer::new(&book, 0);
-            // Deterministic pseudo-random prices.
-            let price = |d: u32, t: usize, s: u32| {
-                let x = (d * 7919 + t as u32 * 104_729 + s * 31) % 97;
-                -(f64::from(x) / 97.0) * 12.0
-            };
-            let extra = |d: u32, t: usize, s: u32, _: bool, _: bool, _: f64| price(d, t, s);
-            let weekend_cost = 1.5;
-            let (cost, schedule) = pricer
-                .cheapest(&extra, weekend_cost, &mut Scratch::default())
-                .unwrap();
-            let mut best = f64::INFINITY;
-            let mut choice = [0usize; 6];
-            loop {
-                let candidate: Schedule = (0..6u32)
-                    .filter(|&d| choice[d as usize] > 0)
-                    .map(|d| {
-                        let (t, s) = options[choice[d as usize] - 1];
-                        (d, t, s)
-                    })
-                    .collect();
-                if book.violations(&worked(0, &candidate)).is_empty() {
-                    let weekend = candidate.iter().any(|&(d, _, _)| (3..=4).contains(&d));
-                    let value = pricer.evaluate(&candidate, &extra)
-                        + if weekend { weekend_cost } else { 0.0 };
-                    best = best.min(value);
-                }
-                let mut i = 0;
-                while i < 6 {
-                    choice[i] += 1;
-                    if choice[i] <= options.len() {
-                        break;
-                    }
-                    choice[i] = 0;
-                    i += 1;
-                }
-                if i == 6 {
+            assert_matches_brute_force(&book, &format!("contract {contract}"));
+        }
+    }
+
+    #[test]
+    fn pricing_matches_brute_force_when_weekends_close_the_one_after_the_horizon() {
+        // Six days from Saturday 2027-02-06 (closed, credited 10 hours: the first
+        // week owes nothing) to Thursday 2027-02-11. The last week owes 28 x 4/7 =
+        // 16 hours pro rata, two shifts; Friday to Sunday after the horizon can carry
+        // 24 of its 28, so that is enough while their weekend stays open. Working
+        // Sunday 7 (the one weekend allowed in four) closes it: Friday alone carries
+        // 8, and the week owes 20, three shifts (see rules::Lookahead).
+        let config = ShiftConfig::from_toml(SHIFTS, "shifts.toml").unwrap();
+        let contracts = contracts(
+            &config,
+            r#"[contract.E]
+templates = ["EARLY", "LATE"]
+min_hours_per_week = 28.0
+max_hours_per_week = 40.0
+max_weekends_per_4_weeks = 1
+closed_day_credit = "hours"
+leave_day_hours = 10.0
+"#,
+        );
+        let horizon = Horizon {
+            start: NaiveDate::from_ymd_opt(2027, 2, 6).unwrap(),
+            days: 6,
+        };
+        let agents = vec![agent(0)];
+        let book = RuleBook::new(&config, &contracts, &agents, &[], horizon)
+            .with_closed_days(&[horizon.start]);
+        let week = *horizon.weeks().last().unwrap();
+        let ahead = book.lookahead(0, week).unwrap();
+        assert_eq!((ahead.open_carry, ahead.closed_carry), (24.0, 8.0));
+        assert_eq!((ahead.open_min, ahead.closed_min), (4.0, 20.0));
+        assert_eq!(book.week_limits(0, week).min_hours, 16.0);
+        assert_eq!(book.week_minimum(0, week, &[true]), 20.0);
+        assert!(Pricer::new(&book, 0).closed_weekend_min.is_some());
+        assert_matches_brute_force(&book, "contract E");
+    }
+
+    /// The pricing program's cheapest schedule of agent 0 over a six-day `book`
+    /// keeps every rule and costs what the cheapest of every schedule keeping them
+    /// costs (four shifts a day or off), at pseudo-random prices.
+    fn assert_matches_brute_force(book: &RuleBook, label: &str) {
+        let options: Vec<(usize, u32)> = vec![(0, 360), (0, 420), (1, 780), (1, 840)];
+        let weekend_days: Vec<u32> = book
+            .horizon
+            .weekends()
+            .iter()
+            .flat_map(|w| w.days.clone())
+            .collect();
+        let pricer = Pricer::new(book, 0);
+        // Deterministic pseudo-random prices.
+        let price = |d: u32, t: usize, s: u32| {
+            let x = (d * 7919 + t as u32 * 104_729 + s * 31) % 97;
+            -(f64::from(x) / 97.0) * 12.0
+        };
+        let extra = |d: u32, t: usize, s: u32, _: bool, _: bool, _: f64| price(d, t, s);
+        let weekend_cost = 1.5;
+        let (cost, schedule) = pricer
+            .cheapest(&extra, weekend_cost, &mut Scratch::default())
+            .unwrap();
+        let mut best = f64::INFINITY;
+        let mut choice = [0usize; 6];
+        loop {
+            let candidate: Schedule = (0..6u32)
+                .filter(|&d| choice[d as usize] > 0)
+                .map(|d| {
+                    let (t, s) = options[choice[d as usize] - 1];
+                    (d, t, s)
+                })
+                .collect();
+            if book.violations(&worked(0, &candidate)).is_empty() {
+                let weekend = candidate.iter().any(|&(d, _, _)| weekend_days.contains(&d));
+                let value =
+                    pricer.evaluate(&candidate, &extra) + if weekend { weekend_cost } else { 0.0 };
+                best = best.min(value);
+            }
+            let mut i = 0;
+            while i < 6 {
+                choice[i] += 1;
+                if choice[i] <= options.len() {
                     break;
                 }
+                choice[i] = 0;
+                i += 1;
             }
-            assert!(book.violations(&worked(0, &schedule)).is_empty());
-            assert!(
-                (cost - best).abs() < 1e-9,
-                "contract {contract}: {cost} vs {best}"
-            );
+            if i == 6 {
+                break;
+            }
         }
+        assert!(book.violations(&worked(0, &schedule)).is_empty());
+        assert!((cost - best).abs() < 1e-9, "{label}: {cost} vs {best}");
     }
 
     fn worked(agent: usize, schedule: &Schedule) -> Vec<WorkedShift> {

@@ -165,14 +165,17 @@ impl Replan {
 /// starts on a Monday, so that week is whole).
 pub const LOOKBACK_DAYS: i64 = 21;
 
-/// The dates whose calendar a roster of `days` from `start` needs: its own and a
+/// The dates whose calendar a roster of `days` from `start` needs: its own, a
 /// look-back's (up to a week more than [`LOOKBACK_DAYS`], to reach its Monday), so
-/// that closed days before the horizon count in the week it starts in.
+/// that closed days before the horizon count in the week it starts in, and the days
+/// after it up to its last week's Sunday, which that week's look-ahead minimum
+/// credits ([`super::rules::Lookahead`]).
 pub fn calendar_window(start: NaiveDate, days: u32) -> (NaiveDate, u32) {
     let before = LOOKBACK_DAYS as u32 + 6;
+    let after = 6;
     (
         start - chrono::Duration::days(i64::from(before)),
-        days + before,
+        days + before + after,
     )
 }
 

@@ -7,7 +7,10 @@
 //! Conventions (see docs/formats.md):
 //! - weeks run Monday to Sunday; a week cut by the horizon keeps its full maximum
 //!   hours and days, and its minimum hours scale with the share of its days inside the
-//!   horizon (days outside are unknown, not assumed worked);
+//!   horizon (days outside are unknown, not assumed worked); but the last week, cut
+//!   before its Sunday, owes at least the week's whole minimum less what its days
+//!   after the horizon can still carry under the rules ([`Lookahead`]), so that the
+//!   next horizon can complete the week;
 //! - a whole day of leave counts the contract's `leave_day_hours` towards the weekly
 //!   minimum and maximum;
 //! - a weekend is worked when a shift starts on its Saturday or Sunday; the limit holds
@@ -15,6 +18,7 @@
 //! - consecutive days and rest look only inside the horizon.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -223,6 +227,49 @@ pub struct RuleBook<'a> {
     /// roster's weekends used up, a new hire with a week cut by the freeze): the
     /// minimum of every week holding a frozen day is waived for them.
     pub waived: BTreeSet<usize>,
+    /// Per day after the horizon up to the Sunday of its last week: whether the
+    /// calendar closes the site.
+    pub closed_after: Vec<bool>,
+    /// Per agent, the look-ahead of the horizon's last week (computed once, on first use).
+    lookaheads: OnceLock<Vec<Option<Lookahead>>>,
+}
+
+/// The horizon's last week when the horizon ends before its Sunday. Owing only its
+/// pro-rata share could leave the next horizon unable to complete the week's
+/// minimum (its days after the horizon closed, on leave, or a weekend the
+/// four-weekend limit no longer allows): so the week owes at least the whole week's
+/// minimum less what those days can still carry, and more once the agent's worked
+/// weekends close the weekend after the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookahead {
+    /// The horizon's part of the week.
+    pub week: Week,
+    /// Horizon weekends (indices into [`Horizon::weekends`]) in the four-weekend
+    /// window that ends with the weekend after the horizon.
+    pub weekends: std::ops::Range<usize>,
+    /// Worked weekends among them from which the weekend after the horizon is closed.
+    pub limit: u32,
+    /// Paid hours the days after the horizon can carry at most while that weekend
+    /// is open, and once it is closed.
+    pub open_carry: f64,
+    pub closed_carry: f64,
+    /// The week's look-ahead minimum in either case. The open one is never above
+    /// what the horizon's days of the week can reach (beyond, no roster completes
+    /// the week and the next horizon waives it); the closed one may be, which keeps
+    /// the agent's weekend open, unless the window's weekends are all frozen.
+    pub open_min: f64,
+    pub closed_min: f64,
+}
+
+impl Lookahead {
+    /// Whether `worked_weekends` (per horizon weekend) close the weekend after the
+    /// horizon to the agent.
+    pub fn closes(&self, worked_weekends: &[bool]) -> bool {
+        let worked = worked_weekends
+            .get(self.weekends.clone())
+            .map_or(0, |w| w.iter().filter(|x| **x).count()) as u32;
+        worked >= self.limit
+    }
 }
 
 /// A published roster that a re-plan keeps as far as it can: its first
@@ -265,6 +312,8 @@ impl<'a> RuleBook<'a> {
             closed: vec![false; horizon.days as usize],
             published: None,
             waived: BTreeSet::new(),
+            closed_after: Vec::new(),
+            lookaheads: OnceLock::new(),
         }
     }
 
@@ -272,6 +321,7 @@ impl<'a> RuleBook<'a> {
     /// priced.
     pub fn with_published(mut self, published: Published) -> Self {
         self.published = Some(published);
+        self.lookaheads = OnceLock::new();
         self
     }
 
@@ -328,6 +378,11 @@ impl<'a> RuleBook<'a> {
                 self.closed[day as usize] = true;
             }
         }
+        let last = self.horizon.date(self.horizon.days.saturating_sub(1));
+        self.closed_after = (1..7 - last.weekday().num_days_from_monday() as i64)
+            .map(|offset| dates.contains(&(last + Duration::days(offset))))
+            .collect();
+        self.lookaheads = OnceLock::new();
         self
     }
 
@@ -424,12 +479,187 @@ impl<'a> RuleBook<'a> {
                 ..limits
             };
         }
-        match self.published.as_ref().map(|p| p.before_horizon) {
+        let limits = match self.published.as_ref().map(|p| p.before_horizon) {
             Some(cut) if week.first < cut && cut < week.first + week.len => {
                 self.straddling_limits(agent, week, cut, limits)
             }
             _ => limits,
+        };
+        match self.lookahead(agent, week) {
+            Some(ahead) => WeekLimits {
+                min_hours: limits.min_hours.max(ahead.open_min),
+                ..limits
+            },
+            None => limits,
         }
+    }
+
+    /// The minimum of `week` for an agent working `worked_weekends` (per horizon
+    /// weekend): [`Self::week_limits`]'s, raised in the horizon's last week when those
+    /// weekends close the weekend after the horizon ([`Lookahead`]).
+    pub fn week_minimum(&self, agent: usize, week: Week, worked_weekends: &[bool]) -> f64 {
+        let base = self.week_limits(agent, week).min_hours;
+        match self.lookahead(agent, week) {
+            Some(ahead) if ahead.closes(worked_weekends) => base.max(ahead.closed_min),
+            _ => base,
+        }
+    }
+
+    /// The look-ahead of `agent`'s `week` if it is the horizon's last week, cut before
+    /// its Sunday, and its minimum is not waived.
+    pub fn lookahead(&self, agent: usize, week: Week) -> Option<&Lookahead> {
+        let ahead = self
+            .lookaheads
+            .get_or_init(|| {
+                (0..self.agents.len())
+                    .map(|agent| self.compute_lookahead(agent))
+                    .collect()
+            })
+            .get(agent)?
+            .as_ref()?;
+        let waived = self.waived.contains(&agent) && self.is_frozen(week.first);
+        (ahead.week == week && !waived).then_some(ahead)
+    }
+
+    /// See [`Lookahead`]. The days after the horizon count with the longest paid
+    /// shift the contract allows on their weekday, none when the calendar closes the
+    /// site or the agent's availability blocks any of it, at most the contract's
+    /// working days a week of them. (Days the horizon works in the week are not
+    /// subtracted: with shifts of one length the week's working days still reach the
+    /// minimum.) The week must start on a Monday inside the horizon, so that its
+    /// worked hours are all known.
+    fn compute_lookahead(&self, agent: usize) -> Option<Lookahead> {
+        let week = *self.horizon.weeks().last()?;
+        let end = week.first + week.len;
+        if week.len >= 7 || self.horizon.weekday(week.first) != 0 || self.is_frozen(end - 1) {
+            return None;
+        }
+        let contract = self.contract(agent);
+        let last = self.horizon.date(end - 1);
+        let mut after = Vec::new();
+        let (mut leave_after, mut closed_after) = (0, 0);
+        for offset in 1..=7 - week.len {
+            let date = last + Duration::days(i64::from(offset));
+            let weekday = date.weekday().num_days_from_monday() as usize;
+            let closed = self
+                .closed_after
+                .get(offset as usize - 1)
+                .copied()
+                .unwrap_or(false);
+            let rows: Vec<&AvailabilityRow> = self.availability[agent]
+                .iter()
+                .copied()
+                .filter(|row| row.date == date && row.kind.blocks_work())
+                .collect();
+            let leave = rows
+                .iter()
+                .any(|row| row.kind == AvailabilityKind::Leave && row.window.is_none());
+            closed_after += u32::from(closed);
+            leave_after += u32::from(leave);
+            let hours = if closed || !rows.is_empty() {
+                0.0
+            } else {
+                contract
+                    .templates
+                    .iter()
+                    .map(|&t| &self.config.templates[t])
+                    .filter(|t| t.days[weekday])
+                    .map(paid_hours)
+                    .fold(0.0, f64::max)
+            };
+            after.push((weekday >= 5, hours));
+        }
+        let whole = week_limits(
+            contract,
+            Week {
+                first: week.first,
+                len: 7,
+            },
+            self.leave_days(agent, week) + leave_after,
+            self.closed_days(week) + closed_after,
+        )
+        .min_hours;
+        let carry = |weekend_open: bool| {
+            let mut hours: Vec<f64> = after
+                .iter()
+                .filter(|(weekend, _)| weekend_open || !weekend)
+                .map(|&(_, h)| h)
+                .collect();
+            hours.sort_by(|x, y| y.total_cmp(x));
+            hours
+                .iter()
+                .take(contract.working_days_per_week() as usize)
+                .sum::<f64>()
+        };
+        let owed = |carry: f64| ((whole - carry).max(0.0) * 100.0).round() / 100.0;
+        let (open_carry, closed_carry) = (carry(true), carry(false));
+        let saturday = self.horizon.date(week.first) + Duration::days(5);
+        let window: Vec<usize> = self
+            .horizon
+            .weekends()
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.saturday >= saturday - Duration::days(21) && w.saturday < saturday)
+            .map(|(i, _)| i)
+            .collect();
+        let weekends = match (window.first(), window.last()) {
+            (Some(&first), Some(&last)) => first..last + 1,
+            _ => 0..0,
+        };
+        // Beyond what the week's own days reach, the week cannot be completed
+        // whatever is worked (the next horizon waives it); the closed case may ask
+        // more, as the agent can keep the weekend open, unless its window's weekends
+        // are all frozen.
+        let reachable = self.reachable_hours(agent, week);
+        let open_min = owed(open_carry).min(reachable);
+        let window_frozen = weekends.end > 0
+            && self.horizon.weekends()[weekends.end - 1]
+                .days
+                .iter()
+                .all(|&day| self.is_frozen(day));
+        let closed_min = if window_frozen {
+            owed(closed_carry).min(reachable)
+        } else {
+            owed(closed_carry).max(open_min)
+        };
+        Some(Lookahead {
+            week,
+            weekends,
+            limit: contract.max_weekends_per_4_weeks,
+            open_carry,
+            closed_carry,
+            open_min,
+            closed_min,
+        })
+    }
+
+    /// Paid hours the agent can work in `week` at most: its best allowed shift on
+    /// each day, on as many days as the week allows, up to its maximum hours.
+    pub fn reachable_hours(&self, agent: usize, week: Week) -> f64 {
+        let contract = self.contract(agent);
+        let limits = self.open_week_limits(agent, week);
+        let mut best_per_day: Vec<f64> = week
+            .days()
+            .map(|day| {
+                contract
+                    .templates
+                    .iter()
+                    .filter(|&&t| {
+                        self.config.templates[t]
+                            .starts()
+                            .into_iter()
+                            .any(|s| self.shift_allowed(agent, day, t, s))
+                    })
+                    .map(|&t| paid_hours(&self.config.templates[t]))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        best_per_day.sort_by(|a, b| b.total_cmp(a));
+        best_per_day
+            .iter()
+            .take(limits.max_days as usize)
+            .sum::<f64>()
+            .min(limits.max_hours)
     }
 
     /// The week the real horizon starts in, after a look-back: its maxima hold over
@@ -631,8 +861,10 @@ impl<'a> RuleBook<'a> {
         let mut push = |day: u32, rule: &str, detail: String| {
             out.push(self.violation(agent, day, rule, detail))
         };
+        let worked_weekends = self.worked_weekends(shifts.iter().map(|s| s.day));
         for week in self.horizon.weeks() {
             let limits = self.week_limits(agent, week);
+            let min_hours = self.week_minimum(agent, week, &worked_weekends);
             let in_week: Vec<&&WorkedShift> = shifts
                 .iter()
                 .filter(|s| week.days().contains(&s.day))
@@ -655,7 +887,7 @@ impl<'a> RuleBook<'a> {
                     ),
                 );
             }
-            if hours + HOURS_EPSILON < limits.min_hours {
+            if hours + HOURS_EPSILON < min_hours {
                 push(
                     week.first,
                     "min_hours_per_week",
@@ -664,12 +896,8 @@ impl<'a> RuleBook<'a> {
                         hours_text(hours),
                         leave_text(limits.leave_hours),
                         self.horizon.date(week.first),
-                        hours_text(limits.min_hours + limits.leave_hours),
-                        if week.len < 7 {
-                            format!(" ({} of 7 days in the horizon)", week.len)
-                        } else {
-                            String::new()
-                        }
+                        hours_text(min_hours + limits.leave_hours),
+                        self.cut_week_text(agent, week, &worked_weekends)
                     ),
                 );
             }
@@ -695,6 +923,46 @@ impl<'a> RuleBook<'a> {
                     ),
                 );
             }
+        }
+    }
+
+    /// Per horizon weekend: whether one of `days` (worked) falls on it.
+    pub fn worked_weekends(&self, days: impl IntoIterator<Item = u32>) -> Vec<bool> {
+        let weekends = self.horizon.weekends();
+        let mut worked = vec![false; weekends.len()];
+        for day in days {
+            if let Some(w) = weekends.iter().position(|w| w.days.contains(&day)) {
+                worked[w] = true;
+            }
+        }
+        worked
+    }
+
+    /// Why a week cut by the horizon owes what it owes, for a violation's detail.
+    fn cut_week_text(&self, agent: usize, week: Week, worked_weekends: &[bool]) -> String {
+        if week.len >= 7 {
+            return String::new();
+        }
+        let inside = format!("{} of 7 days in the horizon", week.len);
+        match self.lookahead(agent, week) {
+            Some(ahead) => {
+                let closed = ahead.closes(worked_weekends);
+                let carry = if closed {
+                    ahead.closed_carry
+                } else {
+                    ahead.open_carry
+                };
+                format!(
+                    " ({inside}; the days after it can carry at most {}{})",
+                    hours_text(carry),
+                    if closed {
+                        ", the weekend limit closing their weekend"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            None => format!(" ({inside})"),
         }
     }
 
@@ -936,5 +1204,89 @@ mod tests {
         assert_eq!(minimum(ClosedDayCredit::ProRata), 30.0);
         assert_eq!(minimum(ClosedDayCredit::Hours), 28.0);
         assert_eq!(minimum(ClosedDayCredit::None), 35.0);
+    }
+
+    #[test]
+    fn the_last_week_carries_what_the_days_after_the_horizon_cannot() {
+        // 24 days from Monday 2027-02-01 to Wednesday 2027-02-24; the calendar
+        // closes Thursday 2027-02-25. The last week (Mon 22 to Wed 24) owes 32 x 3/7
+        // = 13.71 pro rata. The whole week owes 32 x 6/7 = 27.43 (one closed day,
+        // pro rata); after the horizon Friday, Saturday and Sunday can carry 3 x 8 =
+        // 24 of it, so 27.43 - 24 = 3.43 and the pro-rata share stands. Once the
+        // agent works two of the weekends of 6, 13 and 20 February (the limit in the
+        // four that end with 27-28 February), Friday alone carries 8: the week owes
+        // 27.43 - 8 = 19.43, a third shift.
+        let config = ShiftConfig::from_toml(
+            r#"
+[[template]]
+name = "DAY"
+paid_hours = 8.0
+start_earliest = "09:00"
+start_latest = "09:00"
+start_step = "30m"
+cost_per_hour = 1.0
+"#,
+            "shifts.toml",
+        )
+        .unwrap();
+        let contracts = Contracts::from_toml(
+            r#"[contract.FT]
+templates = ["DAY"]
+min_hours_per_week = 32.0
+max_hours_per_week = 40.0
+max_days_per_week = 5
+days_off_per_week = 2
+max_weekends_per_4_weeks = 2
+"#,
+            "contracts.toml",
+            &config,
+        )
+        .unwrap();
+        let agents = vec![Agent {
+            id: "A".into(),
+            name: "A".into(),
+            contract: 0,
+            skills: Vec::new(),
+        }];
+        let horizon = Horizon {
+            start: date("2027-02-01"),
+            days: 24,
+        };
+        let book = RuleBook::new(&config, &contracts, &agents, &[], horizon)
+            .with_closed_days(&[date("2027-02-25")]);
+        let last = Week { first: 21, len: 3 };
+        assert_eq!(*horizon.weeks().last().unwrap(), last);
+        let ahead = book.lookahead(0, last).unwrap();
+        assert_eq!(ahead.weekends, 0..3);
+        assert_eq!((ahead.open_carry, ahead.closed_carry), (24.0, 8.0));
+        assert_eq!((ahead.open_min, ahead.closed_min), (3.43, 19.43));
+        assert_eq!(book.week_limits(0, last).min_hours, 13.71);
+        assert_eq!(book.week_minimum(0, last, &[true, false, false]), 13.71);
+        assert_eq!(book.week_minimum(0, last, &[true, true, false]), 19.43);
+
+        // Monday to Thursday every week, Saturdays 6 and 13, Monday and Tuesday of
+        // the last week: 16 hours, enough alone, short once both weekends are worked.
+        let days = |saturdays: &[u32], last_days: &[u32]| -> Vec<WorkedShift> {
+            (0..3)
+                .flat_map(|week| (0..4).map(move |d| week * 7 + d))
+                .chain(saturdays.iter().copied())
+                .chain(last_days.iter().copied())
+                .map(|day| WorkedShift::unrested((0, day, 0, 540)))
+                .collect()
+        };
+        let shown: Vec<String> = book
+            .violations(&days(&[5, 12], &[21, 22]))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            vec!["A 2027-02-22 min_hours_per_week: 16 paid hours in the week from 2027-02-22, below 19.43 (3 of 7 days in the horizon; the days after it can carry at most 8, the weekend limit closing their weekend)"]
+        );
+        assert!(book.violations(&days(&[5, 12], &[21, 22, 23])).is_empty());
+        assert!(book.violations(&days(&[5], &[21, 22])).is_empty());
+        // Open on Thursday 25, the days after carry 16 even with the weekend closed.
+        let open = RuleBook::new(&config, &contracts, &agents, &[], horizon);
+        assert_eq!(open.week_minimum(0, last, &[true, true, false]), 16.0);
     }
 }
