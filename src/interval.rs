@@ -98,25 +98,9 @@ impl IntervalTable {
 
     /// Writes the table as CSV (see `docs/formats.md`).
     pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        let io = |e: csv::Error| Error::write("<csv>", e.into());
-        writer.write_record(CANONICAL_COLUMNS).map_err(io)?;
-        for record in &self.records {
-            writer
-                .write_record([
-                    record.queue.clone(),
-                    format_timestamp(&record.interval_start),
-                    optional_number(record.offered, 0),
-                    optional_number(record.handled, 0),
-                    optional_number(record.abandoned, 0),
-                    optional_number(record.aht_seconds, 3),
-                    optional_number(record.asa_seconds, 3),
-                    optional_number(record.answered_within_target, 0),
-                ])
-                .map_err(io)?;
-        }
-        writer.flush().map_err(|e| Error::write("<csv>", e))?;
-        Ok(())
+        let mut writer = CsvTableWriter::new(out)?;
+        writer.write(&self.records)?;
+        writer.finish()
     }
 
     /// Writes the table to `path` atomically, as CSV.
@@ -127,6 +111,49 @@ impl IntervalTable {
                 other => other,
             })
         })
+    }
+}
+
+/// Writes the canonical CSV a batch of records at a time (`wfm ingest` writes its
+/// table queue by queue, never holding all of it).
+pub struct CsvTableWriter<'w> {
+    writer: csv::Writer<&'w mut dyn Write>,
+}
+
+fn csv_error(error: csv::Error) -> Error {
+    Error::write("<csv>", error.into())
+}
+
+impl<'w> CsvTableWriter<'w> {
+    /// Starts the table on `out` with its header.
+    pub fn new(out: &'w mut dyn Write) -> Result<Self> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(CANONICAL_COLUMNS).map_err(csv_error)?;
+        Ok(CsvTableWriter { writer })
+    }
+
+    /// Writes `records` after those written before.
+    pub fn write(&mut self, records: &[IntervalRecord]) -> Result<()> {
+        for record in records {
+            self.writer
+                .write_record([
+                    record.queue.as_str(),
+                    &format_timestamp(&record.interval_start),
+                    &optional_number(record.offered, 0),
+                    &optional_number(record.handled, 0),
+                    &optional_number(record.abandoned, 0),
+                    &optional_number(record.aht_seconds, 3),
+                    &optional_number(record.asa_seconds, 3),
+                    &optional_number(record.answered_within_target, 0),
+                ])
+                .map_err(csv_error)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes what is buffered.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush().map_err(|e| Error::write("<csv>", e))
     }
 }
 

@@ -19,31 +19,60 @@ mod timestamps;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use chrono_tz::Tz;
+
 pub use options::{parse_column_map, Fill, IngestOptions, SourceKind, CALL_KEYS, INTERVAL_KEYS};
 pub use summary::{Gap, IngestSummary};
 pub use text::Source;
 pub(crate) use text::{default_headers, sniff_delimiter};
 
 use crate::error::{Error, Result};
-use crate::interval::{read_parquet_file, IntervalTable};
+use crate::interval::{read_parquet_file, IntervalRecord, IntervalTable};
 
-/// Reads and ingests files.
+/// Reads and ingests files into one canonical table.
 pub fn ingest_paths(
     paths: &[PathBuf],
     options: &IngestOptions,
 ) -> Result<(IntervalTable, IngestSummary)> {
+    read_ingest(paths, options)?.into_table()
+}
+
+/// Reads and checks files, keeping only their sums per queue and interval (see
+/// [`Ingest`]).
+pub fn read_ingest(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingest> {
     let sources = paths
         .iter()
         .map(|path| Source::read(path))
         .collect::<Result<Vec<_>>>()?;
-    ingest_sources(&sources, options)
+    ingest(&sources, options)
 }
 
-/// Ingests in-memory sources into one canonical table.
+/// Ingests sources into one canonical table.
 pub fn ingest_sources(
     sources: &[Source],
     options: &IngestOptions,
 ) -> Result<(IntervalTable, IngestSummary)> {
+    ingest(sources, options)?.into_table()
+}
+
+/// Inputs read and checked, every problem reported, but not yet laid out as the
+/// canonical table: the sums per queue and interval, a small part of what the rows
+/// were. [`Ingest::for_each_queue`] lays out one queue at a time, so a large history
+/// is written or turned into forecasting series without holding the whole table.
+pub struct Ingest {
+    time_zone: Tz,
+    interval_minutes: u32,
+    summary: IngestSummary,
+    grid: Grid,
+}
+
+enum Grid {
+    Reports(intervals::ReportGrid),
+    Calls(calls::CallGrid),
+}
+
+/// Reads and checks `sources` (see [`Ingest`]).
+pub fn ingest(sources: &[Source], options: &IngestOptions) -> Result<Ingest> {
     options::validate_options(options)?;
     if sources.is_empty() {
         return Err(Error::input("no input files given"));
@@ -52,13 +81,21 @@ pub fn ingest_sources(
         files: sources.len(),
         ..IngestSummary::default()
     };
-    let table = match options.kind {
-        SourceKind::Intervals => {
-            intervals::ingest_interval_reports(sources, options, &mut summary)?
+    let grid = match options.kind {
+        SourceKind::Intervals => Grid::Reports(intervals::ingest_interval_reports(
+            sources,
+            options,
+            &mut summary,
+        )?),
+        SourceKind::Calls => {
+            Grid::Calls(calls::ingest_call_records(sources, options, &mut summary)?)
         }
-        SourceKind::Calls => calls::ingest_call_records(sources, options, &mut summary)?,
     };
-    if table.records.is_empty() {
+    let empty = match &grid {
+        Grid::Reports(grid) => grid.is_empty(),
+        Grid::Calls(grid) => grid.is_empty(),
+    };
+    if empty {
         let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
         return Err(Error::input(match &options.queue {
             Some(queue) => format!(
@@ -68,9 +105,64 @@ pub fn ingest_sources(
             None => format!("{}: no data rows", names.join(", ")),
         }));
     }
-    summary.queues = table.queues();
-    summary.intervals_written = table.records.len();
-    Ok((table, summary))
+    Ok(Ingest {
+        time_zone: options.time_zone,
+        interval_minutes: options.interval_minutes,
+        summary,
+        grid,
+    })
+}
+
+impl Ingest {
+    /// The site's zone the table is in.
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
+    }
+
+    /// The output interval length, minutes.
+    pub fn interval_minutes(&self) -> u32 {
+        self.interval_minutes
+    }
+
+    /// Lays out the table one queue at a time, queues by name, handing each queue's
+    /// records (in time order, gaps filled) to `each`. Returns the summary, complete
+    /// with the gaps, queues and intervals laid out.
+    pub fn for_each_queue(
+        self,
+        mut each: impl FnMut(Vec<IntervalRecord>) -> Result<()>,
+    ) -> Result<IngestSummary> {
+        let mut summary = self.summary;
+        let mut queues = Vec::new();
+        let mut intervals = 0;
+        let mut take = |records: Vec<IntervalRecord>| {
+            if let Some(first) = records.first() {
+                queues.push(first.queue.clone());
+            }
+            intervals += records.len();
+            each(records)
+        };
+        match self.grid {
+            Grid::Reports(grid) => grid.lay_out(&mut summary, &mut take)?,
+            Grid::Calls(grid) => grid.lay_out(&mut summary, &mut take)?,
+        }
+        summary.queues = queues;
+        summary.intervals_written = intervals;
+        Ok(summary)
+    }
+
+    /// The whole canonical table, with the summary.
+    pub fn into_table(self) -> Result<(IntervalTable, IngestSummary)> {
+        let mut table = IntervalTable {
+            time_zone: self.time_zone,
+            interval_minutes: self.interval_minutes,
+            records: Vec::new(),
+        };
+        let summary = self.for_each_queue(|records| {
+            table.records.extend(records);
+            Ok(())
+        })?;
+        Ok((table, summary))
+    }
 }
 
 /// Reads a history into the canonical table: a Parquet file as the table `wfm
@@ -113,10 +205,7 @@ mod tests {
     use crate::interval::format_timestamp;
 
     fn source(name: &str, text: &str) -> Source {
-        Source {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        }
+        Source::from_bytes(name, text.as_bytes().to_vec())
     }
 
     fn csv_of(table: &IntervalTable) -> String {
@@ -326,10 +415,7 @@ mod tests {
         let mut bytes = b"queue,interval_start,offered\nq\xe9,2026-01-05T09:00:00Z,1\n".to_vec();
         bytes.truncate(bytes.len());
         let error = ingest_sources(
-            &[Source {
-                name: "in.csv".into(),
-                bytes,
-            }],
+            &[Source::from_bytes("in.csv", bytes)],
             &IngestOptions::default(),
         )
         .unwrap_err();
