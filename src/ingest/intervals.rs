@@ -66,9 +66,11 @@ fn instant(zone: Tz, seconds: i64) -> DateTime<Tz> {
 struct Bucket {
     /// The output interval's start, seconds since the epoch.
     start: i64,
-    parts: u32,
+    /// Source intervals summed (at most 12 in a valid file: 5-minute rows into
+    /// hours; it saturates rather than wraps).
+    parts: u16,
     /// Source intervals per output interval, from the sources' interval lengths.
-    expected_parts: u32,
+    expected_parts: u8,
     /// Offered, handled, abandoned and answered_within_target calls.
     sums: [f64; 4],
     /// Handle and answer times: the sum of value × weight, and of the weights.
@@ -78,6 +80,9 @@ struct Bucket {
     /// Bit k: measure k was missing in some part, so the result is unknown.
     unknown: u8,
 }
+
+// A history holds a bucket per queue and interval: 1.8 million for 50 queues × 2 years.
+const _: () = assert!(std::mem::size_of::<Bucket>() == 80);
 
 /// Adds a count to sum `k`, or marks it unknown when the count is missing.
 fn add_sum(bucket: &mut Bucket, k: usize, value: Option<f64>) {
@@ -121,7 +126,7 @@ impl Bucket {
     }
 
     fn add(&mut self, row: &Measures) {
-        self.parts += 1;
+        self.parts = self.parts.saturating_add(1);
         add_sum(self, 0, row.offered);
         add_sum(self, 1, row.handled);
         add_sum(self, 2, row.abandoned);
@@ -136,7 +141,7 @@ impl Bucket {
     /// Adds a bucket holding one later row: the same sums, in the same order, as
     /// adding that row itself.
     fn merge(&mut self, later: &Bucket) {
-        self.parts += later.parts;
+        self.parts = self.parts.saturating_add(later.parts);
         self.expected_parts = self.expected_parts.max(later.expected_parts);
         for k in 0..4 {
             if later.known & (1 << k) != 0 {
@@ -384,7 +389,7 @@ pub(super) fn ingest_interval_reports(
         .iter()
         .flat_map(|queue| &queue.buckets)
         .filter(|bucket| {
-            bucket.parts < bucket.expected_parts
+            bucket.parts < u16::from(bucket.expected_parts)
                 && !is_daylight_saving_edge(
                     &instant(zone, bucket.start),
                     options.interval_minutes,
@@ -530,6 +535,7 @@ impl Reading<'_> {
 
     /// Notes how many source intervals the output intervals of this file's rows span.
     fn expect_parts(&mut self, marks: &[Vec<RowMark>], parts: u32) {
+        let parts = u8::try_from(parts).unwrap_or(u8::MAX);
         let zone = self.options.time_zone;
         for (queue, rows) in marks.iter().enumerate() {
             let buckets = &mut self.buckets[queue];

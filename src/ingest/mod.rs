@@ -426,6 +426,66 @@ mod tests {
     }
 
     #[test]
+    fn text_is_checked_across_the_chunks_it_is_read_in() {
+        // 80,000 bytes of two-byte characters: one is cut by the first 64 KiB read.
+        let name = "é".repeat(40_000);
+        let text = format!("queue,interval_start,offered\n{name},2026-01-05T09:00:00Z,1\n");
+        let (table, _) = ingest(&text, &IngestOptions::default()).unwrap();
+        assert_eq!(table.records[0].queue, name);
+        let with_tail = |tail: &[u8]| {
+            let mut bytes = text.as_bytes().to_vec();
+            bytes.extend_from_slice(tail);
+            ingest_sources(&[Source::from_bytes("in.csv", bytes)], &IngestOptions::default())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            with_tail(b"ab\xff,2026-01-05T09:30:00Z,1\n"),
+            "in.csv: line 3, byte 3 of the line: invalid UTF-8 byte 0xFF; expected UTF-8 text (re-export the file as UTF-8)"
+        );
+        // A sequence cut off by the end of the file.
+        assert_eq!(
+            with_tail(b"x\xc3"),
+            "in.csv: line 3, byte 2 of the line: invalid UTF-8 byte 0xC3; expected UTF-8 text (re-export the file as UTF-8)"
+        );
+        // Byte-order marks and white space only: empty.
+        assert_eq!(
+            ingest("\u{feff}\u{feff} \n\t\r\n", &IngestOptions::default())
+                .unwrap_err()
+                .to_string(),
+            "in.csv: the file is empty; expected a header line and data rows"
+        );
+    }
+
+    #[test]
+    fn structural_problems_come_before_cell_values_wherever_they_are() {
+        // A bad count on line 2, a short record on line 4: the record is reported,
+        // as when the whole file was split before any cell was read.
+        let text = "queue,interval_start,offered\nq,2026-01-05T09:00:00Z,x\nq,2026-01-05T09:30:00Z,1\nq,2026-01-05T10:00:00Z\n";
+        assert_eq!(
+            ingest(text, &IngestOptions::default()).unwrap_err().to_string(),
+            "in.csv: line 4: found 2 fields; expected 3 like the header (check the delimiter and quoting)"
+        );
+        // Rows latest first: each interval sums its two rows.
+        let mut rows = String::from("queue,interval_start,offered,handled,aht_seconds\n");
+        for day in (1..=28).rev() {
+            for (minute, aht) in [(45, 301), (30, 177), (15, 95), (0, 203)] {
+                rows.push_str(&format!(
+                    "q,2026-02-{day:02}T09:{minute:02}:00Z,3,3,{aht}\nr,2026-02-{day:02}T09:{minute:02}:00Z,1,1,\n"
+                ));
+            }
+        }
+        let (table, summary) = ingest(&rows, &IngestOptions::default()).unwrap();
+        let q = table.records.iter().find(|r| r.queue == "q").unwrap();
+        assert_eq!(q.offered, Some(6.0));
+        // 09:00 holds 09:15 (95 s, read first) and 09:00 (203 s): (3*95 + 3*203) / 6.
+        assert_eq!(q.aht_seconds, Some((3.0 * 95.0 + 3.0 * 203.0) / 6.0));
+        assert_eq!(summary.source_interval_minutes["in.csv"], 15);
+        assert_eq!(summary.partial_intervals, 0);
+        assert_eq!(summary.queues, ["q", "r"]);
+    }
+
+    #[test]
     fn mapped_headers_semicolons_and_clock_durations() {
         let text = "Skill;Start;Calls Offered;Calls Handled;Abandons;Avg Handle\n\
                     A;2026-01-05 09:00;10;8;2;0:03:00\n\
