@@ -211,7 +211,11 @@ fn open_for_scan(path: &Path) -> Option<(Vec<u8>, Box<dyn Read>)> {
         }
     }
     let bytes = crate::input::read_bytes(path).ok()?;
-    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default().to_vec();
+    let first_line = bytes
+        .split(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default()
+        .to_vec();
     Some((first_line, Box::new(std::io::Cursor::new(bytes))))
 }
 
@@ -220,7 +224,9 @@ fn open_for_scan(path: &Path) -> Option<(Vec<u8>, Box<dyn Read>)> {
 /// the file cannot be opened, or has no timestamp column (its reader will say so).
 pub fn scan(path: &Path, layout: Layout<'_>, zone: Option<Tz>) -> Option<Evidence> {
     let (first_line, input) = open_for_scan(path)?;
-    let delimiter = layout.delimiter.unwrap_or_else(|| sniff_delimiter(&first_line));
+    let delimiter = layout
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(&first_line));
     let name = crate::input::display_name(path);
     let mut table = Table::with_delimiter(name.clone(), input, delimiter).ok()?;
     let column = layout.columns.iter().find_map(|c| table.column(c))?;

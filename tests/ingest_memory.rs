@@ -86,7 +86,16 @@ fn ingest_capped(dir: &Path, input: &str, output: &str) -> String {
         assert_cmd::Command::new(env!("CARGO_BIN_EXE_wfm"))
     };
     let run = command
-        .args(["ingest", input, "--tz", "UTC", "--interval", "30m", "-o", output])
+        .args([
+            "ingest",
+            input,
+            "--tz",
+            "UTC",
+            "--interval",
+            "30m",
+            "-o",
+            output,
+        ])
         .current_dir(dir)
         .env_remove("RUST_LOG")
         .timeout(TIME_LIMIT)
@@ -142,14 +151,27 @@ fn check_against_sums(table: &str, sums: &Sums) {
             half_hour / 2,
             half_hour % 2 * 30
         );
-        assert_eq!(&cells[..5], [queue.as_str(), &start, &offered.to_string(), &handled.to_string(), &abandoned.to_string()], "{line}");
+        assert_eq!(
+            &cells[..5],
+            [
+                queue.as_str(),
+                &start,
+                &offered.to_string(),
+                &handled.to_string(),
+                &abandoned.to_string()
+            ],
+            "{line}"
+        );
         if *handled == 0 {
             assert_eq!(cells[5], "", "{line}");
         } else {
             let aht: f64 = cells[5].parse().unwrap();
             let expected = *seconds as f64 / *handled as f64;
             // Written with 3 decimals.
-            assert!((aht - expected).abs() <= 5e-4 + 1e-9, "{line}: AHT {expected}");
+            assert!(
+                (aht - expected).abs() <= 5e-4 + 1e-9,
+                "{line}: AHT {expected}"
+            );
         }
         assert_eq!(&cells[6..], ["", ""], "{line}");
         rows += 1;
@@ -166,6 +188,9 @@ fn a_large_multi_queue_history_is_read_under_a_memory_cap_in_any_row_order() {
     let from_blocks = ingest_capped(dir.path(), "blocks.csv", "from_blocks.csv");
     let from_shuffled = ingest_capped(dir.path(), "shuffled.csv", "from_shuffled.csv");
     // Two rows per interval: their sums are the same in either order.
-    assert!(from_blocks == from_shuffled, "the row order changed the table");
+    assert!(
+        from_blocks == from_shuffled,
+        "the row order changed the table"
+    );
     check_against_sums(&from_blocks, &expected_sums());
 }

@@ -14,8 +14,7 @@ use chrono_tz::Tz;
 use super::options::{Fill, IngestOptions, INTERVAL_KEYS};
 use super::summary::{gap_record, Gap, GapRun, IngestSummary};
 use super::text::{
-    cell_at_line, parse_count, parse_seconds, read_rows, resolve_columns, Columns, RowView,
-    Source,
+    cell_at_line, parse_count, parse_seconds, read_rows, resolve_columns, Columns, RowView, Source,
 };
 use super::timestamps::{is_daylight_saving_edge, parse_timestamp, FoldTracker};
 use crate::error::{Error, Result};
@@ -367,13 +366,8 @@ pub(super) fn ingest_interval_reports(
         )?;
         summary.rows_read += read.rows;
         let written = |line: u64| cell_at_line(source, read.delimiter, start_column, line);
-        let source_minutes = check_report_timing(
-            &source.name,
-            &mut marks,
-            &reading.queues,
-            options,
-            &written,
-        )?;
+        let source_minutes =
+            check_report_timing(&source.name, &mut marks, &reading.queues, options, &written)?;
         summary
             .source_interval_minutes
             .insert(source.name.clone(), source_minutes);
@@ -390,10 +384,7 @@ pub(super) fn ingest_interval_reports(
         .flat_map(|queue| &queue.buckets)
         .filter(|bucket| {
             bucket.parts < u16::from(bucket.expected_parts)
-                && !is_daylight_saving_edge(
-                    &instant(zone, bucket.start),
-                    options.interval_minutes,
-                )
+                && !is_daylight_saving_edge(&instant(zone, bucket.start), options.interval_minutes)
         })
         .count();
     Ok(ReportGrid {
@@ -520,7 +511,10 @@ impl Reading<'_> {
             }
             let earlier = std::mem::take(&mut self.seen[queue]);
             let mut merged = Vec::with_capacity(earlier.len() + rows.len());
-            let mut later = rows.iter().map(|row| (row.seconds(), source, row.line)).peekable();
+            let mut later = rows
+                .iter()
+                .map(|row| (row.seconds(), source, row.line))
+                .peekable();
             for row in earlier {
                 while let Some(next) = later.next_if(|next| next.0 < row.0) {
                     merged.push(next);
@@ -634,7 +628,14 @@ fn check_report_timing(
     let source_minutes = u32::try_from(source_minutes).unwrap_or(u32::MAX);
     for rows in marks.iter() {
         for index in 0..rows.len() {
-            check_row_alignment(file, rows, index, source_minutes, options.time_zone, written)?;
+            check_row_alignment(
+                file,
+                rows,
+                index,
+                source_minutes,
+                options.time_zone,
+                written,
+            )?;
         }
     }
     if source_minutes > interval_minutes || !interval_minutes.is_multiple_of(source_minutes) {

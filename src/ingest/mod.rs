@@ -435,9 +435,12 @@ mod tests {
         let with_tail = |tail: &[u8]| {
             let mut bytes = text.as_bytes().to_vec();
             bytes.extend_from_slice(tail);
-            ingest_sources(&[Source::from_bytes("in.csv", bytes)], &IngestOptions::default())
-                .unwrap_err()
-                .to_string()
+            ingest_sources(
+                &[Source::from_bytes("in.csv", bytes)],
+                &IngestOptions::default(),
+            )
+            .unwrap_err()
+            .to_string()
         };
         assert_eq!(
             with_tail(b"ab\xff,2026-01-05T09:30:00Z,1\n"),

@@ -42,10 +42,7 @@ impl Source {
             });
         }
         let file = File::open(path).map_err(|e| Error::read(path, e))?;
-        let regular = file
-            .metadata()
-            .map_err(|e| Error::read(path, e))?
-            .is_file();
+        let regular = file.metadata().map_err(|e| Error::read(path, e))?.is_file();
         let content = if regular {
             Content::File(file)
         } else {
