@@ -112,11 +112,17 @@ pub fn run(args: IngestArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 /// Writes the canonical table of `ingest` in the format the output's extension asks
-/// for: CSV one queue at a time, Parquet from the whole table.
+/// for, one queue at a time: CSV rows as they come, Parquet columns gathered first.
 fn write_ingest(ingest: Ingest, output: &Path) -> anyhow::Result<IngestSummary> {
     if is_parquet_name(output) {
-        let (table, summary) = ingest.into_table()?;
-        write_table(&table, output)?;
+        let mut columns = crate::interval::ParquetColumns::new(ingest.time_zone());
+        let summary = ingest.for_each_queue(|records| {
+            columns.push(&records);
+            Ok(())
+        })?;
+        columns
+            .write(output)
+            .with_context(|| format!("writing {}", output.display()))?;
         return Ok(summary);
     }
     let mut summary = None;
