@@ -17,6 +17,7 @@
 //! The scan is a look ahead of the real reader: a file it cannot read, a missing
 //! column or a cell it cannot parse is left for that reader to report.
 
+use std::io::Read;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Offset};
@@ -194,14 +195,40 @@ fn sniff_delimiter(bytes: &[u8]) -> u8 {
     crate::ingest::sniff_delimiter(&String::from_utf8_lossy(header))
 }
 
+/// The bytes of `path` to scan, and its first line: a regular file is read where it
+/// lies (a history can be large), anything else (standard input, a pipe) in memory.
+fn open_for_scan(path: &Path) -> Option<(Vec<u8>, Box<dyn Read>)> {
+    use std::io::{BufRead, Seek};
+    if !crate::input::is_stdin(path) {
+        let mut file = std::fs::File::open(path).ok()?;
+        if file.metadata().ok()?.is_file() {
+            let mut first_line = Vec::new();
+            std::io::BufReader::new(&file)
+                .read_until(b'\n', &mut first_line)
+                .ok()?;
+            file.seek(std::io::SeekFrom::Start(0)).ok()?;
+            return Some((first_line, Box::new(file)));
+        }
+    }
+    let bytes = crate::input::read_bytes(path).ok()?;
+    let first_line = bytes
+        .split(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default()
+        .to_vec();
+    Some((first_line, Box::new(std::io::Cursor::new(bytes))))
+}
+
 /// Reads the timestamps of `path` (`-`: standard input) for their offsets, checking
 /// each against `zone` when one is given. `None` when there is nothing to look at:
 /// the file cannot be opened, or has no timestamp column (its reader will say so).
 pub fn scan(path: &Path, layout: Layout<'_>, zone: Option<Tz>) -> Option<Evidence> {
-    let bytes = crate::input::read_bytes(path).ok()?;
-    let delimiter = layout.delimiter.unwrap_or_else(|| sniff_delimiter(&bytes));
+    let (first_line, input) = open_for_scan(path)?;
+    let delimiter = layout
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(&first_line));
     let name = crate::input::display_name(path);
-    let mut table = Table::with_delimiter(name.clone(), bytes.as_slice(), delimiter).ok()?;
+    let mut table = Table::with_delimiter(name.clone(), input, delimiter).ok()?;
     let column = layout.columns.iter().find_map(|c| table.column(c))?;
     let mut evidence = Evidence {
         file: name,

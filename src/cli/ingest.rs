@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::ingest::{ingest_paths, Fill, IngestOptions, SourceKind};
+use crate::ingest::{read_ingest, Fill, Ingest, IngestOptions, IngestSummary, SourceKind};
 use crate::output::check_distinct;
 use crate::summary::{to_json_text, IngestJson};
 use crate::zone::Layout;
@@ -95,11 +95,13 @@ pub fn run(args: IngestArgs, quiet: bool) -> anyhow::Result<()> {
     let mut inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.map_file.as_deref());
     check_distinct(&inputs, &[&args.output])?;
-    let (table, summary) = ingest_paths(&args.inputs, &options)?;
+    let ingest = read_ingest(&args.inputs, &options)?;
+    let summary = if args.json && args.output == Path::new("-") {
+        ingest.for_each_queue(|_| Ok(()))?
+    } else {
+        write_ingest(ingest, &args.output)?
+    };
     let json = args.json.then(|| IngestJson::new(&summary, options.fill));
-    if !(args.json && args.output == Path::new("-")) {
-        write_table(&table, &args.output)?;
-    }
     if let Some(json) = json {
         print_stdout(&to_json_text(&json)?)?;
     } else if !quiet {
@@ -109,12 +111,43 @@ pub fn run(args: IngestArgs, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes the canonical table of `ingest` in the format the output's extension asks
+/// for, one queue at a time: CSV rows as they come, Parquet columns gathered first.
+fn write_ingest(ingest: Ingest, output: &Path) -> anyhow::Result<IngestSummary> {
+    if is_parquet_name(output) {
+        let mut columns = crate::interval::ParquetColumns::new(ingest.time_zone());
+        let summary = ingest.for_each_queue(|records| {
+            columns.push(&records);
+            Ok(())
+        })?;
+        columns
+            .write(output)
+            .with_context(|| format!("writing {}", output.display()))?;
+        return Ok(summary);
+    }
+    let mut summary = None;
+    crate::output::write_atomic(output, |out| {
+        let mut writer = crate::interval::CsvTableWriter::new(out)?;
+        summary = Some(ingest.for_each_queue(|records| writer.write(&records))?);
+        writer.finish()
+    })
+    .map_err(|error| match error {
+        Error::Io { cause, .. } => Error::write(output, cause),
+        other => other,
+    })
+    .with_context(|| format!("writing {}", output.display()))?;
+    Ok(summary.expect("the table was laid out"))
+}
+
+fn is_parquet_name(output: &Path) -> bool {
+    output
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("parquet"))
+}
+
 /// Writes the canonical table in the format the output's extension asks for.
 pub fn write_table(table: &crate::interval::IntervalTable, output: &Path) -> anyhow::Result<()> {
-    let parquet = output
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("parquet"));
-    if parquet {
+    if is_parquet_name(output) {
         crate::interval::write_parquet_file(table, output)
     } else {
         table.write_csv_file(output)

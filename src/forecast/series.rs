@@ -19,7 +19,7 @@ use polars::prelude::{
 };
 
 use crate::error::{Error, Result};
-use crate::ingest::{is_parquet, read_history, IngestOptions};
+use crate::ingest::{is_parquet, read_ingest, IngestOptions};
 use crate::interval::{local_day_intervals, local_minute_of_day, IntervalTable};
 
 /// Values of one queue on a grid of consecutive local days × slots. `None` is a slot
@@ -208,7 +208,20 @@ pub fn read_queue_histories(path: &Path, options: &IngestOptions) -> Result<Vec<
     if is_parquet(path) {
         return parquet_histories(path);
     }
-    queue_histories(&read_history(&[path.to_path_buf()], options)?)
+    // Exports are laid out a queue at a time, never holding the whole table.
+    let ingest = read_ingest(&[path.to_path_buf()], options)?;
+    let (time_zone, interval_minutes) = (ingest.time_zone(), ingest.interval_minutes());
+    let mut histories = Vec::new();
+    ingest.for_each_queue(|records| {
+        let table = IntervalTable {
+            time_zone,
+            interval_minutes,
+            records,
+        };
+        histories.extend(queue_histories(&table)?);
+        Ok(())
+    })?;
+    Ok(histories)
 }
 
 /// Splits the canonical table into one [`QueueHistory`] per queue, in table order.

@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-use super::options::{IngestOptions, CALL_KEYS};
+use super::options::{Fill, IngestOptions, CALL_KEYS};
 use super::summary::{gap_record, GapRun, IngestSummary};
-use super::text::{parse_seconds, read_text_table, resolve_columns, Field, RowView, Source};
+use super::text::{parse_seconds, read_rows, resolve_columns, Field, RowView, Source};
 use super::timestamps::{parse_timestamp, FoldTracker};
 use crate::error::{Error, Result};
-use crate::interval::{interval_floor, local_day_intervals, IntervalRecord, IntervalTable};
+use crate::interval::{interval_floor, local_day_intervals, IntervalRecord};
 
 /// Counts and sums of the calls arriving in one output interval.
 #[derive(Default, Clone)]
@@ -68,28 +68,37 @@ struct CallCounts {
     observed_days: BTreeSet<NaiveDate>,
 }
 
+/// What the call records hold once read and checked: the calls per queue and
+/// interval, to be laid on each queue's grid.
+pub(super) struct CallGrid {
+    counts: CallCounts,
+    with_waits: bool,
+    time_zone: Tz,
+    interval_minutes: u32,
+    fill: Fill,
+}
+
 pub(super) fn ingest_call_records(
     sources: &[Source],
     options: &IngestOptions,
     summary: &mut IngestSummary,
-) -> Result<IntervalTable> {
+) -> Result<CallGrid> {
     let mut counts = CallCounts::default();
     let mut with_waits = true;
     for source in sources {
-        let table = read_text_table(source, options.delimiter)?;
-        summary.rows_read += table.len() as u64;
-        let columns = resolve_columns(&table, &CALL_KEYS, &["arrival", "outcome"], options)?;
-        with_waits &= columns.contains_key("wait_seconds");
         let mut folds = FoldTracker::default();
-        for (row, &line) in table.lines.iter().enumerate() {
-            let view = RowView {
-                table: &table,
-                columns: &columns,
-                line,
-                row,
-            };
-            counts.add(&view, options, &mut folds, summary)?;
-        }
+        let read = read_rows(
+            source,
+            options.delimiter,
+            |file, headers| {
+                let columns =
+                    resolve_columns(file, headers, &CALL_KEYS, &["arrival", "outcome"], options)?;
+                with_waits &= columns.contains_key("wait_seconds");
+                Ok((columns, ()))
+            },
+            |_, view| counts.add(view, options, &mut folds, summary),
+        )?;
+        summary.rows_read += read.rows;
     }
     if counts.tallies.is_empty() {
         return Err(Error::input(format!(
@@ -98,11 +107,12 @@ pub(super) fn ingest_call_records(
             options.abandoned_outcomes.join(" or ")
         )));
     }
-    let records = fill_call_grid(counts, with_waits, options, summary);
-    Ok(IntervalTable {
+    Ok(CallGrid {
+        counts,
+        with_waits,
         time_zone: options.time_zone,
         interval_minutes: options.interval_minutes,
-        records,
+        fill: options.fill,
     })
 }
 
@@ -186,45 +196,54 @@ fn required_seconds(field: Option<Field>, expected: &str) -> Result<Option<f64>>
     }
 }
 
-/// Call records show demand by their presence: an interval with no call on a day
-/// that has calls had zero calls. A whole day without any call (in any queue) between
-/// the first and last day is missing data, a gap filled as the options say.
-fn fill_call_grid(
-    counts: CallCounts,
-    with_waits: bool,
-    options: &IngestOptions,
-    summary: &mut IngestSummary,
-) -> Vec<IntervalRecord> {
-    let CallCounts {
-        mut tallies,
-        observed_days,
-    } = counts;
-    let queues: BTreeSet<String> = tallies.keys().map(|(queue, _)| queue.clone()).collect();
-    let (Some(&first_day), Some(&last_day)) = (observed_days.first(), observed_days.last()) else {
-        return Vec::new();
-    };
-    let mut records = Vec::new();
-    for queue in queues {
-        let mut day = first_day;
-        let mut gap = GapRun::default();
-        while day <= last_day {
-            let observed = observed_days.contains(&day);
-            for start in local_day_intervals(day, options.time_zone, options.interval_minutes) {
-                if observed {
-                    gap.close(&mut summary.gaps);
-                    let tally = tallies
-                        .remove(&(queue.clone(), start.timestamp()))
-                        .map(|(_, tally)| tally)
-                        .unwrap_or_default();
-                    records.push(tally.into_record(&queue, start, with_waits));
-                } else {
-                    records.push(gap_record(&queue, start, options.fill));
-                    gap.extend(&queue, start);
-                }
-            }
-            day = day.succ_opt().expect("dates in range");
-        }
-        gap.close(&mut summary.gaps);
+impl CallGrid {
+    /// Whether no call was counted (never, once read: that is an error).
+    pub fn is_empty(&self) -> bool {
+        self.counts.tallies.is_empty()
     }
-    records
+
+    /// Call records show demand by their presence: an interval with no call on a day
+    /// that has calls had zero calls. A whole day without any call (in any queue)
+    /// between the first and last day is missing data, a gap filled as the options
+    /// say. Hands each queue's records (queues by name) to `each`.
+    pub fn lay_out(
+        self,
+        summary: &mut IngestSummary,
+        each: &mut dyn FnMut(Vec<IntervalRecord>) -> Result<()>,
+    ) -> Result<()> {
+        let CallCounts {
+            mut tallies,
+            observed_days,
+        } = self.counts;
+        let queues: BTreeSet<String> = tallies.keys().map(|(queue, _)| queue.clone()).collect();
+        let (Some(&first_day), Some(&last_day)) = (observed_days.first(), observed_days.last())
+        else {
+            return Ok(());
+        };
+        for queue in queues {
+            let mut records = Vec::new();
+            let mut day = first_day;
+            let mut gap = GapRun::default();
+            while day <= last_day {
+                let observed = observed_days.contains(&day);
+                for start in local_day_intervals(day, self.time_zone, self.interval_minutes) {
+                    if observed {
+                        gap.close(&mut summary.gaps);
+                        let tally = tallies
+                            .remove(&(queue.clone(), start.timestamp()))
+                            .map(|(_, tally)| tally)
+                            .unwrap_or_default();
+                        records.push(tally.into_record(&queue, start, self.with_waits));
+                    } else {
+                        records.push(gap_record(&queue, start, self.fill));
+                        gap.extend(&queue, start);
+                    }
+                }
+                day = day.succ_opt().expect("dates in range");
+            }
+            gap.close(&mut summary.gaps);
+            each(records)?;
+        }
+        Ok(())
+    }
 }

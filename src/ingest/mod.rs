@@ -19,31 +19,60 @@ mod timestamps;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use chrono_tz::Tz;
+
 pub use options::{parse_column_map, Fill, IngestOptions, SourceKind, CALL_KEYS, INTERVAL_KEYS};
 pub use summary::{Gap, IngestSummary};
 pub use text::Source;
 pub(crate) use text::{default_headers, sniff_delimiter};
 
 use crate::error::{Error, Result};
-use crate::interval::{read_parquet_file, IntervalTable};
+use crate::interval::{read_parquet_file, IntervalRecord, IntervalTable};
 
-/// Reads and ingests files.
+/// Reads and ingests files into one canonical table.
 pub fn ingest_paths(
     paths: &[PathBuf],
     options: &IngestOptions,
 ) -> Result<(IntervalTable, IngestSummary)> {
+    read_ingest(paths, options)?.into_table()
+}
+
+/// Reads and checks files, keeping only their sums per queue and interval (see
+/// [`Ingest`]).
+pub fn read_ingest(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingest> {
     let sources = paths
         .iter()
         .map(|path| Source::read(path))
         .collect::<Result<Vec<_>>>()?;
-    ingest_sources(&sources, options)
+    ingest(&sources, options)
 }
 
-/// Ingests in-memory sources into one canonical table.
+/// Ingests sources into one canonical table.
 pub fn ingest_sources(
     sources: &[Source],
     options: &IngestOptions,
 ) -> Result<(IntervalTable, IngestSummary)> {
+    ingest(sources, options)?.into_table()
+}
+
+/// Inputs read and checked, every problem reported, but not yet laid out as the
+/// canonical table: the sums per queue and interval, a small part of what the rows
+/// were. [`Ingest::for_each_queue`] lays out one queue at a time, so a large history
+/// is written or turned into forecasting series without holding the whole table.
+pub struct Ingest {
+    time_zone: Tz,
+    interval_minutes: u32,
+    summary: IngestSummary,
+    grid: Grid,
+}
+
+enum Grid {
+    Reports(intervals::ReportGrid),
+    Calls(calls::CallGrid),
+}
+
+/// Reads and checks `sources` (see [`Ingest`]).
+pub fn ingest(sources: &[Source], options: &IngestOptions) -> Result<Ingest> {
     options::validate_options(options)?;
     if sources.is_empty() {
         return Err(Error::input("no input files given"));
@@ -52,13 +81,21 @@ pub fn ingest_sources(
         files: sources.len(),
         ..IngestSummary::default()
     };
-    let table = match options.kind {
-        SourceKind::Intervals => {
-            intervals::ingest_interval_reports(sources, options, &mut summary)?
+    let grid = match options.kind {
+        SourceKind::Intervals => Grid::Reports(intervals::ingest_interval_reports(
+            sources,
+            options,
+            &mut summary,
+        )?),
+        SourceKind::Calls => {
+            Grid::Calls(calls::ingest_call_records(sources, options, &mut summary)?)
         }
-        SourceKind::Calls => calls::ingest_call_records(sources, options, &mut summary)?,
     };
-    if table.records.is_empty() {
+    let empty = match &grid {
+        Grid::Reports(grid) => grid.is_empty(),
+        Grid::Calls(grid) => grid.is_empty(),
+    };
+    if empty {
         let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
         return Err(Error::input(match &options.queue {
             Some(queue) => format!(
@@ -68,9 +105,64 @@ pub fn ingest_sources(
             None => format!("{}: no data rows", names.join(", ")),
         }));
     }
-    summary.queues = table.queues();
-    summary.intervals_written = table.records.len();
-    Ok((table, summary))
+    Ok(Ingest {
+        time_zone: options.time_zone,
+        interval_minutes: options.interval_minutes,
+        summary,
+        grid,
+    })
+}
+
+impl Ingest {
+    /// The site's zone the table is in.
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
+    }
+
+    /// The output interval length, minutes.
+    pub fn interval_minutes(&self) -> u32 {
+        self.interval_minutes
+    }
+
+    /// Lays out the table one queue at a time, queues by name, handing each queue's
+    /// records (in time order, gaps filled) to `each`. Returns the summary, complete
+    /// with the gaps, queues and intervals laid out.
+    pub fn for_each_queue(
+        self,
+        mut each: impl FnMut(Vec<IntervalRecord>) -> Result<()>,
+    ) -> Result<IngestSummary> {
+        let mut summary = self.summary;
+        let mut queues = Vec::new();
+        let mut intervals = 0;
+        let mut take = |records: Vec<IntervalRecord>| {
+            if let Some(first) = records.first() {
+                queues.push(first.queue.clone());
+            }
+            intervals += records.len();
+            each(records)
+        };
+        match self.grid {
+            Grid::Reports(grid) => grid.lay_out(&mut summary, &mut take)?,
+            Grid::Calls(grid) => grid.lay_out(&mut summary, &mut take)?,
+        }
+        summary.queues = queues;
+        summary.intervals_written = intervals;
+        Ok(summary)
+    }
+
+    /// The whole canonical table, with the summary.
+    pub fn into_table(self) -> Result<(IntervalTable, IngestSummary)> {
+        let mut table = IntervalTable {
+            time_zone: self.time_zone,
+            interval_minutes: self.interval_minutes,
+            records: Vec::new(),
+        };
+        let summary = self.for_each_queue(|records| {
+            table.records.extend(records);
+            Ok(())
+        })?;
+        Ok((table, summary))
+    }
 }
 
 /// Reads a history into the canonical table: a Parquet file as the table `wfm
@@ -113,10 +205,7 @@ mod tests {
     use crate::interval::format_timestamp;
 
     fn source(name: &str, text: &str) -> Source {
-        Source {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        }
+        Source::from_bytes(name, text.as_bytes().to_vec())
     }
 
     fn csv_of(table: &IntervalTable) -> String {
@@ -326,10 +415,7 @@ mod tests {
         let mut bytes = b"queue,interval_start,offered\nq\xe9,2026-01-05T09:00:00Z,1\n".to_vec();
         bytes.truncate(bytes.len());
         let error = ingest_sources(
-            &[Source {
-                name: "in.csv".into(),
-                bytes,
-            }],
+            &[Source::from_bytes("in.csv", bytes)],
             &IngestOptions::default(),
         )
         .unwrap_err();
@@ -337,6 +423,69 @@ mod tests {
             error.to_string(),
             "in.csv: line 2, byte 2 of the line: invalid UTF-8 byte 0xE9; expected UTF-8 text (re-export the file as UTF-8)"
         );
+    }
+
+    #[test]
+    fn text_is_checked_across_the_chunks_it_is_read_in() {
+        // 80,000 bytes of two-byte characters: one is cut by the first 64 KiB read.
+        let name = "é".repeat(40_000);
+        let text = format!("queue,interval_start,offered\n{name},2026-01-05T09:00:00Z,1\n");
+        let (table, _) = ingest(&text, &IngestOptions::default()).unwrap();
+        assert_eq!(table.records[0].queue, name);
+        let with_tail = |tail: &[u8]| {
+            let mut bytes = text.as_bytes().to_vec();
+            bytes.extend_from_slice(tail);
+            ingest_sources(
+                &[Source::from_bytes("in.csv", bytes)],
+                &IngestOptions::default(),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            with_tail(b"ab\xff,2026-01-05T09:30:00Z,1\n"),
+            "in.csv: line 3, byte 3 of the line: invalid UTF-8 byte 0xFF; expected UTF-8 text (re-export the file as UTF-8)"
+        );
+        // A sequence cut off by the end of the file.
+        assert_eq!(
+            with_tail(b"x\xc3"),
+            "in.csv: line 3, byte 2 of the line: invalid UTF-8 byte 0xC3; expected UTF-8 text (re-export the file as UTF-8)"
+        );
+        // Byte-order marks and white space only: empty.
+        assert_eq!(
+            ingest("\u{feff}\u{feff} \n\t\r\n", &IngestOptions::default())
+                .unwrap_err()
+                .to_string(),
+            "in.csv: the file is empty; expected a header line and data rows"
+        );
+    }
+
+    #[test]
+    fn structural_problems_come_before_cell_values_wherever_they_are() {
+        // A bad count on line 2, a short record on line 4: the record is reported,
+        // as when the whole file was split before any cell was read.
+        let text = "queue,interval_start,offered\nq,2026-01-05T09:00:00Z,x\nq,2026-01-05T09:30:00Z,1\nq,2026-01-05T10:00:00Z\n";
+        assert_eq!(
+            ingest(text, &IngestOptions::default()).unwrap_err().to_string(),
+            "in.csv: line 4: found 2 fields; expected 3 like the header (check the delimiter and quoting)"
+        );
+        // Rows latest first: each interval sums its two rows.
+        let mut rows = String::from("queue,interval_start,offered,handled,aht_seconds\n");
+        for day in (1..=28).rev() {
+            for (minute, aht) in [(45, 301), (30, 177), (15, 95), (0, 203)] {
+                rows.push_str(&format!(
+                    "q,2026-02-{day:02}T09:{minute:02}:00Z,3,3,{aht}\nr,2026-02-{day:02}T09:{minute:02}:00Z,1,1,\n"
+                ));
+            }
+        }
+        let (table, summary) = ingest(&rows, &IngestOptions::default()).unwrap();
+        let q = table.records.iter().find(|r| r.queue == "q").unwrap();
+        assert_eq!(q.offered, Some(6.0));
+        // 09:00 holds 09:15 (95 s, read first) and 09:00 (203 s): (3*95 + 3*203) / 6.
+        assert_eq!(q.aht_seconds, Some((3.0 * 95.0 + 3.0 * 203.0) / 6.0));
+        assert_eq!(summary.source_interval_minutes["in.csv"], 15);
+        assert_eq!(summary.partial_intervals, 0);
+        assert_eq!(summary.queues, ["q", "r"]);
     }
 
     #[test]

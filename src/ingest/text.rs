@@ -1,29 +1,76 @@
-//! Delimited text sources read into one buffer of trimmed cells per file, with the
-//! canonical keys located among the headers and cells parsed with their location.
-//! The table reader of [`crate::table`] splits records; the ingest adds the
-//! delimiter sniffing, the header aliases and the flat cell storage that keep a
-//! multi-million-row export fast to read.
+//! Delimited text sources read row by row, with the canonical keys located among the
+//! headers and cells parsed with their location. The table reader of [`crate::table`]
+//! splits records; the ingest adds the delimiter sniffing, the header aliases and the
+//! checks of the whole text (UTF-8, empty files, record widths) that come before any
+//! cell's value, so that a file of millions of rows is read without keeping its rows.
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::options::IngestOptions;
 use crate::error::{Error, Result};
-use crate::table::{missing_column, Table};
+use crate::table::{missing_column, Row, Table};
 
-/// One input: a display name (normally the path) and its raw bytes.
-#[derive(Debug, Clone)]
+/// One input: a display name (normally the path) and where its bytes are read from.
+/// A regular file is read where it lies, once per pass; anything else (standard
+/// input, a pipe) is read into memory once.
+#[derive(Debug)]
 pub struct Source {
     pub name: String,
-    pub bytes: Vec<u8>,
+    content: Content,
+}
+
+#[derive(Debug)]
+enum Content {
+    Bytes(Vec<u8>),
+    Stdin(&'static [u8]),
+    File(File),
 }
 
 impl Source {
-    /// Reads a file into memory, or standard input for `-`.
+    /// Opens a file, or takes standard input for `-`; a file that is not a regular
+    /// one (a pipe) is read into memory, as it cannot be read twice.
     pub fn read(path: &Path) -> Result<Self> {
-        Ok(Source {
-            name: crate::input::display_name(path),
-            bytes: crate::input::read_bytes(path)?,
+        let name = crate::input::display_name(path);
+        if crate::input::is_stdin(path) {
+            let bytes = crate::input::stdin_bytes()?;
+            return Ok(Source {
+                name,
+                content: Content::Stdin(bytes),
+            });
+        }
+        let file = File::open(path).map_err(|e| Error::read(path, e))?;
+        let regular = file.metadata().map_err(|e| Error::read(path, e))?.is_file();
+        let content = if regular {
+            Content::File(file)
+        } else {
+            Content::Bytes(crate::input::read_bytes(path)?)
+        };
+        Ok(Source { name, content })
+    }
+
+    /// A source held in memory, called `name` in messages.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        Source {
+            name: name.into(),
+            content: Content::Bytes(bytes),
+        }
+    }
+
+    /// The bytes from the start (a file is rewound for each pass).
+    fn reader(&self) -> Result<Box<dyn Read + '_>> {
+        Ok(match &self.content {
+            Content::Bytes(bytes) => Box::new(bytes.as_slice()),
+            Content::Stdin(bytes) => Box::new(*bytes),
+            Content::File(file) => {
+                let mut handle = file;
+                handle
+                    .seek(SeekFrom::Start(0))
+                    .map_err(|e| Error::read(&self.name, e))?;
+                Box::new(handle)
+            }
         })
     }
 }
@@ -53,50 +100,30 @@ pub(crate) fn default_headers(key: &str) -> &'static [&'static str] {
     }
 }
 
-/// A parsed delimited file: headers and rows with their 1-based line numbers.
-///
-/// The trimmed cells live in one string (`cells`, cut at `ends`), not one `String` per
-/// cell: a two-year export of 100 queues has 3.5 million rows, and a heap allocation
-/// per cell made reading it several times slower than parsing it.
-pub(super) struct TextTable {
-    pub name: String,
-    pub headers: Vec<String>,
-    cells: String,
-    /// End of each cell in `cells`, row after row (`headers.len()` cells a row).
-    ends: Vec<usize>,
-    /// 1-based line of each row.
-    pub lines: Vec<u64>,
+/// What one pass over a source read: its data rows and the delimiter of its fields.
+pub(super) struct RowsRead {
+    pub rows: u64,
+    pub delimiter: u8,
 }
 
-impl TextTable {
-    pub fn len(&self) -> usize {
-        self.lines.len()
-    }
-
-    /// The cell of `row` (0-based data row) in `column`.
-    pub fn cell(&self, row: usize, column: usize) -> &str {
-        let index = row * self.headers.len() + column;
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        &self.cells[start..self.ends[index]]
-    }
-}
-
-/// Checks UTF-8, sniffs the delimiter and reads the rows into one cell buffer.
-pub(super) fn read_text_table(source: &Source, delimiter: Option<u8>) -> Result<TextTable> {
-    let text = utf8_text(source)?;
-    if text.trim_start_matches('\u{feff}').trim().is_empty() {
-        return Err(Error::input(format!(
-            "{}: the file is empty; expected a header line and data rows",
-            source.name
-        )));
-    }
-    let header_line = text.lines().next().unwrap_or("");
-    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(header_line));
-    let mut table = Table::with_delimiter(source.name.as_str(), text.as_bytes(), delimiter)?;
+/// Reads every data row of `source` in file order: `columns` resolves what the
+/// header offers, `each` takes the rows. Problems come in the order a reader that
+/// held the whole file would find them: invalid UTF-8, an empty file, a record whose
+/// width differs from the header's, no data rows, then the first error of `columns`
+/// or `each` (which is not called again after an error).
+pub(super) fn read_rows<C>(
+    source: &Source,
+    delimiter: Option<u8>,
+    columns: impl FnOnce(&str, &[String]) -> Result<(Columns, C)>,
+    mut each: impl FnMut(&C, &RowView) -> Result<()>,
+) -> Result<RowsRead> {
+    let header_line = check_text(source)?;
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&header_line));
+    let mut table = Table::with_delimiter(source.name.as_str(), source.reader()?, delimiter)?;
     let headers = table.headers().to_vec();
-    let mut cells = String::with_capacity(text.len());
-    let mut ends = Vec::new();
-    let mut lines = Vec::new();
+    let columns = columns(&source.name, &headers);
+    let mut first_error: Option<Error> = None;
+    let mut rows = 0u64;
     while let Some(row) = table.next_row()? {
         if row.len() != headers.len() {
             return Err(row.line_error(&format!(
@@ -105,44 +132,142 @@ pub(super) fn read_text_table(source: &Source, delimiter: Option<u8>) -> Result<
                 headers.len()
             )));
         }
-        for cell in row.cells() {
-            cells.push_str(cell);
-            ends.push(cells.len());
+        rows += 1;
+        if let (Ok((map, columns)), None) = (&columns, &first_error) {
+            let view = RowView {
+                file: &source.name,
+                headers: &headers,
+                columns: map,
+                row: &row,
+            };
+            first_error = each(columns, &view).err();
         }
-        lines.push(row.line());
     }
-    if lines.is_empty() {
+    if rows == 0 {
         return Err(Error::input(format!(
             "{}: the file has a header but no data rows; expected at least one row",
             source.name
         )));
     }
-    Ok(TextTable {
-        name: source.name.clone(),
-        headers,
-        cells,
-        ends,
-        lines,
-    })
+    columns?;
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(RowsRead { rows, delimiter }),
+    }
 }
 
-/// The source as text, or an error locating its first byte that is not UTF-8.
-fn utf8_text(source: &Source) -> Result<&str> {
-    std::str::from_utf8(&source.bytes).map_err(|error| {
-        let offset = error.valid_up_to();
-        let before = &source.bytes[..offset];
-        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
+/// The cell in `column` of the record starting at `line`, read again for a message
+/// about that row once the rows are no longer held.
+pub(super) fn cell_at_line(
+    source: &Source,
+    delimiter: u8,
+    column: usize,
+    line: u64,
+) -> Result<String> {
+    let mut table = Table::with_delimiter(source.name.as_str(), source.reader()?, delimiter)?;
+    while let Some(row) = table.next_row()? {
+        if row.line() == line {
+            return Ok(row.get(column).to_string());
+        }
+    }
+    Ok(String::new())
+}
+
+/// Checks the whole text before any record is read: UTF-8 (an error locating the
+/// first byte that is not) and not empty. Returns the first line, to sniff the
+/// delimiter from.
+fn check_text(source: &Source) -> Result<String> {
+    let mut reader = source.reader()?;
+    let mut scan = TextScan::default();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut carried = 0;
+    loop {
+        let read = match reader.read(&mut buffer[carried..]) {
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::read(&source.name, e)),
+        };
+        let filled = carried + read;
+        let at_end = read == 0;
+        let (valid, invalid) = match std::str::from_utf8(&buffer[..filled]) {
+            Ok(_) => (filled, false),
+            // A sequence cut by the end of the buffer continues in the next read.
+            Err(e) => (e.valid_up_to(), e.error_len().is_some() || at_end),
+        };
+        let text = std::str::from_utf8(&buffer[..valid]).expect("checked UTF-8");
+        scan.take(text);
+        if invalid {
+            return Err(scan.invalid_byte(&source.name, buffer[valid]));
+        }
+        if at_end {
+            break;
+        }
+        buffer.copy_within(valid..filled, 0);
+        carried = filled - valid;
+    }
+    if !scan.nonblank {
+        return Err(Error::input(format!(
+            "{}: the file is empty; expected a header line and data rows",
+            source.name
+        )));
+    }
+    Ok(scan.first_line)
+}
+
+/// What [`check_text`] has seen of the text so far.
+#[derive(Default)]
+struct TextScan {
+    /// Bytes before the current chunk.
+    offset: u64,
+    /// 1-based line of the current position, and the offset where it starts.
+    line: u64,
+    line_start: u64,
+    first_line: String,
+    first_line_done: bool,
+    /// Past the byte-order marks that may open the file.
+    past_marks: bool,
+    /// Some character other than white space or an opening mark.
+    nonblank: bool,
+}
+
+impl TextScan {
+    fn take(&mut self, text: &str) {
+        if !self.first_line_done {
+            match text.find('\n') {
+                Some(end) => {
+                    self.first_line.push_str(&text[..end]);
+                    self.first_line_done = true;
+                }
+                None => self.first_line.push_str(text),
+            }
+        }
+        if !self.nonblank {
+            for c in text.chars() {
+                if !self.past_marks && c == '\u{feff}' {
+                    continue;
+                }
+                self.past_marks = true;
+                if !c.is_whitespace() {
+                    self.nonblank = true;
+                    break;
+                }
+            }
+        }
+        for (at, _) in text.bytes().enumerate().filter(|(_, b)| *b == b'\n') {
+            self.line += 1;
+            self.line_start = self.offset + at as u64 + 1;
+        }
+        self.offset += text.len() as u64;
+    }
+
+    /// The error for the byte that is not UTF-8, right after the text taken.
+    fn invalid_byte(&self, file: &str, byte: u8) -> Error {
         Error::input(format!(
-            "{}: line {line}, byte {} of the line: invalid UTF-8 byte 0x{:02X}; expected UTF-8 text (re-export the file as UTF-8)",
-            source.name,
-            offset - line_start + 1,
-            source.bytes[offset]
+            "{file}: line {}, byte {} of the line: invalid UTF-8 byte 0x{byte:02X}; expected UTF-8 text (re-export the file as UTF-8)",
+            self.line + 1,
+            self.offset - self.line_start + 1,
         ))
-    })
+    }
 }
 
 /// Picks the delimiter that splits the header line into the most fields.
@@ -153,16 +278,19 @@ pub(crate) fn sniff_delimiter(header_line: &str) -> u8 {
         .unwrap_or(b',')
 }
 
+/// Canonical keys and the columns that hold them.
+pub(super) type Columns = HashMap<&'static str, usize>;
+
 /// Maps canonical keys to column indexes: explicit map first, default names second.
 pub(super) fn resolve_columns(
-    table: &TextTable,
+    file: &str,
+    headers: &[String],
     keys: &[&'static str],
     required: &[&'static str],
     options: &IngestOptions,
-) -> Result<HashMap<&'static str, usize>> {
+) -> Result<Columns> {
     let find = |wanted: &str| {
-        table
-            .headers
+        headers
             .iter()
             .position(|h| h.eq_ignore_ascii_case(wanted.trim()))
     };
@@ -172,8 +300,8 @@ pub(super) fn resolve_columns(
             let index = find(header).ok_or_else(|| {
                 Error::input(format!(
                     "{}: the column map names \"{header}\" for {key}, but the header has no such column; the columns are: {}",
-                    table.name,
-                    table.headers.join(", ")
+                    file,
+                    headers.join(", ")
                 ))
             })?;
             columns.insert(key, index);
@@ -184,12 +312,12 @@ pub(super) fn resolve_columns(
     for &key in required {
         if !columns.contains_key(key) {
             return Err(missing_column(
-                &table.name,
+                file,
                 key,
                 &format!(
                     "a header named {}, or one mapped to {key} (the columns are: {})",
                     default_headers(key).join(" or "),
-                    table.headers.join(", ")
+                    headers.join(", ")
                 ),
             ));
         }
@@ -246,26 +374,30 @@ pub(super) fn parse_seconds(field: &Field) -> Result<Option<f64>> {
 /// One data row with its file, line and resolved columns, for reading fields with
 /// error messages that point at the cell.
 pub(super) struct RowView<'a> {
-    pub table: &'a TextTable,
-    pub columns: &'a HashMap<&'static str, usize>,
-    pub line: u64,
-    /// 0-based data row of `table`.
-    pub row: usize,
+    pub file: &'a str,
+    pub headers: &'a [String],
+    pub columns: &'a Columns,
+    pub row: &'a Row<'a>,
 }
 
 impl<'a> RowView<'a> {
+    /// The 1-based line the row starts on.
+    pub fn line(&self) -> u64 {
+        self.row.line()
+    }
+
     /// The cell of a canonical key, when the source has that column.
     pub fn field(&self, key: &str) -> Option<Field<'a>> {
         self.columns.get(key).map(|&index| self.field_at(index))
     }
 
-    /// The cell of a column index (resolved once per file, see [`ReportColumns`]).
+    /// The cell of a column index (resolved once per file).
     pub fn field_at(&self, index: usize) -> Field<'a> {
         Field {
-            file: &self.table.name,
-            line: self.line,
-            column: self.table.headers[index].as_str(),
-            value: self.table.cell(self.row, index),
+            file: self.file,
+            line: self.row.line(),
+            column: self.headers[index].as_str(),
+            value: self.row.get(index),
         }
     }
 
@@ -287,7 +419,7 @@ impl<'a> RowView<'a> {
             }
             (None, Some(name)) => Ok(Some(name.as_str())),
             (None, None) => Err(missing_column(
-                &self.table.name,
+                self.file,
                 "queue",
                 &format!(
                     "a header named {}, or the queue's name for a one-queue file",
