@@ -654,23 +654,7 @@ fn check_reachable_hours(book: &RuleBook) -> Result<()> {
             if limits.min_hours <= 0.0 || book.is_frozen(week.first) {
                 continue;
             }
-            let mut best_per_day: Vec<f64> = week
-                .days()
-                .map(|day| {
-                    contract
-                        .templates
-                        .iter()
-                        .filter(|&&t| {
-                            book.config.templates[t]
-                                .starts()
-                                .into_iter()
-                                .any(|s| book.shift_allowed(agent, day, t, s))
-                        })
-                        .map(|&t| rules::paid_hours(&book.config.templates[t]))
-                        .fold(0.0, f64::max)
-                })
-                .collect();
-            best_per_day.sort_by(|a, b| b.total_cmp(a));
+            let best_per_day = book.best_day_hours(agent, week);
             let reachable: f64 = best_per_day
                 .iter()
                 .take(limits.max_days as usize)

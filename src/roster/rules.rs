@@ -636,8 +636,18 @@ impl<'a> RuleBook<'a> {
     /// Paid hours the agent can work in `week` at most: its best allowed shift on
     /// each day, on as many days as the week allows, up to its maximum hours.
     pub fn reachable_hours(&self, agent: usize, week: Week) -> f64 {
-        let contract = self.contract(agent);
         let limits = self.open_week_limits(agent, week);
+        self.best_day_hours(agent, week)
+            .iter()
+            .take(limits.max_days as usize)
+            .sum::<f64>()
+            .min(limits.max_hours)
+    }
+
+    /// The paid hours of the agent's longest allowed shift on each day of `week`
+    /// (0 where none is allowed), longest first.
+    pub fn best_day_hours(&self, agent: usize, week: Week) -> Vec<f64> {
+        let contract = self.contract(agent);
         let mut best_per_day: Vec<f64> = week
             .days()
             .map(|day| {
@@ -656,10 +666,6 @@ impl<'a> RuleBook<'a> {
             .collect();
         best_per_day.sort_by(|a, b| b.total_cmp(a));
         best_per_day
-            .iter()
-            .take(limits.max_days as usize)
-            .sum::<f64>()
-            .min(limits.max_hours)
     }
 
     /// The week the real horizon starts in, after a look-back: its maxima hold over
