@@ -434,7 +434,7 @@ pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32)
         }
         root.present().map_err(drawing)?;
     }
-    title_dots(&svg, &dots)
+    title_marks(&svg, &dots)
 }
 
 /// `sales, Tue 2026-12-15`: the start of a per-day dot's title.
@@ -473,7 +473,7 @@ fn daily_service_panel(
     index: usize,
     (first, days): (NaiveDate, u32),
     bottom: f64,
-) -> Result<Vec<Dot>> {
+) -> Result<Vec<Mark>> {
     let day_of = |date: NaiveDate| (date - first).num_days();
     let count = i64::from(days);
     let colour = colour(index);
@@ -542,11 +542,7 @@ fn daily_service_panel(
             .legend(move |(x, y)| Circle::new((x + 9, y), DOT_RADIUS, colour.filled()));
         dots = simulated
             .into_iter()
-            .map(|(day, s, title)| Dot {
-                at: chart.backend_coord(&(day, s.mean)),
-                colour,
-                title,
-            })
+            .map(|(day, s, title)| Mark::dot(chart.backend_coord(&(day, s.mean)), colour, title))
             .collect();
     }
     legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
@@ -556,33 +552,63 @@ fn daily_service_panel(
 /// The radius of the per-day charts' dots, pixels.
 const DOT_RADIUS: u32 = 3;
 
-/// A dot plotters drew, at its pixel, and the hover text to give it.
-struct Dot {
-    at: (i32, i32),
+/// A mark plotters drew (a dot or a bar), found by the start of its tag and its
+/// colour, and the hover text to give it.
+struct Mark {
+    /// `<circle cx="94" cy="255" r="3"` or `<rect x="79" `.
+    anchor: String,
     colour: RGBColor,
     title: String,
 }
 
-/// Gives each dot its `<title>` (plotters cannot): the dots' circles are found in
-/// drawing order by pixel and colour, so the legends' circles, drawn after their
-/// panel's dots, are left as they are. A dot not found is a drawing error.
-fn title_dots(svg: &str, dots: &[Dot]) -> Result<String> {
-    let mut titled = String::with_capacity(svg.len() + dots.len() * 96);
+impl Mark {
+    /// A dot of the per-day charts at its pixel.
+    fn dot(at: (i32, i32), colour: RGBColor, title: String) -> Mark {
+        Mark {
+            anchor: format!("<circle cx=\"{}\" cy=\"{}\" r=\"{DOT_RADIUS}\"", at.0, at.1),
+            colour,
+            title,
+        }
+    }
+
+    /// A bar whose left edge is at pixel `left`.
+    fn bar(left: i32, colour: RGBColor, title: String) -> Mark {
+        Mark {
+            anchor: format!("<rect x=\"{left}\" "),
+            colour,
+            title,
+        }
+    }
+}
+
+/// Gives each mark its `<title>` (plotters cannot): the marks are found in drawing
+/// order by the start of their tag and their colour, so other shapes (a legend's,
+/// drawn after its series) are left as they are. A mark not found is a drawing
+/// error.
+fn title_marks(svg: &str, marks: &[Mark]) -> Result<String> {
+    let mut titled = String::with_capacity(svg.len() + marks.len() * 96);
     let mut rest = svg;
-    for dot in dots {
-        let tag = format!(
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{DOT_RADIUS}\" opacity=\"1\" fill=\"{}\"",
-            dot.at.0,
-            dot.at.1,
-            hex(dot.colour)
-        );
-        let end = rest
-            .find(&tag)
-            .and_then(|at| Some(at + rest[at..].find("/>")?))
-            .ok_or_else(|| drawing(format!("no dot {tag} for {:?}", dot.title)))?;
-        titled.push_str(&rest[..end]);
-        titled.push_str(&format!("><title>{}</title></circle>", escape(&dot.title)));
-        rest = &rest[end + 2..];
+    for mark in marks {
+        let fill = format!("fill=\"{}\"", hex(mark.colour));
+        let element = mark.anchor[1..].split(' ').next().unwrap_or_default();
+        loop {
+            let end = rest
+                .find(&mark.anchor)
+                .and_then(|at| Some((at, at + rest[at..].find("/>")?)))
+                .ok_or_else(|| drawing(format!("no mark {} for {:?}", mark.anchor, mark.title)));
+            let (at, end) = end?;
+            let found = rest[at..end].contains(&fill);
+            titled.push_str(&rest[..end]);
+            rest = &rest[end..];
+            if found {
+                titled.push_str(&format!(
+                    "><title>{}</title></{element}>",
+                    escape(&mark.title)
+                ));
+                rest = &rest[2..];
+                break;
+            }
+        }
     }
     titled.push_str(rest);
     Ok(titled)
@@ -612,7 +638,11 @@ pub fn daily_waits_chart(queues: &[QueueService], first: NaiveDate, days: u32) -
                     .filter_map(|d| {
                         let s = pick(d)?;
                         let day = (d.date - first).num_days() as f64 + offset;
-                        Some((day, s, format!("{}: {}", queue_day(&queue.queue, d.date), title(s))))
+                        Some((
+                            day,
+                            s,
+                            format!("{}: {}", queue_day(&queue.queue, d.date), title(s)),
+                        ))
                     })
                     .collect()
             })
@@ -659,7 +689,7 @@ pub fn daily_waits_chart(queues: &[QueueService], first: NaiveDate, days: u32) -
         )?);
         root.present().map_err(drawing)?;
     }
-    title_dots(&svg, &dots)
+    title_marks(&svg, &dots)
 }
 
 /// One measure's panel of [`daily_waits_chart`]; returns its dots.
@@ -670,7 +700,7 @@ fn waits_panel(
     series: &[Vec<DayEstimate>],
     (first, days): (NaiveDate, u32),
     share: bool,
-) -> Result<Vec<Dot>> {
+) -> Result<Vec<Mark>> {
     let floor = if share { 0.01 } else { 10.0 };
     let top = axis_top(series.iter().flatten().map(|e| e.1.high), floor);
     let count = i64::from(days);
@@ -719,17 +749,28 @@ fn waits_panel(
             .map_err(drawing)?
             .label(format!("{name}: mean, 95% interval"))
             .legend(move |(x, y)| Circle::new((x + 9, y), DOT_RADIUS, colour.filled()));
-        dots.extend(points.iter().map(|(day, s, title)| Dot {
-            at: chart.backend_coord(&(*day, s.mean)),
-            colour,
-            title: title.clone(),
+        dots.extend(points.iter().map(|(day, s, title)| {
+            Mark::dot(chart.backend_coord(&(*day, s.mean)), colour, title.clone())
         }));
     }
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(dots)
 }
 
-/// Required and scheduled agent-hours per day of the horizon, side by side.
+/// `Tue 2026-12-01: required 350.0, scheduled 360.5, short 2.50 agent-hours`: the
+/// title of both bars of a day (`summary.json`'s `days`).
+fn hours_title(day: &Day) -> String {
+    format!(
+        "{}: required {:.1}, scheduled {:.1}, short {:.2} agent-hours",
+        day.date.format("%a %Y-%m-%d"),
+        day.required_agent_hours,
+        day.scheduled_agent_hours,
+        day.shortfall_agent_hours
+    )
+}
+
+/// Required and scheduled agent-hours per day of the horizon, side by side; each
+/// bar carries its day's figures in its `<title>`.
 pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
     let count = days.len() as i64;
     let top = axis_top(
@@ -740,6 +781,7 @@ pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
     let first = days.first().map(|d| d.date);
     // Four x units per day: a gap, the required bar, the scheduled bar, a gap.
     let mut svg = String::new();
+    let mut bars = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
@@ -795,10 +837,16 @@ pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
             .legend(move |(x, y)| {
                 Rectangle::new([(x, y - 4), (x + 18, y + 4)], scheduled.filled())
             });
+        for (offset, colour) in [(1, required), (2, scheduled)] {
+            bars.extend(days.iter().enumerate().map(|(i, d)| {
+                let left = chart.backend_coord(&(i as i64 * 4 + offset, 0.0)).0;
+                Mark::bar(left, colour, hours_title(d))
+            }));
+        }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         root.present().map_err(drawing)?;
     }
-    Ok(svg)
+    title_marks(&svg, &bars)
 }
 
 /// Vertical units per Gantt lane (integer coordinates; a bar fills the middle 80%).
