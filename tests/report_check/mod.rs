@@ -878,12 +878,12 @@ fn dot_key(title: &str) -> ((String, String), String) {
     ((queue.to_string(), date.to_string()), figures.to_string())
 }
 
+/// A day's estimate (mean, low, high), its projection and the queue's target.
+type DayFigures = ((f64, f64, f64), Option<f64>, Option<f64>);
+
 /// The days of summary.json with `key` (an estimate), per (queue, date), with the
 /// queue's target and the day's projection.
-fn days_with(
-    summary: &serde_json::Value,
-    key: &str,
-) -> BTreeMap<(String, String), ((f64, f64, f64), Option<f64>, Option<f64>)> {
+fn days_with(summary: &serde_json::Value, key: &str) -> BTreeMap<(String, String), DayFigures> {
     summary["service_level"]
         .as_array()
         .unwrap()
