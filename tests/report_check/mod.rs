@@ -1031,12 +1031,14 @@ fn check_gantts(root: roxmltree::Node, out: &Path) {
             })
             .collect();
         shown.sort();
-        // The dates the figure covers, as `Mon 07 Dec`.
+        // The dates the figure covers, as `Mon 07 Dec` (`Mon 28 Dec: day off` on a
+        // day nobody works).
         let dates: std::collections::BTreeSet<String> = titles
             .iter()
             .map(|t| {
                 let rest = t.split(", ").nth(1).unwrap();
-                rest.split(' ').take(3).collect::<Vec<_>>().join(" ")
+                let date = rest.split(' ').take(3).collect::<Vec<_>>().join(" ");
+                date.trim_end_matches(':').to_string()
             })
             .collect();
         let mut expected: Vec<String> = roster
