@@ -120,6 +120,7 @@ pub fn check_report_figures(out: &Path, calendar: &Path) -> usize {
     check_daily_service_chart(root, &summary);
     check_waits_chart(root, out, &summary);
     check_hours_chart(root, &summary, &coverage);
+    check_text(root, &summary);
     if out.join("roster.csv").exists() {
         check_gantts(root, out);
     }
@@ -1012,6 +1013,86 @@ fn check_hours_chart(root: roxmltree::Node, summary: &serde_json::Value, coverag
             shows(shown, day[key].as_f64().unwrap(), decimals, title);
             shows(shown, from_csv, decimals, title);
         }
+    }
+}
+
+/// The rest of the page's figures: the other notes (summary.json's texts, in
+/// order), the number of shortfall runs and the price in the cost trade-off, and
+/// the files of the footer (summary.json's outputs, the calendars as one entry).
+fn check_text(root: roxmltree::Node, summary: &serde_json::Value) {
+    let notes = summary["notes"].as_array().unwrap();
+    let others: Vec<&str> = notes
+        .iter()
+        .filter(|n| {
+            ![
+                "shifts_on_closed_day",
+                "day_below_target",
+                "hours_without_calls",
+                "shortfall",
+            ]
+            .contains(&n["kind"].as_str().unwrap())
+        })
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    let shown: Vec<String> = by_id(root, "other-notes")
+        .map(|ul| {
+            ul.children()
+                .filter(|n| n.has_tag_name("li"))
+                .map(text_of)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(shown, others, "other notes");
+    let runs = notes.iter().filter(|n| n["kind"] == "shortfall").count();
+    if runs > 0 {
+        let intro = root
+            .descendants()
+            .filter(|n| n.has_tag_name("p"))
+            .map(text_of)
+            .find(|t| t.contains("runs of half-hours the roster leaves short"))
+            .unwrap();
+        assert!(intro.starts_with(&format!("{runs} runs ")), "{intro}");
+    }
+    if let Some(tradeoff) = by_id(root, "cost-tradeoff") {
+        let text = text_of(tradeoff);
+        shows(
+            number(after(&text, "priced at ")),
+            summary["solver"]["under_per_agent_hour"].as_f64().unwrap(),
+            2,
+            &text,
+        );
+    }
+    let footer = root
+        .descendants()
+        .find(|n| n.has_tag_name("footer"))
+        .unwrap();
+    let files: Vec<String> = footer
+        .descendants()
+        .filter(|n| n.has_tag_name("code"))
+        .skip(1)
+        .map(text_of)
+        .collect();
+    let outputs: Vec<&str> = summary["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    let calendars = outputs
+        .iter()
+        .filter(|o| o.starts_with("schedules/"))
+        .count();
+    let mut expected: Vec<String> = Vec::new();
+    for output in &outputs {
+        if !output.starts_with("schedules/") {
+            expected.push(output.to_string());
+        } else if !expected.iter().any(|e| e == "schedules/*.ics") {
+            expected.push("schedules/*.ics".to_string());
+        }
+    }
+    assert_eq!(files, expected, "footer");
+    if calendars > 0 {
+        assert!(text_of(footer).contains(&format!("({calendars} agents)")));
     }
 }
 
