@@ -1355,3 +1355,39 @@ pub fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_get_their_titles_in_drawing_order_and_other_shapes_none() {
+        let blue = colour(0);
+        let orange = colour(1);
+        let svg = "<svg>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#D55E00\" stroke=\"none\"/>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            <rect x=\"5\" y=\"1\" width=\"2\" height=\"9\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            </svg>";
+        let marks = [
+            Mark::dot((10, 20), blue, "a < b".into()),
+            Mark::bar(5, blue, "bar".into()),
+        ];
+        let titled = title_marks(svg, &marks).unwrap();
+        // The orange dot (another series) and the last blue one (a legend's) keep
+        // no title; the first blue dot and the bar get theirs, escaped.
+        assert_eq!(
+            titled,
+            "<svg>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#D55E00\" stroke=\"none\"/>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"><title>a &lt; b</title></circle>\
+            <rect x=\"5\" y=\"1\" width=\"2\" height=\"9\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"><title>bar</title></rect>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            </svg>"
+        );
+        assert_eq!(orange, RGBColor(213, 94, 0));
+        // A mark that is not there is an error, not a silently untitled chart.
+        assert!(title_marks(svg, &[Mark::dot((11, 20), blue, "x".into())]).is_err());
+    }
+}
