@@ -390,6 +390,7 @@ mod tests {
                 day(2, 0.78, Some(0.81)),
                 day(3, 0.79, None),
             ],
+            intervals: Vec::new(),
         };
         let below = days_below_target(&[queue]);
         let dates: Vec<_> = below.iter().map(|n| n.date.unwrap()).collect();

@@ -18,7 +18,8 @@ use crate::units::format_clock_minutes;
 
 use super::pipeline::DailyCalls;
 use super::service::QueueInterval;
-use super::summary::{Day, QueueService};
+use super::simulation::Simulated;
+use super::summary::{Day, QueueService, QueueServiceDay};
 
 /// Width of every chart, pixels.
 const WIDTH: u32 = 960;
@@ -401,7 +402,8 @@ fn day_tick(first: NaiveDate, count: i64, day: i64) -> String {
 /// Service level per day of the horizon, one panel per queue: the projection as a
 /// line, the simulation's mean as a dot with its 95% interval as a whisker (when
 /// the plan simulated), the queue's target dashed. The figures are
-/// `summary.json`'s `service_level[].days`.
+/// `summary.json`'s `service_level[].days`; each dot carries them in its `<title>`
+/// (hover text, and what a test compares with the file).
 pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32) -> Result<String> {
     let lowest = queues
         .iter()
@@ -416,26 +418,62 @@ pub fn daily_service_chart(queues: &[QueueService], first: NaiveDate, days: u32)
     let bottom = ((lowest - 0.05) * 10.0).floor().max(0.0) / 10.0;
     let height = PANEL_HEIGHT * queues.len().max(1) as u32;
     let mut svg = String::new();
+    let mut dots = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
         let panels = root.split_evenly((queues.len().max(1), 1));
         for (index, (queue, area)) in queues.iter().zip(&panels).enumerate() {
-            daily_service_panel(area, queue, index, (first, days), bottom)?;
+            dots.extend(daily_service_panel(
+                area,
+                queue,
+                index,
+                (first, days),
+                bottom,
+            )?);
         }
         root.present().map_err(drawing)?;
     }
-    Ok(svg)
+    title_marks(&svg, &dots)
 }
 
-/// One queue's panel of [`daily_service_chart`].
+/// `sales, Tue 2026-12-15`: the start of a per-day dot's title.
+fn queue_day(queue: &str, date: NaiveDate) -> String {
+    format!("{queue}, {}", date.format("%a %Y-%m-%d"))
+}
+
+/// `77.4%`: a share as the dots' titles print it.
+fn percent(share: f64, decimals: usize) -> String {
+    format!("{:.decimals$}%", share * 100.0)
+}
+
+/// A simulated day's service level as its dot's title: `sales, Tue 2026-12-15:
+/// simulated 77.4% (95% interval 69.1%-85.7%), projected 85.0%, target 80.0%`.
+fn service_dot_title(queue: &QueueService, day: &QueueServiceDay, simulated: Simulated) -> String {
+    let mut title = format!(
+        "{}: simulated {} (95% interval {}-{})",
+        queue_day(&queue.queue, day.date),
+        percent(simulated.mean, 1),
+        percent(simulated.low, 1),
+        percent(simulated.high, 1)
+    );
+    if let Some(projected) = day.projected {
+        title.push_str(&format!(", projected {}", percent(projected, 1)));
+    }
+    if let Some(target) = queue.target {
+        title.push_str(&format!(", target {}", percent(target, 1)));
+    }
+    title
+}
+
+/// One queue's panel of [`daily_service_chart`]; returns its dots.
 fn daily_service_panel(
     area: &Area,
     queue: &QueueService,
     index: usize,
     (first, days): (NaiveDate, u32),
     bottom: f64,
-) -> Result<()> {
+) -> Result<Vec<Mark>> {
     let day_of = |date: NaiveDate| (date - first).num_days();
     let count = i64::from(days);
     let colour = colour(index);
@@ -478,46 +516,116 @@ fn daily_service_panel(
         .map_err(drawing)?
         .label("projected")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
-    let simulated: Vec<(i64, f64, f64, f64)> = queue
+    let simulated: Vec<(i64, Simulated, String)> = queue
         .days
         .iter()
         .filter_map(|d| {
-            let s = d.simulated.as_ref()?;
-            Some((day_of(d.date), s.mean, s.low, s.high))
+            let s = d.simulated?;
+            Some((day_of(d.date), s, service_dot_title(queue, d, s)))
         })
         .collect();
+    let mut dots = Vec::new();
     if !simulated.is_empty() {
         chart
-            .draw_series(simulated.iter().map(|&(day, _, low, high)| {
-                PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
+            .draw_series(simulated.iter().map(|(day, s, _)| {
+                PathElement::new([(*day, s.low), (*day, s.high)], colour.stroke_width(1))
             }))
             .map_err(drawing)?;
         chart
             .draw_series(
                 simulated
                     .iter()
-                    .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
+                    .map(|(day, s, _)| Circle::new((*day, s.mean), DOT_RADIUS, colour.filled())),
             )
             .map_err(drawing)?
             .label("simulated, 95% interval")
-            .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+            .legend(move |(x, y)| Circle::new((x + 9, y), DOT_RADIUS, colour.filled()));
+        dots = simulated
+            .into_iter()
+            .map(|(day, s, title)| Mark::dot(chart.backend_coord(&(day, s.mean)), colour, title))
+            .collect();
     }
-    legend(&mut chart, SeriesLabelPosition::LowerLeft)
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+    Ok(dots)
+}
+
+/// The radius of the per-day charts' dots, pixels.
+const DOT_RADIUS: u32 = 3;
+
+/// A mark plotters drew (a dot or a bar), found by the start of its tag and its
+/// colour, and the hover text to give it.
+struct Mark {
+    /// `<circle cx="94" cy="255" r="3"` or `<rect x="79" `.
+    anchor: String,
+    colour: RGBColor,
+    title: String,
+}
+
+impl Mark {
+    /// A dot of the per-day charts at its pixel.
+    fn dot(at: (i32, i32), colour: RGBColor, title: String) -> Mark {
+        Mark {
+            anchor: format!("<circle cx=\"{}\" cy=\"{}\" r=\"{DOT_RADIUS}\"", at.0, at.1),
+            colour,
+            title,
+        }
+    }
+
+    /// A bar whose left edge is at pixel `left`.
+    fn bar(left: i32, colour: RGBColor, title: String) -> Mark {
+        Mark {
+            anchor: format!("<rect x=\"{left}\" "),
+            colour,
+            title,
+        }
+    }
+}
+
+/// Gives each mark its `<title>` (plotters cannot): the marks are found in drawing
+/// order by the start of their tag and their colour, so other shapes (a legend's,
+/// drawn after its series) are left as they are. A mark not found is a drawing
+/// error.
+fn title_marks(svg: &str, marks: &[Mark]) -> Result<String> {
+    let mut titled = String::with_capacity(svg.len() + marks.len() * 96);
+    let mut rest = svg;
+    for mark in marks {
+        let fill = format!("fill=\"{}\"", hex(mark.colour));
+        let element = mark.anchor[1..].split(' ').next().unwrap_or_default();
+        loop {
+            let end = rest
+                .find(&mark.anchor)
+                .and_then(|at| Some((at, at + rest[at..].find("/>")?)))
+                .ok_or_else(|| drawing(format!("no mark {} for {:?}", mark.anchor, mark.title)));
+            let (at, end) = end?;
+            let found = rest[at..end].contains(&fill);
+            titled.push_str(&rest[..end]);
+            rest = &rest[end..];
+            if found {
+                titled.push_str(&format!(
+                    "><title>{}</title></{element}>",
+                    escape(&mark.title)
+                ));
+                rest = &rest[2..];
+                break;
+            }
+        }
+    }
+    titled.push_str(rest);
+    Ok(titled)
 }
 
 /// One simulated figure of a queue-day: the day, the queue's offset beside it,
-/// and the mean with its 95% interval.
-type DayEstimate = (f64, f64, f64, f64);
+/// the mean with its 95% interval, and the dot's title.
+type DayEstimate = (f64, Simulated, String);
 
 /// Average speed of answer and abandonment per day and queue, as the plan's
 /// simulation gives them: a dot for the mean, a whisker for the 95% interval,
 /// queues side by side within a day. The figures are `summary.json`'s
-/// `service_level[].days[].simulated_asa_seconds` and `simulated_abandon_rate`.
+/// `service_level[].days[].simulated_asa_seconds` and `simulated_abandon_rate`;
+/// each dot carries its figures in its `<title>`.
 pub fn daily_waits_chart(queues: &[QueueService], first: NaiveDate, days: u32) -> Result<String> {
-    let estimates = |pick: &dyn Fn(
-        &super::summary::QueueServiceDay,
-    ) -> Option<crate::plan::simulation::Simulated>|
-     -> Vec<Vec<DayEstimate>> {
+    type Pick = dyn Fn(&QueueServiceDay) -> Option<Simulated>;
+    let estimates = |pick: &Pick, title: &dyn Fn(Simulated) -> String| -> Vec<Vec<DayEstimate>> {
         let width = 0.5 / queues.len().max(1) as f64;
         queues
             .iter()
@@ -530,16 +638,33 @@ pub fn daily_waits_chart(queues: &[QueueService], first: NaiveDate, days: u32) -
                     .filter_map(|d| {
                         let s = pick(d)?;
                         let day = (d.date - first).num_days() as f64 + offset;
-                        Some((day, s.mean, s.low, s.high))
+                        Some((
+                            day,
+                            s,
+                            format!("{}: {}", queue_day(&queue.queue, d.date), title(s)),
+                        ))
                     })
                     .collect()
             })
             .collect()
     };
-    let asa = estimates(&|d| d.simulated_asa_seconds);
-    let abandon = estimates(&|d| d.simulated_abandon_rate);
+    let asa = estimates(&|d| d.simulated_asa_seconds, &|s| {
+        format!(
+            "average speed of answer {:.1} s (95% interval {:.1}-{:.1} s)",
+            s.mean, s.low, s.high
+        )
+    });
+    let abandon = estimates(&|d| d.simulated_abandon_rate, &|s| {
+        format!(
+            "{} abandoned (95% interval {}-{})",
+            percent(s.mean, 2),
+            percent(s.low, 2),
+            percent(s.high, 2)
+        )
+    });
     let names: Vec<&str> = queues.iter().map(|q| q.queue.as_str()).collect();
     let mut svg = String::new();
+    let mut dots = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, 2 * PANEL_HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
@@ -548,26 +673,26 @@ pub fn daily_waits_chart(queues: &[QueueService], first: NaiveDate, days: u32) -
             |area: &Area, title: &str, axis: &str, series: &[Vec<DayEstimate>], share: bool| {
                 waits_panel(area, (title, axis), &names, series, (first, days), share)
             };
-        panel(
+        dots.extend(panel(
             &top,
             "Average speed of answer per day (simulated)",
             "seconds",
             &asa,
             false,
-        )?;
-        panel(
+        )?);
+        dots.extend(panel(
             &lower,
             "Calls abandoned per day (simulated)",
             "abandoned",
             &abandon,
             true,
-        )?;
+        )?);
         root.present().map_err(drawing)?;
     }
-    Ok(svg)
+    title_marks(&svg, &dots)
 }
 
-/// One measure's panel of [`daily_waits_chart`].
+/// One measure's panel of [`daily_waits_chart`]; returns its dots.
 fn waits_panel(
     area: &Area,
     (title, axis): (&str, &str),
@@ -575,9 +700,9 @@ fn waits_panel(
     series: &[Vec<DayEstimate>],
     (first, days): (NaiveDate, u32),
     share: bool,
-) -> Result<()> {
+) -> Result<Vec<Mark>> {
     let floor = if share { 0.01 } else { 10.0 };
-    let top = axis_top(series.iter().flatten().map(|e| e.3), floor);
+    let top = axis_top(series.iter().flatten().map(|e| e.1.high), floor);
     let count = i64::from(days);
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FONT, 16))
@@ -607,27 +732,45 @@ fn waits_panel(
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(drawing)?;
+    let mut dots = Vec::new();
     for (index, (name, points)) in names.iter().zip(series).enumerate() {
         let colour = colour(index);
         chart
-            .draw_series(points.iter().map(|&(day, _, low, high)| {
-                PathElement::new([(day, low), (day, high)], colour.stroke_width(1))
+            .draw_series(points.iter().map(|(day, s, _)| {
+                PathElement::new([(*day, s.low), (*day, s.high)], colour.stroke_width(1))
             }))
             .map_err(drawing)?;
         chart
             .draw_series(
                 points
                     .iter()
-                    .map(|&(day, mean, _, _)| Circle::new((day, mean), 3, colour.filled())),
+                    .map(|(day, s, _)| Circle::new((*day, s.mean), DOT_RADIUS, colour.filled())),
             )
             .map_err(drawing)?
             .label(format!("{name}: mean, 95% interval"))
-            .legend(move |(x, y)| Circle::new((x + 9, y), 3, colour.filled()));
+            .legend(move |(x, y)| Circle::new((x + 9, y), DOT_RADIUS, colour.filled()));
+        dots.extend(points.iter().map(|(day, s, title)| {
+            Mark::dot(chart.backend_coord(&(*day, s.mean)), colour, title.clone())
+        }));
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    Ok(dots)
 }
 
-/// Required and scheduled agent-hours per day of the horizon, side by side.
+/// `Tue 2026-12-01: required 350.0, scheduled 360.5, short 2.50 agent-hours`: the
+/// title of both bars of a day (`summary.json`'s `days`).
+fn hours_title(day: &Day) -> String {
+    format!(
+        "{}: required {:.1}, scheduled {:.1}, short {:.2} agent-hours",
+        day.date.format("%a %Y-%m-%d"),
+        day.required_agent_hours,
+        day.scheduled_agent_hours,
+        day.shortfall_agent_hours
+    )
+}
+
+/// Required and scheduled agent-hours per day of the horizon, side by side; each
+/// bar carries its day's figures in its `<title>`.
 pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
     let count = days.len() as i64;
     let top = axis_top(
@@ -638,6 +781,7 @@ pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
     let first = days.first().map(|d| d.date);
     // Four x units per day: a gap, the required bar, the scheduled bar, a gap.
     let mut svg = String::new();
+    let mut bars = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
@@ -693,10 +837,16 @@ pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
             .legend(move |(x, y)| {
                 Rectangle::new([(x, y - 4), (x + 18, y + 4)], scheduled.filled())
             });
+        for (offset, colour) in [(1, required), (2, scheduled)] {
+            bars.extend(days.iter().enumerate().map(|(i, d)| {
+                let left = chart.backend_coord(&(i as i64 * 4 + offset, 0.0)).0;
+                Mark::bar(left, colour, hours_title(d))
+            }));
+        }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         root.present().map_err(drawing)?;
     }
-    Ok(svg)
+    title_marks(&svg, &bars)
 }
 
 /// Vertical units per Gantt lane (integer coordinates; a bar fills the middle 80%).
@@ -1204,4 +1354,40 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_get_their_titles_in_drawing_order_and_other_shapes_none() {
+        let blue = colour(0);
+        let orange = colour(1);
+        let svg = "<svg>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#D55E00\" stroke=\"none\"/>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            <rect x=\"5\" y=\"1\" width=\"2\" height=\"9\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            </svg>";
+        let marks = [
+            Mark::dot((10, 20), blue, "a < b".into()),
+            Mark::bar(5, blue, "bar".into()),
+        ];
+        let titled = title_marks(svg, &marks).unwrap();
+        // The orange dot (another series) and the last blue one (a legend's) keep
+        // no title; the first blue dot and the bar get theirs, escaped.
+        assert_eq!(
+            titled,
+            "<svg>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#D55E00\" stroke=\"none\"/>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"><title>a &lt; b</title></circle>\
+            <rect x=\"5\" y=\"1\" width=\"2\" height=\"9\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"><title>bar</title></rect>\
+            <circle cx=\"10\" cy=\"20\" r=\"3\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\
+            </svg>"
+        );
+        assert_eq!(orange, RGBColor(213, 94, 0));
+        // A mark that is not there is an error, not a silently untitled chart.
+        assert!(title_marks(svg, &[Mark::dot((11, 20), blue, "x".into())]).is_err());
+    }
 }

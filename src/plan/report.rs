@@ -112,7 +112,8 @@ pub fn figures(
                       projection, the dots the simulation of the same roster with their 95% \
                       intervals, dashed the targets. A day whose whole interval sits below its \
                       target is one to fix; a line far from its dots means the projection's \
-                      assumptions do not hold that day."
+                      assumptions do not hold that day. Hover a dot for the day's figures \
+                      (summary.json)."
                 .to_string(),
             svg: plots::daily_service_chart(&summary.service_level, config.start, config.days)?,
         },
@@ -121,7 +122,8 @@ pub fn figures(
             caption: "How long callers wait, per day and queue, as the simulation of the \
                       roster gives it: the average speed of answer and the share of calls \
                       abandoned, each a dot (mean) with its 95% interval. Days with long waits \
-                      and abandonment are the ones callers notice."
+                      and abandonment are the ones callers notice. Hover a dot for its figures \
+                      (summary.json)."
                 .to_string(),
             svg: plots::daily_waits_chart(&summary.service_level, config.start, config.days)?,
         },
@@ -129,7 +131,8 @@ pub fn figures(
             name: "daily-hours",
             caption: "Agent-hours per day over the horizon: required (light) and scheduled \
                       (dark). Scheduled above required is what the shift shapes cost; below it \
-                      is shortfall."
+                      is shortfall. Hover a bar for the day's figures (summary.json, \
+                      coverage.csv)."
                 .to_string(),
             svg: plots::daily_hours_chart(&summary.days)?,
         },
@@ -174,13 +177,14 @@ fn month_heatmaps(config: &PlanConfig, plan: &Plan, service: &[QueueInterval]) -
             caption: format!(
                 "The month at a glance: {source} service level per half-hour against each \
                  queue's target (blue above, red below; blank: no calls forecast). Hover a cell \
-                 for its figures ({}). Red columns are half-hours the shifts do not reach; red \
+                 for its figures ({}{}). Red columns are half-hours the shifts do not reach; red \
                  rows are days to look at.",
                 if source == "simulated" {
-                    "simulation.csv, coverage.csv"
+                    "simulation.csv, "
                 } else {
-                    "coverage.csv"
-                }
+                    ""
+                },
+                projection_file(plan, &service)
             ),
             svg: plots::heatmap(
                 &format!("{} service level against target", capitalised(source)),
@@ -220,6 +224,19 @@ fn month_heatmaps(config: &PlanConfig, plan: &Plan, service: &[QueueInterval]) -
             ),
         },
     ]
+}
+
+/// Where each queue's projection per interval is: coverage.csv when its rows are
+/// per queue (a roster), else (it pools the queues) summary.json.
+fn projection_file(plan: &Plan, service: &[HeatPanel]) -> &'static str {
+    let per_queue = service
+        .iter()
+        .all(|(queue, _)| plan.schedule.coverage.iter().any(|row| row.queue == *queue));
+    if per_queue {
+        "coverage.csv"
+    } else {
+        "summary.json's service_level[].intervals"
+    }
 }
 
 /// `Simulated`.

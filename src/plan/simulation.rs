@@ -365,6 +365,20 @@ pub struct QueueService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simulated: Option<QueueSimulation>,
     pub days: Vec<QueueServiceDay>,
+    /// The queue's projection per interval with calls, only where no file holds
+    /// it: when coverage.csv pools the queues (an anonymous schedule), its rows
+    /// give the pooled level, not each queue's (which the report shows).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub intervals: Vec<QueueServiceInterval>,
+}
+
+/// One queue's projection in one interval with calls.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueServiceInterval {
+    /// RFC 3339 with the site's offset, as the CSV files print it.
+    pub interval_start: String,
+    pub calls: f64,
+    pub projected: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -151,7 +151,7 @@ pub struct Solver {
     pub under_per_agent_hour: f64,
 }
 
-pub use super::simulation::{QueueService, QueueServiceDay};
+pub use super::simulation::{QueueService, QueueServiceDay, QueueServiceInterval};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Day {
@@ -220,7 +220,7 @@ pub fn summarise(
         cost: round(cost, 3),
     };
     let report = &schedule.report;
-    let mut service_level = queue_service(config, service);
+    let mut service_level = queue_service(config, service, coverage);
     let agreement = match &plan.simulation {
         Some(simulation) => {
             attach_simulation(&mut service_level, queue_simulations(simulation, config))
@@ -345,7 +345,13 @@ fn attach_simulation(
     notes
 }
 
-fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueService> {
+/// Per queue: the projection over the horizon and per day, and per interval
+/// where `coverage` (pooled) does not hold it.
+fn queue_service(
+    config: &PlanConfig,
+    service: &[QueueInterval],
+    coverage: &[crate::schedule::CoverageRow],
+) -> Vec<QueueService> {
     let daily = daily_service_levels(service);
     let mut queues: BTreeMap<&str, Vec<&QueueDay>> = BTreeMap::new();
     for day in &daily {
@@ -390,7 +396,30 @@ fn queue_service(config: &PlanConfig, service: &[QueueInterval]) -> Vec<QueueSer
                         simulated_abandon_rate: None,
                     })
                     .collect(),
+                intervals: unfiled_intervals(queue, service, coverage),
             }
+        })
+        .collect()
+}
+
+/// The queue's projection per interval with calls when `coverage` has no row of
+/// the queue (it pools the queues), so that every figure the report shows is in
+/// a file; empty when coverage.csv holds them.
+fn unfiled_intervals(
+    queue: &str,
+    service: &[QueueInterval],
+    coverage: &[crate::schedule::CoverageRow],
+) -> Vec<QueueServiceInterval> {
+    if coverage.iter().any(|row| row.queue == queue) {
+        return Vec::new();
+    }
+    service
+        .iter()
+        .filter(|i| i.queue == queue && i.calls > 0.0)
+        .map(|i| QueueServiceInterval {
+            interval_start: crate::interval::format_timestamp(&i.interval_start),
+            calls: round(i.calls, 3),
+            projected: i.service_level.map(|level| round(level, 4)),
         })
         .collect()
 }

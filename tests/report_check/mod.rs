@@ -1,8 +1,11 @@
 //! Checks that every figure `report.html` shows is the figure of `summary.json` or
 //! of the CSV file it comes from, reading the page as XML (not with wfm's code):
-//! the heatmaps' `<title>`s against `coverage.csv` and `simulation.csv`, the
-//! shortfall table and the anomalies callout against `summary.json`'s notes, the
-//! per-day charts' marks against its days, the Gantt's bars against `roster.csv`.
+//! the heatmaps' `<title>`s against `coverage.csv`, `simulation.csv` and (a pooled
+//! schedule's per-queue projection) `summary.json`'s intervals; the headline and
+//! service tables against `summary.json` and the CSVs; the shortfall table against
+//! the notes; the anomalies callout against the CSVs, the calendar and the days;
+//! the per-day charts' dots against `summary.json`'s days; the Gantt's bars
+//! against `roster.csv`.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -92,9 +95,9 @@ fn cell_titles(root: roxmltree::Node, figure: &str) -> Vec<String> {
         .collect()
 }
 
-/// Checks the report of the plan in `out` against its files; returns the
-/// report's size in bytes.
-pub fn check_report_figures(out: &Path) -> usize {
+/// Checks the report of the plan in `out` against its files and the plan's
+/// `calendar` (for its closed days); returns the report's size in bytes.
+pub fn check_report_figures(out: &Path, calendar: &Path) -> usize {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let document = roxmltree::Document::parse_with_options(
         &html,
@@ -111,7 +114,13 @@ pub fn check_report_figures(out: &Path) -> usize {
     check_staffing_heatmap(root, &coverage);
     check_service_heatmap(root, &coverage, out, &summary);
     check_notes(root, &summary);
-    check_waits_chart(out, &summary);
+    check_anomalies(root, out, &summary, &coverage, calendar);
+    check_headline(root, out, &summary, &coverage);
+    check_service_table(root, out, &summary);
+    check_daily_service_chart(root, &summary);
+    check_waits_chart(root, out, &summary);
+    check_hours_chart(root, &summary, &coverage);
+    check_text(root, &summary);
     if out.join("roster.csv").exists() {
         check_gantts(root, out);
     }
@@ -183,17 +192,45 @@ fn check_service_heatmap(
         })
         .collect();
     // A roster's coverage is per queue: the projection is its service_level. A
-    // pooled schedule's coverage has one row for all queues, and the per-queue
-    // projection is in no file: only the simulated figures are checked then.
+    // pooled schedule's coverage has one row for all queues, so summary.json holds
+    // each queue's projection per interval with calls (and only then).
     let per_queue = coverage
         .rows
         .iter()
         .all(|r| targets.contains_key(&r["queue"]));
+    let pooled: BTreeMap<(String, String), (String, String)> = summary["service_level"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|q| {
+            let queue = q["queue"].as_str().unwrap().to_string();
+            q["intervals"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |i| {
+                    let row: BTreeMap<String, String> = [
+                        ("queue".to_string(), queue.clone()),
+                        (
+                            "interval_start".to_string(),
+                            i["interval_start"].as_str().unwrap().to_string(),
+                        ),
+                    ]
+                    .into();
+                    let figure =
+                        |key: &str| i[key].as_f64().map_or(String::new(), |v| v.to_string());
+                    (interval_key(&row), (figure("projected"), figure("calls")))
+                })
+        })
+        .collect();
+    assert_eq!(pooled.is_empty(), per_queue, "intervals only when pooled");
     let titles = cell_titles(root, "month-service-level");
     assert!(!titles.is_empty());
-    if per_queue {
-        assert_eq!(titles.len(), rows.len(), "service cells");
-    }
+    assert_eq!(
+        titles.len(),
+        if per_queue { rows.len() } else { pooled.len() },
+        "service cells"
+    );
     let near = |shown: &str, file: &str, what: &str| {
         let file: f64 = file.parse().unwrap();
         assert!(
@@ -208,13 +245,23 @@ fn check_service_heatmap(
             &targets[&key.0].to_string(),
             title,
         );
-        if per_queue {
+        let (projected, calls) = if per_queue {
             let row = rows
                 .get(&key)
                 .unwrap_or_else(|| panic!("{title}: no such row"));
-            near(after(&figures, "projected "), &row["service_level"], title);
-            assert_eq!(after(&figures, "; "), row["calls"], "{title}");
-        }
+            (row["service_level"].clone(), row["calls"].clone())
+        } else {
+            pooled
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| panic!("{title}: not in summary.json's intervals"))
+        };
+        near(after(&figures, "projected "), &projected, title);
+        assert_eq!(
+            after(&figures, "; ").parse::<f64>().unwrap(),
+            calls.parse::<f64>().unwrap(),
+            "{title}"
+        );
         match simulated
             .get(&key)
             .filter(|s| !s["service_level"].is_empty())
@@ -341,25 +388,712 @@ fn check_notes(root: roxmltree::Node, summary: &serde_json::Value) {
     }
 }
 
-/// The waits chart: one dot per simulated queue-day and measure, plus one per
-/// queue in each panel's legend.
-fn check_waits_chart(out: &Path, summary: &serde_json::Value) {
-    let path = out.join("plots/daily-waits.svg");
-    if !path.exists() {
-        return;
-    }
-    let queues = summary["service_level"].as_array().unwrap();
-    let dots: usize = queues
+/// The element with `id`.
+fn by_id<'a, 'i>(root: roxmltree::Node<'a, 'i>, id: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    root.descendants().find(|n| n.attribute("id") == Some(id))
+}
+
+/// The text of an element and its descendants.
+fn text_of(node: roxmltree::Node) -> String {
+    node.descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect()
+}
+
+/// A number as the report prints it (`11 106.0`, thin-space grouping; `85.1%` as
+/// 85.1).
+fn number(text: &str) -> f64 {
+    text.replace('\u{2009}', "")
+        .trim_end_matches('%')
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
+}
+
+/// Asserts that a figure shown to `decimals` decimals is the file's.
+fn shows(shown: f64, file: f64, decimals: i32, what: &str) {
+    let half_unit = 0.5 * 10f64.powi(-decimals) + 1e-9;
+    assert!(
+        (shown - file).abs() <= half_unit,
+        "{what}: shown {shown}, file {file}"
+    );
+}
+
+/// `Tue 15 Dec`, as the report names a day.
+fn day_label(date: chrono::NaiveDate) -> String {
+    date.format("%a %d %b").to_string()
+}
+
+/// The local date of a CSV row's interval.
+fn local_date(row: &BTreeMap<String, String>) -> chrono::NaiveDate {
+    chrono::DateTime::parse_from_rfc3339(&row["interval_start"])
+        .unwrap()
+        .naive_local()
+        .date()
+}
+
+/// The figures of a `{mean, low, high}` object.
+fn estimate(value: &serde_json::Value) -> Option<(f64, f64, f64)> {
+    Some((
+        value["mean"].as_f64()?,
+        value["low"].as_f64()?,
+        value["high"].as_f64()?,
+    ))
+}
+
+/// An anomaly of the callout: the count it gives and its items.
+fn callout(root: roxmltree::Node, id: &str) -> (usize, Vec<String>) {
+    let text = text_of(by_id(root, id).unwrap_or_else(|| panic!("no {id}")));
+    let (count, items) = text
+        .split_once(" (")
+        .and_then(|(_, rest)| rest.split_once("): "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let items = items.trim_end_matches('.');
+    let items: Vec<String> = if items == "none" {
+        Vec::new()
+    } else {
+        items.split("; ").map(String::from).collect()
+    };
+    assert_eq!(count.parse::<usize>().unwrap(), items.len(), "{text}");
+    (items.len(), items)
+}
+
+/// The anomalies callout, figure by figure, computed here from the files: shifts
+/// on the calendar's closed days (roster.csv or shifts.csv, and coverage.csv for
+/// the agent-hours), days below target (summary.json's days: the simulated mean
+/// where simulated, else the projection), agent-hours on queues in intervals with
+/// no calls (coverage.csv); and the notes say the same.
+fn check_anomalies(
+    root: roxmltree::Node,
+    out: &Path,
+    summary: &serde_json::Value,
+    coverage: &Csv,
+    calendar: &Path,
+) {
+    let hours = summary["horizon"]["interval_minutes"].as_f64().unwrap() / 60.0;
+    let notes = summary["notes"].as_array().unwrap();
+    let of_kind = |kind: &str| -> Vec<&serde_json::Value> {
+        notes.iter().filter(|n| n["kind"] == kind).collect()
+    };
+    let date = |v: &serde_json::Value| {
+        chrono::NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
+    };
+    let (first, last) = (
+        date(&summary["horizon"]["start"]),
+        date(&summary["horizon"]["end"]),
+    );
+
+    // Shifts on closed days.
+    let closed: Vec<chrono::NaiveDate> = Csv::read(calendar)
+        .rows
         .iter()
-        .flat_map(|q| q["days"].as_array().unwrap())
-        .map(|d| {
-            usize::from(d["simulated_asa_seconds"].is_object())
-                + usize::from(d["simulated_abandon_rate"].is_object())
+        .filter(|r| r["kind"] == "closed")
+        .map(|r| chrono::NaiveDate::parse_from_str(&r["date"], "%Y-%m-%d").unwrap())
+        .filter(|d| (first..=last).contains(d))
+        .collect();
+    let mut shifts: BTreeMap<chrono::NaiveDate, f64> = BTreeMap::new();
+    if out.join("roster.csv").exists() {
+        let mut agents = std::collections::BTreeSet::new();
+        for row in Csv::read(&out.join("roster.csv")).rows {
+            if row["activity"] == "shift" {
+                agents.insert((row["date"].clone(), row["agent_id"].clone()));
+            }
+        }
+        for (day, _) in agents {
+            *shifts
+                .entry(chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap())
+                .or_default() += 1.0;
+        }
+    } else {
+        for row in Csv::read(&out.join("shifts.csv")).rows {
+            let day = chrono::NaiveDate::parse_from_str(&row["date"], "%Y-%m-%d").unwrap();
+            *shifts.entry(day).or_default() += row["count"].parse::<f64>().unwrap();
+        }
+    }
+    let mut on_phones: BTreeMap<chrono::NaiveDate, f64> = BTreeMap::new();
+    for row in &coverage.rows {
+        *on_phones.entry(local_date(row)).or_default() +=
+            row["scheduled"].parse::<f64>().unwrap() * hours;
+    }
+    let expected: Vec<(chrono::NaiveDate, f64, f64)> = closed
+        .iter()
+        .filter_map(|d| {
+            let count = shifts.get(d).copied().filter(|c| *c > 0.0)?;
+            Some((*d, count, on_phones.get(d).copied().unwrap_or(0.0)))
         })
-        .sum();
-    let chart = std::fs::read_to_string(path).unwrap();
-    assert!(dots > 0);
-    assert_eq!(chart.matches("<circle").count(), dots + 2 * queues.len());
+        .collect();
+    let (_, items) = callout(root, "anomaly-closed");
+    assert_eq!(items.len(), expected.len(), "{items:?}: {expected:?}");
+    let closed_notes = of_kind("shifts_on_closed_day");
+    assert_eq!(closed_notes.len(), expected.len());
+    for ((item, (day, count, agent_hours)), note) in items.iter().zip(&expected).zip(closed_notes) {
+        let (label, figures) = item.split_once(": ").unwrap();
+        assert_eq!(label, day_label(*day), "{item}");
+        assert_eq!(number(figures.split(' ').next().unwrap()), *count, "{item}");
+        shows(number(after(figures, ", ")), *agent_hours, 1, item);
+        assert_eq!(date(&note["date"]), *day);
+        assert_eq!(note["shifts"].as_f64().unwrap(), *count, "{note}");
+        shows(
+            note["agent_hours"].as_f64().unwrap(),
+            *agent_hours,
+            3,
+            "note",
+        );
+    }
+
+    // Days below target: the simulated mean where the plan simulated, else the
+    // projection, below the queue's target; in date and queue order.
+    let mut below: Vec<(chrono::NaiveDate, String, &serde_json::Value, f64)> = Vec::new();
+    for queue in summary["service_level"].as_array().unwrap() {
+        let Some(target) = queue["target"].as_f64() else {
+            continue;
+        };
+        let name = queue["queue"].as_str().unwrap().to_string();
+        for day in queue["days"].as_array().unwrap() {
+            let level = estimate(&day["simulated"])
+                .map(|e| e.0)
+                .or(day["projected"].as_f64());
+            if level.is_some_and(|l| l < target) {
+                below.push((date(&day["date"]), name.clone(), day, target));
+            }
+        }
+    }
+    below.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let (_, items) = callout(root, "anomaly-below-target");
+    assert_eq!(items.len(), below.len(), "{items:?}");
+    let below_notes = of_kind("day_below_target");
+    assert_eq!(below_notes.len(), below.len());
+    for ((item, (day, queue, figures, target)), note) in items.iter().zip(&below).zip(below_notes) {
+        let (name, shown) = item.split_once(": ").unwrap();
+        assert_eq!(name, format!("{queue} {}", day_label(*day)), "{item}");
+        match estimate(&figures["simulated"]) {
+            Some((mean, low, high)) => {
+                assert!(shown.contains("% simulated ("), "{item}");
+                shows(
+                    number(shown.split(' ').next().unwrap()),
+                    mean * 100.0,
+                    1,
+                    item,
+                );
+                shows(number(after(shown, "(")), low * 100.0, 1, item);
+                shows(number(after(shown, "%-")), high * 100.0, 1, item);
+            }
+            None => {
+                assert!(shown.contains("% projected"), "{item}");
+                let projected = figures["projected"].as_f64().unwrap();
+                shows(
+                    number(shown.split(' ').next().unwrap()),
+                    projected * 100.0,
+                    1,
+                    item,
+                );
+            }
+        }
+        shows(number(after(shown, "target ")), target * 100.0, 1, item);
+        assert_eq!(
+            (date(&note["date"]), note["queue"].as_str().unwrap()),
+            (*day, queue.as_str())
+        );
+    }
+
+    // Agent-hours on queues in intervals with no calls, per queue: the total, the
+    // days, and the day with the most.
+    let mut idle: BTreeMap<String, BTreeMap<chrono::NaiveDate, f64>> = BTreeMap::new();
+    for row in &coverage.rows {
+        let scheduled: f64 = row["scheduled"].parse().unwrap();
+        if row["calls"].parse::<f64>().unwrap() > 0.0 || scheduled <= 1e-9 {
+            continue;
+        }
+        *idle
+            .entry(row["queue"].clone())
+            .or_default()
+            .entry(local_date(row))
+            .or_default() += scheduled * hours;
+    }
+    let (_, items) = callout(root, "anomaly-without-calls");
+    assert_eq!(items.len(), idle.len(), "{items:?}");
+    for (item, (queue, days)) in items.iter().zip(&idle) {
+        let (name, rest) = item.split_once(' ').unwrap();
+        assert_eq!(name, queue, "{item}");
+        shows(
+            number(rest.split(' ').next().unwrap()),
+            days.values().sum(),
+            2,
+            item,
+        );
+        assert_eq!(
+            number(after(rest, "agent-hours on ")),
+            days.len() as f64,
+            "{item}"
+        );
+        let most = days.values().copied().fold(0.0, f64::max);
+        shows(number(after(rest, "(most ")), most, 2, item);
+        let on = rest.rsplit_once(" on ").unwrap().1.trim_end_matches(')');
+        let day = days
+            .iter()
+            .find(|(d, _)| day_label(**d) == on)
+            .unwrap_or_else(|| panic!("{item}: no such day"));
+        shows(*day.1, most, 2, item);
+    }
+    let idle_notes = of_kind("hours_without_calls");
+    assert_eq!(
+        idle_notes.len(),
+        idle.values().map(BTreeMap::len).sum::<usize>()
+    );
+    for note in idle_notes {
+        let hours = idle[note["queue"].as_str().unwrap()][&date(&note["date"])];
+        shows(note["agent_hours"].as_f64().unwrap(), hours, 3, "note");
+    }
+}
+
+/// The lead and the headline table: the horizon and queues of summary.json, the
+/// totals of the CSVs (forecast calls, agent-hours, short intervals, shifts) and
+/// of summary.json (paid hours, cost, solver, roster).
+fn check_headline(root: roxmltree::Node, out: &Path, summary: &serde_json::Value, coverage: &Csv) {
+    let horizon = &summary["horizon"];
+    let long = |key: &str| {
+        let date =
+            chrono::NaiveDate::parse_from_str(horizon[key].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        format!("{} {}", date.format("%-d"), date.format("%B %Y"))
+    };
+    let queues: Vec<&str> = summary["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap())
+        .collect();
+    let lead = root
+        .descendants()
+        .find(|n| n.attribute("class") == Some("lead"))
+        .map(text_of)
+        .unwrap();
+    assert_eq!(
+        lead,
+        format!(
+            "{} to {} ({} days), site time {}; queues {}.",
+            long("start"),
+            long("end"),
+            horizon["days"],
+            horizon["time_zone"].as_str().unwrap(),
+            queues.join(", ")
+        )
+    );
+    let table = by_id(root, "totals").unwrap();
+    let rows: BTreeMap<String, String> = table
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|tr| {
+            let cell = |tag: &str| text_of(tr.children().find(|c| c.has_tag_name(tag)).unwrap());
+            (cell("th"), cell("td"))
+        })
+        .collect();
+    let hours = horizon["interval_minutes"].as_f64().unwrap() / 60.0;
+    let column = |csv: &Csv, name: &str| -> Vec<f64> {
+        csv.rows.iter().map(|r| r[name].parse().unwrap()).collect()
+    };
+    let agent_hours = |name: &str| column(coverage, name).iter().sum::<f64>() * hours;
+    let forecast = Csv::read(&out.join("forecast.csv"));
+    let shifts = Csv::read(&out.join("shifts.csv"));
+    let totals = &summary["totals"];
+    for (label, file, decimals) in [
+        ("Forecast calls", column(&forecast, "calls").iter().sum(), 0),
+        ("Agent-hours required", agent_hours("required"), 1),
+        ("Agent-hours scheduled", agent_hours("scheduled"), 1),
+        ("Agent-hours short", agent_hours("shortfall"), 2),
+        (
+            "Half-hours short",
+            column(coverage, "shortfall")
+                .iter()
+                .filter(|s| **s > 0.0)
+                .count() as f64,
+            0,
+        ),
+        ("Shifts", column(&shifts, "count").iter().sum(), 0),
+        ("Paid hours", totals["paid_hours"].as_f64().unwrap(), 1),
+        ("Cost", totals["cost"].as_f64().unwrap(), 2),
+    ] {
+        shows(number(&rows[label]), file, decimals, label);
+    }
+    let solver = &summary["solver"];
+    assert_eq!(
+        rows["Solver"],
+        format!(
+            "{}, within {:.2}% of the best possible",
+            solver["status"].as_str().unwrap(),
+            solver["gap"].as_f64().unwrap() * 100.0
+        )
+    );
+    let roster = &summary["roster"];
+    match rows.get("Roster cost") {
+        None => assert!(roster.is_null()),
+        Some(text) => {
+            shows(
+                number(text.split(" (").next().unwrap()),
+                roster["cost"].as_f64().unwrap(),
+                2,
+                text,
+            );
+            shows(
+                number(after(text, "(gap ")),
+                roster["gap"].as_f64().unwrap() * 100.0,
+                2,
+                text,
+            );
+            shows(
+                number(after(text, "%, ")),
+                roster["shortfall_agent_hours"].as_f64().unwrap(),
+                2,
+                text,
+            );
+        }
+    }
+}
+
+/// The service-level table, one row per queue of summary.json, its day counts
+/// recounted here from the days (and the simulated intervals below target from
+/// simulation.csv); and the sentence listing the projected days below target.
+fn check_service_table(root: roxmltree::Node, out: &Path, summary: &serde_json::Value) {
+    let table = by_id(root, "service").unwrap();
+    let rows: Vec<Vec<String>> = table
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .skip(1)
+        .map(|tr| {
+            tr.children()
+                .filter(|c| c.has_tag_name("td"))
+                .map(text_of)
+                .collect()
+        })
+        .collect();
+    let queues = summary["service_level"].as_array().unwrap();
+    assert_eq!(rows.len(), queues.len());
+    let simulation = out
+        .join("simulation.csv")
+        .exists()
+        .then(|| Csv::read(&out.join("simulation.csv")));
+    let mut low_days = Vec::new();
+    for (row, queue) in rows.iter().zip(queues) {
+        let name = queue["queue"].as_str().unwrap();
+        let what = format!("{name}: {row:?}");
+        assert_eq!(row[0], name);
+        let target = queue["target"].as_f64().unwrap();
+        shows(number(&row[1]), target * 100.0, 1, &what);
+        shows(
+            number(row[2].trim_end_matches(" s")),
+            queue["answer_within_seconds"].as_f64().unwrap(),
+            0,
+            &what,
+        );
+        shows(
+            number(&row[3]),
+            queue["projected"].as_f64().unwrap() * 100.0,
+            1,
+            &what,
+        );
+        let days = queue["days"].as_array().unwrap();
+        let projected_below: Vec<&serde_json::Value> = days
+            .iter()
+            .filter(|d| d["projected"].as_f64().is_some_and(|p| p < target))
+            .collect();
+        assert_eq!(number(&row[4]) as usize, projected_below.len(), "{what}");
+        assert_eq!(
+            queue["days_below_target"].as_u64().unwrap() as usize,
+            projected_below.len()
+        );
+        low_days.extend(projected_below.into_iter().map(|d| (name, d)));
+        let Some(simulation) = &simulation else {
+            assert_eq!(row[5..], ["-", "-", "-"], "{what}");
+            continue;
+        };
+        let (mean, low, high) = estimate(&queue["simulated"]["service_level"]).unwrap();
+        shows(
+            number(row[5].split(' ').next().unwrap()),
+            mean * 100.0,
+            1,
+            &what,
+        );
+        shows(number(after(&row[5], "(")), low * 100.0, 1, &what);
+        shows(number(after(&row[5], "%-")), high * 100.0, 1, &what);
+        let simulated_below = days
+            .iter()
+            .filter(|d| estimate(&d["simulated"]).is_some_and(|e| e.0 < target))
+            .count();
+        assert_eq!(number(&row[6]) as usize, simulated_below, "{what}");
+        let intervals_below = simulation
+            .rows
+            .iter()
+            .filter(|r| r["queue"] == name && !r["service_level"].is_empty())
+            .filter(|r| r["service_level"].parse::<f64>().unwrap() < target)
+            .count();
+        assert_eq!(number(&row[7]) as usize, intervals_below, "{what}");
+    }
+    let sentence = root
+        .descendants()
+        .filter(|n| n.has_tag_name("p"))
+        .map(text_of)
+        .find(|t| t.starts_with("Days below target: "));
+    let Some(sentence) = sentence else {
+        assert!(low_days.is_empty(), "{low_days:?}");
+        return;
+    };
+    let items: Vec<&str> = sentence["Days below target: ".len()..]
+        .trim_end_matches('.')
+        .split("; ")
+        .collect();
+    assert_eq!(items.len(), low_days.len(), "{sentence}");
+    for (item, (queue, day)) in items.iter().zip(low_days) {
+        let date =
+            chrono::NaiveDate::parse_from_str(day["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let (name, level) = item.split_once(": ").unwrap();
+        assert_eq!(name, format!("{queue} {}", day_label(date)));
+        shows(
+            number(level),
+            day["projected"].as_f64().unwrap() * 100.0,
+            1,
+            item,
+        );
+    }
+}
+
+/// The `<title>` texts of the circles of a figure (`plot-NAME`): the dots (the
+/// legends' circles have none).
+fn dot_titles(root: roxmltree::Node, figure: &str) -> Option<Vec<String>> {
+    let figure = by_id(root, &format!("plot-{figure}"))?;
+    Some(
+        figure
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .filter_map(|c| c.children().find(|t| t.has_tag_name("title")).map(text_of))
+            .collect(),
+    )
+}
+
+/// A dot's title, `sales, Tue 2026-12-15: figures`, as (queue, date) and figures;
+/// the date is checked against the weekday.
+fn dot_key(title: &str) -> ((String, String), String) {
+    let (name, figures) = title.split_once(": ").unwrap();
+    let (queue, day) = name.split_once(", ").unwrap();
+    let (weekday, date) = day.split_once(' ').unwrap();
+    let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    assert_eq!(parsed.format("%a").to_string(), weekday, "{title}");
+    ((queue.to_string(), date.to_string()), figures.to_string())
+}
+
+/// A day's estimate (mean, low, high), its projection and the queue's target.
+type DayFigures = ((f64, f64, f64), Option<f64>, Option<f64>);
+
+/// The days of summary.json with `key` (an estimate), per (queue, date), with the
+/// queue's target and the day's projection.
+fn days_with(summary: &serde_json::Value, key: &str) -> BTreeMap<(String, String), DayFigures> {
+    summary["service_level"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|q| {
+            let queue = q["queue"].as_str().unwrap().to_string();
+            let target = q["target"].as_f64();
+            q["days"].as_array().unwrap().iter().filter_map(move |d| {
+                Some((
+                    (queue.clone(), d["date"].as_str().unwrap().to_string()),
+                    (estimate(&d[key])?, d["projected"].as_f64(), target),
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The per-day service-level chart: a dot per simulated queue-day, its title the
+/// day's simulated level and 95% interval, projection and target of summary.json.
+fn check_daily_service_chart(root: roxmltree::Node, summary: &serde_json::Value) {
+    let titles = dot_titles(root, "daily-service-level").unwrap();
+    let days = days_with(summary, "simulated");
+    assert_eq!(titles.len(), days.len(), "daily service dots");
+    let mut seen = std::collections::BTreeSet::new();
+    for title in &titles {
+        let (key, figures) = dot_key(title);
+        assert!(seen.insert(key.clone()), "{title}: twice");
+        let ((mean, low, high), projected, target) = days
+            .get(&key)
+            .unwrap_or_else(|| panic!("{title}: no such simulated day"));
+        shows(
+            number(after(&figures, "simulated ")),
+            mean * 100.0,
+            1,
+            title,
+        );
+        shows(number(after(&figures, "interval ")), low * 100.0, 1, title);
+        shows(number(after(&figures, "%-")), high * 100.0, 1, title);
+        match projected {
+            Some(p) => shows(number(after(&figures, "projected ")), p * 100.0, 1, title),
+            None => assert!(!figures.contains("projected"), "{title}"),
+        }
+        if let Some(t) = target {
+            shows(number(after(&figures, "target ")), t * 100.0, 1, title);
+        }
+    }
+}
+
+/// The waits chart (only when simulated): a dot per queue-day and measure, its
+/// title the mean and 95% interval of summary.json's `simulated_asa_seconds`
+/// (seconds, one decimal) or `simulated_abandon_rate` (percent, two decimals).
+/// summary.json holds the only per-day figures: simulation.csv's are per interval.
+fn check_waits_chart(root: roxmltree::Node, out: &Path, summary: &serde_json::Value) {
+    let titles = dot_titles(root, "daily-waits");
+    assert_eq!(
+        titles.is_some(),
+        out.join("plots/daily-waits.svg").exists(),
+        "the chart is in the report when its file is"
+    );
+    let Some(titles) = titles else {
+        return;
+    };
+    let asa = days_with(summary, "simulated_asa_seconds");
+    let abandon = days_with(summary, "simulated_abandon_rate");
+    assert!(!asa.is_empty());
+    assert_eq!(titles.len(), asa.len() + abandon.len(), "waits dots");
+    let mut seen = std::collections::BTreeSet::new();
+    for title in &titles {
+        let (key, figures) = dot_key(title);
+        let asa_dot = figures.starts_with("average speed of answer ");
+        assert!(seen.insert((key.clone(), asa_dot)), "{title}: twice");
+        if asa_dot {
+            let (mean, low, high) = asa.get(&key).unwrap_or_else(|| panic!("{title}")).0;
+            assert!(figures.ends_with(" s)"), "{title}");
+            shows(number(after(&figures, "answer ")), mean, 1, title);
+            shows(number(after(&figures, "interval ")), low, 1, title);
+            shows(number(after(&figures, "-")), high, 1, title);
+        } else {
+            let (mean, low, high) = abandon.get(&key).unwrap_or_else(|| panic!("{title}")).0;
+            assert!(figures.contains("% abandoned ("), "{title}");
+            shows(
+                number(figures.split(' ').next().unwrap()),
+                mean * 100.0,
+                2,
+                title,
+            );
+            shows(number(after(&figures, "interval ")), low * 100.0, 2, title);
+            shows(number(after(&figures, "%-")), high * 100.0, 2, title);
+        }
+    }
+}
+
+/// The agent-hours chart: both bars of each day titled with the day's required,
+/// scheduled and short agent-hours, summary.json's days and coverage.csv's sums
+/// over the day's intervals.
+fn check_hours_chart(root: roxmltree::Node, summary: &serde_json::Value, coverage: &Csv) {
+    let hours = summary["horizon"]["interval_minutes"].as_f64().unwrap() / 60.0;
+    let mut sums: BTreeMap<String, [f64; 3]> = BTreeMap::new();
+    for row in &coverage.rows {
+        let day = sums.entry(local_date(row).to_string()).or_default();
+        for (sum, column) in day.iter_mut().zip(["required", "scheduled", "shortfall"]) {
+            *sum += row[column].parse::<f64>().unwrap() * hours;
+        }
+    }
+    let titles = cell_titles(root, "daily-hours");
+    let days = summary["days"].as_array().unwrap();
+    assert_eq!(titles.len(), 2 * days.len(), "two bars a day");
+    // The required bars, then the scheduled ones, each in date order.
+    for (title, day) in titles
+        .chunks(days.len())
+        .flat_map(|bars| bars.iter().zip(days))
+    {
+        let date = day["date"].as_str().unwrap();
+        let (name, figures) = title.split_once(": ").unwrap();
+        assert_eq!(name.split_once(' ').unwrap().1, date, "{title}");
+        let file = sums.get(date).copied().unwrap_or_default();
+        for ((key, label, decimals), from_csv) in [
+            ("required_agent_hours", "required ", 1),
+            ("scheduled_agent_hours", "scheduled ", 1),
+            ("shortfall_agent_hours", "short ", 2),
+        ]
+        .into_iter()
+        .zip(file)
+        {
+            let shown = number(after(figures, label));
+            shows(shown, day[key].as_f64().unwrap(), decimals, title);
+            shows(shown, from_csv, decimals, title);
+        }
+    }
+}
+
+/// The rest of the page's figures: the other notes (summary.json's texts, in
+/// order), the number of shortfall runs and the price in the cost trade-off, and
+/// the files of the footer (summary.json's outputs, the calendars as one entry).
+fn check_text(root: roxmltree::Node, summary: &serde_json::Value) {
+    let notes = summary["notes"].as_array().unwrap();
+    let others: Vec<&str> = notes
+        .iter()
+        .filter(|n| {
+            ![
+                "shifts_on_closed_day",
+                "day_below_target",
+                "hours_without_calls",
+                "shortfall",
+            ]
+            .contains(&n["kind"].as_str().unwrap())
+        })
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    let shown: Vec<String> = by_id(root, "other-notes")
+        .map(|ul| {
+            ul.children()
+                .filter(|n| n.has_tag_name("li"))
+                .map(text_of)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(shown, others, "other notes");
+    let runs = notes.iter().filter(|n| n["kind"] == "shortfall").count();
+    if runs > 0 {
+        let intro = root
+            .descendants()
+            .filter(|n| n.has_tag_name("p"))
+            .map(text_of)
+            .find(|t| t.contains("runs of half-hours the roster leaves short"))
+            .unwrap();
+        assert!(intro.starts_with(&format!("{runs} runs ")), "{intro}");
+    }
+    if let Some(tradeoff) = by_id(root, "cost-tradeoff") {
+        let text = text_of(tradeoff);
+        shows(
+            number(after(&text, "priced at ")),
+            summary["solver"]["under_per_agent_hour"].as_f64().unwrap(),
+            2,
+            &text,
+        );
+    }
+    let footer = root
+        .descendants()
+        .find(|n| n.has_tag_name("footer"))
+        .unwrap();
+    let files: Vec<String> = footer
+        .descendants()
+        .filter(|n| n.has_tag_name("code"))
+        .skip(1)
+        .map(text_of)
+        .collect();
+    let outputs: Vec<&str> = summary["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    let calendars = outputs
+        .iter()
+        .filter(|o| o.starts_with("schedules/"))
+        .count();
+    let mut expected: Vec<String> = Vec::new();
+    for output in &outputs {
+        if !output.starts_with("schedules/") {
+            expected.push(output.to_string());
+        } else if !expected.iter().any(|e| e == "schedules/*.ics") {
+            expected.push("schedules/*.ics".to_string());
+        }
+    }
+    assert_eq!(files, expected, "footer");
+    if calendars > 0 {
+        assert!(text_of(footer).contains(&format!("({calendars} agents)")));
+    }
 }
 
 /// The Gantts: each work bar is a shift row of roster.csv on a shown day (same
@@ -378,12 +1112,14 @@ fn check_gantts(root: roxmltree::Node, out: &Path) {
             })
             .collect();
         shown.sort();
-        // The dates the figure covers, as `Mon 07 Dec`.
+        // The dates the figure covers, as `Mon 07 Dec` (`Mon 28 Dec: day off` on a
+        // day nobody works).
         let dates: std::collections::BTreeSet<String> = titles
             .iter()
             .map(|t| {
                 let rest = t.split(", ").nth(1).unwrap();
-                rest.split(' ').take(3).collect::<Vec<_>>().join(" ")
+                let date = rest.split(' ').take(3).collect::<Vec<_>>().join(" ");
+                date.trim_end_matches(':').to_string()
             })
             .collect();
         let mut expected: Vec<String> = roster
