@@ -29,6 +29,15 @@ use crate::mip::{add_integer, coverage_slack, solve_day_model, Column};
 /// than on a later one: the published queues are kept whenever they fit.
 const FROZEN_QUEUE_WEIGHT: f64 = 1000.0;
 
+/// The price of an agent-hour handed to a queue with no calls in that slot (closed,
+/// or no forecast calls), per agent-hour: above the sample's secondary-skill price
+/// (`secondary_skill_per_agent_hour` = 0.01 per priority step), so an agent whose
+/// shift starts before its preferred queue opens answers another of its queues
+/// meanwhile instead of waiting on a closed one, and far below any shortfall price,
+/// so coverage still decides. Without it the sample December handed 97 agent-hours
+/// to sales before 09:00 and after 18:00, when sales takes no calls.
+const IDLE_QUEUE_PER_AGENT_HOUR: f64 = 0.1;
+
 /// The default `min_queue_block`: an hour on one queue, the block most ACDs' agent
 /// state reports use, long enough that agents are not switched every quarter-hour.
 pub const DEFAULT_MIN_QUEUE_BLOCK_MINUTES: u32 = 60;
@@ -323,9 +332,11 @@ impl<'a> DayHandOut<'a> {
                     let column = add_integer(&mut self.variables, Some(agents));
                     total += column.var;
                     let hours = (to - from) as f64 * slot_hours;
+                    let idle_hours = self.slots_without_calls(k, from, to) as f64 * slot_hours;
                     let price = weights.secondary_skill_per_agent_hour
                         * f64::from(priority.saturating_sub(1))
-                        * hours;
+                        * hours
+                        + IDLE_QUEUE_PER_AGENT_HOUR * idle_hours;
                     self.objective.add_mul(price, column.var);
                     for s in from..to.min(self.horizon_slots) {
                         *covered.entry((k, s)).or_default() += column.var;
@@ -338,6 +349,13 @@ impl<'a> DayHandOut<'a> {
             counts.push(per_block);
         }
         counts
+    }
+
+    /// The slots of `[from, to)` in which queue `k` requires nobody (no calls).
+    fn slots_without_calls(&self, k: usize, from: usize, to: usize) -> usize {
+        (from..to.min(self.horizon_slots))
+            .filter(|&s| self.required[k][s].unwrap_or(0.0) <= 0.0)
+            .count()
     }
 
     /// The price of each count off its published count.
