@@ -194,6 +194,27 @@ impl Case {
         command
     }
 
+    /// Runs `wfm roster` with a calendar that closes `closed` (a date), requires
+    /// success and returns roster.csv.
+    fn roster_closed_on(&self, days: u32, closed: &str) -> String {
+        std::fs::write(
+            self.path("calendar.csv"),
+            format!("date,kind,name,uplift\n{closed},closed,Stocktake,\n"),
+        )
+        .unwrap();
+        let calendar = self.path("calendar.csv").display().to_string();
+        let output = self
+            .roster_command(days, &["--calendar", &calendar])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::fs::read_to_string(self.path("roster.csv")).unwrap()
+    }
+
     /// Runs `wfm roster`, requires success and a roster that `wfm roster check` passes.
     fn roster(&self, days: u32) -> Run {
         let output = self.roster_command(days, &[]).output().unwrap();
@@ -1095,22 +1116,8 @@ fn closed_days_are_never_worked_and_credit_the_weekly_minimum() {
         &[],
     );
     case.requirements(&["sales"], 7, &daily("sales", 7, 1.0));
-    std::fs::write(
-        case.path("calendar.csv"),
-        "date,kind,name,uplift\n2027-02-03,closed,Stocktake,\n",
-    )
-    .unwrap();
+    let roster = case.roster_closed_on(7, "2027-02-03");
     let calendar = case.path("calendar.csv").display().to_string();
-    let output = case
-        .roster_command(7, &["--calendar", &calendar])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let roster = std::fs::read_to_string(case.path("roster.csv")).unwrap();
     assert!(roster.contains("A1,2027-02-03,off,,,"), "{roster}");
     let days = roster.lines().filter(|l| l.contains(",shift,")).count();
     // Uncapped by the minimum, the agent works every open day it can (max 7 days).
@@ -1148,22 +1155,7 @@ fn closed_day_credit_sets_the_weekly_minimum() {
             &[],
         );
         case.requirements(&["sales"], 7, &daily("sales", 1, 1.0));
-        std::fs::write(
-            case.path("calendar.csv"),
-            "date,kind,name,uplift\n2027-02-03,closed,Stocktake,\n",
-        )
-        .unwrap();
-        let calendar = case.path("calendar.csv").display().to_string();
-        let output = case
-            .roster_command(7, &["--calendar", &calendar])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{credit}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let roster = std::fs::read_to_string(case.path("roster.csv")).unwrap();
+        let roster = case.roster_closed_on(7, "2027-02-03");
         assert_eq!(
             roster.matches(",shift,").count(),
             shifts,
@@ -1279,22 +1271,8 @@ fn the_last_week_carries_the_minimum_the_weekend_after_the_horizon_cannot() {
         .map(|d| ("sales", d, "09:00", "17:00", 1.0))
         .collect();
     case.requirements(&["sales"], 24, &needs);
-    std::fs::write(
-        case.path("calendar.csv"),
-        "date,kind,name,uplift\n2027-02-25,closed,Stocktake,\n",
-    )
-    .unwrap();
+    let roster = case.roster_closed_on(24, "2027-02-25");
     let calendar = case.path("calendar.csv").display().to_string();
-    let output = case
-        .roster_command(24, &["--calendar", &calendar])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let roster = std::fs::read_to_string(case.path("roster.csv")).unwrap();
     let worked = |day: u32| roster.contains(&format!("A1,{},shift", date(day)));
     let saturdays = [5, 12, 19].iter().filter(|&&d| worked(d)).count();
     assert_eq!(saturdays, 2, "{roster}");
