@@ -343,20 +343,17 @@ mod tests {
         // Given all busy, the M/M/N waiting line is geometric: mean σ/(1 − σ) = 4.
         let waiting = s / (1.0 - s);
         let shares = waiting_shares(&pickups, &arrivals, waiting);
-        let wait = |k: usize| {
-            let shares = [shares[0], shares[1]];
-            pickups[k].time_for(shares[k] * waiting + 1.0, (1.0 - shares[k]) * waiting)
-        };
+        let wait =
+            |k: usize| pickups[k].time_for(shares[k] * waiting + 1.0, (1.0 - shares[k]) * waiting);
         let cobham = [
             1.0 / (rate * (1.0 - s0)),
             1.0 / (rate * (1.0 - s0) * (1.0 - s)),
         ];
-        for k in 0..2 {
+        for (k, expected) in cobham.into_iter().enumerate() {
+            let got = wait(k);
             assert!(
-                (wait(k) - cobham[k]).abs() < 1e-6 * cobham[k],
-                "{k}: {} vs {}",
-                wait(k),
-                cobham[k]
+                (got - expected).abs() < 1e-6 * expected,
+                "{k}: {got} vs {expected}"
             );
         }
         // Conservation: the classes' waiting calls add up to the pool's.
