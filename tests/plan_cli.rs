@@ -1671,7 +1671,6 @@ fn sample_month_projection_and_simulation_agree_under_assigned_routing() {
 }
 
 #[test]
-#[ignore = "issue 13 open: under skills the simulation serves primary skills first, the projection pools first come first served: support 86.9% projected, 89.2% simulated"]
 fn sample_month_projection_and_simulation_agree_under_skills_routing() {
     projection_and_simulation_agree("skills");
 }

@@ -22,6 +22,7 @@
 //!   with applications to call centers" (Technion, 2005); see [`erlang_a`].
 
 mod erlang_a;
+pub mod priority;
 pub mod special;
 pub mod transient;
 

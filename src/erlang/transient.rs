@@ -30,6 +30,9 @@
 //! and the scenarios are averaged. With `s = 0` there is one scenario: the roster as it
 //! stands.
 
+pub use super::priority::Priorities;
+use super::priority::{in_time_by_priority, mean_waiting};
+
 /// Absence scenarios: the quantile of the agents' binomial law that every slot of a
 /// scenario takes, and the scenario's weight. The latent standard normal Z of a
 /// comonotone day (agents present = the binomial quantile at Φ(Z)) integrated by the
@@ -129,13 +132,25 @@ pub enum AbsencePattern {
 /// Expected calls answered within each of `service.answer_within` in each stretch
 /// (outer index: stretch, inner: answer-within time), averaged over absence.
 pub fn expected_answered_in_time(stretches: &[Stretch], service: &Service) -> Vec<Vec<f64>> {
+    expected_answered_in_time_by_priority(stretches, None, service)
+}
+
+/// As [`expected_answered_in_time`], with the queues of a pooled chain served by
+/// priority (`priorities`: one per stretch, see [`Priorities`]) instead of first come
+/// first served. Each figure is the calls answered in time *if every call of the
+/// stretch were of that queue*: divided by the stretch's calls, the queue's level.
+pub fn expected_answered_in_time_by_priority(
+    stretches: &[Stretch],
+    priorities: Option<&[Priorities]>,
+    service: &Service,
+) -> Vec<Vec<f64>> {
     let scenarios: &[(f64, f64)] = if service.absence > 0.0 {
         &ABSENCE_SCENARIOS
     } else {
         &[(0.5, 1.0)]
     };
     if service.pattern == AbsencePattern::PerSlot && scenarios.len() > 1 {
-        return run_mixed_chain(stretches, service);
+        return run_mixed_chain(stretches, priorities, service);
     }
     let total_weight: f64 = scenarios.iter().map(|s| s.1).sum();
     let run = |quantile: f64| {
@@ -143,7 +158,7 @@ pub fn expected_answered_in_time(stretches: &[Stretch], service: &Service) -> Ve
             .iter()
             .map(|s| binomial_quantile(s.rostered, 1.0 - service.absence, quantile))
             .collect();
-        run_chain(stretches, &present, service)
+        run_chain(stretches, &present, priorities, service)
     };
     // The scenarios are independent: run them on the machine's cores, then add them
     // up in their fixed order (the same sums, whatever thread finished first).
@@ -171,7 +186,12 @@ pub fn expected_answered_in_time(stretches: &[Stretch], service: &Service) -> Ve
 }
 
 /// The chain through every stretch with `present` agents in each.
-fn run_chain(stretches: &[Stretch], present: &[u32], service: &Service) -> Vec<Vec<f64>> {
+fn run_chain(
+    stretches: &[Stretch],
+    present: &[u32],
+    priorities: Option<&[Priorities]>,
+    service: &Service,
+) -> Vec<Vec<f64>> {
     let most = present.iter().copied().max().unwrap_or(0) as usize;
     let capacity = most + waiting_room(stretches, present, service);
     let mut distribution = vec![0.0; capacity + 1];
@@ -181,7 +201,8 @@ fn run_chain(stretches: &[Stretch], present: &[u32], service: &Service) -> Vec<V
     stretches
         .iter()
         .zip(present)
-        .map(|(stretch, &agents)| {
+        .enumerate()
+        .map(|(i, (stretch, &agents))| {
             let leaving = present_leaving(stretch, before, agents);
             hand_over(&mut distribution, before.1, leaving);
             before = (stretch.rostered, agents);
@@ -189,7 +210,8 @@ fn run_chain(stretches: &[Stretch], present: &[u32], service: &Service) -> Vec<V
                 return vec![0.0; service.answer_within.len()];
             }
             let chain = Chain::new(stretch, agents, theta, capacity);
-            let in_time = in_time_weights(service, agents, stretch, theta, capacity);
+            let classes = priorities.map(|p| &p[i]);
+            let in_time = stretch_weights(service, agents, stretch, theta, classes, &distribution);
             let exposure = chain.advance(&mut distribution, stretch.seconds, &in_time);
             exposure.iter().map(|e| chain.arrival_rate * e).collect()
         })
@@ -276,7 +298,11 @@ fn fluid_backlog(stretches: &[Stretch], present: &[u32], service: &Service) -> u
 
 /// Slot-by-slot absence: in every stretch the distribution is carried under each
 /// scenario's agents and the results are mixed with equal weights.
-fn run_mixed_chain(stretches: &[Stretch], service: &Service) -> Vec<Vec<f64>> {
+fn run_mixed_chain(
+    stretches: &[Stretch],
+    priorities: Option<&[Priorities]>,
+    service: &Service,
+) -> Vec<Vec<f64>> {
     let rostered: Vec<u32> = stretches.iter().map(|s| s.rostered).collect();
     let most = rostered.iter().copied().max().unwrap_or(0) as usize;
     let capacity = most + waiting_room(stretches, &rostered, service);
@@ -287,7 +313,8 @@ fn run_mixed_chain(stretches: &[Stretch], service: &Service) -> Vec<Vec<f64>> {
     let mut previous = 0;
     stretches
         .iter()
-        .map(|stretch| {
+        .enumerate()
+        .map(|(i, stretch)| {
             let before_rostered = previous;
             previous = stretch.rostered;
             let mut answered = vec![0.0; service.answer_within.len()];
@@ -300,7 +327,9 @@ fn run_mixed_chain(stretches: &[Stretch], service: &Service) -> Vec<Vec<f64>> {
                 let agents = binomial_quantile(stretch.rostered, 1.0 - service.absence, quantile);
                 let before = binomial_quantile(before_rostered, 1.0 - service.absence, quantile);
                 let chain = Chain::new(stretch, agents, theta, capacity);
-                let in_time = in_time_weights(service, agents, stretch, theta, capacity);
+                let classes = priorities.map(|p| &p[i]);
+                let in_time =
+                    stretch_weights(service, agents, stretch, theta, classes, &distribution);
                 let mut own = distribution.clone();
                 // Besides the roster's own leavers, each agent present before turns
                 // absent now with the absence probability, and finishes its call too.
@@ -320,6 +349,31 @@ fn run_mixed_chain(stretches: &[Stretch], service: &Service) -> Vec<Vec<f64>> {
             answered
         })
         .collect()
+}
+
+/// The answered-in-time weights of a stretch: by priority where `classes` applies
+/// (Erlang C only), else first come first served.
+fn stretch_weights(
+    service: &Service,
+    agents: u32,
+    stretch: &Stretch,
+    theta: f64,
+    classes: Option<&Priorities>,
+    distribution: &[f64],
+) -> Vec<Vec<f64>> {
+    let capacity = distribution.len() - 1;
+    match classes.filter(|c| theta == 0.0 && c.usable(service.answer_within.len())) {
+        Some(classes) => in_time_by_priority(
+            agents,
+            stretch.aht_seconds,
+            stretch.seconds,
+            &service.answer_within,
+            classes,
+            mean_waiting(distribution, agents),
+            capacity,
+        ),
+        None => in_time_weights(service, agents, stretch, theta, capacity),
+    }
 }
 
 fn in_time_weights(

@@ -106,6 +106,11 @@ fn write_results(config: &PlanConfig, plan: &Plan, dir: &Path, stamp: bool) -> R
             absence: projected_absence(config.simulation.settings.absence),
             pooled: routing == Routing::Skills,
             leaving,
+            mix: plan
+                .roster
+                .as_ref()
+                .filter(|_| routing == Routing::Skills)
+                .map(|r| service::skill_mix(&r.rows, config.time_zone)),
         },
     );
     let coverage = service::with_projected_levels(&plan.schedule.coverage, &service);

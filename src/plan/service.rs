@@ -21,8 +21,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::erlang::transient::{expected_answered_in_time, AbsencePattern, Service, Stretch};
+use crate::erlang::transient::{
+    expected_answered_in_time_by_priority, AbsencePattern, Priorities, Service, Stretch,
+};
 use crate::erlang::Model;
+use crate::roster::inputs::{parse_skills, Skill};
 use crate::roster::{Activity, RosterRow};
 use crate::schedule::projection::{mean_service_level, queue_presence, EPSILON};
 use crate::schedule::{Cover, CoverageRow, Requirement, Schedule};
@@ -207,6 +210,110 @@ pub struct OverTime {
     /// The roster's agents leaving at each instant ([`leaving_agents`]); empty for an
     /// anonymous schedule, whose chain then counts only the drops in agents.
     pub leaving: Leaving,
+    /// Under `skills` routing, the roster's agents by skills over time ([`skill_mix`]):
+    /// the pooled chain's waiting is then split between two queues by the agents'
+    /// priorities. `None`: first come first served.
+    pub mix: Option<SkillMix>,
+}
+
+/// The roster's agents logged in by skills cell over time (`support;sales:2`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkillMix {
+    /// The distinct skills cells, parsed (empty where malformed).
+    cells: Vec<Vec<Skill>>,
+    /// (instant, cell, +1 at a span's start or −1 at its end), in time order.
+    changes: Vec<(i64, usize, i32)>,
+}
+
+/// The roster's shift rows as spans of skills cells over time.
+pub fn skill_mix(rows: &[RosterRow], zone: Tz) -> SkillMix {
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut mix = SkillMix::default();
+    for row in rows.iter().filter(|r| r.activity == Activity::Shift) {
+        let (Some(start), Some(end)) = (row.start, row.end) else {
+            continue;
+        };
+        let next = names.len();
+        let cell = *names.entry(row.queue.as_str()).or_insert(next);
+        if cell == mix.cells.len() {
+            mix.cells.push(parse_skills(&row.queue).unwrap_or_default());
+        }
+        let at = |minute: u32| {
+            let local = row.date.and_time(chrono::NaiveTime::MIN)
+                + chrono::Duration::minutes(i64::from(minute));
+            local_instant(zone, local).timestamp()
+        };
+        mix.changes.push((at(start), cell, 1));
+        mix.changes.push((at(end), cell, -1));
+    }
+    mix.changes.sort_unstable();
+    mix
+}
+
+/// Walks a [`SkillMix`] forward in time, counting the agents of each cell.
+struct MixCursor<'a> {
+    mix: &'a SkillMix,
+    next: usize,
+    counts: Vec<i64>,
+}
+
+impl<'a> MixCursor<'a> {
+    fn new(mix: &'a SkillMix) -> MixCursor<'a> {
+        MixCursor {
+            mix,
+            next: 0,
+            counts: vec![0; mix.cells.len()],
+        }
+    }
+
+    /// The priority split at instant `at` (not before the previous call's) among
+    /// `queues`, with each queue's expected `calls`: the shares of the agents logged
+    /// in who take each queue first and second. Unusable (FCFS) where an agent has
+    /// both queues at one priority.
+    fn priorities(&mut self, at: i64, queues: &[&str], calls: Vec<f64>) -> Priorities {
+        while let Some(&(when, cell, change)) = self.mix.changes.get(self.next) {
+            if when > at {
+                break;
+            }
+            self.counts[cell] += i64::from(change);
+            self.next += 1;
+        }
+        let (mut first, mut second) = (vec![0.0; queues.len()], vec![0.0; queues.len()]);
+        let mut total = 0.0;
+        for (skills, &count) in self.mix.cells.iter().zip(&self.counts) {
+            let own: Vec<&Skill> = skills
+                .iter()
+                .filter(|s| queues.contains(&s.queue.as_str()))
+                .collect();
+            let Some(best) = own.iter().map(|s| s.priority).min() else {
+                continue;
+            };
+            if count <= 0 {
+                continue;
+            }
+            if own.iter().filter(|s| s.priority == best).count() > 1 {
+                return Priorities::default();
+            }
+            total += count as f64;
+            for skill in own {
+                let k = queues.iter().position(|q| *q == skill.queue).unwrap_or(0);
+                let share = if skill.priority == best {
+                    &mut first
+                } else {
+                    &mut second
+                };
+                share[k] += count as f64;
+            }
+        }
+        if total <= 0.0 {
+            return Priorities::default();
+        }
+        Priorities {
+            calls,
+            first: first.iter().map(|c| c / total).collect(),
+            second: second.iter().map(|c| c / total).collect(),
+        }
+    }
 }
 
 /// Per agent and date, its shift pieces: start and end minute, and queue.
@@ -252,8 +359,10 @@ pub fn leaving_agents(rows: &[RosterRow], zone: Tz, pooled: bool) -> Leaving {
 /// roster as it runs through the day: the queue carried from slot to slot and the
 /// agents' absence drawn as the plan's simulation draws it (see
 /// [`crate::erlang::transient`]). Per queue under `assigned`; under `skills` the
-/// queues of each instant form one first-come-first-served pool (each scored at its
-/// own answer-within time), as in [`pool_under_skills`].
+/// queues of each instant form one pool, as in [`pool_under_skills`], whose waiting
+/// is split between two queues by the roster's skill priorities (`how.mix`, see
+/// [`crate::erlang::priority`]), else first come first served (each queue scored at
+/// its own answer-within time).
 pub fn project_over_time(
     service: &mut [QueueInterval],
     requirements: &[Requirement],
@@ -293,6 +402,7 @@ pub fn project_over_time(
             default_answer_within,
             how.absence,
             &how.leaving,
+            how.mix.as_ref(),
         );
         for (index, level) in levels {
             service[index].service_level = level;
@@ -313,6 +423,7 @@ fn group_over_time(
     default_answer_within: f64,
     absence: Option<AbsencePattern>,
     leaving: &Leaving,
+    mix: Option<&SkillMix>,
 ) -> Vec<(usize, Option<f64>)> {
     let mut instants: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for &i in members {
@@ -351,6 +462,9 @@ fn group_over_time(
         pattern: absence.unwrap_or_default(),
     };
     let mut stretches = Vec::new();
+    // Under priorities (two queues, a roster's skills): per stretch, the split.
+    let mut cursor = mix.filter(|_| queues.len() == 2).map(MixCursor::new);
+    let mut priorities = Vec::new();
     // Per instant: the range of its stretches.
     let mut spans = Vec::new();
     let mut end: Option<i64> = None;
@@ -377,6 +491,7 @@ fn group_over_time(
                 rostered: 0,
                 leaving: 0,
             });
+            priorities.push(Priorities::default());
         }
         let group_key = if queues.len() > 1 || at_members.len() > 1 {
             ""
@@ -393,6 +508,19 @@ fn group_over_time(
                 })
                 .sum();
             let slot_start = at + (seconds * slot as f64) as i64;
+            if let Some(cursor) = cursor.as_mut() {
+                let calls = queues
+                    .iter()
+                    .map(|q| {
+                        at_members
+                            .iter()
+                            .filter(|&&i| service[i].queue == *q)
+                            .map(|&i| service[i].calls / slots as f64)
+                            .sum()
+                    })
+                    .collect();
+                priorities.push(cursor.priorities(slot_start, &queues, calls));
+            }
             stretches.push(Stretch {
                 seconds,
                 calls: calls / slots as f64,
@@ -407,7 +535,8 @@ fn group_over_time(
         spans.push((at, first, stretches.len(), calls));
         end = Some(at + interval_seconds as i64);
     }
-    let answered = expected_answered_in_time(&stretches, &service_targets);
+    let by_priority = cursor.is_some().then_some(priorities.as_slice());
+    let answered = expected_answered_in_time_by_priority(&stretches, by_priority, &service_targets);
     let mut levels = Vec::new();
     for (at, first, last, calls) in spans {
         for &i in &instants[&at] {

@@ -826,3 +826,102 @@ fn transient_projection_matches_a_whole_day_team() {
     );
     assert!((projection - simulated.mean).abs() < simulated.half_width + 0.005);
 }
+
+/// Agents of three kinds on two queues (0 = sales, 1 = support): support only,
+/// support first then sales, sales first then support.
+fn priority_team(days: u32, support_only: u32, support_first: u32, sales_first: u32) -> Vec<Agent> {
+    let skill = |queue, priority| Skill { queue, priority };
+    let kinds = [
+        (support_only, vec![skill(1, 1)]),
+        (support_first, vec![skill(1, 1), skill(0, 2)]),
+        (sales_first, vec![skill(0, 1), skill(1, 2)]),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(count, skills)| {
+            (0..count).map(move |_| all_day_agent(days, Answers::Skills(skills.clone())))
+        })
+        .collect()
+}
+
+/// The projection of the same team: one pooled chain, split by priority (`by_priority`)
+/// or first come first served; per queue, the share answered in time.
+fn projected_two_queues(
+    loads: [f64; 2],
+    within: [f64; 2],
+    team: [u32; 3],
+    hours: u32,
+    by_priority: bool,
+) -> [f64; 2] {
+    use crate::erlang::transient::{
+        expected_answered_in_time_by_priority, AbsencePattern, Priorities, Service,
+    };
+    let [support_only, support_first, sales_first] = team.map(f64::from);
+    let agents = team.iter().sum::<u32>();
+    let stretches = quarter_hours(loads[0] + loads[1], hours, agents);
+    let n = f64::from(agents);
+    let classes = Priorities {
+        calls: loads.iter().map(|l| l * 900.0 / AHT).collect(),
+        first: vec![sales_first / n, (support_only + support_first) / n],
+        second: vec![support_first / n, sales_first / n],
+    };
+    let priorities = vec![classes; stretches.len()];
+    let service = Service {
+        answer_within: within.to_vec(),
+        patience_seconds: None,
+        absence: 0.0,
+        pattern: AbsencePattern::WholeDay,
+    };
+    let answered = expected_answered_in_time_by_priority(
+        &stretches,
+        by_priority.then_some(priorities.as_slice()),
+        &service,
+    );
+    let calls: f64 = stretches.iter().map(|s| s.calls).sum();
+    [0, 1].map(|k| answered.iter().map(|a| a[k]).sum::<f64>() / calls)
+}
+
+/// Stationary two-queue centers under skills routing with priorities: the simulation
+/// against the pooled chain split by priority (and, for the record, first come first
+/// served). Sales is answered within 30 s, support within 20 s, AHT 180 s.
+#[test]
+fn priority_split_matches_the_simulation_of_two_queues() {
+    let days = 2;
+    // (sales Erlangs, support Erlangs, [support only, support first, sales first]).
+    let cases: [(f64, f64, [u32; 3]); 5] = [
+        (8.0, 10.0, [4, 10, 8]),
+        (10.0, 10.0, [3, 11, 9]),
+        (5.0, 5.0, [2, 5, 5]),
+        (8.0, 9.0, [0, 0, 20]),
+        (12.0, 6.0, [2, 6, 13]),
+    ];
+    let within = [30.0, 20.0];
+    for (sales, support, team) in cases {
+        let mut queues = vec![
+            stationary_queue("sales", sales, days, None),
+            stationary_queue("support", support, days, None),
+        ];
+        queues[0].answer_within_seconds = within[0];
+        let scenario = Scenario {
+            queues,
+            agents: priority_team(days, team[0], team[1], team[2]),
+        };
+        let report = run(&scenario, 20, 11);
+        let hours = days * 24;
+        let split = projected_two_queues([sales, support], within, team, hours, true);
+        let fcfs = projected_two_queues([sales, support], within, team, hours, false);
+        for queue in 0..2 {
+            let simulated = horizon(&report, queue).service_level.unwrap();
+            eprintln!(
+                "loads {sales}/{support}, team {team:?}, queue {queue}: simulated {:.4} ± {:.4}, by priority {:.4}, fcfs {:.4}",
+                simulated.mean, simulated.half_width, split[queue], fcfs[queue]
+            );
+            assert!(
+                (split[queue] - simulated.mean).abs() < 0.02 + simulated.half_width,
+                "queue {queue}: {} vs {:.4}",
+                split[queue],
+                simulated.mean
+            );
+        }
+    }
+}
