@@ -392,7 +392,7 @@ fn one_week_plan_outputs_agree_with_each_other() {
     expected.sort();
     assert_eq!(present, expected);
     check_report(&out, &listed);
-    report_check::check_report_figures(&out, &sample("calendar.csv"));
+    report_check::check_report_figures(&out, &sample("calendar.csv"), &sample("history.csv"));
 }
 
 /// `report.html` is well-formed (polyglot XHTML, so an XML parser reads it), refers to
@@ -1069,7 +1069,8 @@ fn strict_passes_the_ordinary_sample_month_and_cpu_load_changes_no_byte() {
     assert_eq!(idle_blocks, 0);
     assert!(avoidable_hours <= 10.0, "{avoidable_hours} agent-hours");
     // The report's figures are the files', and the month's report stays small.
-    let size = report_check::check_report_figures(&out, &sample("calendar.csv"));
+    let size =
+        report_check::check_report_figures(&out, &sample("calendar.csv"), &sample("history.csv"));
     assert!(size < 5 * 1024 * 1024, "report.html is {size} bytes");
     assert_eq!(summary["solver"]["time_limit_hit"], false, "{summary}");
 
@@ -1477,7 +1478,7 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
         .contains(&serde_json::json!("roster.csv")));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("The roster, the week of"), "{stderr}");
-    report_check::check_report_figures(&out, &sample("calendar.csv"));
+    report_check::check_report_figures(&out, &sample("calendar.csv"), &sample("history.csv"));
 
     // The agent-facing exports agree with roster.csv, and summary.json lists them.
     let events = exports_check::check_exports(
@@ -1700,7 +1701,7 @@ fn nobody_is_rostered_on_a_day_the_calendar_closes() {
     assert!(closed.iter().all(|l| !l.contains(",shift,")), "{closed:?}");
     assert!(roster.contains(",2026-12-29,shift,"));
     // The report's callout finds no shift on the closed day, as the files say.
-    report_check::check_report_figures(&out, &sample("calendar.csv"));
+    report_check::check_report_figures(&out, &sample("calendar.csv"), &sample("history.csv"));
     let calendar = sample("calendar.csv").display().to_string();
     let check = check_sample_roster(&out.join("roster.csv"), &["--calendar", &calendar]);
     assert!(

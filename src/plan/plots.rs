@@ -64,18 +64,24 @@ pub struct GanttBar {
     pub label: Option<String>,
     /// Colour index (e.g. the template).
     pub group: usize,
+    /// Hover text (`<title>`).
+    pub title: String,
 }
 
-/// Daily calls: the history's last weeks (thin lines) and the forecast (thick) with
-/// its prediction interval (band), per queue.
-pub fn forecast_chart(
-    history: &[DailyCalls],
-    forecast: &[ForecastRow],
-    start: NaiveDate,
-    days: u32,
-    level: f64,
-) -> Result<String> {
-    let mut daily: BTreeMap<&str, BTreeMap<i64, (f64, f64, f64)>> = BTreeMap::new();
+/// A chart over days (x) and a count (y).
+type DayChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordi64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A queue's forecast per day offset from the horizon's start: (calls, low, high),
+/// the sums of its intervals' forecast and prediction interval (forecast.csv's).
+type DailyForecast<'a> = BTreeMap<&'a str, BTreeMap<i64, (f64, f64, f64)>>;
+
+/// The forecast summed per queue and local day.
+fn daily_forecast(forecast: &[ForecastRow], start: NaiveDate) -> DailyForecast<'_> {
+    let mut daily: DailyForecast = BTreeMap::new();
     for interval in forecast {
         let offset = (interval.interval_start.local_date() - start).num_days();
         let day = daily
@@ -87,6 +93,21 @@ pub fn forecast_chart(
         day.1 += interval.calls_lo.unwrap_or(interval.calls);
         day.2 += interval.calls_hi.unwrap_or(interval.calls);
     }
+    daily
+}
+
+/// Daily calls: the history's last weeks (thin lines) and the forecast (thick) with
+/// its prediction interval (band), per queue. Each day of either line carries its
+/// figures in the `<title>` of an invisible dot on it (hover text, and what a test
+/// compares with forecast.csv and the history).
+pub fn forecast_chart(
+    history: &[DailyCalls],
+    forecast: &[ForecastRow],
+    start: NaiveDate,
+    days: u32,
+    level: f64,
+) -> Result<String> {
+    let daily = daily_forecast(forecast, start);
     let mut past: BTreeMap<&str, Vec<(i64, f64)>> = BTreeMap::new();
     for day in history {
         past.entry(&day.queue)
@@ -107,6 +128,7 @@ pub fn forecast_chart(
         10.0,
     );
     let mut svg = String::new();
+    let mut hovers = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
@@ -135,37 +157,85 @@ pub fn forecast_chart(
             ))
             .map_err(drawing)?;
         for (index, (queue, days)) in daily.iter().enumerate() {
-            let colour = colour(index);
-            let mut band: Vec<(i64, f64)> = days.iter().map(|(d, v)| (*d, v.1)).collect();
-            band.extend(days.iter().rev().map(|(d, v)| (*d, v.2)));
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))
-                .map_err(drawing)?;
-            if let Some(points) = past.get(queue) {
-                chart
-                    .draw_series(LineSeries::new(
-                        points.iter().copied(),
-                        colour.stroke_width(1),
-                    ))
-                    .map_err(drawing)?
-                    .label(format!("{queue}: history"))
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
-            }
-            chart
-                .draw_series(LineSeries::new(
-                    days.iter().map(|(d, v)| (*d, v.0)),
-                    colour.stroke_width(3),
-                ))
-                .map_err(drawing)?
-                .label(format!("{queue}: forecast, {:.0}% interval", level * 100.0))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 4), (x + 18, y + 4)], colour.mix(0.4).filled())
-                });
+            let history = past.get(queue).map_or(&[][..], Vec::as_slice);
+            let series = QueueDays {
+                queue,
+                colour: colour(index),
+                start,
+            };
+            hovers.extend(series.draw(&mut chart, history, days, level)?);
         }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         root.present().map_err(drawing)?;
     }
-    Ok(svg)
+    Ok(with_hovers(svg, &hovers))
+}
+
+/// One queue's lines of [`forecast_chart`].
+struct QueueDays<'q> {
+    queue: &'q str,
+    colour: RGBColor,
+    start: NaiveDate,
+}
+
+impl QueueDays<'_> {
+    /// Draws the band, the history and the forecast; returns a hover dot per day.
+    fn draw(
+        &self,
+        chart: &mut DayChart,
+        history: &[(i64, f64)],
+        days: &BTreeMap<i64, (f64, f64, f64)>,
+        level: f64,
+    ) -> Result<Vec<Hover>> {
+        let colour = self.colour;
+        let mut band: Vec<(i64, f64)> = days.iter().map(|(d, v)| (*d, v.1)).collect();
+        band.extend(days.iter().rev().map(|(d, v)| (*d, v.2)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))
+            .map_err(drawing)?;
+        if !history.is_empty() {
+            chart
+                .draw_series(LineSeries::new(
+                    history.iter().copied(),
+                    colour.stroke_width(1),
+                ))
+                .map_err(drawing)?
+                .label(format!("{}: history", self.queue))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
+        }
+        chart
+            .draw_series(LineSeries::new(
+                days.iter().map(|(d, v)| (*d, v.0)),
+                colour.stroke_width(3),
+            ))
+            .map_err(drawing)?
+            .label(format!(
+                "{}: forecast, {:.0}% interval",
+                self.queue,
+                level * 100.0
+            ))
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 18, y + 4)], colour.mix(0.4).filled())
+            });
+        let past = history.iter().map(|(d, calls)| {
+            let title = format!("{}: history {calls:.0} calls", self.day(*d));
+            Hover::dot(chart.backend_coord(&(*d, *calls)), colour, title)
+        });
+        let ahead = days.iter().map(|(d, (calls, low, high))| {
+            let title = format!(
+                "{}: forecast {calls:.1} calls ({:.0}% interval {low:.1}-{high:.1})",
+                self.day(*d),
+                level * 100.0
+            );
+            Hover::dot(chart.backend_coord(&(*d, *calls)), colour, title)
+        });
+        Ok(past.chain(ahead).collect())
+    }
+
+    /// `sales, Mon 2026-12-07`: the start of a day's hover text.
+    fn day(&self, offset: i64) -> String {
+        queue_day(self.queue, self.start + Duration::days(offset))
+    }
 }
 
 /// Draws the series legend at `position`.
@@ -208,8 +278,32 @@ fn day_ticks(days: u32) -> Vec<i64> {
     (0..i64::from(days)).map(|d| d * 48).collect()
 }
 
+/// `Mon 2026-12-07 10:00-10:30`: a half-hour of the week as hover texts name it.
+fn slot_name(week: NaiveDate, slot: i64) -> String {
+    let minute = (slot % 48) as u32 * 30;
+    format!(
+        "{} {}-{}",
+        (week + Duration::days(slot / 48)).format("%a %Y-%m-%d"),
+        format_clock_minutes(minute),
+        format_clock_minutes(minute + 30)
+    )
+}
+
+/// `Mon 2026-12-07 10:00-10:30: required 12.30, scheduled 14.00, short 0.00
+/// agents`: a half-hour's figures (coverage.csv's, summed over the queues).
+fn agents_title(week: NaiveDate, slot: i64, row: &CoverageRow) -> String {
+    format!(
+        "{}: required {:.2}, scheduled {:.2}, short {:.2} agents",
+        slot_name(week, slot),
+        row.required,
+        row.scheduled,
+        row.shortfall
+    )
+}
+
 /// Required agents (shaded) and scheduled agents (line) per half-hour of the week,
-/// shortfalls marked in red.
+/// shortfalls marked in red. Each half-hour's column carries its figures in the
+/// `<title>` of an invisible rectangle over it.
 pub fn week_agents_chart(coverage: &[CoverageRow], week: NaiveDate, days: u32) -> Result<String> {
     let rows: Vec<(i64, &CoverageRow)> = coverage
         .iter()
@@ -222,6 +316,7 @@ pub fn week_agents_chart(coverage: &[CoverageRow], week: NaiveDate, days: u32) -
             .collect()
     };
     let mut svg = String::new();
+    let hovers: Vec<Hover>;
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
@@ -284,15 +379,46 @@ pub fn week_agents_chart(coverage: &[CoverageRow], week: NaiveDate, days: u32) -
             });
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(drawing)?;
+        hovers = rows
+            .iter()
+            .map(|(slot, row)| {
+                let (left, upper) = chart.backend_coord(&(*slot, top));
+                let (right, bottom) = chart.backend_coord(&(slot + 1, 0.0));
+                Hover::Column {
+                    edges: (left, upper, right, bottom),
+                    title: agents_title(week, *slot, row),
+                }
+            })
+            .collect();
     }
-    Ok(svg)
+    Ok(with_hovers(svg, &hovers))
 }
 
 /// A half-hour of the week and its service level (none without calls).
 type SlotLevel = (i64, Option<f64>);
 
+/// `sales, Mon 2026-12-07 10:00-10:30: projected 85.1% (target 80.0%)`: a
+/// queue's half-hour as its hover dot names it.
+fn slot_service_title(
+    queue: &str,
+    (week, slot): (NaiveDate, i64),
+    level: f64,
+    target: Option<f64>,
+) -> String {
+    let mut title = format!(
+        "{queue}, {}: projected {}",
+        slot_name(week, slot),
+        percent(level, 1)
+    );
+    if let Some(target) = target {
+        title.push_str(&format!(" (target {})", percent(target, 1)));
+    }
+    title
+}
+
 /// Projected service level per half-hour of the week, per queue, with each queue's
-/// target dashed.
+/// target dashed. Each point carries its figures in the `<title>` of an invisible
+/// dot on it.
 pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32) -> Result<String> {
     let mut queues: BTreeMap<&str, (Option<f64>, Vec<SlotLevel>)> = BTreeMap::new();
     for interval in service {
@@ -314,6 +440,7 @@ pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32)
         .fold(1.0, f64::min);
     let bottom = ((lowest - 0.05) * 10.0).floor().max(0.0) / 10.0;
     let mut svg = String::new();
+    let mut hovers = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
@@ -355,6 +482,11 @@ pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32)
                     .label(format!("{queue}: target {:.0}%", target * 100.0))
                     .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
             }
+            hovers.extend(points.iter().filter_map(|(slot, level)| {
+                let at = chart.backend_coord(&(*slot, (*level)?));
+                let title = slot_service_title(queue, (week, *slot), (*level)?, *target);
+                Some(Hover::dot(at, colour, title))
+            }));
             // Intervals without calls break the line.
             let mut labelled = false;
             for run in points
@@ -381,7 +513,7 @@ pub fn week_service_chart(service: &[QueueInterval], week: NaiveDate, days: u32)
         legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(drawing)?;
     }
-    Ok(svg)
+    Ok(with_hovers(svg, &hovers))
 }
 
 /// A drawing area of an SVG chart.
@@ -612,6 +744,61 @@ fn title_marks(svg: &str, marks: &[Mark]) -> Result<String> {
     }
     titled.push_str(rest);
     Ok(titled)
+}
+
+/// The radius of a hover dot, pixels.
+const HOVER_RADIUS: u32 = 3;
+
+/// An invisible mark laid over a chart to carry hover text (`<title>`): a dot on a
+/// line's point, or a column over an interval. plotters draws nothing transparent,
+/// so these are written after the chart, on top where the pointer finds them; the
+/// colour names the series (opacity 0 still takes the pointer).
+enum Hover {
+    Dot {
+        at: (i32, i32),
+        colour: RGBColor,
+        title: String,
+    },
+    Column {
+        /// Left, top, right, bottom, pixels.
+        edges: (i32, i32, i32, i32),
+        title: String,
+    },
+}
+
+impl Hover {
+    fn dot(at: (i32, i32), colour: RGBColor, title: String) -> Hover {
+        Hover::Dot { at, colour, title }
+    }
+
+    fn svg(&self) -> String {
+        match self {
+            Hover::Dot { at, colour, title } => format!(
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{HOVER_RADIUS}\" fill=\"{}\" opacity=\"0\"><title>{}</title></circle>\n",
+                at.0,
+                at.1,
+                hex(*colour),
+                escape(title)
+            ),
+            Hover::Column {
+                edges: (left, top, right, bottom),
+                title,
+            } => format!(
+                "<rect x=\"{left}\" y=\"{top}\" width=\"{}\" height=\"{}\" fill=\"#000000\" opacity=\"0\"><title>{}</title></rect>\n",
+                right - left,
+                bottom - top,
+                escape(title)
+            ),
+        }
+    }
+}
+
+/// The chart with its hover marks on top (before the closing tag).
+fn with_hovers(mut svg: String, hovers: &[Hover]) -> String {
+    let end = svg.rfind("</svg>").unwrap_or(svg.len());
+    let marks: String = hovers.iter().map(Hover::svg).collect();
+    svg.insert_str(end, &marks);
+    svg
 }
 
 /// One simulated figure of a queue-day: the day, the queue's offset beside it,
@@ -853,8 +1040,9 @@ pub fn daily_hours_chart(days: &[Day]) -> Result<String> {
 const LANE: i64 = 10;
 
 /// A Gantt chart of one week: one lane per name in `lanes` (top to bottom), bars at
-/// their times, coloured by group, labelled when they have a label. Each day shows
-/// only the hours from the earliest start to the latest end (nights are left out).
+/// their times, coloured by group, labelled when they have a label, each with its
+/// title as hover text. Each day shows only the hours from the earliest start to
+/// the latest end (nights are left out).
 pub fn gantt_chart(
     title: &str,
     lanes: &[String],
@@ -877,6 +1065,7 @@ pub fn gantt_chart(
     let middle = |lane: usize| (lane_count - 1 - lane as i64) * LANE + LANE / 2;
     let label_width = lanes.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32 * 7 + 16;
     let mut svg = String::new();
+    let marks: Vec<Mark>;
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing)?;
@@ -938,8 +1127,15 @@ pub fn gantt_chart(
             }))
             .map_err(drawing)?;
         root.present().map_err(drawing)?;
+        marks = bars
+            .iter()
+            .map(|bar| {
+                let left = chart.backend_coord(&(x(bar.day, bar.start), 0)).0;
+                Mark::bar(left, colour(bar.group), bar.title.clone())
+            })
+            .collect();
     }
-    Ok(svg)
+    title_marks(&svg, &marks)
 }
 
 /// `FT8 08:30`: a lane of the shifts' Gantt chart.
@@ -1359,6 +1555,28 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hover_marks_go_on_top_escaped_and_name_their_half_hour() {
+        let hovers = [
+            Hover::dot((3, 4), colour(1), "a & b".into()),
+            Hover::Column {
+                edges: (1, 2, 4, 10),
+                title: "c".into(),
+            },
+        ];
+        assert_eq!(
+            with_hovers("<svg>\n<rect/>\n</svg>\n".into(), &hovers),
+            "<svg>\n<rect/>\n\
+             <circle cx=\"3\" cy=\"4\" r=\"3\" fill=\"#D55E00\" opacity=\"0\"><title>a &amp; b</title></circle>\n\
+             <rect x=\"1\" y=\"2\" width=\"3\" height=\"8\" fill=\"#000000\" opacity=\"0\"><title>c</title></rect>\n\
+             </svg>\n"
+        );
+        let week = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(slot_name(week, 0), "Mon 2026-12-07 00:00-00:30");
+        assert_eq!(slot_name(week, 47), "Mon 2026-12-07 23:30-24:00");
+        assert_eq!(slot_name(week, 48 + 21), "Tue 2026-12-08 10:30-11:00");
+    }
 
     #[test]
     fn marks_get_their_titles_in_drawing_order_and_other_shapes_none() {

@@ -73,7 +73,8 @@ pub fn figures(
                 "Offered calls per day: thin lines the last {} weeks of history, thick lines the \
                  forecast, the band the sum of its half-hourly {:.0}% prediction intervals (wider \
                  than an interval for the whole day). Check that the forecast carries on the \
-                 history's level and weekly pattern and that holidays and events show.",
+                 history's level and weekly pattern and that holidays and events show. Hover a \
+                 day of a line for its figures (the history's calls, forecast.csv's sums).",
                 config.history_weeks,
                 config.level * 100.0
             ),
@@ -91,7 +92,8 @@ pub fn figures(
                 "Agents per half-hour in {week_name}, all queues together: shaded what the \
                  schedule must cover ({}), the line the agents working (shifts less lunches and \
                  breaks), red where they fall short. Red at the peaks costs service; the line far \
-                 above the shading is paid idle time.",
+                 above the shading is paid idle time. Hover a half-hour for its figures \
+                 (coverage.csv, summed over the queues).",
                 cover_name(config)
             ),
             svg: plots::week_agents_chart(&pooled_coverage(&plan.schedule.coverage), week, days)?,
@@ -102,7 +104,9 @@ pub fn figures(
                 "Projected service level per half-hour in {week_name}: the share of calls answered \
                  within each queue's target time by its share of the agents working (split in \
                  proportion to the queues' requirements). Dashed: the targets. Dips below the \
-                 dashed line are the half-hours to fix."
+                 dashed line are the half-hours to fix. Hover a point of a line for its figures \
+                 ({}).",
+                projection_file(plan, service.iter().map(|i| i.queue.as_str()))
             ),
             svg: plots::week_service_chart(service, week, days)?,
         },
@@ -184,7 +188,7 @@ fn month_heatmaps(config: &PlanConfig, plan: &Plan, service: &[QueueInterval]) -
                 } else {
                     ""
                 },
-                projection_file(plan, &service)
+                projection_file(plan, service.iter().map(|(queue, _)| queue.as_str()))
             ),
             svg: plots::heatmap(
                 &format!("{} service level against target", capitalised(source)),
@@ -228,10 +232,8 @@ fn month_heatmaps(config: &PlanConfig, plan: &Plan, service: &[QueueInterval]) -
 
 /// Where each queue's projection per interval is: coverage.csv when its rows are
 /// per queue (a roster), else (it pools the queues) summary.json.
-fn projection_file(plan: &Plan, service: &[HeatPanel]) -> &'static str {
-    let per_queue = service
-        .iter()
-        .all(|(queue, _)| plan.schedule.coverage.iter().any(|row| row.queue == *queue));
+fn projection_file<'q>(plan: &Plan, mut queues: impl Iterator<Item = &'q str>) -> &'static str {
+    let per_queue = queues.all(|queue| plan.schedule.coverage.iter().any(|row| row.queue == queue));
     if per_queue {
         "coverage.csv"
     } else {
@@ -590,6 +592,19 @@ fn roster_bar(
     })
 }
 
+/// `FT8 08:00, Tue 2026-12-08 08:00-16:30: 16 agents`: a bar of the shifts' Gantt
+/// (its lane, day, times and shifts.csv's count summed over the lunch and break
+/// variants).
+fn shift_bar_title(lane: &str, date: NaiveDate, (start, end): (u32, u32), count: u32) -> String {
+    format!(
+        "{lane}, {} {}-{}: {count} agent{}",
+        date.format("%a %Y-%m-%d"),
+        crate::units::format_clock_minutes(start),
+        crate::units::format_clock_minutes(end),
+        if count == 1 { "" } else { "s" }
+    )
+}
+
 /// Without a roster: the shifts of `days` days from `first` by template and start
 /// time, the number of agents on each bar.
 fn template_gantt(
@@ -635,13 +650,20 @@ fn template_gantt(
             end,
             label: Some(count.to_string()),
             group: template,
+            title: shift_bar_title(
+                &names[&(template, start)],
+                first + chrono::Duration::days(i64::from(day)),
+                (start, end),
+                count,
+            ),
         })
         .collect();
     Ok(Figure {
         name,
         caption: format!(
             "Shifts, {span_name}, by template and start time (no roster: plan.toml names no \
-             agents); the number on a bar is how many agents work that shift that day."
+             agents); the number on a bar is how many agents work that shift that day. Hover \
+             a bar for its times (shifts.csv)."
         ),
         svg: plots::gantt_chart(
             &format!("Shifts by template and start, {span_name}"),

@@ -4,8 +4,12 @@
 //! schedule's per-queue projection) `summary.json`'s intervals; the headline and
 //! service tables against `summary.json` and the CSVs; the shortfall table against
 //! the notes; the anomalies callout against the CSVs, the calendar and the days;
-//! the per-day charts' dots against `summary.json`'s days; the Gantt's bars
-//! against `roster.csv`.
+//! the per-day charts' dots against `summary.json`'s days; the forecast chart's
+//! dots, lines and band against `forecast.csv` and the history input; the week
+//! charts' columns and dots, shading, lines and red bars against `coverage.csv`
+//! (and `summary.json`'s intervals); the Gantts' bars against `roster.csv`, or
+//! without a roster against `shifts.csv`. Where a mark stands for a figure, its
+//! pixel is checked against the chart's axis (fitted to its labels).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -95,9 +99,10 @@ fn cell_titles(root: roxmltree::Node, figure: &str) -> Vec<String> {
         .collect()
 }
 
-/// Checks the report of the plan in `out` against its files and the plan's
-/// `calendar` (for its closed days); returns the report's size in bytes.
-pub fn check_report_figures(out: &Path, calendar: &Path) -> usize {
+/// Checks the report of the plan in `out` against its files, the plan's
+/// `calendar` (for its closed days) and `history` (the forecast chart's history);
+/// returns the report's size in bytes.
+pub fn check_report_figures(out: &Path, calendar: &Path, history: &Path) -> usize {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let document = roxmltree::Document::parse_with_options(
         &html,
@@ -121,8 +126,13 @@ pub fn check_report_figures(out: &Path, calendar: &Path) -> usize {
     check_waits_chart(root, out, &summary);
     check_hours_chart(root, &summary, &coverage);
     check_text(root, &summary);
+    check_forecast_chart(root, out, &summary, history);
+    check_week_agents_chart(root, &coverage, &summary);
+    check_week_service_chart(root, &coverage, &summary);
     if out.join("roster.csv").exists() {
         check_gantts(root, out);
+    } else {
+        check_shift_gantts(root, out, &summary);
     }
     html.len()
 }
@@ -1142,5 +1152,755 @@ fn check_gantts(root: roxmltree::Node, out: &Path) {
             .collect();
         expected.sort();
         assert_eq!(shown, expected, "{figure}");
+    }
+}
+
+/// A date of summary.json (`"2026-12-07"`).
+fn json_date(value: &serde_json::Value) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(value.as_str().unwrap(), "%Y-%m-%d").unwrap()
+}
+
+/// A number attribute of an SVG element.
+fn attribute(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("no {name} in {node:?}"))
+        .parse()
+        .unwrap()
+}
+
+/// The vertices of a `<polyline>` or `<polygon>`, pixels.
+fn vertices(node: roxmltree::Node) -> Vec<(f64, f64)> {
+    node.attribute("points")
+        .unwrap()
+        .split_whitespace()
+        .map(|pair| {
+            let (x, y) = pair.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+/// The elements named `tag` of a figure.
+fn shapes<'a, 'i>(figure: roxmltree::Node<'a, 'i>, tag: &str) -> Vec<roxmltree::Node<'a, 'i>> {
+    figure
+        .descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .collect()
+}
+
+/// The elements named `tag` of a figure that carry a `<title>`, with its text.
+fn titled<'a, 'i>(
+    figure: roxmltree::Node<'a, 'i>,
+    tag: &str,
+) -> Vec<(roxmltree::Node<'a, 'i>, String)> {
+    shapes(figure, tag)
+        .into_iter()
+        .filter_map(|n| {
+            let title = n.children().find(|c| c.has_tag_name("title"))?;
+            Some((n, text_of(title)))
+        })
+        .collect()
+}
+
+/// A chart's axis as plotters drew it: pixel = `at` + `per` × value, fitted (least
+/// squares) to the positions of its labels.
+struct Axis {
+    at: f64,
+    per: f64,
+}
+
+impl Axis {
+    /// The axis through `(value, pixel)` labels; each label within half a pixel
+    /// (plotters rounds) of the fitted line.
+    fn fit(labels: &[(f64, f64)], what: &str) -> Axis {
+        assert!(labels.len() >= 2, "{what}: labels {labels:?}");
+        let n = labels.len() as f64;
+        let mean_v = labels.iter().map(|l| l.0).sum::<f64>() / n;
+        let mean_p = labels.iter().map(|l| l.1).sum::<f64>() / n;
+        let covariance: f64 = labels
+            .iter()
+            .map(|(v, p)| (v - mean_v) * (p - mean_p))
+            .sum();
+        let variance: f64 = labels.iter().map(|(v, _)| (v - mean_v).powi(2)).sum();
+        let per = covariance / variance;
+        let axis = Axis {
+            at: mean_p - per * mean_v,
+            per,
+        };
+        for (value, pixel) in labels {
+            assert!(
+                (axis.pixel(*value) - pixel).abs() <= 0.75,
+                "{what}: label {value} at {pixel}, the axis puts it at {}",
+                axis.pixel(*value)
+            );
+        }
+        axis
+    }
+
+    fn pixel(&self, value: f64) -> f64 {
+        self.at + self.per * value
+    }
+
+    /// Asserts that a mark drawn at `pixel` stands for `value` (within a pixel).
+    fn shows(&self, pixel: f64, value: f64, what: &str) {
+        assert!(
+            (self.pixel(value) - pixel).abs() <= 1.0 + 1e-9,
+            "{what}: drawn at {pixel}, {value} is at {}",
+            self.pixel(value)
+        );
+    }
+}
+
+/// The value axis of a plotters chart: its labels (right-aligned numbers, `%` ones
+/// as shares) and their heights.
+fn value_axis(figure: roxmltree::Node, what: &str) -> Axis {
+    let labels: Vec<(f64, f64)> = shapes(figure, "text")
+        .into_iter()
+        .filter(|t| t.attribute("text-anchor") == Some("end"))
+        .filter_map(|t| {
+            let text = text_of(t).trim().to_string();
+            let value = match text.strip_suffix('%') {
+                Some(percent) => percent.parse::<f64>().ok()? / 100.0,
+                None => text.parse::<f64>().ok()?,
+            };
+            Some((value, attribute(t, "y")))
+        })
+        .collect();
+    Axis::fit(&labels, what)
+}
+
+/// The labels under a plotters chart's x axis (the lowest row of centred,
+/// top-anchored texts), left to right, empty ones included: (text, x).
+fn x_labels(figure: roxmltree::Node) -> Vec<(String, f64)> {
+    let below: Vec<roxmltree::Node> = shapes(figure, "text")
+        .into_iter()
+        .filter(|t| t.attribute("dy") == Some("0.76em"))
+        .filter(|t| t.attribute("text-anchor") == Some("middle"))
+        .collect();
+    let lowest = below
+        .iter()
+        .map(|t| attribute(*t, "y"))
+        .fold(f64::MIN, f64::max);
+    let mut labels: Vec<(String, f64)> = below
+        .into_iter()
+        .filter(|t| attribute(*t, "y") == lowest)
+        .map(|t| (text_of(t).trim().to_string(), attribute(t, "x")))
+        .collect();
+    labels.sort_by(|a, b| a.1.total_cmp(&b.1));
+    labels
+}
+
+/// The one date from `first` to `last` that `label` names in `format`.
+fn resolve_date(
+    label: &str,
+    format: &str,
+    (first, last): (chrono::NaiveDate, chrono::NaiveDate),
+) -> chrono::NaiveDate {
+    let dates: Vec<chrono::NaiveDate> = first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .filter(|d| d.format(format).to_string() == label)
+        .collect();
+    assert_eq!(dates.len(), 1, "{label:?}: {dates:?}");
+    dates[0]
+}
+
+/// The horizon of summary.json: first and last day.
+fn horizon(summary: &serde_json::Value) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    (
+        json_date(&summary["horizon"]["start"]),
+        json_date(&summary["horizon"]["end"]),
+    )
+}
+
+/// The caption of a figure.
+fn caption(root: roxmltree::Node, name: &str) -> String {
+    let figure = by_id(root, &format!("plot-{name}")).unwrap();
+    text_of(
+        figure
+            .children()
+            .find(|c| c.has_tag_name("figcaption"))
+            .unwrap(),
+    )
+}
+
+/// Per queue and day: (calls, low, high), the day's sums of forecast.csv's
+/// intervals (an interval without an interval counts its forecast).
+type ForecastDays = BTreeMap<(String, String), (f64, f64, f64)>;
+
+fn forecast_days(out: &Path) -> ForecastDays {
+    let mut days = ForecastDays::new();
+    for row in Csv::read(&out.join("forecast.csv")).rows {
+        let figure = |column: &str| {
+            let text = if row[column].is_empty() {
+                &row["calls"]
+            } else {
+                &row[column]
+            };
+            text.parse::<f64>().unwrap()
+        };
+        let day = days
+            .entry((row["queue"].clone(), local_date(&row).to_string()))
+            .or_default();
+        day.0 += figure("calls");
+        day.1 += figure("calls_lo");
+        day.2 += figure("calls_hi");
+    }
+    days
+}
+
+/// Offered calls per queue and site day over the `weeks` weeks before the
+/// horizon, summed here from the plan's history input (the plan writes no file of
+/// them).
+fn history_days(
+    history: &Path,
+    summary: &serde_json::Value,
+    weeks: i64,
+) -> BTreeMap<(String, String), f64> {
+    let zone: chrono_tz::Tz = summary["horizon"]["time_zone"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let start = horizon(summary).0;
+    let first = start - chrono::Duration::days(7 * weeks);
+    let queues: Vec<&str> = summary["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap())
+        .collect();
+    let mut days = BTreeMap::new();
+    for row in Csv::read(history).rows {
+        if row["offered"].is_empty() || !queues.contains(&row["queue"].as_str()) {
+            continue;
+        }
+        let date = chrono::DateTime::parse_from_rfc3339(&row["interval_start"])
+            .unwrap()
+            .with_timezone(&zone)
+            .date_naive();
+        if (first..start).contains(&date) {
+            *days
+                .entry((row["queue"].clone(), date.to_string()))
+                .or_default() += row["offered"].parse::<f64>().unwrap();
+        }
+    }
+    days
+}
+
+/// A hover dot of a line chart: its centre, its colour (the series') and title.
+struct Dot {
+    at: (f64, f64),
+    fill: String,
+    title: String,
+}
+
+fn dots(figure: roxmltree::Node) -> Vec<Dot> {
+    titled(figure, "circle")
+        .into_iter()
+        .map(|(c, title)| Dot {
+            at: (attribute(c, "cx"), attribute(c, "cy")),
+            fill: c.attribute("fill").unwrap().to_string(),
+            title,
+        })
+        .collect()
+}
+
+/// The polylines of a figure with `stroke` and `width`.
+fn lines(figure: roxmltree::Node, stroke: &str, width: &str) -> Vec<Vec<(f64, f64)>> {
+    shapes(figure, "polyline")
+        .into_iter()
+        .filter(|l| l.attribute("stroke") == Some(stroke))
+        .filter(|l| l.attribute("stroke-width") == Some(width))
+        .map(vertices)
+        .collect()
+}
+
+/// A pixel of a chart: x, y.
+type Pixel = (f64, f64);
+
+/// A queue's dots of the forecast chart: the history's centres, the forecast's
+/// with the heights of the day's low and high.
+type QueueForecastDots = (Vec<Pixel>, Vec<(Pixel, f64, f64)>);
+
+/// A queue's dots of the week's service level, and its target.
+type QueueServiceDots = (Vec<Pixel>, Option<f64>);
+
+/// The forecast chart: a dot per queue-day of the history (thin line) and of the
+/// forecast (thick line), titled with the history's offered calls summed here
+/// from the history input, and forecast.csv's calls and interval summed per day;
+/// each dot where its figure is on the axes, each line through exactly its dots,
+/// the band from each day's low to its high.
+fn check_forecast_chart(
+    root: roxmltree::Node,
+    out: &Path,
+    summary: &serde_json::Value,
+    history: &Path,
+) {
+    let figure = by_id(root, "plot-forecast").unwrap();
+    let text = caption(root, "forecast");
+    let weeks: i64 = after(&text, "the last ").parse().unwrap();
+    let level = after(&text, "half-hourly ").to_string();
+    let mut past = history_days(history, summary, weeks);
+    let mut ahead = forecast_days(out);
+    assert!(!past.is_empty() && !ahead.is_empty());
+    let (start, end) = horizon(summary);
+    let offset = |date: &str| {
+        (chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap() - start).num_days() as f64
+    };
+    let dates: Vec<(f64, f64)> = x_labels(figure)
+        .into_iter()
+        .map(|(label, x)| {
+            // The chart spans the history's weeks and the horizon.
+            let first = start - chrono::Duration::days(7 * weeks);
+            let date = resolve_date(&label, "%d %b", (first, end));
+            (offset(&date.to_string()), x)
+        })
+        .collect();
+    let x = Axis::fit(&dates, "forecast days");
+    let y = value_axis(figure, "forecast calls");
+    // Per colour: the history's dots and the forecast's (centre, low, high).
+    let mut series: BTreeMap<String, QueueForecastDots> = BTreeMap::new();
+    for dot in dots(figure) {
+        let ((queue, date), figures) = dot_key(&dot.title);
+        let title = &dot.title;
+        x.shows(dot.at.0, offset(&date), title);
+        let entry = series.entry(dot.fill.clone()).or_default();
+        if let Some(calls) = figures.strip_prefix("history ") {
+            let file = past
+                .remove(&(queue, date))
+                .unwrap_or_else(|| panic!("{title}: no such day of history (or twice)"));
+            shows(number(calls.trim_end_matches(" calls")), file, 0, title);
+            y.shows(dot.at.1, file, title);
+            entry.0.push(dot.at);
+        } else {
+            let (calls, low, high) = ahead
+                .remove(&(queue, date))
+                .unwrap_or_else(|| panic!("{title}: no such day of forecast.csv (or twice)"));
+            shows(number(after(&figures, "forecast ")), calls, 1, title);
+            assert!(figures.contains(&format!("({level} interval ")), "{title}");
+            shows(number(after(&figures, "interval ")), low, 1, title);
+            let high_text = figures.rsplit_once('-').unwrap().1.trim_end_matches(')');
+            shows(number(high_text), high, 1, title);
+            y.shows(dot.at.1, calls, title);
+            entry.1.push((dot.at, y.pixel(low), y.pixel(high)));
+        }
+    }
+    assert!(past.is_empty(), "history days without a dot: {past:?}");
+    assert!(ahead.is_empty(), "forecast days without a dot: {ahead:?}");
+    for (fill, (history_dots, forecast_dots)) in &series {
+        let centres: Vec<(f64, f64)> = forecast_dots.iter().map(|d| d.0).collect();
+        assert!(
+            lines(figure, fill, "3").contains(&centres),
+            "{fill}: forecast line"
+        );
+        if !history_dots.is_empty() {
+            assert!(
+                lines(figure, fill, "1").contains(history_dots),
+                "{fill}: history line"
+            );
+        }
+        let band = shapes(figure, "polygon")
+            .into_iter()
+            .filter(|p| p.attribute("fill") == Some(fill.as_str()))
+            .map(vertices)
+            .collect::<Vec<_>>();
+        assert_eq!(band.len(), 1, "{fill}: one band");
+        let expected: Vec<(f64, f64)> = forecast_dots
+            .iter()
+            .map(|(at, low, _)| (at.0, *low))
+            .chain(
+                forecast_dots
+                    .iter()
+                    .rev()
+                    .map(|(at, _, high)| (at.0, *high)),
+            )
+            .collect();
+        assert_eq!(band[0].len(), expected.len(), "{fill}: band");
+        for (drawn, file) in band[0].iter().zip(&expected) {
+            assert_eq!(drawn.0, file.0, "{fill}: band");
+            assert!(
+                (drawn.1 - file.1).abs() <= 1.0 + 1e-9,
+                "{fill}: band at {drawn:?}, {file:?}"
+            );
+        }
+    }
+}
+
+/// The week a week chart shows, from its day labels (`Mon 07`): its first day and
+/// the x axis over its half-hours (0 at the first day's midnight).
+fn week_axis(
+    figure: roxmltree::Node,
+    summary: &serde_json::Value,
+) -> (chrono::NaiveDate, usize, Axis) {
+    let labels = x_labels(figure);
+    let days: Vec<(chrono::NaiveDate, f64)> = labels
+        .iter()
+        .map(|(label, x)| (resolve_date(label, "%a %d", horizon(summary)), *x))
+        .collect();
+    let first = days[0].0;
+    let slots: Vec<(f64, f64)> = days
+        .iter()
+        .map(|(date, x)| ((*date - first).num_days() as f64 * 48.0, *x))
+        .collect();
+    (first, days.len(), Axis::fit(&slots, "week"))
+}
+
+/// A half-hour of a hover text (`Mon 2026-12-07 10:00-10:30`) as (date, `10:00`)
+/// and its half-hour of the week from `first`; the weekday is checked.
+fn half_hour(name: &str, first: chrono::NaiveDate) -> ((String, String), f64) {
+    let mut parts = name.split(' ');
+    let (weekday, date, hours) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    assert_eq!(parsed.format("%a").to_string(), weekday, "{name}");
+    let (from, to) = hours.split_once('-').unwrap();
+    let minute = |clock: &str| {
+        let (h, m) = clock.split_once(':').unwrap();
+        h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()
+    };
+    assert_eq!(minute(to) - minute(from), 30, "{name}");
+    let slot = (parsed - first).num_days() * 48 + minute(from) / 30;
+    ((date.to_string(), from.to_string()), slot as f64)
+}
+
+/// Two consecutive vertices from `left` to `right` at one height, near the pixel
+/// of `value`: a step of a step line or area.
+fn has_step(points: &[(f64, f64)], (left, right): (f64, f64), y: f64, what: &str) {
+    let found = points.windows(2).any(|w| {
+        w[0].0 == left && w[1].0 == right && w[0].1 == w[1].1 && (w[0].1 - y).abs() <= 1.0 + 1e-9
+    });
+    assert!(found, "{what}: no step from {left} to {right} at {y}");
+}
+
+/// The week's agents: a column per half-hour of the week titled with coverage.csv's
+/// required, scheduled and short agents summed over the queues, every half-hour of
+/// the file in the week with its column; under each column the shading at the
+/// required agents, the line at the scheduled ones, and a red bar from one to the
+/// other exactly where the file has shortfall.
+fn check_week_agents_chart(root: roxmltree::Node, coverage: &Csv, summary: &serde_json::Value) {
+    let figure = by_id(root, "plot-week-agents").unwrap();
+    let (first, days, x) = week_axis(figure, summary);
+    let last = first + chrono::Duration::days(days as i64);
+    let mut pooled: BTreeMap<(String, String), [f64; 3]> = BTreeMap::new();
+    for row in &coverage.rows {
+        if !(first..last).contains(&local_date(row)) {
+            continue;
+        }
+        let key = interval_key(row);
+        let sums = pooled
+            .entry((key.1[..10].to_string(), key.1[11..].to_string()))
+            .or_default();
+        for (sum, column) in sums.iter_mut().zip(["required", "scheduled", "shortfall"]) {
+            *sum += row[column].parse::<f64>().unwrap();
+        }
+    }
+    assert_eq!(pooled.len(), days * 48, "half-hours of the week");
+    let y = value_axis(figure, "agents");
+    let shading = shapes(figure, "polygon");
+    assert_eq!(shading.len(), 1, "one shaded area");
+    let shading = vertices(shading[0]);
+    let line: Vec<Vec<(f64, f64)>> = lines(figure, "#D55E00", "2")
+        .into_iter()
+        .filter(|l| l.len() > 2)
+        .collect();
+    assert_eq!(line.len(), 1, "one line of agents");
+    let short: BTreeMap<i64, roxmltree::Node> = shapes(figure, "rect")
+        .into_iter()
+        .filter(|r| r.attribute("fill") == Some("#C81E1E") && r.attribute("opacity") == Some("0.8"))
+        .map(|r| (attribute(r, "x") as i64, r))
+        .collect();
+    let mut short_columns = 0;
+    for (column, title) in titled(figure, "rect") {
+        let (name, figures) = title.split_once(": ").unwrap();
+        let (key, slot) = half_hour(name, first);
+        let [required, scheduled, shortfall] = pooled
+            .remove(&key)
+            .unwrap_or_else(|| panic!("{title}: no such half-hour (or twice)"));
+        shows(number(after(figures, "required ")), required, 2, &title);
+        shows(number(after(figures, "scheduled ")), scheduled, 2, &title);
+        shows(number(after(figures, "short ")), shortfall, 2, &title);
+        let left = attribute(column, "x");
+        let right = left + attribute(column, "width");
+        x.shows(left, slot, &title);
+        x.shows(right, slot + 1.0, &title);
+        has_step(
+            &shading,
+            (left, right),
+            y.pixel(required),
+            &format!("{title}: shading"),
+        );
+        has_step(
+            &line[0],
+            (left, right),
+            y.pixel(scheduled),
+            &format!("{title}: line"),
+        );
+        match short.get(&(left as i64)) {
+            Some(bar) => {
+                assert!(shortfall > 0.0, "{title}: a red bar without shortfall");
+                short_columns += 1;
+                assert_eq!(attribute(*bar, "width"), right - left, "{title}");
+                let (top, bottom) = (
+                    attribute(*bar, "y"),
+                    attribute(*bar, "y") + attribute(*bar, "height"),
+                );
+                y.shows(top, required.max(scheduled), &title);
+                y.shows(bottom, required.min(scheduled), &title);
+            }
+            None => assert!(shortfall == 0.0, "{title}: shortfall without a red bar"),
+        }
+    }
+    assert!(pooled.is_empty(), "half-hours without a column: {pooled:?}");
+    assert_eq!(short.len(), short_columns, "red bars");
+}
+
+/// Each queue's projection per interval with calls, as (queue, `YYYY-MM-DD HH:MM`):
+/// coverage.csv's service_level when its rows are per queue (a roster), else (the
+/// pooled coverage of an anonymous schedule) summary.json's intervals.
+fn projections(coverage: &Csv, summary: &serde_json::Value) -> BTreeMap<(String, String), f64> {
+    let mut projected: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for queue in summary["service_level"].as_array().unwrap() {
+        let name = queue["queue"].as_str().unwrap();
+        for interval in queue["intervals"].as_array().into_iter().flatten() {
+            let row: BTreeMap<String, String> = [
+                ("queue".to_string(), name.to_string()),
+                (
+                    "interval_start".to_string(),
+                    interval["interval_start"].as_str().unwrap().to_string(),
+                ),
+            ]
+            .into();
+            projected.insert(interval_key(&row), interval["projected"].as_f64().unwrap());
+        }
+    }
+    if projected.is_empty() {
+        for row in coverage
+            .rows
+            .iter()
+            .filter(|r| !r["service_level"].is_empty())
+        {
+            projected.insert(interval_key(row), row["service_level"].parse().unwrap());
+        }
+    }
+    projected
+}
+
+/// The week's service level: a dot per queue and half-hour with calls, titled with
+/// its projection (coverage.csv's or summary.json's) and the queue's target
+/// (summary.json's), where the figure is on the axes, every such interval of the
+/// week with its dot; the queue's line has exactly its dots as vertices; the
+/// queue's dashed target at the target's height.
+fn check_week_service_chart(root: roxmltree::Node, coverage: &Csv, summary: &serde_json::Value) {
+    let figure = by_id(root, "plot-week-service-level").unwrap();
+    let (first, days, x) = week_axis(figure, summary);
+    let last = first + chrono::Duration::days(days as i64);
+    let mut projected: BTreeMap<(String, String), f64> = projections(coverage, summary)
+        .into_iter()
+        .filter(|((_, when), _)| {
+            let date = chrono::NaiveDate::parse_from_str(&when[..10], "%Y-%m-%d").unwrap();
+            (first..last).contains(&date)
+        })
+        .collect();
+    assert!(!projected.is_empty());
+    let targets: BTreeMap<&str, Option<f64>> = summary["service_level"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| (q["queue"].as_str().unwrap(), q["target"].as_f64()))
+        .collect();
+    let y = value_axis(figure, "service level");
+    // Per colour: the dots' centres, and the queue's target.
+    let mut queues: BTreeMap<String, QueueServiceDots> = BTreeMap::new();
+    for dot in dots(figure) {
+        let title = &dot.title;
+        let (name, figures) = title.split_once(": ").unwrap();
+        let (queue, when) = name.split_once(", ").unwrap();
+        let ((date, from), slot) = half_hour(when, first);
+        let file = projected
+            .remove(&(queue.to_string(), format!("{date} {from}")))
+            .unwrap_or_else(|| panic!("{title}: no such interval with calls (or twice)"));
+        shows(number(after(figures, "projected ")), file * 100.0, 1, title);
+        let target = targets[queue];
+        match target {
+            Some(t) => shows(number(after(figures, "target ")), t * 100.0, 1, title),
+            None => assert!(!figures.contains("target"), "{title}"),
+        }
+        x.shows(dot.at.0, slot, title);
+        y.shows(dot.at.1, file, title);
+        let entry = queues.entry(dot.fill.clone()).or_default();
+        entry.0.push(dot.at);
+        entry.1 = target;
+    }
+    assert!(
+        projected.is_empty(),
+        "intervals without a dot: {projected:?}"
+    );
+    for (fill, (centres, target)) in &queues {
+        // The legend's sample is a line of 18 pixels; the runs are the rest.
+        let is_sample = |l: &Vec<(f64, f64)>| l.len() == 2 && l[1].0 - l[0].0 == 18.0;
+        let mut drawn: Vec<(f64, f64)> = lines(figure, fill, "2")
+            .into_iter()
+            .filter(|l| !is_sample(l))
+            .flatten()
+            .collect();
+        let mut expected = centres.clone();
+        for points in [&mut drawn, &mut expected] {
+            points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        }
+        assert_eq!(drawn, expected, "{fill}: the line's vertices are its dots");
+        let Some(target) = target else {
+            continue;
+        };
+        let dashes: Vec<Vec<(f64, f64)>> = lines(figure, fill, "1")
+            .into_iter()
+            .filter(|l| !is_sample(l))
+            .collect();
+        assert!(!dashes.is_empty(), "{fill}: no target");
+        for dash in dashes.iter().flatten() {
+            y.shows(dash.1, *target, &format!("{fill}: target"));
+        }
+    }
+}
+
+/// Without a roster, the Gantts of shifts by template and start: a bar per
+/// template, start, day and end of shifts.csv on a shown day (the lunch and break
+/// variants summed), titled and labelled with the agents; each bar in the lane
+/// labelled with its template and start, from its start to its end on its day.
+fn check_shift_gantts(root: roxmltree::Node, out: &Path, summary: &serde_json::Value) {
+    let minute = |clock: &str| {
+        let (h, m) = clock.split_once(':').unwrap();
+        h.parse::<f64>().unwrap() * 60.0 + m.parse::<f64>().unwrap()
+    };
+    let mut shifts: BTreeMap<(String, String, String, String), f64> = BTreeMap::new();
+    for row in Csv::read(&out.join("shifts.csv")).rows {
+        let lane = format!("{} {}", row["template"], row["start"]);
+        *shifts
+            .entry((
+                row["date"].clone(),
+                lane,
+                row["start"].clone(),
+                row["end"].clone(),
+            ))
+            .or_default() += row["count"].parse::<f64>().unwrap();
+    }
+    for name in ["gantt", "gantt-day"] {
+        let figure = by_id(root, &format!("plot-{name}")).unwrap();
+        // The day labels (`Tue 08, 08:00`, the first minute shown) and the end of
+        // the last day (an empty label).
+        let labels = x_labels(figure);
+        let (week_end, days) = labels.split_last().unwrap();
+        assert!(
+            week_end.0.is_empty() && !days.is_empty(),
+            "{name}: {labels:?}"
+        );
+        let dates: Vec<chrono::NaiveDate> = days
+            .iter()
+            .map(|(label, _)| {
+                resolve_date(label.split(", ").next().unwrap(), "%a %d", horizon(summary))
+            })
+            .collect();
+        let mut expected: BTreeMap<_, f64> = shifts
+            .iter()
+            .filter(|((date, ..), _)| dates.iter().any(|d| d.to_string() == *date))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        assert!(!expected.is_empty(), "{name}");
+        let from = expected
+            .keys()
+            .map(|k| (minute(&k.2) / 60.0).floor() * 60.0)
+            .fold(f64::MAX, f64::min);
+        let to = expected
+            .keys()
+            .map(|k| (minute(&k.3) / 60.0).ceil() * 60.0)
+            .fold(from + 60.0, f64::max);
+        for (label, _) in days {
+            assert_eq!(
+                minute(label.split(", ").nth(1).unwrap()),
+                from,
+                "{name}: {label}"
+            );
+        }
+        let span = to - from;
+        let per_minute = (week_end.1 - days[0].1) / (span * days.len() as f64);
+        let x = |day: usize, clock: &str| {
+            days[0].1 + (day as f64 * span + minute(clock) - from) * per_minute
+        };
+        let lanes: BTreeMap<String, f64> = shapes(figure, "text")
+            .into_iter()
+            .filter(|t| t.attribute("text-anchor") == Some("end"))
+            .map(|t| (text_of(t).trim().to_string(), attribute(t, "y")))
+            .collect();
+        let counts: Vec<(String, f64, f64)> = shapes(figure, "text")
+            .into_iter()
+            .filter(|t| t.attribute("fill") == Some("#FFFFFF"))
+            .map(|t| {
+                (
+                    text_of(t).trim().to_string(),
+                    attribute(t, "x"),
+                    attribute(t, "y"),
+                )
+            })
+            .collect();
+        let bars = titled(figure, "rect");
+        assert_eq!(counts.len(), bars.len(), "{name}: a number on each bar");
+        let mut shown_lanes = std::collections::BTreeSet::new();
+        for (bar, title) in bars {
+            let (lane, rest) = title.split_once(", ").unwrap();
+            let (when, agents) = rest.split_once(": ").unwrap();
+            let mut parts = when.split(' ');
+            let (weekday, date, hours) = (
+                parts.next().unwrap(),
+                parts.next().unwrap(),
+                parts.next().unwrap(),
+            );
+            let (start, end) = hours.split_once('-').unwrap();
+            let count = expected
+                .remove(&(
+                    date.to_string(),
+                    lane.to_string(),
+                    start.to_string(),
+                    end.to_string(),
+                ))
+                .unwrap_or_else(|| panic!("{name}: {title}: no such shifts (or twice)"));
+            let day = dates.iter().position(|d| d.to_string() == date).unwrap();
+            assert_eq!(dates[day].format("%a").to_string(), weekday, "{title}");
+            assert!(lane.ends_with(&format!(" {start}")), "{title}");
+            assert_eq!(number(agents.split(' ').next().unwrap()), count, "{title}");
+            let (left, top) = (attribute(bar, "x"), attribute(bar, "y"));
+            let (right, bottom) = (
+                left + attribute(bar, "width"),
+                top + attribute(bar, "height"),
+            );
+            let near = |a: f64, b: f64, what: &str| {
+                assert!(
+                    (a - b).abs() <= 1.0 + 1e-9,
+                    "{name}: {title}: {what} {a}, expected {b}"
+                )
+            };
+            near(left, x(day, start), "starts at");
+            near(right, x(day, end), "ends at");
+            let lane_y = *lanes
+                .get(lane)
+                .unwrap_or_else(|| panic!("{title}: no lane"));
+            near((top + bottom) / 2.0, lane_y, "lane at");
+            let label = counts
+                .iter()
+                .find(|(_, cx, cy)| {
+                    (cx - (left + right) / 2.0).abs() <= 1.0 && (cy - lane_y).abs() <= 1.0
+                })
+                .unwrap_or_else(|| panic!("{name}: {title}: no number on it"));
+            assert_eq!(number(&label.0), count, "{title}");
+            shown_lanes.insert(lane.to_string());
+        }
+        assert!(
+            expected.is_empty(),
+            "{name}: shifts without a bar: {expected:?}"
+        );
+        let labelled: std::collections::BTreeSet<String> = lanes.into_keys().collect();
+        assert_eq!(labelled, shown_lanes, "{name}: lanes");
     }
 }
