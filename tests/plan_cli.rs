@@ -1488,12 +1488,7 @@ fn a_plan_with_named_agents_rosters_them_and_every_file_describes_that_roster() 
         "Europe/London",
     );
     assert!(events > rostered.len() * 5, "{events} events");
-    let listed: Vec<&str> = summary["outputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o.as_str().unwrap())
-        .collect();
+    let listed = report_check::str_list(&summary, "outputs");
     for name in ["grid.csv", "roster.xlsx", "schedules/A001.ics"] {
         assert!(listed.contains(&name), "{name}: {listed:?}");
     }

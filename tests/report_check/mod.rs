@@ -53,17 +53,36 @@ fn interval_key(row: &BTreeMap<String, String>) -> (String, String) {
 fn title_key(title: &str) -> ((String, String), String) {
     let (name, figures) = title.split_once(": ").unwrap();
     let (queue, when) = name.split_once(", ").unwrap();
-    let mut parts = when.split(' ');
-    let (_weekday, date, hours) = (
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-    );
-    let start = hours.split('-').next().unwrap();
+    let (_weekday, date, start, _end) = when_parts(when);
     (
         (queue.to_string(), format!("{date} {start}")),
         figures.to_string(),
     )
+}
+
+/// The parts of a hover text's time, `Tue 2026-12-01 10:00-10:30`:
+/// (weekday, date, start, end).
+fn when_parts(when: &str) -> (&str, &str, &str, &str) {
+    let mut parts = when.split(' ');
+    let (weekday, date, hours) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let (start, end) = hours
+        .split_once('-')
+        .unwrap_or_else(|| panic!("no start-end in {when:?}"));
+    (weekday, date, start, end)
+}
+
+/// The strings of the summary.json array `key` (`queues`, `outputs`).
+pub fn str_list<'a>(summary: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    summary[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("summary.json: no array {key:?}"))
+        .iter()
+        .map(|item| item.as_str().unwrap())
+        .collect()
 }
 
 /// The text after `label` up to the next `,`, `;`, ` `, `)` or `-`.
@@ -666,12 +685,7 @@ fn check_headline(root: roxmltree::Node, out: &Path, summary: &serde_json::Value
             chrono::NaiveDate::parse_from_str(horizon[key].as_str().unwrap(), "%Y-%m-%d").unwrap();
         format!("{} {}", date.format("%-d"), date.format("%B %Y"))
     };
-    let queues: Vec<&str> = summary["queues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q.as_str().unwrap())
-        .collect();
+    let queues = str_list(summary, "queues");
     let lead = root
         .descendants()
         .find(|n| n.attribute("class") == Some("lead"))
@@ -1082,12 +1096,7 @@ fn check_text(root: roxmltree::Node, summary: &serde_json::Value) {
         .skip(1)
         .map(text_of)
         .collect();
-    let outputs: Vec<&str> = summary["outputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o.as_str().unwrap())
-        .collect();
+    let outputs = str_list(summary, "outputs");
     let calendars = outputs
         .iter()
         .filter(|o| o.starts_with("schedules/"))
@@ -1364,12 +1373,7 @@ fn history_days(
         .unwrap();
     let start = horizon(summary).0;
     let first = start - chrono::Duration::days(7 * weeks);
-    let queues: Vec<&str> = summary["queues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q.as_str().unwrap())
-        .collect();
+    let queues = str_list(summary, "queues");
     let mut days = BTreeMap::new();
     for row in Csv::read(history).rows {
         if row["offered"].is_empty() || !queues.contains(&row["queue"].as_str()) {
@@ -1549,15 +1553,9 @@ fn week_axis(
 /// A half-hour of a hover text (`Mon 2026-12-07 10:00-10:30`) as (date, `10:00`)
 /// and its half-hour of the week from `first`; the weekday is checked.
 fn half_hour(name: &str, first: chrono::NaiveDate) -> ((String, String), f64) {
-    let mut parts = name.split(' ');
-    let (weekday, date, hours) = (
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-    );
+    let (weekday, date, from, to) = when_parts(name);
     let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
     assert_eq!(parsed.format("%a").to_string(), weekday, "{name}");
-    let (from, to) = hours.split_once('-').unwrap();
     let minute = |clock: &str| {
         let (h, m) = clock.split_once(':').unwrap();
         h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()
@@ -1851,13 +1849,7 @@ fn check_shift_gantts(root: roxmltree::Node, out: &Path, summary: &serde_json::V
         for (bar, title) in bars {
             let (lane, rest) = title.split_once(", ").unwrap();
             let (when, agents) = rest.split_once(": ").unwrap();
-            let mut parts = when.split(' ');
-            let (weekday, date, hours) = (
-                parts.next().unwrap(),
-                parts.next().unwrap(),
-                parts.next().unwrap(),
-            );
-            let (start, end) = hours.split_once('-').unwrap();
+            let (weekday, date, start, end) = when_parts(when);
             let count = expected
                 .remove(&(
                     date.to_string(),
