@@ -3,6 +3,9 @@
 //! skill mixes, 28 days from a Monday, half-hourly requirements, seeded leave,
 //! unavailability and preferences. One timed run; the report (time, cost, bound, gap,
 //! shortfall) is printed, and every hard rule is re-checked on the written rows.
+//! A second, 57-agent case opens tech only 09:00-18:00 and reports the agent-hours the
+//! queue hand-out leaves on a queue without calls while another of the agent's queues
+//! has calls: the figure `IDLE_QUEUE_PER_AGENT_HOUR` (src/roster/routing.rs) prices.
 //!
 //! Run: `cargo bench --bench roster` (the full case, one timed run). Under `cargo test`
 //! (no `--bench` argument) a 50-agent case with a 20-second limit runs instead, so CI
@@ -10,16 +13,18 @@
 //! the solver's progress lines.
 //! `docs/benchmarks.md` records the figures.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::time::Instant;
 
-use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Timelike};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wfm::roster::{
-    build_roster, check_rows, Agent, AvailabilityKind, AvailabilityRow, Contracts, Replan,
-    RosterInputs, RosterOptions, RosterRow, RoutingRules, RuleBook,
+    build_roster, check_rows, Activity, Agent, AvailabilityKind, AvailabilityRow, Contracts,
+    Replan, RosterInputs, RosterOptions, RosterRow, RoutingRules, RuleBook,
 };
-use wfm::schedule::{Cover, Requirement, ShiftConfig, SolverLimits};
+use wfm::schedule::{Cover, CoverageRow, Requirement, ShiftConfig, SolverLimits};
 
 /// The benchmark month's shift templates, shared with the other scheduling bench.
 const TEMPLATES: &str = include_str!("month_templates.toml");
@@ -59,6 +64,16 @@ const MIXES: [Mix; 6] = [
     (&[("sales", 1), ("service", 1), ("tech", 2)], 12, 6),
     (&[("service", 1), ("tech", 1)], 8, 6),
 ];
+/// The routing case's mixes: the last one prefers tech and takes service second, as
+/// the sample's sales agents take support second (sales opens at 09:00).
+const ROUTING_MIXES: [Mix; 6] = [
+    MIXES[0],
+    MIXES[1],
+    MIXES[2],
+    MIXES[3],
+    MIXES[4],
+    (&[("tech", 1), ("service", 2)], 20, 12),
+];
 
 struct Case {
     config: ShiftConfig,
@@ -70,11 +85,23 @@ struct Case {
     days: u32,
 }
 
-/// Open 07:00-22:00; a morning peak at 10:30 and an afternoon one at 14:30 on
-/// weekdays, 60% at weekends.
-fn requirements(start: NaiveDate, days: u32, scale: f64) -> Vec<Requirement> {
+/// The hours every queue is open in the main case.
+const OPEN: Range<f64> = 7.0..22.0;
+/// Tech's hours in the routing case: agents whose shifts start before 09:00 or end
+/// after 18:00 and who also take sales or service should answer those meanwhile.
+const TECH_OPEN_IN_ROUTING_CASE: Range<f64> = 9.0..18.0;
+
+/// Open 07:00-22:00 (tech: `tech_open`); a morning peak at 10:30 and an afternoon
+/// one at 14:30 on weekdays, 60% at weekends.
+fn requirements(
+    start: NaiveDate,
+    days: u32,
+    scale: f64,
+    tech_open: &Range<f64>,
+) -> Vec<Requirement> {
     let mut requirements = Vec::new();
     for (queue, peak) in QUEUES {
+        let open = if queue == "tech" { tech_open } else { &OPEN };
         for day in 0..days {
             let date = start + Duration::days(i64::from(day));
             let weekend = if date.weekday().num_days_from_monday() >= 5 {
@@ -84,7 +111,7 @@ fn requirements(start: NaiveDate, days: u32, scale: f64) -> Vec<Requirement> {
             };
             for half_hour in 0..48u32 {
                 let hour = f64::from(half_hour) / 2.0 + 0.25;
-                let agents = if !(7.0..22.0).contains(&hour) {
+                let agents = if !open.contains(&hour) {
                     0.0
                 } else {
                     let morning = (-((hour - 10.5) / 1.8).powi(2)).exp();
@@ -112,13 +139,14 @@ fn requirements(start: NaiveDate, days: u32, scale: f64) -> Vec<Requirement> {
     requirements
 }
 
-/// The case: `share` of each mix's head count (1.0 = 200 agents) over `days` days.
-fn case(share: f64, days: u32) -> Case {
+/// The case: `share` of each mix's head count (1.0 = 200 agents) over `days` days,
+/// tech open `tech_open`.
+fn case(mixes: &[Mix], share: f64, days: u32, tech_open: &Range<f64>) -> Case {
     let config = ShiftConfig::from_toml(TEMPLATES, "bench shifts").unwrap();
     let contracts = Contracts::from_toml(CONTRACTS, "bench contracts", &config).unwrap();
     let start = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
     let mut agents = Vec::new();
-    for (mix, (skills, full_time, part_time)) in MIXES.iter().enumerate() {
+    for (mix, (skills, full_time, part_time)) in mixes.iter().enumerate() {
         let counts = [
             ("FT", (f64::from(*full_time) * share).round() as u32),
             ("PT", (f64::from(*part_time) * share).round() as u32),
@@ -172,7 +200,7 @@ fn case(share: f64, days: u32) -> Case {
     }
     let scale = agents.len() as f64 / 200.0;
     Case {
-        requirements: requirements(start, days, scale),
+        requirements: requirements(start, days, scale, tech_open),
         config,
         contracts,
         agents,
@@ -252,8 +280,9 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
         .iter()
         .map(|r| r.stats.preferences_honoured)
         .sum();
+    let idle = avoidable_idle_hours(case, &roster.rows, &roster.coverage);
     eprintln!(
-        "{label}: {} agents, {} days: {:.1} s total ({} after {:.1} s of solving); roster cost {:.2} (paid {:.2}, shortfall {:.2}, soft {:.2}), bound {:.2}, gap {:.2}%; shortfall {:.1} of {:.0} agent-intervals ({:.2}%); {} variables ({} integer), {} constraints, start bands {} min; {} isolated days off, {} of {} preferences honoured; hard-rule violations: {}",
+        "{label}: {} agents, {} days: {:.1} s total ({} after {:.1} s of solving); roster cost {:.2} (paid {:.2}, shortfall {:.2}, soft {:.2}), bound {:.2}, gap {:.2}%; shortfall {:.1} of {:.0} agent-intervals ({:.2}%); {} variables ({} integer), {} constraints, start bands {} min; {} isolated days off, {} of {} preferences honoured; {idle:.2} agent-hours on a queue without calls while another of the agent's queues had calls; hard-rule violations: {}",
         case.agents.len(),
         case.days,
         seconds,
@@ -278,6 +307,48 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
         violations.len()
     );
     roster.rows
+}
+
+/// Agent-hours the roster hands to a queue in quarter-hours when that queue has no
+/// calls but another of the agent's queues has: time an agent waits that a call could
+/// have used (the same count as the sample-month test `idle_queue_hours`).
+fn avoidable_idle_hours(case: &Case, rows: &[RosterRow], coverage: &[CoverageRow]) -> f64 {
+    let with_calls: BTreeSet<(&str, NaiveDate, u32)> = coverage
+        .iter()
+        .filter(|c| c.calls > 0.0)
+        .map(|c| {
+            let start = c.interval_start;
+            (
+                c.queue.as_str(),
+                start.date_naive(),
+                start.hour() * 2 + start.minute() / 30,
+            )
+        })
+        .collect();
+    let skills: BTreeMap<&str, Vec<&str>> = case
+        .agents
+        .iter()
+        .map(|a| {
+            (
+                a.id.as_str(),
+                a.skills.iter().map(|s| s.queue.as_str()).collect(),
+            )
+        })
+        .collect();
+    let mut quarters = 0u32;
+    for row in rows.iter().filter(|r| r.activity == Activity::Shift) {
+        let (Some(start), Some(end)) = (row.start, row.end) else {
+            continue;
+        };
+        for quarter in start / 15..end / 15 {
+            let date = row.date + Duration::days(i64::from(quarter / 96));
+            let calls = |queue: &str| with_calls.contains(&(queue, date, quarter % 96 / 2));
+            if !calls(&row.queue) && skills[row.agent_id.as_str()].iter().any(|s| calls(s)) {
+                quarters += 1;
+            }
+        }
+    }
+    f64::from(quarters) * 0.25
 }
 
 /// Re-plans `published` (the roster `run` built) from the middle of the horizon with
@@ -320,14 +391,17 @@ fn replan(case: &Case, published: &[RosterRow], label: &str, time_limit_seconds:
 fn main() {
     let full = std::env::args().any(|arg| arg == "--bench");
     if full {
-        let month = case(1.0, 28);
+        let month = case(&MIXES, 1.0, 28, &OPEN);
         let rows = run(&month, "roster month", 110.0);
         replan(&month, &rows, "roster month", 110.0);
     } else {
         // 50 agents over 28 days: past the whole-horizon size, so the best responses,
         // the bound and the settlement all run, on a short clock.
-        let month = case(0.25, 28);
+        let month = case(&MIXES, 0.25, 28, &OPEN);
         let rows = run(&month, "roster month, 50 agents (test mode)", 20.0);
         replan(&month, &rows, "roster month, 50 agents (test mode)", 20.0);
     }
+    // The routing case: 57 agents, tech open 09:00-18:00, in both modes.
+    let routing = case(&ROUTING_MIXES, 0.25, 28, &TECH_OPEN_IN_ROUTING_CASE);
+    run(&routing, "routing case, tech 09:00-18:00", 60.0);
 }
