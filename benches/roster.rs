@@ -261,7 +261,7 @@ fn run(case: &Case, label: &str, time_limit_seconds: f64) -> Vec<RosterRow> {
         roster.horizon,
     );
     let rows: Vec<(u64, RosterRow)> = roster.rows.iter().cloned().map(|r| (0, r)).collect();
-    let violations = check_rows(&rows, &book, "bench", RoutingRules::default()).unwrap();
+    let violations = check_rows(&rows, &book, "bench", options.routing).unwrap();
     assert!(
         violations.is_empty(),
         "{:?}",
