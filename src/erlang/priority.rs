@@ -28,6 +28,8 @@
 //! pessimistic against the simulation: over 20 s a line that starts empty mostly
 //! stays empty.
 
+use super::special::poisson_tails;
+
 /// Per stretch, what the priority split needs: each class's expected calls and the
 /// agents' preferences among the two classes, as shares of the agents present.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -290,20 +292,6 @@ fn empty_time(arrivals: f64, served: f64, within: f64, states: usize) -> Vec<f64
         cumulative += term;
     }
     integral.iter().map(|v| v / uniform).collect()
-}
-
-/// `P(Poisson(mean) ≥ a + 1)` for a = 0..count.
-fn poisson_tails(mean: f64, count: usize) -> Vec<f64> {
-    let mut term = (-mean).exp();
-    let mut cumulative = term;
-    (0..count)
-        .map(|a| {
-            let tail = (1.0 - cumulative).max(0.0);
-            term *= mean / (a + 1) as f64;
-            cumulative += term;
-            tail
-        })
-        .collect()
 }
 
 /// The mean number of calls waiting when every agent is busy (`k ≥ agents`).

@@ -1,7 +1,8 @@
 //! Special functions the Erlang A formulas need: the log-gamma and digamma
 //! functions and the confluent hypergeometric function M(a, z) = 1F1(1; a+1; z)
 //! (the "A(x, y)" of Garnett, Mandelbaum & Reiman 2002), all evaluated in a way that
-//! neither overflows nor loses precision for arguments up to millions.
+//! neither overflows nor loses precision for arguments up to millions; and the Poisson
+//! tails the projection over time needs.
 
 use std::f64::consts::PI;
 
@@ -166,6 +167,22 @@ fn upper_gamma_fraction(a: f64, z: f64) -> f64 {
         }
     }
     fraction
+}
+
+/// `P(Poisson(mean) ≥ m + 1)` for m = 0..count: the chance that a call with `m` calls
+/// ahead of it is picked up within a stretch whose pickups are Poisson with that mean.
+/// Used by the projection over time (first come first served) and the priority split.
+pub(crate) fn poisson_tails(mean: f64, count: usize) -> Vec<f64> {
+    let mut term = (-mean).exp();
+    let mut cumulative = term;
+    (0..count)
+        .map(|m| {
+            let tail = (1.0 - cumulative).max(0.0);
+            term *= mean / (m + 1) as f64;
+            cumulative += term;
+            tail
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@
 
 pub use super::priority::Priorities;
 use super::priority::{in_time_by_priority, mean_waiting};
+use super::special::poisson_tails;
 
 /// Absence scenarios: the quantile of the agents' binomial law that every slot of a
 /// scenario takes, and the scenario's weight. The latent standard normal Z of a
@@ -556,20 +557,6 @@ pub fn answered_in_time(
         *slot = value;
     }
     result
-}
-
-/// `P(Poisson(mean) ≥ m + 1)` for m = 0..count.
-fn poisson_tails(mean: f64, count: usize) -> Vec<f64> {
-    let mut term = (-mean).exp();
-    let mut cumulative = term;
-    (0..count)
-        .map(|m| {
-            let tail = (1.0 - cumulative).max(0.0);
-            term *= mean / (m + 1) as f64;
-            cumulative += term;
-            tail
-        })
-        .collect()
 }
 
 /// Erlang A's `u_m(within)` for m = 0..count (see [`answered_in_time`]).

@@ -278,15 +278,21 @@ fn day_ticks(days: u32) -> Vec<i64> {
     (0..i64::from(days)).map(|d| d * 48).collect()
 }
 
+/// `Mon 2026-12-07 10:00-10:30`: a day and a span of its clock (minutes after
+/// midnight), as every hover text of the report names a time.
+pub fn day_span(date: NaiveDate, start: u32, end: u32) -> String {
+    format!(
+        "{} {}-{}",
+        date.format("%a %Y-%m-%d"),
+        format_clock_minutes(start),
+        format_clock_minutes(end)
+    )
+}
+
 /// `Mon 2026-12-07 10:00-10:30`: a half-hour of the week as hover texts name it.
 fn slot_name(week: NaiveDate, slot: i64) -> String {
     let minute = (slot % 48) as u32 * 30;
-    format!(
-        "{} {}-{}",
-        (week + Duration::days(slot / 48)).format("%a %Y-%m-%d"),
-        format_clock_minutes(minute),
-        format_clock_minutes(minute + 30)
-    )
+    day_span(week + Duration::days(slot / 48), minute, minute + 30)
 }
 
 /// `Mon 2026-12-07 10:00-10:30: required 12.30, scheduled 14.00, short 0.00

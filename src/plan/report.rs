@@ -296,11 +296,8 @@ fn cell_name(
     length: u32,
 ) -> String {
     format!(
-        "{}, {} {}-{}",
-        queue,
-        start.format("%a %Y-%m-%d"),
-        crate::units::format_clock_minutes(minute),
-        crate::units::format_clock_minutes(minute + length)
+        "{queue}, {}",
+        plots::day_span(start.date_naive(), minute, minute + length)
     )
 }
 
@@ -597,10 +594,8 @@ fn roster_bar(
 /// variants).
 fn shift_bar_title(lane: &str, date: NaiveDate, (start, end): (u32, u32), count: u32) -> String {
     format!(
-        "{lane}, {} {}-{}: {count} agent{}",
-        date.format("%a %Y-%m-%d"),
-        crate::units::format_clock_minutes(start),
-        crate::units::format_clock_minutes(end),
+        "{lane}, {}: {count} agent{}",
+        plots::day_span(date, start, end),
         if count == 1 { "" } else { "s" }
     )
 }
